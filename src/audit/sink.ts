@@ -1,0 +1,25 @@
+/**
+ * What happened, as one audit entry before it is chained. Producers call `AuditSink.append`; the
+ * ledger writer (see docs) persists entries in order. `args` must already be free of secrets.
+ */
+export interface AuditInput {
+  action: string;
+  actor: string;
+  command?: string;
+  args?: Record<string, unknown>;
+  request_id?: string;
+  run_id?: string;
+  permalink?: string;
+  result?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface AuditSink {
+  /** Never throws and never waits on storage: entries are buffered and written off the hot path. */
+  append(entry: AuditInput): void;
+}
+
+/** A sink that only writes structured log lines (the deploy log before a ledger is configured). */
+export function logAuditSink(log: { info(obj: object, msg: string): void }): AuditSink {
+  return { append: (entry) => log.info({ audit: entry }, `audit ${entry.action}`) };
+}

@@ -1,0 +1,87 @@
+import {
+  GetAliasCommand,
+  LambdaClient,
+  ListVersionsByFunctionCommand,
+  UpdateAliasCommand,
+} from '@aws-sdk/client-lambda';
+import type { LambdaAlias, LambdaPort } from '../sdk/ports.ts';
+import { awsCall } from './errors.ts';
+
+type Clients = (region?: string) => LambdaClient;
+
+function aliasOf(
+  functionName: string,
+  alias: string,
+  out: { FunctionVersion?: string; RevisionId?: string; AliasArn?: string },
+): LambdaAlias {
+  return {
+    functionName,
+    alias,
+    version: out.FunctionVersion ?? '',
+    revisionId: out.RevisionId ?? '',
+    arn: out.AliasArn ?? `${functionName}:${alias}`,
+  };
+}
+
+export function lambdaAdapter(client: Clients): LambdaPort {
+  const where = (fn: string, region?: string) => `function ${fn}${region ? ` in ${region}` : ''}`;
+  return {
+    async getAlias({ functionName, alias, region }) {
+      const out = await awsCall(
+        { action: 'lambda:GetAlias', resource: `alias ${alias} of ${where(functionName, region)}` },
+        () => client(region).send(new GetAliasCommand({ FunctionName: functionName, Name: alias })),
+      );
+      return aliasOf(functionName, alias, out);
+    },
+    async hasVersion({ functionName, version, region }) {
+      let marker: string | undefined;
+      do {
+        const page = await awsCall(
+          { action: 'lambda:ListVersionsByFunction', resource: where(functionName, region) },
+          () =>
+            client(region).send(
+              new ListVersionsByFunctionCommand({
+                FunctionName: functionName,
+                Marker: marker,
+                MaxItems: 50,
+              }),
+            ),
+        );
+        if (page.Versions?.some((v) => v.Version === version)) return true;
+        marker = page.NextMarker;
+      } while (marker);
+      return false;
+    },
+    async updateAlias({ functionName, alias, version, revisionId, region }) {
+      const out = await awsCall(
+        {
+          action: 'lambda:UpdateAlias',
+          resource: `alias ${alias} of ${where(functionName, region)}`,
+        },
+        () =>
+          client(region).send(
+            new UpdateAliasCommand({
+              FunctionName: functionName,
+              Name: alias,
+              FunctionVersion: version,
+              RevisionId: revisionId,
+            }),
+          ),
+      );
+      return aliasOf(functionName, alias, out);
+    },
+  };
+}
+
+/** One client per region, created on first use. */
+export function lambdaClients(defaultRegion: string): Clients {
+  const byRegion = new Map<string, LambdaClient>();
+  return (region = defaultRegion) => {
+    let client = byRegion.get(region);
+    if (!client) {
+      client = new LambdaClient({ region, maxAttempts: 3 });
+      byRegion.set(region, client);
+    }
+    return client;
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Environment variables read at start-up. Secrets are named here so errors never echo them. */
+export const SECRET_ENV_NAMES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'];
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+export const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^xox[bp]-/, 'a bot token starting with xoxb-'),
+  ),
+  SLACK_SIGNING_SECRET: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^xapp-/, 'an app-level token starting with xapp-')
+      .optional(),
+  ),
+  SLACK_API_URL: z.preprocess(emptyToUndefined, z.url().default('https://slack.com/api/')),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
+  ),
+  /** Prefix for every Redis key (BullMQ's prefix too). Use a hash tag such as `{opsbot}` on Redis Cluster. */
+  OPSBOT_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[^:\s]+$/)
+      .default('opsbot'),
+  ),
+  OPSBOT_CONFIG: z.preprocess(emptyToUndefined, z.string().default('opsbot.example.yml')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  AWS_REGION: z.preprocess(emptyToUndefined, z.string().default('us-east-1')),
+  AWS_ENDPOINT_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  /** Seconds a draining process waits for active runs on SIGTERM. */
+  OPSBOT_GRACE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).default(30)),
+});
+
+export type Env = z.infer<typeof envSchema>;

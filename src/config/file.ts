@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */
+
+const slackId = (what: string, prefix: RegExp) =>
+  z
+    .string()
+    .regex(prefix, `a Slack ${what} id such as ${prefix.source.replace(/[\^[\]\\]/g, '')}…`);
+
+const groupSchema = z.union([
+  z.object({ users: z.array(slackId('user', /^[UW]/)).min(1) }).strict(),
+  z.object({ usergroup: slackId('user group', /^S/) }).strict(),
+]);
+
+const policyOverrideSchema = z
+  .object({
+    requesters: z.array(z.string()).optional(),
+    channels: z.array(z.string()).optional(),
+    approvals: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
+    approver_groups: z.array(z.string()).optional(),
+    ttl_minutes: z.number().positive().optional(),
+    break_glass: z.boolean().optional(),
+    break_glass_groups: z.array(z.string()).optional(),
+  })
+  .strict();
+
+const lambdaTargetSchema = z
+  .object({
+    function_name: z.string().min(1).optional(),
+    region: z.string().optional(),
+    /** alias name → environment name (for example `prod: prod`). */
+    aliases: z.record(z.string(), z.string()).default({ prod: 'prod' }),
+  })
+  .strict();
+
+export const fileConfigSchema = z
+  .object({
+    slack: z
+      .object({
+        ops_channel: slackId('channel', /^[CG]/),
+        incidents_channel: slackId('channel', /^[CG]/).optional(),
+      })
+      .strict(),
+    groups: z.record(z.string(), groupSchema).default({}),
+    targets: z
+      .object({
+        lambda: z.record(z.string(), lambdaTargetSchema).default({}),
+      })
+      .catchall(z.record(z.string(), z.unknown()))
+      .default({ lambda: {} }),
+    /** command name → { default?: override, <environment>?: override } */
+    policies: z.record(z.string(), z.record(z.string(), policyOverrideSchema)).default({}),
+  })
+  .passthrough();
+
+export type FileConfig = z.infer<typeof fileConfigSchema>;
+export type GroupConfig = z.infer<typeof groupSchema>;
+export type LambdaTarget = z.infer<typeof lambdaTargetSchema>;
+export type PolicyOverrideConfig = z.infer<typeof policyOverrideSchema>;

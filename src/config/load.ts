@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { type Env, envSchema } from './env.ts';
+import { type FileConfig, fileConfigSchema } from './file.ts';
+
+export interface Config {
+  env: Env;
+  file: FileConfig;
+}
+
+/** Raised when configuration is missing or invalid. The message names every bad field, never a value. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(
+      `opsbot cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function describeIssues(where: string, issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return `${where}${path ? ` ${path}` : ''}: ${issue.message}`;
+  });
+}
+
+function checkEnv(source: NodeJS.ProcessEnv): { env?: Env; problems: string[] } {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) return { problems: describeIssues('env', parsed.error.issues) };
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'env SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  return { env, problems };
+}
+
+export function parseFileConfig(
+  text: string,
+  path: string,
+): { file?: FileConfig; problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    return { problems: [`${path}: not valid YAML (${(error as Error).message.split('\n')[0]})`] };
+  }
+  const parsed = fileConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) return { problems: describeIssues(path, parsed.error.issues) };
+  return { file: parsed.data, problems: crossCheck(parsed.data, path) };
+}
+
+/** Checks that names used in one part of the file exist in another. */
+function crossCheck(file: FileConfig, path: string): string[] {
+  const problems: string[] = [];
+  const groups = new Set(Object.keys(file.groups));
+  for (const [command, byEnvironment] of Object.entries(file.policies)) {
+    for (const [environment, override] of Object.entries(byEnvironment)) {
+      const named = [
+        ...(override.requesters ?? []),
+        ...(override.approver_groups ?? []),
+        ...(override.break_glass_groups ?? []),
+      ];
+      for (const group of named) {
+        if (!groups.has(group)) {
+          problems.push(`${path} policies.${command}.${environment}: unknown group "${group}"`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const { env, problems } = checkEnv(source);
+  const path = env?.OPSBOT_CONFIG ?? source.OPSBOT_CONFIG ?? 'opsbot.example.yml';
+  let text: string | undefined;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    problems.push(`env OPSBOT_CONFIG: cannot read the file ${path}`);
+  }
+  let file: FileConfig | undefined;
+  if (text !== undefined) {
+    const result = parseFileConfig(text, path);
+    file = result.file;
+    problems.push(...result.problems);
+  }
+  if (problems.length > 0 || !env || !file) throw new ConfigError(problems);
+  return { env, file };
+}

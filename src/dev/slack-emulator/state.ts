@@ -1,0 +1,78 @@
+import { EventEmitter } from 'node:events';
+
+export interface EmulatedMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  /** Set for an ephemeral message: only this user sees it. */
+  visibleTo?: string;
+  files?: { id: string; title: string; name: string; content: string }[];
+  edits: number;
+}
+
+export interface EmulatedCall {
+  method: string;
+  args: Record<string, unknown>;
+  token?: string;
+  status: number;
+  error?: string;
+  at: number;
+}
+
+export interface EmulatedView {
+  id: string;
+  user?: string;
+  view: Record<string, unknown>;
+}
+
+/** Everything the emulated workspace holds. Emits `message` (new or edited), `view` and `call`. */
+export class WorkspaceState extends EventEmitter {
+  readonly channels = new Map<string, { id: string; name: string; members: Set<string> }>();
+  readonly users = new Map<string, { id: string; name: string; real_name: string }>();
+  readonly usergroups = new Map<string, { id: string; handle: string; users: string[] }>();
+  readonly messages: EmulatedMessage[] = [];
+  readonly calls: EmulatedCall[] = [];
+  readonly views: EmulatedView[] = [];
+  readonly uploads = new Map<string, { name: string; title?: string; content?: string }>();
+  private clock = 0;
+
+  nextTs(): string {
+    const now = Date.now() * 1000;
+    this.clock = Math.max(this.clock + 1, now);
+    const seconds = Math.floor(this.clock / 1_000_000);
+    return `${seconds}.${String(this.clock % 1_000_000).padStart(6, '0')}`;
+  }
+
+  addChannel(id: string, name: string, members: string[] = []) {
+    this.channels.set(id, { id, name, members: new Set(members) });
+  }
+
+  addUser(id: string, name: string, realName = name) {
+    this.users.set(id, { id, name, real_name: realName });
+  }
+
+  setUsergroup(id: string, handle: string, users: string[]) {
+    this.usergroups.set(id, { id, handle, users });
+  }
+
+  find(channel: string, ts: string): EmulatedMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  /** The public (non-ephemeral) messages of a channel, optionally only one thread's replies. */
+  channelMessages(channel: string, threadTs?: string): EmulatedMessage[] {
+    return this.messages.filter(
+      (m) =>
+        m.channel === channel &&
+        !m.visibleTo &&
+        (threadTs === undefined || m.thread_ts === threadTs),
+    );
+  }
+
+  callsTo(method: string): EmulatedCall[] {
+    return this.calls.filter((c) => c.method === method && c.status === 200 && !c.error);
+  }
+}

@@ -1,0 +1,13 @@
+import type { MessageContent } from '../slack/blocks/types.ts';
+
+/** The Slack calls opsbot makes. One implementation wraps WebClient; tests use the emulator. */
+export interface SlackWriter {
+  post(channel: string, content: MessageContent, threadTs?: string): Promise<{ ts: string }>;
+  update(channel: string, ts: string, content: MessageContent): Promise<void>;
+  ephemeral(
+    channel: string,
+    user: string,
+    content: MessageContent,
+    threadTs?: string,
+  ): Promise<void>;
+}

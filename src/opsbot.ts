@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue, Worker } from 'bullmq';
+import { commands } from '../commands/index.ts';
+import { type AuditSink, logAuditSink } from './audit/sink.ts';
+import { awsPorts } from './aws/ports.ts';
+import type { Config } from './config/load.ts';
+import { answerReady } from './http/ready.ts';
+import { HttpServer, sendJson } from './http/server.ts';
+import { createRegistry, type Registry } from './intake/validate.ts';
+import { createLogger, type Logger } from './log.ts';
+import type { SlackWriter } from './notify/slack-writer.ts';
+import { liveWorkers, startHeartbeat } from './queue/heartbeat.ts';
+import { ResourceLocks } from './queue/locks.ts';
+import { startRunWorker } from './queue/run-worker.ts';
+import { createRunsQueue } from './queue/runs-queue.ts';
+import type { RunJob } from './requests/request.ts';
+import { submitRequest } from './requests/submit.ts';
+import type { AwsPorts } from './sdk/ports.ts';
+import { createSlackApp } from './slack/app.ts';
+import { registerCommandListener } from './slack/listeners/commands.ts';
+import { createWebClient, webWriter } from './slack/web-writer.ts';
+import { keys as keysFor } from './store/keys.ts';
+import { connectRedis, type Redis, whenReady } from './store/redis.ts';
+
+export type Role = 'all' | 'web' | 'worker';
+
+export interface StartOptions {
+  config: Config;
+  role: Role;
+  /** Replaces the real AWS adapters (tests, local sandbox). */
+  aws?: AwsPorts;
+  log?: Logger;
+  port?: number;
+  host?: string;
+  lockWaitMs?: number;
+  updateIntervalMs?: number;
+}
+
+export interface Opsbot {
+  port: number;
+  log: Logger;
+  registry: Registry;
+  queue: Queue<RunJob>;
+  redis: Redis;
+  prefix: string;
+  stop(): Promise<void>;
+  /** Stops taking work, lets active runs finish within the grace time, then stops. */
+  drain(): Promise<void>;
+}
+
+/** The composition root: wires config, Slack, Redis, the queue and AWS for one process role. */
+export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
+  const { env, file } = options.config;
+  const log = options.log ?? createLogger(env.LOG_LEVEL);
+  const prefix = env.OPSBOT_PREFIX;
+  const keys = keysFor(prefix);
+  const registry = createRegistry(commands);
+  const redis = connectRedis(env.REDIS_URL, 'producer');
+  redis.on('error', (error) => log.warn({ err: error.message }, 'redis (producer) error'));
+  if (!(await whenReady(redis)))
+    log.error({ url: env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'redis is not reachable yet');
+  const queue = createRunsQueue(redis, prefix);
+  queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
+  const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
+  const writer: SlackWriter = webWriter(client);
+  const audit: AuditSink = logAuditSink(log);
+  const aws = options.aws ?? awsPorts(env.AWS_REGION);
+  const opsChannel = file.slack.ops_channel;
+  let draining = false;
+
+  const http = new HttpServer((error) =>
+    log.error({ err: (error as Error).message }, 'http handler failed'),
+  );
+  http.route('GET', '/health', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+
+  let slackIdentity: Promise<unknown> | undefined;
+  let slackCheckedAt = 0;
+  const checks = {
+    redis: async () => {
+      await redis.ping();
+    },
+    slack: async () => {
+      if (!slackIdentity || Date.now() - slackCheckedAt > 30_000) {
+        slackCheckedAt = Date.now();
+        slackIdentity = client.auth.test();
+      }
+      await slackIdentity.catch((error) => {
+        slackIdentity = undefined;
+        throw error;
+      });
+    },
+    worker: async () => {
+      if ((await liveWorkers(redis, keys)) === 0)
+        throw new Error('no worker heartbeat in the last 20 s');
+    },
+  };
+  http.route('GET', '/ready', (_req, res) => answerReady(res, checks, draining));
+
+  let slack: ReturnType<typeof createSlackApp> | undefined;
+  if (options.role !== 'worker') {
+    slack = createSlackApp({
+      botToken: env.SLACK_BOT_TOKEN,
+      signingSecret: env.SLACK_SIGNING_SECRET,
+      appToken: env.SLACK_APP_TOKEN,
+      slackApiUrl: env.SLACK_API_URL,
+      log,
+    });
+    registerCommandListener(slack.app, {
+      registry,
+      config: file,
+      submit: (submission) =>
+        submitRequest(submission, { redis, keys, queue, writer, audit, log, opsChannel }),
+    });
+    if ('requestListener' in slack.receiver) {
+      const listener = slack.receiver.requestListener;
+      http.route('POST', '/slack/events', (req, res) => {
+        if (draining) return sendJson(res, 503, { error: 'draining' });
+        return listener(req, res);
+      });
+    } else {
+      await slack.app.start();
+    }
+  }
+
+  let worker: Worker | undefined;
+  let workerRedis: Redis | undefined;
+  let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
+  if (options.role !== 'web') {
+    workerRedis = connectRedis(env.REDIS_URL, 'worker');
+    workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (worker) error'));
+    const locks = new ResourceLocks(workerRedis, keys);
+    worker = startRunWorker(workerRedis, prefix, {
+      redis: workerRedis,
+      keys,
+      registry,
+      targets: file.targets,
+      aws,
+      writer,
+      locks,
+      audit,
+      log,
+      opsChannel,
+      lockWaitMs: options.lockWaitMs ?? 60_000,
+      updateIntervalMs: options.updateIntervalMs,
+    });
+    worker.on('error', (error) => log.warn({ err: error.message }, 'run worker error'));
+    heartbeat = startHeartbeat(workerRedis, keys, `${process.pid}-${randomUUID().slice(0, 8)}`);
+  }
+
+  const port = await http.listen(options.port ?? env.PORT, options.host);
+  log.info({ port, role: options.role }, 'opsbot listening');
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await heartbeat?.stop();
+    await worker?.close(true);
+    await http.close();
+    if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
+    await queue.close();
+    redis.disconnect();
+    workerRedis?.disconnect();
+  };
+  const drain = async () => {
+    draining = true;
+    log.info({ grace_s: env.OPSBOT_GRACE_SECONDS }, 'draining');
+    const grace = new Promise((resolve) =>
+      setTimeout(resolve, env.OPSBOT_GRACE_SECONDS * 1000).unref(),
+    );
+    await Promise.race([worker?.close(false), grace]);
+    await stop();
+  };
+  return { port, log, registry, queue, redis, prefix, stop, drain };
+}

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { Plan } from '../sdk/command.ts';
+
+/** What a person asked for: a command with validated, normalised arguments. Never holds a secret. */
+export interface OpsRequest {
+  id: string;
+  command: string;
+  args: Record<string, unknown>;
+  /** SHA-256 over command + normalised args + environment: what an approval is bound to. */
+  argsHash: string;
+  environment: string;
+  requester: string;
+  channel: string;
+  createdAt: number;
+  emergency?: { reason: string };
+  /** The plan shown to people, when the command has one. Re-checked before the run starts. */
+  plan?: Plan;
+  /** Thread the run reports into (the request card's thread, or an incident thread). */
+  threadTs?: string;
+}
+
+/** Job data for a run. Equal to the request: a run is a job executing a request. */
+export type RunJob = OpsRequest;
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export { canonical as canonicalJson };
+
+export function hashRequest(command: string, args: Record<string, unknown>, environment: string) {
+  return createHash('sha256').update(canonical({ command, args, environment })).digest('hex');
+}
+
+/**
+ * A request id derived from what identifies one submission (Slack's `trigger_id`), so a retried
+ * delivery, even to another instance, maps to the same request and the same job.
+ */
+export function requestIdFor(submissionKey: string): string {
+  return `req_${createHash('sha256').update(submissionKey).digest('hex').slice(0, 16)}`;
+}
+
+export function runIdFor(requestId: string): string {
+  return requestId.replace(/^req_/, 'run_');
+}
+
+/** The arguments as an operator would type them: `mission-control-api 43 alias=prod`. */
+export function argsText(args: Record<string, unknown>): string {
+  return Object.entries(args)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      const text = String(value);
+      return `${key}=${/\s/.test(text) ? JSON.stringify(text) : text}`;
+    })
+    .join(' ');
+}

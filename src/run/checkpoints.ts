@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
+
+/**
+ * Which steps of a run already finished, and what they returned. A run retried after a crash reads
+ * these and skips what is done, so no step's effect happens twice.
+ */
+export class Checkpoints {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly runId: string,
+  ) {}
+
+  async load(): Promise<Map<string, unknown>> {
+    const raw = await this.redis.hgetall(this.keys.runSteps(this.runId));
+    return new Map(Object.entries(raw).map(([name, json]) => [name, JSON.parse(json)]));
+  }
+
+  async save(step: string, result: unknown): Promise<void> {
+    const key = this.keys.runSteps(this.runId);
+    await this.redis
+      .multi()
+      .hset(key, step, JSON.stringify(result ?? null))
+      .expire(key, RUN_STATE_TTL_SECONDS)
+      .exec();
+  }
+}

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import type { FileConfig } from '../config/file.ts';
+import type { PolicyDefaults } from './policy.ts';
+import type { AwsPorts } from './ports.ts';
+
+/** What a person asked for, as the worker sees it. Carries no secret. */
+export interface RequestInfo {
+  id: string;
+  command: string;
+  requester: string;
+  channel: string;
+  environment: string;
+}
+
+/** A read-only preview of what a run will change. `facts` are compared again before running. */
+export interface Plan {
+  summary: string;
+  details?: string[];
+  facts: Record<string, string | number | boolean | null>;
+}
+
+export interface PlanContext<A> {
+  args: A;
+  request: RequestInfo;
+  targets: FileConfig['targets'];
+  aws: AwsPorts;
+}
+
+/** Records a domain event (`deploy.promoted`, `duck.key_rotated`) for the audit trail. */
+export type RecordEvent = (event: string, data: Record<string, unknown>) => void;
+
+export interface StepContext<A> extends PlanContext<A> {
+  runId: string;
+  /** The plan that was shown (and approved), re-read just before the run started. */
+  plan: Plan | undefined;
+  /** Outputs of the steps that already finished, by step name. */
+  results: Record<string, unknown>;
+  /** Shows a short note under the running step. */
+  progress(note: string): void;
+  record: RecordEvent;
+  /** Attempt number of this run, starting at 1. */
+  attempt: number;
+}
+
+export interface Step<A> {
+  name: string;
+  title: string;
+  /** Returns a JSON-serialisable result that later steps can read. It must not hold a secret. */
+  run(ctx: StepContext<A>): Promise<unknown>;
+}
+
+export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  summary: string;
+  args: S;
+  /** Argument names in the order they may be typed without `key=`. */
+  positional?: (keyof z.output<S> & string)[];
+  policy: PolicyDefaults;
+  /** The environment a request runs in (`prod`, `staging`), used to pick the policy. */
+  environment?(args: z.output<S>, targets: FileConfig['targets']): string;
+  /** Resources a run holds a lock on, such as `lambda:mission-control-api:prod`. */
+  resources?(args: z.output<S>): string[];
+  plan?(ctx: PlanContext<z.output<S>>): Promise<Plan>;
+  run:
+    | Step<z.output<S>>[]
+    | ((args: z.output<S>, targets: FileConfig['targets']) => Step<z.output<S>>[]);
+  /** Checks that need the configuration, such as a target name that must exist. Returns problems. */
+  validate?(
+    args: z.output<S>,
+    targets: FileConfig['targets'],
+  ): { field: string; message: string }[];
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds commands of every argument shape.
+export type AnyCommand = CommandDefinition<any>;
+
+export function defineCommand<S extends z.ZodObject>(definition: CommandDefinition<S>) {
+  return definition;
+}
+
+export function step<A>(name: string, title: string, run: Step<A>['run']): Step<A> {
+  return { name, title, run };
+}
+
+export function stepsOf(command: AnyCommand, args: unknown, targets: FileConfig['targets']) {
+  return typeof command.run === 'function' ? command.run(args, targets) : command.run;
+}

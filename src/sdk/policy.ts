@@ -1,0 +1,35 @@
+/** Who may ask for a command, who must approve it, and for how long a request stays open. */
+export interface Policy {
+  /** Groups whose members may request the command. Empty means anyone in an allowed channel. */
+  requesters: string[];
+  /** Channel ids the command may be used from. Empty means the ops channel only. */
+  channels: string[];
+  /** How many distinct people, none of them the requester, must approve. */
+  approvals: 0 | 1 | 2;
+  /** Groups the approvers must come from. */
+  approverGroups: string[];
+  /** Minutes a request stays open before it expires. */
+  ttlMinutes: number;
+  /** Whether `--emergency` may skip approval. */
+  breakGlass: boolean;
+  /** Groups whose members may use break-glass. */
+  breakGlassGroups: string[];
+}
+
+export type PolicyOverride = Partial<Policy>;
+
+/** A command's default policy: a base, plus overrides per environment (`prod`, `staging`, ...). */
+export interface PolicyDefaults {
+  default: PolicyOverride;
+  environments?: Record<string, PolicyOverride>;
+}
+
+export const BASE_POLICY: Policy = {
+  requesters: [],
+  channels: [],
+  approvals: 0,
+  approverGroups: [],
+  ttlMinutes: 30,
+  breakGlass: false,
+  breakGlassGroups: [],
+};

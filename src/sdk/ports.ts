@@ -1,0 +1,30 @@
+/**
+ * Ports: what commands may ask of the outside world. `src/aws/` implements them with the AWS SDK,
+ * tests and local mode may implement them otherwise. Commands never see an SDK client.
+ */
+
+export interface LambdaAlias {
+  functionName: string;
+  alias: string;
+  version: string;
+  revisionId: string;
+  arn: string;
+}
+
+export interface LambdaPort {
+  getAlias(input: { functionName: string; alias: string; region?: string }): Promise<LambdaAlias>;
+  /** True when the function has this published version. */
+  hasVersion(input: { functionName: string; version: string; region?: string }): Promise<boolean>;
+  /** Moves the alias; fails with a permanent `alias_changed_concurrently` error on a stale revision. */
+  updateAlias(input: {
+    functionName: string;
+    alias: string;
+    version: string;
+    revisionId: string;
+    region?: string;
+  }): Promise<LambdaAlias>;
+}
+
+export interface AwsPorts {
+  lambda: LambdaPort;
+}

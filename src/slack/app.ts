@@ -1,0 +1,39 @@
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { Logger } from '../log.ts';
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  slackApiUrl: string;
+  log: Logger;
+}
+
+/**
+ * The Bolt app. In HTTP mode its receiver is mounted on opsbot's own server at `/slack/events`;
+ * with an app token it uses Socket Mode. Authorisation needs no I/O, so the ack path never waits.
+ */
+export function createSlackApp(options: SlackAppOptions) {
+  const receiver = options.appToken
+    ? new SocketModeReceiver({ appToken: options.appToken, logLevel: LogLevel.WARN })
+    : new HTTPReceiver({
+        signingSecret: options.signingSecret ?? '',
+        endpoints: '/slack/events',
+        processBeforeResponse: false,
+        unhandledRequestTimeoutMillis: 2500,
+        logLevel: LogLevel.WARN,
+      });
+  const app = new App({
+    receiver,
+    authorize: async () => ({ botToken: options.botToken }),
+    clientOptions: { slackApiUrl: options.slackApiUrl, timeout: 10_000 },
+    logLevel: LogLevel.WARN,
+  });
+  app.error(async (error) => {
+    options.log.error(
+      { err: error.message, code: (error as { code?: string }).code },
+      'slack listener failed',
+    );
+  });
+  return { app, receiver };
+}

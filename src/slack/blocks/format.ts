@@ -1,0 +1,27 @@
+/** Small text helpers shared by the block builders. */
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function user(id: string): string {
+  return /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeText(id);
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function progressBar(done: number, total: number, width = 10): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `${'▰'.repeat(filled)}${'▱'.repeat(width - filled)} ${done}/${total}`;
+}
+
+/** Cuts text to a Block Kit limit, saying so. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 2)} …`;
+}

@@ -1,0 +1,19 @@
+/** Every action, block and view id opsbot uses, in one place. */
+export const ACTION = {
+  approve: 'request.approve',
+  deny: 'request.deny',
+  cancel: 'request.cancel',
+  acknowledgeEmergency: 'request.acknowledge_emergency',
+  stopFollow: 'logs.stop_follow',
+  incidentAcknowledge: 'incident.acknowledge',
+  incidentResolve: 'incident.resolve',
+  incidentEscalate: 'incident.escalate',
+  incidentRunbook: 'incident.runbook',
+} as const;
+
+export const VIEW = {
+  commandForm: 'command_form',
+  denyReason: 'deny_reason',
+} as const;
+
+export const SLASH_COMMAND = /^\/ops(?:-[a-z]+)?$/;

@@ -1,0 +1,73 @@
+import type { App, RespondArguments } from '@slack/bolt';
+import { policiesByEnvironment } from '../../approvals/policy.ts';
+import type { FileConfig } from '../../config/file.ts';
+import { intakeText, type Registry, requiredNames } from '../../intake/validate.ts';
+import type { Submission } from '../../requests/submit.ts';
+import { helpCommand, helpIndex } from '../blocks/help.ts';
+import { invalidArguments, syntaxError, unknownCommand } from '../blocks/replies.ts';
+import type { MessageContent } from '../blocks/types.ts';
+import { SLASH_COMMAND } from '../ids.ts';
+
+export interface CommandListenerDeps {
+  registry: Registry;
+  config: FileConfig;
+  /** Called after the ack with a valid submission. */
+  submit(submission: Submission): Promise<unknown>;
+}
+
+const ephemeral = (content: MessageContent): RespondArguments => ({
+  response_type: 'ephemeral',
+  text: content.text,
+  blocks: content.blocks,
+});
+
+/**
+ * `/ops …`: parse and validate (pure, no I/O), ack at once (with the error or help as an ephemeral
+ * reply), then hand a valid submission on.
+ */
+export function registerCommandListener(app: App, deps: CommandListenerDeps) {
+  app.command(SLASH_COMMAND, async ({ command, ack }) => {
+    const intake = intakeText(command.text ?? '', deps.registry, deps.config.targets);
+    switch (intake.kind) {
+      case 'help': {
+        const topic = intake.topic ? deps.registry.find(intake.topic) : undefined;
+        const content = topic
+          ? helpCommand(topic, policiesByEnvironment(topic, deps.config.policies))
+          : intake.topic
+            ? unknownCommand(intake.topic, [])
+            : helpIndex(deps.registry.commands);
+        await ack(ephemeral(content));
+        return;
+      }
+      case 'unknown':
+        await ack(ephemeral(unknownCommand(intake.name, intake.suggestions)));
+        return;
+      case 'syntax':
+        await ack(ephemeral(syntaxError(intake.message)));
+        return;
+      case 'incomplete':
+        await ack(
+          ephemeral(
+            invalidArguments(
+              intake.command,
+              requiredNames(intake.command).map((field) => ({ field, message: 'required' })),
+            ),
+          ),
+        );
+        return;
+      case 'invalid':
+        await ack(ephemeral(invalidArguments(intake.command, intake.problems)));
+        return;
+      case 'valid':
+        await ack();
+        await deps.submit({
+          submissionKey: command.trigger_id,
+          command: intake.command.name,
+          args: intake.args,
+          environment: intake.environment,
+          requester: command.user_id,
+          channel: command.channel_id,
+        });
+    }
+  });
+}

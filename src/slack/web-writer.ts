@@ -1,0 +1,43 @@
+import { LogLevel, WebClient } from '@slack/web-api';
+import type { SlackWriter } from '../notify/slack-writer.ts';
+
+/**
+ * A WebClient tuned for an interactive bot: a request timeout (the default has none), a bounded
+ * retry policy, and 429s retried after `Retry-After` rather than rejected.
+ */
+export function createWebClient(token: string, slackApiUrl: string) {
+  return new WebClient(token, {
+    slackApiUrl,
+    timeout: 10_000,
+    rejectRateLimitedCalls: false,
+    retryConfig: { retries: 8, factor: 1.6, minTimeout: 200, maxTimeout: 10_000, randomize: true },
+    logLevel: LogLevel.ERROR,
+  });
+}
+
+export function webWriter(client: WebClient): SlackWriter {
+  return {
+    async post(channel, content, threadTs) {
+      const result = await client.chat.postMessage({
+        channel,
+        text: content.text,
+        blocks: content.blocks,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+      });
+      return { ts: String(result.ts) };
+    },
+    async update(channel, ts, content) {
+      await client.chat.update({ channel, ts, text: content.text, blocks: content.blocks });
+    },
+    async ephemeral(channel, user, content, threadTs) {
+      await client.chat.postEphemeral({
+        channel,
+        user,
+        text: content.text,
+        blocks: content.blocks,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+    },
+  };
+}

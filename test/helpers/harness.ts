@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { envSchema } from '../../src/config/env.ts';
+import type { FileConfig } from '../../src/config/file.ts';
+import { parseFileConfig } from '../../src/config/load.ts';
+import { SignedSlackClient } from '../../src/dev/signed-client.ts';
+import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import { createLogger } from '../../src/log.ts';
+import { type Opsbot, type Role, startOpsbot } from '../../src/opsbot.ts';
+import type { AwsPorts } from '../../src/sdk/ports.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-test-0000-emulated';
+
+export const USERS = {
+  alice: { id: 'U0ALICE', name: 'alice' },
+  bob: { id: 'U0BOB', name: 'bob' },
+  josh: { id: 'U0JOSH', name: 'josh' },
+  jane: { id: 'U0JANE', name: 'jane' },
+  mallory: { id: 'U0MALLORY', name: 'mallory' },
+};
+
+export function exampleConfig(): FileConfig {
+  const { file, problems } = parseFileConfig(
+    readFileSync('opsbot.example.yml', 'utf8'),
+    'opsbot.example.yml',
+  );
+  if (!file) throw new Error(problems.join('\n'));
+  return file;
+}
+
+export interface HarnessOptions {
+  file?: FileConfig;
+  aws?: AwsPorts;
+  role?: Role;
+  rateLimits?: boolean;
+  lockWaitMs?: number;
+  env?: Record<string, string>;
+}
+
+/** A real opsbot on a free port, with real Redis (under a unique prefix) and the Slack emulator. */
+export async function startHarness(options: HarnessOptions = {}) {
+  const slack = new SlackEmulator({ tokens: [BOT_TOKEN], rateLimits: options.rateLimits });
+  const slackUrl = await slack.start();
+  slack.state.addChannel(
+    'C0OPS',
+    'ops',
+    Object.values(USERS).map((u) => u.id),
+  );
+  slack.state.addChannel('C0INCIDENTS', 'incidents');
+  slack.state.addChannel('C0RANDOM', 'random');
+  for (const u of Object.values(USERS)) slack.state.addUser(u.id, u.name);
+  slack.state.setUsergroup('S0ONCALL', 'oncall', [USERS.josh.id]);
+  const prefix = `t${randomUUID().slice(0, 8)}`;
+  const env = envSchema.parse({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slackUrl,
+    REDIS_URL,
+    OPSBOT_PREFIX: prefix,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const log = createLogger(env.LOG_LEVEL);
+  const bot: Opsbot = await startOpsbot({
+    config: { env, file: options.file ?? exampleConfig() },
+    role: options.role ?? 'all',
+    aws: options.aws,
+    log,
+    port: 0,
+    host: '127.0.0.1',
+    lockWaitMs: options.lockWaitMs ?? 2000,
+    updateIntervalMs: 1000,
+  });
+  const baseUrl = `http://127.0.0.1:${bot.port}`;
+  const client = new SignedSlackClient(baseUrl, SIGNING_SECRET);
+  const redis = new Redis(REDIS_URL);
+  return {
+    bot,
+    slack,
+    client,
+    baseUrl,
+    prefix,
+    redis,
+    /** Counts the jobs BullMQ holds in any state. */
+    async jobCount() {
+      const counts = await bot.queue.getJobCounts();
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    async stop() {
+      await bot.stop();
+      await slack.stop();
+      const found = await scanAll(redis, `${prefix}:*`);
+      if (found.length) await redis.del(...found);
+      redis.disconnect();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    out.push(...found);
+  } while (cursor !== '0');
+  return out;
+}
+
+/** Polls until `check` returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Text of every public message and its blocks in a channel, for assertions. */
+export function messageText(message: { text: string; blocks?: unknown[] }): string {
+  return `${message.text}\n${JSON.stringify(message.blocks ?? [])}`;
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, USERS } from '../helpers/harness.ts';
+
+describe('/ops intake over signed HTTP', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.stop());
+
+  const ephemeralText = (json: Record<string, unknown> | undefined) => {
+    expect(json?.response_type).toBe('ephemeral');
+    return String(json?.text);
+  };
+
+  it('rejects a forged signature with 401 and queues nothing', async () => {
+    const response = await h.client.command('promote mission-control-api 43', USERS.alice, {
+      signature: `v0=${'0'.repeat(64)}`,
+    });
+    expect(response.status).toBe(401);
+    expect(await h.jobCount()).toBe(0);
+  });
+
+  it('rejects a stale timestamp (over 5 minutes) with 401 and queues nothing', async () => {
+    const response = await h.client.command('promote mission-control-api 43', USERS.alice, {
+      timestamp: Math.floor(Date.now() / 1000) - 6 * 60,
+    });
+    expect(response.status).toBe(401);
+    expect(await h.jobCount()).toBe(0);
+  });
+
+  it('answers an unknown command with the closest names', async () => {
+    const response = await h.client.command('promot mission-control-api 43', USERS.alice);
+    expect(response.status).toBe(200);
+    const text = ephemeralText(response.json);
+    expect(text).toContain('no command `promot`');
+    expect(text).toContain('`promote`');
+    expect(await h.jobCount()).toBe(0);
+  });
+
+  it('names each bad field and the expected form, and queues nothing', async () => {
+    const response = await h.client.command('promote nosuch-fn 4x3 colour=blue', USERS.alice);
+    const text = ephemeralText(response.json);
+    expect(text).toContain('`colour`: unknown argument');
+    const second = await h.client.command('promote nosuch-fn 4x3', USERS.alice);
+    const secondText = ephemeralText(second.json);
+    expect(secondText).toContain(
+      '`version`: a published version number such as 43 or v43 (got "4x3")',
+    );
+    const third = await h.client.command('promote nosuch-fn 43', USERS.alice);
+    expect(ephemeralText(third.json)).toContain(
+      'no Lambda target named nosuch-fn (known: mission-control-api)',
+    );
+    expect(await h.jobCount()).toBe(0);
+  });
+
+  it('reports an unclosed quote as a syntax problem', async () => {
+    const response = await h.client.command('promote mission-control-api "43', USERS.alice);
+    expect(ephemeralText(response.json)).toContain('a quote is not closed');
+    expect(await h.jobCount()).toBe(0);
+  });
+
+  it('lists every command for /ops help and explains one command', async () => {
+    const index = ephemeralText((await h.client.command('help', USERS.alice)).json);
+    for (const name of h.bot.registry.commands.map((c) => c.name))
+      expect(index).toContain(`\`${name}\``);
+    const promote = ephemeralText((await h.client.command('help promote', USERS.alice)).json);
+    expect(promote).toContain('/ops promote <function> <version> [alias=…]');
+    expect(promote).toContain('`version`');
+    expect(promote).toContain('prod: requested by operators; 1 approval from t-josh');
+  });
+
+  it('answers /health and /ready with one entry per check', async () => {
+    expect((await fetch(`${h.baseUrl}/health`)).status).toBe(200);
+    const ready = await fetch(`${h.baseUrl}/ready`);
+    const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
+    expect(Object.keys(body.checks).sort()).toEqual(['redis', 'slack', 'worker']);
+    expect(ready.status).toBe(200);
+  });
+});
