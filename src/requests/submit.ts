@@ -16,8 +16,16 @@ export interface Submission {
   environment: string;
   requester: string;
   channel: string;
+  /** Thread to report into (an incident thread, when a runbook button started the request). */
   threadTs?: string;
+  /** `--plan`: show the plan only. `--emergency reason="…"`: break-glass. */
+  flags?: { plan?: boolean; emergency?: { reason: string } };
+  /** Where the request came from: typed, a form, or a button (runbook or incident). */
+  source?: 'typed' | 'form' | 'button';
 }
+
+/** Hands a validated submission on (after the ack). The one entry point for typed, form and button requests. */
+export type SubmitRequest = (submission: Submission) => Promise<unknown>;
 
 export interface SubmitDeps {
   redis: Redis;

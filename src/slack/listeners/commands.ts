@@ -2,7 +2,7 @@ import type { App, RespondArguments } from '@slack/bolt';
 import { policiesByEnvironment } from '../../approvals/policy.ts';
 import type { FileConfig } from '../../config/file.ts';
 import { intakeText, type Registry, requiredNames } from '../../intake/validate.ts';
-import type { Submission } from '../../requests/submit.ts';
+import type { SubmitRequest } from '../../requests/submit.ts';
 import { helpCommand, helpIndex } from '../blocks/help.ts';
 import { invalidArguments, syntaxError, unknownCommand } from '../blocks/replies.ts';
 import type { MessageContent } from '../blocks/types.ts';
@@ -12,7 +12,7 @@ export interface CommandListenerDeps {
   registry: Registry;
   config: FileConfig;
   /** Called after the ack with a valid submission. */
-  submit(submission: Submission): Promise<unknown>;
+  submit: SubmitRequest;
 }
 
 const ephemeral = (content: MessageContent): RespondArguments => ({
@@ -67,7 +67,28 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps) {
           environment: intake.environment,
           requester: command.user_id,
           channel: command.channel_id,
+          flags: {
+            plan: intake.flags.includes('plan'),
+            ...(intake.flags.includes('emergency')
+              ? {
+                  emergency: {
+                    reason: String(intake.args.reason ?? emergencyReason(command.text ?? '')),
+                  },
+                }
+              : {}),
+          },
+          source: 'typed',
         });
     }
   });
+}
+
+/** The `reason="…"` of an emergency request, when the command itself has no `reason` argument. */
+function emergencyReason(text: string): string {
+  return (
+    /\breason=(?:"([^"]*)"|“([^”]*)”|(\S+))/
+      .exec(text)
+      ?.slice(1)
+      .find((v) => v !== undefined) ?? ''
+  );
 }
