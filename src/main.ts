@@ -1,40 +1,27 @@
-import { ConfigError, loadConfig } from './config/load.ts';
-import { type Role, startOpsbot } from './opsbot.ts';
+import { runBot } from './cli/run-bot.ts';
 
-const ROLES: Role[] = ['all', 'web', 'worker'];
+/**
+ * The entry point. The first word picks a subcommand; each lives in `src/cli/`. Add one by adding
+ * a line here.
+ */
+const SUBCOMMANDS: Record<string, { summary: string; run(args: string[]): Promise<void> }> = {
+  all: { summary: 'run the HTTP receiver and a worker (default)', run: () => runBot('all') },
+  web: { summary: 'run the HTTP receiver only', run: () => runBot('web') },
+  worker: { summary: 'run a worker only', run: () => runBot('worker') },
+};
 
 async function main(argv: string[]) {
-  const role = (argv[0] ?? 'all') as Role;
-  if (!ROLES.includes(role)) {
-    console.error(`usage: opsbot [${ROLES.join('|')}]`);
+  const [name = 'all', ...rest] = argv;
+  const subcommand = SUBCOMMANDS[name];
+  if (!subcommand) {
+    const lines = Object.entries(SUBCOMMANDS).map(([n, s]) => `  ${n.padEnd(14)} ${s.summary}`);
+    console.error(`usage: opsbot <subcommand>\n${lines.join('\n')}`);
     process.exit(2);
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(78);
-    }
-    throw error;
-  }
-  const bot = await startOpsbot({ config, role });
-  const shutdown = (signal: string) => {
-    bot.log.info({ signal }, 'stopping');
-    bot.drain().then(
-      () => process.exit(0),
-      (error) => {
-        bot.log.error({ err: (error as Error).message }, 'stop failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  await subcommand.run(rest);
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  console.error(`opsbot failed to start: ${(error as Error).message}`);
+  console.error(`opsbot: ${(error as Error).message}`);
   process.exit(1);
 });

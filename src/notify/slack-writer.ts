@@ -10,4 +10,9 @@ export interface SlackWriter {
     content: MessageContent,
     threadTs?: string,
   ): Promise<void>;
+  upload(
+    channel: string,
+    file: { name: string; content: string; title?: string; comment?: string },
+    threadTs?: string,
+  ): Promise<void>;
 }

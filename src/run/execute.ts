@@ -4,6 +4,7 @@ import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import { CoalescedMessage } from '../notify/coalesced-message.ts';
+import { runOutput } from '../notify/run-output.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { ResourceLocks } from '../queue/locks.ts';
 import { argsText, type RunJob, runIdFor } from '../requests/request.ts';
@@ -112,6 +113,7 @@ export async function executeRun(
         if (running) running.note = note;
         show();
       },
+      output: runOutput(deps.writer, message.channel, job.threadTs ?? message.ts, job.requester),
       record: (event, data) => {
         log.info({ event, ...data }, event);
         deps.audit.append({

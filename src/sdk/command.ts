@@ -29,6 +29,34 @@ export interface PlanContext<A> {
 /** Records a domain event (`deploy.promoted`, `duck.key_rotated`) for the audit trail. */
 export type RecordEvent = (event: string, data: Record<string, unknown>) => void;
 
+/** Platform-neutral message parts a step can show; the Slack renderer turns them into blocks. */
+export type OutputBlock =
+  | { type: 'text'; text: string }
+  | { type: 'code'; text: string }
+  | { type: 'fields'; fields: [label: string, value: string][] }
+  | { type: 'context'; text: string }
+  | {
+      type: 'buttons';
+      buttons: { label: string; action: string; value: string; style?: 'primary' | 'danger' }[];
+    };
+
+export interface OutputMessage {
+  /** Plain-text summary (notifications, screen readers). */
+  text: string;
+  blocks?: OutputBlock[];
+}
+
+/** Where a run shows what it found: the run's thread, or the requester alone. */
+export interface RunOutput {
+  /** Posts in the run's thread; returns an id to update the message with. */
+  post(message: OutputMessage): Promise<{ id: string }>;
+  update(id: string, message: OutputMessage): Promise<void>;
+  /** Uploads a file into the run's thread (long output). */
+  upload(file: { name: string; content: string; title?: string; comment?: string }): Promise<void>;
+  /** A message only the requester sees, such as a key shown once. Never logged or stored. */
+  toRequester(message: OutputMessage): Promise<void>;
+}
+
 export interface StepContext<A> extends PlanContext<A> {
   runId: string;
   /** The plan that was shown (and approved), re-read just before the run started. */
@@ -38,6 +66,7 @@ export interface StepContext<A> extends PlanContext<A> {
   /** Shows a short note under the running step. */
   progress(note: string): void;
   record: RecordEvent;
+  output: RunOutput;
   /** Attempt number of this run, starting at 1. */
   attempt: number;
 }

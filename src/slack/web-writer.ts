@@ -39,5 +39,15 @@ export function webWriter(client: WebClient): SlackWriter {
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });
     },
+    async upload(channel, file, threadTs) {
+      await client.filesUploadV2({
+        channel_id: channel,
+        filename: file.name,
+        title: file.title ?? file.name,
+        content: file.content,
+        ...(file.comment ? { initial_comment: file.comment } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      } as Parameters<WebClient['filesUploadV2']>[0]);
+    },
   };
 }

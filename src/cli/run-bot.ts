@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig } from '../config/load.ts';
+import { type Role, startOpsbot } from '../opsbot.ts';
+
+/** `opsbot [all|web|worker]`: runs the bot, draining on SIGTERM/SIGINT. */
+export async function runBot(role: Role): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const bot = await startOpsbot({ config, role });
+  const shutdown = (signal: string) => {
+    bot.log.info({ signal }, 'stopping');
+    bot.drain().then(
+      () => process.exit(0),
+      (error) => {
+        bot.log.error({ err: (error as Error).message }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

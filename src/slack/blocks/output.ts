@@ -1,0 +1,76 @@
+import type { OutputBlock, OutputMessage } from '../../sdk/command.ts';
+import { ACTION } from '../ids.ts';
+import { clip, escapeText } from './format.ts';
+import { type Block, type MessageContent, mrkdwn, plain } from './types.ts';
+
+const KNOWN_ACTIONS = new Set<string>(Object.values(ACTION));
+const MAX_BLOCKS = 50;
+
+function render(block: OutputBlock): Block[] {
+  switch (block.type) {
+    case 'text':
+      return [{ type: 'section', text: mrkdwn(clip(escapeText(block.text), 3000)) }];
+    case 'code':
+      return chunk(block.text, 3000 - 8).map((part) => ({
+        type: 'section',
+        text: mrkdwn(`\`\`\`${part.replace(/```/g, "'''")}\`\`\``),
+      }));
+    case 'fields':
+      return chunkArray(block.fields, 10).map((fields) => ({
+        type: 'section',
+        fields: fields.map(([label, value]) =>
+          mrkdwn(clip(`*${escapeText(label)}*\n${escapeText(value)}`, 2000)),
+        ),
+      }));
+    case 'context':
+      return [{ type: 'context', elements: [mrkdwn(clip(escapeText(block.text), 2000))] }];
+    case 'buttons': {
+      const unknown = block.buttons.find((b) => !KNOWN_ACTIONS.has(b.action));
+      if (unknown) throw new Error(`unknown button action ${unknown.action}`);
+      return chunkArray(block.buttons, 25).map((buttons) => ({
+        type: 'actions',
+        elements: buttons.map((b) => ({
+          type: 'button',
+          action_id: b.action,
+          text: plain(clip(b.label, 75)),
+          value: b.value.slice(0, 2000),
+          ...(b.style ? { style: b.style } : {}),
+        })),
+      }));
+    }
+  }
+}
+
+/** A step's output as Slack blocks, within Block Kit's limits (long code is split, not cut). */
+export function outputMessage(message: OutputMessage): MessageContent {
+  const blocks = (message.blocks ?? [{ type: 'text', text: message.text }]).flatMap(render);
+  if (blocks.length > MAX_BLOCKS) {
+    const kept = blocks.slice(0, MAX_BLOCKS - 1);
+    kept.push({
+      type: 'context',
+      elements: [mrkdwn(`… ${blocks.length - kept.length} more blocks not shown`)],
+    });
+    return { text: clip(message.text, 3000), blocks: kept };
+  }
+  return { text: clip(message.text, 3000), blocks };
+}
+
+function chunk(text: string, size: number): string[] {
+  if (text.length <= size) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > size) {
+    const cut = rest.lastIndexOf('\n', size);
+    const at = cut > size / 2 ? cut : size;
+    parts.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, '');
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}
+
+function chunkArray<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

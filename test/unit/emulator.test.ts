@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import { outputMessage } from '../../src/slack/blocks/output.ts';
+import { createWebClient, webWriter } from '../../src/slack/web-writer.ts';
+
+describe('Slack emulator', () => {
+  const slack = new SlackEmulator({ tokens: ['xoxb-good'] });
+  let url = '';
+  beforeAll(async () => {
+    url = await slack.start();
+    slack.state.addChannel('C1', 'ops');
+  });
+  afterAll(() => slack.stop());
+
+  it('rejects a bad token, a missing channel, too many blocks and long section text, in Slack error shape', async () => {
+    const bad = createWebClient('xoxb-bad', url);
+    await expect(bad.chat.postMessage({ channel: 'C1', text: 'hi' })).rejects.toMatchObject({
+      data: { ok: false, error: 'invalid_auth' },
+    });
+    const good = createWebClient('xoxb-good', url);
+    await expect(good.chat.postMessage({ channel: 'C404', text: 'hi' })).rejects.toMatchObject({
+      data: { error: 'channel_not_found' },
+    });
+    const many = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    await expect(
+      good.chat.postMessage({ channel: 'C1', text: 'x', blocks: many }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    const long = [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }];
+    await expect(
+      good.chat.postMessage({ channel: 'C1', text: 'x', blocks: long }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    expect(slack.state.channelMessages('C1')).toHaveLength(0);
+  });
+
+  it('takes a file upload (filesUploadV2) into a thread', async () => {
+    const writer = webWriter(createWebClient('xoxb-good', url));
+    const { ts } = await writer.post('C1', { text: 'parent', blocks: [] });
+    await writer.upload(
+      'C1',
+      { name: 'result.log', content: 'line 1\nline 2', comment: '2 lines' },
+      ts,
+    );
+    const reply = slack.state.channelMessages('C1', ts)[0];
+    expect(reply?.files?.[0]).toMatchObject({ name: 'result.log', content: 'line 1\nline 2' });
+    expect(reply?.text).toBe('2 lines');
+  });
+
+  it('keeps long code output within Block Kit limits by splitting it', () => {
+    const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(30)}`).join('\n');
+    const content = outputMessage({ text: 'logs', blocks: [{ type: 'code', text }] });
+    expect(content.blocks.length).toBeGreaterThan(1);
+    for (const block of content.blocks) {
+      if (block.type === 'section') expect(block.text!.text.length).toBeLessThanOrEqual(3000);
+    }
+    const joined = content.blocks
+      .map((b) => (b.type === 'section' ? b.text!.text.replace(/```/g, '') : ''))
+      .join('\n');
+    expect(joined).toContain('line 0 ');
+    expect(joined).toContain('line 399 ');
+  });
+});
