@@ -7,8 +7,22 @@ const fs = require('node:fs');
 
 const lock = JSON.parse(fs.readFileSync('package-lock.json', 'utf8'));
 const platform = (name) => {
-  const os = /darwin/.test(name) ? 'darwin' : /win32/.test(name) ? 'win32' : /android/.test(name) ? 'android' : /freebsd/.test(name) ? 'freebsd' : 'linux';
-  const cpu = /arm64/.test(name) ? 'arm64' : /-arm$|-arm-/.test(name) ? 'arm' : /ia32/.test(name) ? 'ia32' : 'x64';
+  const os = /darwin/.test(name)
+    ? 'darwin'
+    : /win32/.test(name)
+      ? 'win32'
+      : /android/.test(name)
+        ? 'android'
+        : /freebsd/.test(name)
+          ? 'freebsd'
+          : 'linux';
+  const cpu = /arm64/.test(name)
+    ? 'arm64'
+    : /-arm$|-arm-/.test(name)
+      ? 'arm'
+      : /ia32/.test(name)
+        ? 'ia32'
+        : 'x64';
   return { os: [os], cpu: [cpu], ...(/musl/.test(name) ? { libc: ['musl'] } : {}) };
 };
 let added = 0;
@@ -16,7 +30,11 @@ for (const entry of Object.values(lock.packages)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
     const key = `node_modules/${name}`;
     if (lock.packages[key]) continue;
-    lock.packages[key] = { version: version.replace(/^[\^~]/, ''), optional: true, ...platform(name) };
+    lock.packages[key] = {
+      version: version.replace(/^[\^~]/, ''),
+      optional: true,
+      ...platform(name),
+    };
     added += 1;
   }
 }
