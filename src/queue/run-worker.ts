@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { metrics } from '../metrics/metrics.ts';
 import type { RunJob } from '../requests/request.ts';
 import { executeRun, type RunDeps } from '../run/execute.ts';
 import { RUN_ATTEMPTS, RUNS_QUEUE } from './runs-queue.ts';
@@ -14,7 +15,16 @@ export function startRunWorker(connection: Redis, prefix: string, deps: RunDeps,
     async (job) => {
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? RUN_ATTEMPTS);
+      const started = Date.now();
       const outcome = await executeRun(job.data, attempt, last, deps);
+      const status = outcome.status === 'done' ? 'done' : outcome.retry ? 'retrying' : 'failed';
+      metrics.runs.inc({ command: job.data.command, status });
+      if (status !== 'retrying') {
+        metrics.runDuration.observe(
+          { command: job.data.command, status },
+          (Date.now() - started) / 1000,
+        );
+      }
       if (outcome.status === 'done') return { status: 'done' };
       if (outcome.retry) throw new Error(`${outcome.code}: ${outcome.message}`);
       throw new UnrecoverableError(`${outcome.code}: ${outcome.message}`);

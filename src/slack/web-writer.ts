@@ -1,4 +1,5 @@
-import { LogLevel, WebClient } from '@slack/web-api';
+import { LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
+import { metrics } from '../metrics/metrics.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 
 /**
@@ -6,13 +7,31 @@ import type { SlackWriter } from '../notify/slack-writer.ts';
  * retry policy, and 429s retried after `Retry-After` rather than rejected.
  */
 export function createWebClient(token: string, slackApiUrl: string) {
-  return new WebClient(token, {
+  const client = new WebClient(token, {
     slackApiUrl,
     timeout: 10_000,
     rejectRateLimitedCalls: false,
     retryConfig: { retries: 8, factor: 1.6, minTimeout: 200, maxTimeout: 10_000, randomize: true },
     logLevel: LogLevel.ERROR,
   });
+  client.on(WebClientEvent.RATE_LIMITED, () => metrics.slackRateLimited.inc());
+  return counted(client);
+}
+
+/** Counts every Web API call by method and result, for `/metrics`. */
+function counted(client: WebClient): WebClient {
+  const apiCall = client.apiCall.bind(client);
+  client.apiCall = async (method, options) => {
+    try {
+      const result = await apiCall(method, options);
+      metrics.slackCalls.inc({ method, result: 'ok' });
+      return result;
+    } catch (error) {
+      metrics.slackCalls.inc({ method, result: 'error' });
+      throw error;
+    }
+  };
+  return client;
 }
 
 export function webWriter(client: WebClient): SlackWriter {
