@@ -93,26 +93,36 @@ export default defineCommand({
       }
       return { exists };
     }),
-    step<Args>('update-alias', 'Move the alias', async ({ args: a, targets, aws, progress }) => {
-      const t = target(targets, a.function);
-      const current = await aws.lambda.getAlias({
-        functionName: t.functionName,
-        alias: a.alias,
-        region: t.region,
-      });
-      if (current.version === a.version) {
-        progress(`already at ${a.version}`);
-        return { from: null, to: current.version, revisionId: current.revisionId };
-      }
-      const updated = await aws.lambda.updateAlias({
-        functionName: t.functionName,
-        alias: a.alias,
-        version: a.version,
-        revisionId: current.revisionId,
-        region: t.region,
-      });
-      return { from: current.version, to: updated.version, revisionId: updated.revisionId };
-    }),
+    step<Args>(
+      'update-alias',
+      'Move the alias',
+      async ({ args: a, targets, aws, progress, plan }) => {
+        const t = target(targets, a.function);
+        const current = await aws.lambda.getAlias({
+          functionName: t.functionName,
+          alias: a.alias,
+          region: t.region,
+        });
+        if (current.version === a.version) {
+          // Already there: a retry after the update landed, or nothing to do. Report the planned origin.
+          progress(`already at ${a.version}`);
+          const from = plan?.facts.from;
+          return {
+            from: typeof from === 'string' && from !== a.version ? from : null,
+            to: current.version,
+            revisionId: current.revisionId,
+          };
+        }
+        const updated = await aws.lambda.updateAlias({
+          functionName: t.functionName,
+          alias: a.alias,
+          version: a.version,
+          revisionId: current.revisionId,
+          region: t.region,
+        });
+        return { from: current.version, to: updated.version, revisionId: updated.revisionId };
+      },
+    ),
     step<Args>('verify', 'Verify the alias', async ({ args: a, targets, aws }) => {
       const t = target(targets, a.function);
       const now = await aws.lambda.getAlias({

@@ -129,21 +129,29 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     workerRedis = connectRedis(env.REDIS_URL, 'worker');
     workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (worker) error'));
     const locks = new ResourceLocks(workerRedis, keys);
-    worker = startRunWorker(workerRedis, prefix, {
-      redis: workerRedis,
-      keys,
-      registry,
-      targets: file.targets,
-      aws,
-      writer,
-      locks,
-      audit,
-      log,
-      opsChannel,
-      lockWaitMs: options.lockWaitMs ?? 60_000,
-      updateIntervalMs: options.updateIntervalMs,
-    });
+    worker = startRunWorker(
+      workerRedis,
+      prefix,
+      {
+        redis: workerRedis,
+        keys,
+        registry,
+        targets: file.targets,
+        aws,
+        writer,
+        locks,
+        audit,
+        log,
+        opsChannel,
+        lockWaitMs: options.lockWaitMs ?? 60_000,
+        updateIntervalMs: options.updateIntervalMs,
+      },
+      env.OPSBOT_JOB_LOCK_SECONDS,
+    );
     worker.on('error', (error) => log.warn({ err: error.message }, 'run worker error'));
+    worker.on('stalled', (jobId) =>
+      log.warn({ request_id: jobId }, 'run stalled (its worker died); retrying it'),
+    );
     heartbeat = startHeartbeat(workerRedis, keys, `${process.pid}-${randomUUID().slice(0, 8)}`);
   }
 

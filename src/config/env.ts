@@ -42,6 +42,8 @@ export const envSchema = z.object({
   ),
   AWS_REGION: z.preprocess(emptyToUndefined, z.string().default('us-east-1')),
   AWS_ENDPOINT_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  /** Seconds a worker holds a run's job lock between renewals; a dead worker's run is retried after it lapses. */
+  OPSBOT_JOB_LOCK_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(1).default(30)),
   /** Seconds a draining process waits for active runs on SIGTERM. */
   OPSBOT_GRACE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).default(30)),
 });

@@ -9,7 +9,13 @@ import { RUN_ATTEMPTS, RUNS_QUEUE } from './runs-queue.ts';
  * Consumes the runs queue. A transient failure is thrown so BullMQ retries with backoff; anything
  * else becomes UnrecoverableError so it is never retried. Return values hold no data, only status.
  */
-export function startRunWorker(connection: Redis, prefix: string, deps: RunDeps, concurrency = 8) {
+export function startRunWorker(
+  connection: Redis,
+  prefix: string,
+  deps: RunDeps,
+  lockSeconds = 30,
+  concurrency = 8,
+) {
   return new Worker<RunJob, { status: string }>(
     RUNS_QUEUE,
     async (job) => {
@@ -33,8 +39,8 @@ export function startRunWorker(connection: Redis, prefix: string, deps: RunDeps,
       connection,
       prefix,
       concurrency,
-      lockDuration: 30_000,
-      stalledInterval: 15_000,
+      lockDuration: lockSeconds * 1000,
+      stalledInterval: (lockSeconds * 1000) / 2,
       maxStalledCount: 3,
     },
   );

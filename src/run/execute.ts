@@ -105,7 +105,7 @@ export async function executeRun(
       targets: deps.targets,
       aws: deps.aws,
       runId,
-      plan: job.plan,
+      plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
       results: Object.fromEntries(done),
       attempt,
       progress: (note) => {

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignedSlackClient } from '../../src/dev/signed-client.ts';
+import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import { FakeLambda } from '../helpers/fake-lambda.ts';
+import { BOT_TOKEN, exampleConfig, SIGNING_SECRET, USERS, waitFor } from '../helpers/harness.ts';
+import {
+  type BotProcess,
+  startBotProcess,
+  stopBotProcess,
+  uniquePrefix,
+  writeConfig,
+} from '../helpers/processes.ts';
+
+describe('a worker killed with SIGKILL in the middle of a mutating step', {
+  timeout: 120_000,
+}, () => {
+  const slack = new SlackEmulator({ tokens: [BOT_TOKEN] });
+  const lambda = new FakeLambda();
+  const bots: BotProcess[] = [];
+  let env: Parameters<typeof startBotProcess>[1];
+
+  beforeAll(async () => {
+    const slackUrl = await slack.start();
+    slack.state.addChannel('C0OPS', 'ops');
+    for (const u of Object.values(USERS)) slack.state.addUser(u.id, u.name);
+    lambda.addFunction('mission-control-api', ['41', '42', '43'], { prod: '42', staging: '42' });
+    const awsEndpoint = await lambda.start();
+    const file = exampleConfig();
+    file.policies.promote = { default: { requesters: ['operators'] }, prod: { approvals: 0 } };
+    env = {
+      slackUrl,
+      prefix: uniquePrefix(),
+      configPath: writeConfig(file),
+      awsEndpoint,
+      extra: { OPSBOT_JOB_LOCK_SECONDS: '4' },
+    };
+  });
+  afterAll(async () => {
+    if (process.env.DEBUG_PROCESSES)
+      for (const b of bots) console.log(b.role, b.output.join('').slice(-3000));
+    await Promise.all(bots.map((b) => stopBotProcess(b, 'SIGKILL')));
+    await slack.stop();
+    await lambda.stop();
+  }, 60_000);
+
+  it('finishes the run on another worker, mutates once and posts one final result', async () => {
+    const web = await startBotProcess('web', env);
+    const first = await startBotProcess('worker', env);
+    bots.push(web, first);
+    lambda.updateDelayMs = 2500;
+    // The UpdateAlias call is in flight (delayed by the fake Lambda) once the step shows as running.
+    const client = new SignedSlackClient(`http://127.0.0.1:${web.port}`, SIGNING_SECRET);
+    const response = await client.command('promote mission-control-api 43', USERS.alice);
+    expect(response.status).toBe(200);
+    await waitFor('the update-alias step to be running', () => {
+      const message = slack.state.channelMessages('C0OPS').find((m) => !m.thread_ts);
+      return message && JSON.stringify(message.blocks).includes('◐ Move the alias');
+    });
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    lambda.updateDelayMs = 0;
+    const second = await startBotProcess('worker', env);
+    bots.push(second);
+    const parent = slack.state.channelMessages('C0OPS').find((m) => !m.thread_ts)!;
+    const reply = await waitFor(
+      'the result reply',
+      () => slack.state.channelMessages('C0OPS', parent.ts)[0],
+      60_000,
+    );
+    expect(reply.text).toContain('promote done');
+    expect(lambda.updates).toEqual([
+      { fn: 'mission-control-api', alias: 'prod', from: '42', to: '43' },
+    ]);
+    // The deploy log still names where the alias came from, although the retry found it moved.
+    const deployLog = bots
+      .flatMap((b) => b.output)
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"event":"deploy.promoted"'));
+    expect(deployLog).toHaveLength(1);
+    expect(JSON.parse(deployLog[0]!)).toMatchObject({
+      from: '42',
+      to: '43',
+      operator: USERS.alice.id,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(slack.state.channelMessages('C0OPS', parent.ts)).toHaveLength(1);
+    expect(slack.state.channelMessages('C0OPS').filter((m) => !m.thread_ts)).toHaveLength(1);
+  });
+});
