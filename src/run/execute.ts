@@ -281,6 +281,6 @@ async function waitForLocks(
     view.status = 'waiting';
     view.note = `waiting for ${result.heldBy}, which holds ${result.resource}`;
     show();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

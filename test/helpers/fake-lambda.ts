@@ -13,6 +13,10 @@ export class FakeLambda {
   /** Every UpdateAlias that changed an alias, in order. */
   readonly updates: { fn: string; alias: string; from: string; to: string }[] = [];
   updateDelayMs = 0;
+  /** Most UpdateAlias calls ever in flight at once on one alias, and how many failed on a stale revision. */
+  maxConcurrentUpdates = 0;
+  staleRevisions = 0;
+  private inFlight = new Map<string, number>();
   throttleNext = 0;
   private server: Server | undefined;
   url = '';
@@ -56,9 +60,17 @@ export class FakeLambda {
       if (!state)
         return error(res, 404, 'ResourceNotFoundException', `Alias not found: ${fn}:${name}`);
       if (req.method === 'PUT') {
-        if (this.updateDelayMs)
-          await new Promise((resolve) => setTimeout(resolve, this.updateDelayMs));
+        const key = `${fn}:${name}`;
+        this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+        this.maxConcurrentUpdates = Math.max(this.maxConcurrentUpdates, this.inFlight.get(key)!);
+        try {
+          if (this.updateDelayMs)
+            await new Promise((resolve) => setTimeout(resolve, this.updateDelayMs));
+        } finally {
+          this.inFlight.set(key, this.inFlight.get(key)! - 1);
+        }
         if (body.RevisionId && body.RevisionId !== `rev-${state.revision}`) {
+          this.staleRevisions += 1;
           return error(
             res,
             412,

@@ -61,7 +61,7 @@ export async function startBotProcess(
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`${role} exited with ${child.exitCode}: ${output.join('').slice(-2000)}`);
