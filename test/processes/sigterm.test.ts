@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
+import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import { FakeLambda } from '../helpers/fake-lambda.ts';
 import { BOT_TOKEN, exampleConfig, SIGNING_SECRET, USERS, waitFor } from '../helpers/harness.ts';
-import { type BotProcess, startBotProcess, stopBotProcess, uniquePrefix, writeConfig } from '../helpers/processes.ts';
+import {
+  type BotProcess,
+  startBotProcess,
+  stopBotProcess,
+  uniquePrefix,
+  writeConfig,
+} from '../helpers/processes.ts';
 
 describe('SIGTERM during a run', { timeout: 120_000 }, () => {
   const slack = new SlackEmulator({ tokens: [BOT_TOKEN] });
@@ -18,7 +24,13 @@ describe('SIGTERM during a run', { timeout: 120_000 }, () => {
     const awsEndpoint = await lambda.start();
     const file = exampleConfig();
     file.policies.promote = { default: { requesters: ['operators'], approvals: 0 } };
-    const env = { slackUrl, prefix: uniquePrefix(), configPath: writeConfig(file), awsEndpoint, extra: { OPSBOT_GRACE_SECONDS: '20' } };
+    const env = {
+      slackUrl,
+      prefix: uniquePrefix(),
+      configPath: writeConfig(file),
+      awsEndpoint,
+      extra: { OPSBOT_GRACE_SECONDS: '20' },
+    };
     bot = await startBotProcess('all', env);
   }, 120_000);
   afterAll(async () => {
@@ -37,10 +49,18 @@ describe('SIGTERM during a run', { timeout: 120_000 }, () => {
       const message = slack.state.channelMessages('C0OPS').find((m) => !m.thread_ts);
       return message && JSON.stringify(message.blocks).includes('◐ Move the alias');
     });
-    const exited = new Promise<number | null>((resolve) => bot.child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      bot.child.once('exit', (code) => resolve(code)),
+    );
     bot.child.kill('SIGTERM');
-    await waitFor('/ready to answer 503', async () => (await fetch(`${base}/ready`)).status === 503);
-    const refused = await client.command('promote mission-control-api 42 alias=staging', USERS.alice);
+    await waitFor(
+      '/ready to answer 503',
+      async () => (await fetch(`${base}/ready`)).status === 503,
+    );
+    const refused = await client.command(
+      'promote mission-control-api 42 alias=staging',
+      USERS.alice,
+    );
     expect(refused.status).toBe(503);
     expect(await exited).toBe(0);
     const parent = slack.state.channelMessages('C0OPS').find((m) => !m.thread_ts)!;
