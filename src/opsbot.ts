@@ -8,6 +8,7 @@ import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { createRegistry, type Registry } from './intake/validate.ts';
 import { createLogger, type Logger } from './log.ts';
+import { CoalescedMessage } from './notify/coalesced-message.ts';
 import type { SlackWriter } from './notify/slack-writer.ts';
 import { liveWorkers, startHeartbeat } from './queue/heartbeat.ts';
 import { ResourceLocks } from './queue/locks.ts';
@@ -164,6 +165,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     stopped = true;
     await heartbeat?.stop();
     await worker?.close(true);
+    await CoalescedMessage.settleAll();
     await http.close();
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
     await queue.close();

@@ -15,3 +15,23 @@ export async function writeBenchSection(name: string, title: string, body: strin
     `## ${title}\n\nMachine: ${machine()}\n\n${body}\n`,
   );
 }
+
+/** One row of `npm run bench`'s table. */
+export interface BenchSummary {
+  name: string;
+  p50?: number;
+  p99?: number;
+  throughput?: number;
+  unit?: string;
+  peakRssMb?: number;
+  idleRssMb?: number;
+  floor?: string;
+  target?: string;
+  met?: boolean;
+}
+
+/** Writes a bench's table row to bench/results/<name>.json for `npm run bench` to gather. */
+export async function writeBenchSummary(name: string, summary: BenchSummary): Promise<void> {
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(`bench/results/${name}.json`, `${JSON.stringify(summary, null, 2)}\n`);
+}

@@ -41,6 +41,19 @@ export class CoalescedMessage {
     await this.inFlight;
   }
 
+  /** Lands the latest state without waiting; `settleAll()` waits for every such flush (on shutdown). */
+  flushInBackground(): void {
+    const pending = this.flush().catch(this.onError);
+    CoalescedMessage.pending.add(pending);
+    void pending.finally(() => CoalescedMessage.pending.delete(pending));
+  }
+
+  private static readonly pending = new Set<Promise<void>>();
+
+  static async settleAll(): Promise<void> {
+    await Promise.all([...CoalescedMessage.pending]);
+  }
+
   private async send(): Promise<void> {
     const content = this.latest;
     if (!content) return;

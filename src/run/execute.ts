@@ -248,12 +248,15 @@ async function finish(
   message: CoalescedMessage,
   deps: RunDeps,
 ) {
+  // The result reply goes out at once; the progress message's last edit follows within the
+  // coalescing interval (at most one chat.update per second per message), off the worker slot.
   message.set(runMessage(view));
-  await message.flush();
   const key = deps.keys.runMessage(runId);
   const first = await deps.redis.hsetnx(key, 'result_posted', '1');
   if (first === 1)
     await deps.writer.post(message.channel, runResult(view), job.threadTs ?? message.ts);
+  // The run is over: its worker slot need not wait for the last edit.
+  message.flushInBackground();
 }
 
 async function waitForLocks(

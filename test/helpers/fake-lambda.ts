@@ -17,6 +17,11 @@ export class FakeLambda {
   maxConcurrentUpdates = 0;
   staleRevisions = 0;
   private inFlight = new Map<string, number>();
+
+  /** UpdateAlias calls being answered right now, on any alias. */
+  updatesInFlight(): number {
+    return [...this.inFlight.values()].reduce((a, b) => a + b, 0);
+  }
   throttleNext = 0;
   private server: Server | undefined;
   url = '';

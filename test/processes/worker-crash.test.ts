@@ -48,14 +48,11 @@ describe('a worker killed with SIGKILL in the middle of a mutating step', {
     const first = await startBotProcess('worker', env);
     bots.push(web, first);
     lambda.updateDelayMs = 2500;
-    // The UpdateAlias call is in flight (delayed by the fake Lambda) once the step shows as running.
+    // Kill the worker while its UpdateAlias call is in flight (the fake Lambda delays it).
     const client = new SignedSlackClient(`http://127.0.0.1:${web.port}`, SIGNING_SECRET);
     const response = await client.command('promote mission-control-api 43', USERS.alice);
     expect(response.status).toBe(200);
-    await waitFor('the update-alias step to be running', () => {
-      const message = slack.state.channelMessages('C0OPS').find((m) => !m.thread_ts);
-      return message && JSON.stringify(message.blocks).includes('◐ Move the alias');
-    });
+    await waitFor('UpdateAlias to be in flight', () => lambda.updatesInFlight() > 0);
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     lambda.updateDelayMs = 0;
