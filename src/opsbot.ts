@@ -8,6 +8,7 @@ import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { createRegistry, type Registry } from './intake/validate.ts';
 import { createLogger, type Logger } from './log.ts';
+import { metrics, registry as metricsRegistry } from './metrics/metrics.ts';
 import { CoalescedMessage } from './notify/coalesced-message.ts';
 import type { SlackWriter } from './notify/slack-writer.ts';
 import { liveWorkers, startHeartbeat } from './queue/heartbeat.ts';
@@ -96,6 +97,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     },
   };
   http.route('GET', '/ready', (_req, res) => answerReady(res, checks, draining));
+  http.route('GET', '/metrics', async (_req, res) => {
+    const text = await metricsRegistry.metrics();
+    res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(text);
+  });
 
   let slack: ReturnType<typeof createSlackApp> | undefined;
   if (options.role !== 'worker') {
@@ -116,6 +121,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
         if (draining) return sendJson(res, 503, { error: 'draining' });
+        const timer = metrics.ackLatency.startTimer({ kind: 'slack' });
+        res.once('finish', () => timer());
         return listener(req, res);
       });
     } else {

@@ -5,7 +5,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  * import it to count, nothing here imports back.
  */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'opsbot_process_' });
+collectDefaultMetrics({ register: registry, prefix: 'opsbot_' });
 
 export const metrics = {
   ackLatency: new Histogram({

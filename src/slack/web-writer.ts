@@ -7,7 +7,7 @@ import type { SlackWriter } from '../notify/slack-writer.ts';
  * retry policy, and 429s retried after `Retry-After` rather than rejected.
  */
 export function createWebClient(token: string, slackApiUrl: string) {
-  const client = new WebClient(token, {
+  const client = new CountedWebClient(token, {
     slackApiUrl,
     timeout: 10_000,
     rejectRateLimitedCalls: false,
@@ -15,23 +15,21 @@ export function createWebClient(token: string, slackApiUrl: string) {
     logLevel: LogLevel.ERROR,
   });
   client.on(WebClientEvent.RATE_LIMITED, () => metrics.slackRateLimited.inc());
-  return counted(client);
+  return client;
 }
 
-/** Counts every Web API call by method and result, for `/metrics`. */
-function counted(client: WebClient): WebClient {
-  const apiCall = client.apiCall.bind(client);
-  client.apiCall = async (method, options) => {
+/** A WebClient that counts every Web API call by method and result, for `/metrics`. */
+class CountedWebClient extends WebClient {
+  override async apiCall(method: string, options?: Record<string, unknown>) {
     try {
-      const result = await apiCall(method, options);
+      const result = await super.apiCall(method, options);
       metrics.slackCalls.inc({ method, result: 'ok' });
       return result;
     } catch (error) {
       metrics.slackCalls.inc({ method, result: 'error' });
       throw error;
     }
-  };
-  return client;
+  }
 }
 
 export function webWriter(client: WebClient): SlackWriter {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, USERS } from '../helpers/harness.ts';
+import { type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 
 describe('/ops intake over signed HTTP', () => {
   let h: Harness;
@@ -76,5 +76,31 @@ describe('/ops intake over signed HTTP', () => {
     const body = (await ready.json()) as { checks: Record<string, { ok: boolean }> };
     expect(Object.keys(body.checks).sort()).toEqual(['redis', 'slack', 'worker']);
     expect(ready.status).toBe(200);
+  });
+});
+
+describe('/metrics', () => {
+  it('exposes ack latency, runs and Slack call counters in Prometheus format', async () => {
+    const h = await startHarness();
+    try {
+      await h.client.command('ping', USERS.alice);
+      await waitFor('the ping run to finish', () =>
+        h.slack.state
+          .channelMessages('C0OPS')
+          .some((m) => m.thread_ts && m.text.includes('ping done')),
+      );
+      const response = await fetch(`${h.baseUrl}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(text).toMatch(/opsbot_ack_latency_seconds_count\{kind="slack"\} [1-9]/);
+      expect(text).toMatch(/opsbot_runs_total\{command="ping",status="done"\} [1-9]/);
+      expect(text).toMatch(
+        /opsbot_slack_api_calls_total\{method="chat.postMessage",result="ok"\} [1-9]/,
+      );
+      expect(text).toContain('opsbot_process_resident_memory_bytes');
+      expect(text).not.toContain('xoxb-');
+    } finally {
+      await h.stop();
+    }
   });
 });
