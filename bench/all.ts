@@ -1,0 +1,54 @@
+// npm run bench: runs every bench in turn, then rewrites docs/benchmarks.md with one summary table
+// (from bench/results/*.json) followed by each bench's own section (docs/benchmarks/*.md).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { BenchSummary } from './lib/report.ts';
+import { machine } from './lib/report.ts';
+
+const BENCHES = ['ack', 'approve', 'e2e', 'logs', 'storm', 'audit'];
+const only = process.argv.slice(2);
+
+for (const name of BENCHES) {
+  if (only.length && !only.includes(name)) continue;
+  if (!existsSync(`bench/${name}.ts`)) continue;
+  console.log(`\n▶ bench ${name}`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `bench/${name}.ts`], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) console.error(`bench ${name} exited with ${result.status}`);
+}
+
+const fmt = (value: number | undefined, digits = 1) =>
+  value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
+const summaries: BenchSummary[] = existsSync('bench/results')
+  ? readdirSync('bench/results')
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .flatMap((f) => {
+        const parsed = JSON.parse(readFileSync(`bench/results/${f}`, 'utf8')) as
+          | BenchSummary
+          | BenchSummary[];
+        return Array.isArray(parsed) ? parsed : [parsed];
+      })
+  : [];
+const table = [
+  '| bench | p50 (ms) | p99 (ms) | throughput | peak RSS (MB) | floor / target | met |',
+  '|---|---|---|---|---|---|---|',
+  ...summaries.map(
+    (s) =>
+      `| ${s.name} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${s.throughput === undefined ? '—' : `${fmt(s.throughput)} ${s.unit ?? '/s'}`} | ${fmt(s.peakRssMb, 0)} | ${[s.floor, s.target].filter(Boolean).join('; ') || '—'} | ${s.met === undefined ? '—' : s.met ? 'yes' : 'no'} |`,
+  ),
+].join('\n');
+console.log(`\n${table}`);
+
+const sections = existsSync('docs/benchmarks')
+  ? readdirSync('docs/benchmarks')
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => readFileSync(`docs/benchmarks/${f}`, 'utf8').trim())
+  : [];
+writeFileSync(
+  'docs/benchmarks.md',
+  `# Benchmarks\n\nWritten by \`npm run bench\` (each bench also runs alone: \`npm run bench:<name>\`).\n\nMachine: ${machine()}\n\n${table}\n\n${sections.join('\n\n')}\n`,
+);
+console.log('\nwrote docs/benchmarks.md');
