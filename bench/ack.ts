@@ -4,7 +4,7 @@
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { startChild, stopChild } from './lib/child.ts';
-import { writeBenchSection } from './lib/report.ts';
+import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { load, ms, summarize } from './lib/stats.ts';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -90,3 +90,11 @@ await writeBenchSection(
   'Ack latency (`npm run bench:ack`)',
   [...rows, '', verdict].join('\n'),
 );
+await writeBenchSummary('ack', {
+  name: `ack latency (N=${N}, C=${C})`,
+  p50: opsbot.p50,
+  p99: opsbot.p99,
+  floor: `Bolt floor p99 ${ms(floor.p99)}; ratio ${ratio.toFixed(2)}×`,
+  target: 'p99 ≤ 50 ms and ≤ 1.3× floor',
+  met: opsbot.p99 <= 50 && ratio <= 1.3,
+});
