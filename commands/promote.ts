@@ -45,6 +45,14 @@ export default defineCommand({
   },
   environment: (a: Args, targets) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias,
   resources: (a: Args) => [`lambda:${a.function}:${a.alias}`],
+  permissions: (targets, region) =>
+    Object.entries(targets.lambda).map(([name, t]) => {
+      const fn = `arn:aws:lambda:${t.region ?? region}:*:function:${t.function_name ?? name}`;
+      return {
+        actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:ListVersionsByFunction'],
+        resources: [fn, `${fn}:*`],
+      };
+    }),
   validate(a: Args, targets) {
     const found = targets.lambda[a.function];
     if (!found) {

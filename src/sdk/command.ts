@@ -71,6 +71,12 @@ export interface StepContext<A> extends PlanContext<A> {
   attempt: number;
 }
 
+/** One statement of the bot's least-privilege IAM policy. */
+export interface IamStatement {
+  actions: string[];
+  resources: string[];
+}
+
 export interface Step<A> {
   name: string;
   title: string;
@@ -93,6 +99,11 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   run:
     | Step<z.output<S>>[]
     | ((args: z.output<S>, targets: FileConfig['targets']) => Step<z.output<S>>[]);
+  /**
+   * The IAM permissions a run (and its plan) needs for these targets: every AWS call the command's
+   * ports make, with ARNs rather than `*` wherever AWS allows. `opsbot iam-policy` prints their union.
+   */
+  permissions?(targets: FileConfig['targets'], region: string): IamStatement[];
   /** Checks that need the configuration, such as a target name that must exist. Returns problems. */
   validate?(
     args: z.output<S>,

@@ -5,6 +5,7 @@ export {
   type AnyCommand,
   type CommandDefinition,
   defineCommand,
+  type IamStatement,
   type OutputBlock,
   type OutputMessage,
   type Plan,

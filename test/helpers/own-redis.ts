@@ -3,17 +3,20 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.ts';
 
 /** A redis-server of the test's own, with AOF persistence, that the test may stop and restart. */
 export class OwnRedis {
   readonly dir = mkdtempSync(join(tmpdir(), 'opsbot-redis-'));
-  readonly port = 20000 + Math.floor(Math.random() * 20000);
+  /** Chosen on the first start and kept across restarts, so clients reconnect to the same address. */
+  port = 0;
   private child: ChildProcess | undefined;
   get url() {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   async start() {
+    if (this.port === 0) this.port = await freePort();
     this.child = spawn(
       'redis-server',
       [

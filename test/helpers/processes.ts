@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { FileConfig } from '../../src/config/file.ts';
+import { freePort } from './free-port.ts';
 import { BOT_TOKEN, REDIS_URL, SIGNING_SECRET } from './harness.ts';
 
 export interface BotProcess {
@@ -31,14 +32,12 @@ export interface ProcessEnv {
   extra?: Record<string, string>;
 }
 
-let nextPort = 4300 + Math.floor(Math.random() * 2000);
-
 /** Starts `src/main.ts <role>` as a real child process and waits for `/health`. */
 export async function startBotProcess(
   role: 'all' | 'web' | 'worker',
   env: ProcessEnv,
 ): Promise<BotProcess> {
-  const port = nextPort++;
+  const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
     env: {
       ...process.env,
