@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { commands } from '../commands/index.ts';
+import { createApprovals } from './approvals/service.ts';
 import { type AuditSink, logAuditSink } from './audit/sink.ts';
 import { awsPorts } from './aws/ports.ts';
 import type { Config } from './config/load.ts';
@@ -16,9 +17,10 @@ import { ResourceLocks } from './queue/locks.ts';
 import { startRunWorker } from './queue/run-worker.ts';
 import { createRunsQueue } from './queue/runs-queue.ts';
 import type { RunJob } from './requests/request.ts';
-import { submitRequest } from './requests/submit.ts';
 import type { AwsPorts } from './sdk/ports.ts';
 import { createSlackApp } from './slack/app.ts';
+import { registerApprovalListeners } from './slack/listeners/approvals.ts';
+import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { keys as keysFor } from './store/keys.ts';
@@ -68,6 +70,18 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const audit: AuditSink = logAuditSink(log);
   const aws = options.aws ?? awsPorts(env.AWS_REGION);
   const opsChannel = file.slack.ops_channel;
+  const approvals = createApprovals({
+    redis,
+    keys,
+    queue,
+    writer,
+    client,
+    audit,
+    log,
+    registry,
+    file,
+    aws,
+  });
   let draining = false;
 
   const http = new HttpServer((error) =>
@@ -111,12 +125,13 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       slackApiUrl: env.SLACK_API_URL,
       log,
     });
+    const listenerDeps = { registry, config: file, submit: approvals.submit, writer, log };
     registerCommandListener(slack.app, {
-      registry,
-      config: file,
-      submit: (submission) =>
-        submitRequest(submission, { redis, keys, queue, writer, audit, log, opsChannel }),
+      ...listenerDeps,
+      openForm: commandFormOpener(client, listenerDeps),
     });
+    registerApprovalListeners(slack.app, { ...listenerDeps, decisions: approvals.decisions });
+    approvals.startSweeper();
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
@@ -153,6 +168,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         opsChannel,
         lockWaitMs: options.lockWaitMs ?? 60_000,
         updateIntervalMs: options.updateIntervalMs,
+        hooks: approvals.runHooks,
       },
       env.OPSBOT_JOB_LOCK_SECONDS,
     );
@@ -171,6 +187,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     if (stopped) return;
     stopped = true;
     await heartbeat?.stop();
+    await approvals.stop();
     await worker?.close(true);
     await CoalescedMessage.settleAll();
     await http.close();

@@ -63,3 +63,8 @@ export function gaugeFrom(name: string, help: string, read: () => Promise<number
     },
   });
 }
+
+/** `opsbot_approvals_pending`: requests waiting for approval, read from Redis at scrape time. */
+export function approvalsPendingGauge(read: () => Promise<number>): Gauge {
+  return gaugeFrom('opsbot_approvals_pending', 'Requests waiting for approval', read);
+}

@@ -17,7 +17,20 @@ export interface OpsRequest {
   plan?: Plan;
   /** Thread the run reports into (the request card's thread, or an incident thread). */
   threadTs?: string;
+  /** Where the request card is, when the request has one (approval or break-glass). */
+  card?: { channel: string; ts: string };
 }
+
+/** Where a request stands: pending → approved | denied | cancelled | expired; approved → running → done | failed. */
+export type RequestState =
+  | 'pending'
+  | 'approved'
+  | 'denied'
+  | 'cancelled'
+  | 'expired'
+  | 'running'
+  | 'done'
+  | 'failed';
 
 /** Job data for a run. Equal to the request: a run is a job executing a request. */
 export type RunJob = OpsRequest;

@@ -1,48 +1,22 @@
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { AuditSink } from '../audit/sink.ts';
-import type { Logger } from '../log.ts';
-import type { SlackWriter } from '../notify/slack-writer.ts';
+import { resolvePolicy } from '../approvals/policy.ts';
+import { metrics } from '../metrics/metrics.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
 import { QUEUE_UNREACHABLE, simple } from '../slack/blocks/replies.ts';
-import type { Keys } from '../store/keys.ts';
-import { hashRequest, type OpsRequest, type RunJob, requestIdFor } from './request.ts';
+import { breakGlassRefusal, requestRefusal } from './gate.ts';
+import { hashRequest, type OpsRequest, requestIdFor } from './request.ts';
+import type { Submission, SubmitDeps } from './submission.ts';
+import { askForApproval, runUnderBreakGlass, showPlan } from './with-card.ts';
 
-export interface Submission {
-  /** What identifies one submission across Slack retries (the slash command's `trigger_id`). */
-  submissionKey: string;
-  command: string;
-  args: Record<string, unknown>;
-  environment: string;
-  requester: string;
-  channel: string;
-  /** Thread to report into (an incident thread, when a runbook button started the request). */
-  threadTs?: string;
-  /** `--plan`: show the plan only. `--emergency reason="…"`: break-glass. */
-  flags?: { plan?: boolean; emergency?: { reason: string } };
-  /** Where the request came from: typed, a form, or a button (runbook or incident). */
-  source?: 'typed' | 'form' | 'button';
-}
-
-/** Hands a validated submission on (after the ack). The one entry point for typed, form and button requests. */
-export type SubmitRequest = (submission: Submission) => Promise<unknown>;
-
-export interface SubmitDeps {
-  redis: Redis;
-  keys: Keys;
-  queue: Queue<RunJob>;
-  writer: SlackWriter;
-  audit: AuditSink;
-  log: Logger;
-  opsChannel: string;
-}
+export type { Flow, Submission, SubmitDeps, SubmitRequest } from './submission.ts';
 
 /** Seconds a submission key is remembered, to absorb Slack retries and double submits. */
 const SUBMISSION_TTL_SECONDS = 24 * 3600;
 
 /**
- * Turns a validated submission into a request and queues its run. Runs after the ack. A retried
- * submission (same key) is recognised atomically and does nothing.
+ * Turns a validated submission into a request. Runs after the ack. A retried submission (same key)
+ * is recognised atomically and does nothing. Then: who may request → `--plan` (ephemeral plan,
+ * never queued) → `--emergency` (break-glass) → a request card when approvals are needed → else
+ * the run is queued at once.
  */
 export async function submitRequest(
   submission: Submission,
@@ -60,6 +34,16 @@ export async function submitRequest(
     ...(submission.threadTs ? { threadTs: submission.threadTs } : {}),
   };
   const log = deps.log.child({ request_id: request.id, command: request.command });
+  const tell = (text: string) =>
+    deps.writer
+      .ephemeral(submission.channel, submission.requester, simple(text), submission.threadTs)
+      .catch(() => {});
+  const command = deps.registry.find(submission.command);
+  if (!command) {
+    await tell(`:warning: opsbot has no command \`${submission.command}\`. Nothing was run.`);
+    return undefined;
+  }
+  const policy = resolvePolicy(command, submission.environment, deps.config.policies);
   try {
     const first = await deps.redis.set(
       deps.keys.submission(submission.submissionKey),
@@ -70,17 +54,39 @@ export async function submitRequest(
     );
     if (first === null) {
       log.info('duplicate submission ignored');
+      metrics.requests.inc({ command: request.command, outcome: 'duplicate' });
       return undefined;
     }
+    const refusal =
+      (await requestRefusal(submission, policy, deps.groups)) ??
+      (submission.flags?.emergency
+        ? await breakGlassRefusal(
+            submission,
+            policy,
+            submission.flags.emergency.reason,
+            deps.groups,
+          )
+        : undefined);
+    if (refusal) {
+      log.info({ requester: request.requester }, 'request refused by policy');
+      metrics.requests.inc({ command: request.command, outcome: 'refused' });
+      await tell(refusal);
+      return undefined;
+    }
+    const flow = { submission, request, command, policy, deps, log, tell };
+    if (submission.flags?.plan) return await showPlan(flow);
+    if (submission.flags?.emergency)
+      return await runUnderBreakGlass(flow, submission.flags.emergency.reason);
+    if (policy.approvals > 0) return await askForApproval(flow);
     await enqueueRun(deps.queue, request);
   } catch (error) {
     log.error({ err: (error as Error).message }, 'could not queue the request');
-    await deps.writer
-      .ephemeral(submission.channel, submission.requester, QUEUE_UNREACHABLE)
-      .catch(() => {});
+    metrics.requests.inc({ command: request.command, outcome: 'unreachable' });
+    await tell(QUEUE_UNREACHABLE.text);
     return undefined;
   }
   log.info('request queued');
+  metrics.requests.inc({ command: request.command, outcome: 'queued' });
   deps.audit.append({
     action: 'request.created',
     actor: request.requester,
@@ -89,13 +95,7 @@ export async function submitRequest(
     request_id: request.id,
   });
   if (submission.channel !== deps.opsChannel) {
-    await deps.writer
-      .ephemeral(
-        submission.channel,
-        submission.requester,
-        simple(`Queued ${request.id}; follow it in <#${deps.opsChannel}>.`),
-      )
-      .catch(() => {});
+    await tell(`Queued ${request.id}; follow it in <#${deps.opsChannel}>.`);
   }
   return request;
 }

@@ -7,7 +7,7 @@ import { CoalescedMessage } from '../notify/coalesced-message.ts';
 import { runOutput } from '../notify/run-output.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { ResourceLocks } from '../queue/locks.ts';
-import { argsText, type RunJob, runIdFor } from '../requests/request.ts';
+import { argsText, hashRequest, type RunJob, runIdFor } from '../requests/request.ts';
 import { type Plan, type StepContext, stepsOf } from '../sdk/command.ts';
 import { PermanentError, UserError } from '../sdk/errors.ts';
 import type { AwsPorts } from '../sdk/ports.ts';
@@ -16,6 +16,7 @@ import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import { Checkpoints } from './checkpoints.ts';
 import { classify } from './classify.ts';
 import { driftBetween } from './drift.ts';
+import type { RunHooks, RunPhase } from './hooks.ts';
 import { newRunView, type RunView } from './run-view.ts';
 
 export interface RunDeps {
@@ -32,6 +33,8 @@ export interface RunDeps {
   /** How long a run waits for a resource another run holds before it gives up. */
   lockWaitMs: number;
   updateIntervalMs?: number;
+  /** Told when a run starts, ends or fails for good (moves the request card). */
+  hooks?: RunHooks;
 }
 
 export type RunOutcome =
@@ -74,6 +77,9 @@ export async function executeRun(
     Date.now(),
   );
   const message = await openRunMessage(job, runId, view, deps);
+  const tell = (phase: RunPhase, problem?: { code: string; message: string }) =>
+    deps.hooks?.runChanged(job, phase, problem).catch(() => {});
+  await tell('running');
   const show = () => message.set(runMessage(view));
   const checkpoints = new Checkpoints(deps.redis, deps.keys, runId);
   const done = await checkpoints.load();
@@ -92,6 +98,7 @@ export async function executeRun(
   let current: string | undefined;
   let held: Awaited<ReturnType<typeof waitForLocks>> | undefined;
   try {
+    checkRequestHash(job);
     held = await waitForLocks(command.resources?.(job.args) ?? [], runId, view, show, deps);
     const ctx: StepContext<Record<string, unknown>> = {
       args: job.args,
@@ -173,6 +180,7 @@ export async function executeRun(
       result: 'done',
     });
     await finish(job, runId, view, message, deps);
+    await tell('done');
     return { status: 'done' };
   } catch (thrown) {
     const error = classify(thrown);
@@ -205,10 +213,21 @@ export async function executeRun(
         data: { step: current, message: error.message },
       });
       await finish(job, runId, view, message, deps);
+      await tell('failed', { code: error.code, message: error.message });
     }
     return { status: 'failed', retry, code: error.code, message: error.message };
   } finally {
     await held?.release();
+  }
+}
+
+/** An approval is bound to the hash of command + args + environment: a job that differs never runs. */
+function checkRequestHash(job: RunJob) {
+  if (job.argsHash !== hashRequest(job.command, job.args, job.environment)) {
+    throw new PermanentError(
+      'request_changed',
+      'this run differs from what was requested and approved; nothing was changed. Make a new request.',
+    );
   }
 }
 
@@ -226,7 +245,7 @@ function checkForDrift(approved: Plan | undefined, fresh: Plan) {
 async function openRunMessage(job: RunJob, runId: string, view: RunView, deps: RunDeps) {
   const key = deps.keys.runMessage(runId);
   let ts = await deps.redis.hget(key, 'ts');
-  const channel = (await deps.redis.hget(key, 'channel')) ?? deps.opsChannel;
+  const channel = (await deps.redis.hget(key, 'channel')) ?? job.card?.channel ?? deps.opsChannel;
   if (!ts) {
     const posted = await deps.writer.post(channel, runMessage(view), job.threadTs);
     ts = posted.ts;

@@ -2,7 +2,7 @@
 export interface Policy {
   /** Groups whose members may request the command. Empty means anyone in an allowed channel. */
   requesters: string[];
-  /** Channel ids the command may be used from. Empty means the ops channel only. */
+  /** Channel ids the command may be used from. Empty means any channel (cards and runs still go to the ops channel). */
   channels: string[];
   /** How many distinct people, none of them the requester, must approve. */
   approvals: 0 | 1 | 2;
@@ -12,7 +12,7 @@ export interface Policy {
   ttlMinutes: number;
   /** Whether `--emergency` may skip approval. */
   breakGlass: boolean;
-  /** Groups whose members may use break-glass. */
+  /** Groups whose members may use break-glass. Empty means nobody. */
   breakGlassGroups: string[];
 }
 

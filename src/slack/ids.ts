@@ -16,4 +16,13 @@ export const VIEW = {
   denyReason: 'deny_reason',
 } as const;
 
+/** Block and element ids inside opsbot's modals. */
+export const BLOCK = {
+  /** Prefix of a command form's input block; the argument name follows. */
+  formArgPrefix: 'arg.',
+  formValue: 'value',
+  denyReason: 'deny_reason',
+  denyReasonValue: 'reason',
+} as const;
+
 export const SLASH_COMMAND = /^\/ops(?:-[a-z]+)?$/;

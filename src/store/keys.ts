@@ -3,6 +3,9 @@ export function keys(prefix: string) {
   return {
     submission: (key: string) => `${prefix}:submission:${key}`,
     request: (id: string) => `${prefix}:request:${id}`,
+    requestApprovals: (id: string) => `${prefix}:request:${id}:approvals`,
+    requestsPending: () => `${prefix}:requests:pending`,
+    emergenciesUnacknowledged: () => `${prefix}:requests:emergency`,
     runSteps: (runId: string) => `${prefix}:run:${runId}:steps`,
     runMessage: (runId: string) => `${prefix}:run:${runId}:message`,
     lock: (resource: string) => `${prefix}:lock:${resource}`,

@@ -7,12 +7,15 @@ import { helpCommand, helpIndex } from '../blocks/help.ts';
 import { invalidArguments, syntaxError, unknownCommand } from '../blocks/replies.ts';
 import type { MessageContent } from '../blocks/types.ts';
 import { SLASH_COMMAND } from '../ids.ts';
+import type { OpenCommandForm } from './command-form.ts';
 
 export interface CommandListenerDeps {
   registry: Registry;
   config: FileConfig;
   /** Called after the ack with a valid submission. */
   submit: SubmitRequest;
+  /** Opens a command's form for a command typed without its arguments (after the ack). */
+  openForm?: OpenCommandForm;
 }
 
 const ephemeral = (content: MessageContent): RespondArguments => ({
@@ -46,6 +49,16 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps) {
         await ack(ephemeral(syntaxError(intake.message)));
         return;
       case 'incomplete':
+        if (deps.openForm) {
+          await ack();
+          await deps.openForm({
+            triggerId: command.trigger_id,
+            command: intake.command,
+            channel: command.channel_id,
+            user: command.user_id,
+          });
+          return;
+        }
         await ack(
           ephemeral(
             invalidArguments(

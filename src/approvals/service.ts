@@ -1,0 +1,81 @@
+import type { WebClient } from '@slack/web-api';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AuditSink } from '../audit/sink.ts';
+import type { FileConfig } from '../config/file.ts';
+import type { Registry } from '../intake/validate.ts';
+import type { Logger } from '../log.ts';
+import { approvalsPendingGauge } from '../metrics/metrics.ts';
+import type { SlackWriter } from '../notify/slack-writer.ts';
+import type { RunJob } from '../requests/request.ts';
+import { type Submission, submitRequest } from '../requests/submit.ts';
+import type { AwsPorts } from '../sdk/ports.ts';
+import type { Keys } from '../store/keys.ts';
+import { RequestCards } from './cards.ts';
+import { Decisions } from './decisions.ts';
+import { GroupResolver } from './groups.ts';
+import { RequestStore } from './request-store.ts';
+import { requestRunHooks } from './run-hooks.ts';
+import { startSweeper } from './sweeper.ts';
+
+export interface ApprovalDeps {
+  redis: Redis;
+  keys: Keys;
+  queue: Queue<RunJob>;
+  writer: SlackWriter;
+  client: WebClient;
+  audit: AuditSink;
+  log: Logger;
+  registry: Registry;
+  file: FileConfig;
+  aws: AwsPorts;
+}
+
+/**
+ * The approval flow, wired: the submit entry point, click decisions, the worker's card hooks and
+ * the expiry/reminder sweeper. `src/opsbot.ts` builds one per process.
+ */
+export function createApprovals(deps: ApprovalDeps) {
+  const settings = deps.file.approvals;
+  const store = new RequestStore(deps.redis, deps.keys);
+  const groups = new GroupResolver(
+    deps.file.groups,
+    async (usergroup) => (await deps.client.usergroups.users.list({ usergroup })).users ?? [],
+    settings.membership_cache_seconds * 1000,
+  );
+  const cards = new RequestCards(store, deps.writer, deps.log);
+  const decisions = new Decisions({ ...deps, store, groups, cards });
+  const reminderMs = settings.emergency_reminder_hours * 3600_000;
+  approvalsPendingGauge(() => store.pendingCount());
+  let sweeper: ReturnType<typeof startSweeper> | undefined;
+  return {
+    store,
+    groups,
+    decisions,
+    runHooks: requestRunHooks(store, cards),
+    submit: (submission: Submission) =>
+      submitRequest(submission, {
+        ...deps,
+        opsChannel: deps.file.slack.ops_channel,
+        config: deps.file,
+        groups,
+        store,
+        reminderMs,
+      }),
+    /** Starts the timer that expires requests and reminds of unacknowledged emergency runs. */
+    startSweeper() {
+      sweeper ??= startSweeper({
+        ...deps,
+        store,
+        cards,
+        intervalMs: settings.sweep_seconds * 1000,
+        reminderMs,
+      });
+    },
+    async stop() {
+      await sweeper?.stop();
+    },
+  };
+}
+
+export type Approvals = ReturnType<typeof createApprovals>;

@@ -1,0 +1,97 @@
+import type { App } from '@slack/bolt';
+import type { View, WebClient } from '@slack/web-api';
+import type { FileConfig } from '../../config/file.ts';
+import { type Registry, requiredNames, validateArgs } from '../../intake/validate.ts';
+import type { Logger } from '../../log.ts';
+import type { SlackWriter } from '../../notify/slack-writer.ts';
+import type { SubmitRequest } from '../../requests/submit.ts';
+import type { AnyCommand } from '../../sdk/command.ts';
+import {
+  commandFormModal,
+  type FormMetadata,
+  formErrors,
+  formValues,
+} from '../blocks/form-modal.ts';
+import { invalidArguments } from '../blocks/replies.ts';
+import { VIEW } from '../ids.ts';
+
+export interface CommandFormDeps {
+  registry: Registry;
+  config: Pick<FileConfig, 'targets'>;
+  submit: SubmitRequest;
+  writer: SlackWriter;
+  log: Logger;
+}
+
+/** What a bare command opens (after the ack): its form, or the usage as before when Slack refuses. */
+export type OpenCommandForm = (input: {
+  triggerId: string;
+  command: AnyCommand;
+  channel: string;
+  user: string;
+}) => Promise<void>;
+
+export function commandFormOpener(client: WebClient, deps: CommandFormDeps): OpenCommandForm {
+  return async ({ triggerId, command, channel, user }) => {
+    try {
+      await client.views.open({
+        trigger_id: triggerId,
+        // Our builders type a subset of Block Kit; Slack's View type is the full union.
+        view: commandFormModal(command, deps.config.targets, {
+          command: command.name,
+          channel,
+        }) as unknown as View,
+      });
+    } catch (error) {
+      deps.log.warn({ err: (error as Error).message }, 'could not open the command form');
+      const missing = requiredNames(command).map((field) => ({ field, message: 'required' }));
+      await deps.writer
+        .ephemeral(channel, user, invalidArguments(command, missing))
+        .catch(() => {});
+    }
+  };
+}
+
+/** A submitted command form: validated exactly like typing; errors go on the form's fields. */
+export function registerCommandForm(app: App, deps: CommandFormDeps) {
+  app.view(VIEW.commandForm, async ({ ack, body, view }) => {
+    let meta: Partial<FormMetadata> = {};
+    try {
+      meta = JSON.parse(view.private_metadata) as FormMetadata;
+    } catch {}
+    const command = deps.registry.find(String(meta.command ?? ''));
+    if (!command) {
+      await ack();
+      return;
+    }
+    const given = formValues(view.state.values as never);
+    const intake = validateArgs(
+      command,
+      { positional: [], named: given, flags: [] },
+      deps.config.targets,
+    );
+    if (intake.kind === 'incomplete' || intake.kind === 'invalid') {
+      const problems =
+        intake.kind === 'invalid'
+          ? intake.problems
+          : requiredNames(command).map((field) => ({ field, message: 'required' }));
+      await ack({ response_action: 'errors', errors: formErrors(command, problems) });
+      return;
+    }
+    if (intake.kind !== 'valid') {
+      await ack();
+      return;
+    }
+    await ack();
+    await deps.submit({
+      submissionKey: `view:${view.id}`,
+      command: command.name,
+      args: intake.args,
+      environment: intake.environment,
+      requester: body.user.id,
+      channel: String(meta.channel ?? ''),
+      flags: {},
+      source: 'form',
+    });
+  });
+}
