@@ -3,8 +3,13 @@ import type { SlackWriter } from '../notify/slack-writer.ts';
 import { requestCard } from '../slack/blocks/request-card.ts';
 import type { RequestStore } from './request-store.ts';
 
-/** Keeps each request card in step with its stored state (the card is always rendered from Redis). */
+/**
+ * Keeps each request card in step with its stored state. A card is always rendered from Redis, and
+ * refreshes of one card run one after another, so the last edit shows the latest state.
+ */
 export class RequestCards {
+  private readonly queues = new Map<string, Promise<void>>();
+
   constructor(
     private readonly store: RequestStore,
     private readonly writer: SlackWriter,
@@ -12,7 +17,16 @@ export class RequestCards {
   ) {}
 
   /** Re-renders the card from the stored state. Never throws: a failed edit is logged. */
-  async refresh(id: string): Promise<void> {
+  refresh(id: string): Promise<void> {
+    const next = (this.queues.get(id) ?? Promise.resolve()).then(() => this.render(id));
+    this.queues.set(id, next);
+    void next.then(() => {
+      if (this.queues.get(id) === next) this.queues.delete(id);
+    });
+    return next;
+  }
+
+  private async render(id: string): Promise<void> {
     try {
       const record = await this.store.load(id);
       const card = record?.request.card;
