@@ -38,6 +38,8 @@ describe('a request that needs approval (prod promote: 1 approval from t-josh)',
     expect(text).toContain('0 of 1 approvals');
     expect(text).toContain('<@U0ALICE>');
     expect(await h.jobCount()).toBe(0);
+    const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^opsbot_approvals_pending 1$/m);
 
     await click(h, 'approve', card.id, josh, card);
     await waitFor('the result reply in the card thread', () => resultReplies(h, card)[0]);
