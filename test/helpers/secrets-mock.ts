@@ -38,6 +38,15 @@ function awsError(name: string, message: string, status = 400) {
 export function mockSecrets(region = 'us-east-1') {
   const mock = mockClient(SecretsManagerClient);
   const secrets = new Map<string, FakeSecret>();
+  const injected = new Map<string, Error[]>();
+  /** Answers with an injected failure first, when one is queued for this operation. */
+  const guard =
+    <I, O>(operation: string, answer: (input: I) => O) =>
+    (input: I): O => {
+      const failure = injected.get(operation)?.shift();
+      if (failure) throw failure;
+      return answer(input);
+    };
   const find = (id: string) => {
     const secret = secrets.get(id) ?? [...secrets.values()].find((s) => s.arn === id);
     if (!secret) {
@@ -69,58 +78,68 @@ export function mockSecrets(region = 'us-east-1') {
     secret.versions.push(version);
     return version;
   };
-  mock.on(DescribeSecretCommand).callsFake((input: { SecretId: string }) => {
-    const s = find(input.SecretId);
-    return {
-      ARN: s.arn,
-      Name: s.name,
-      RotationEnabled: Boolean(s.rotationLambda),
-      ...(s.rotationLambda ? { RotationLambdaARN: s.rotationLambda } : {}),
-      VersionIdsToStages: Object.fromEntries(s.versions.map((v) => [v.id, v.stages])),
-    };
-  });
-  mock
-    .on(PutSecretValueCommand)
-    .callsFake((input: { SecretId: string; SecretString: string; ClientRequestToken: string }) => {
+  mock.on(DescribeSecretCommand).callsFake(
+    guard('DescribeSecret', (input: { SecretId: string }) => {
       const s = find(input.SecretId);
-      const v = addVersion(s, input.ClientRequestToken, input.SecretString);
-      return { ARN: s.arn, Name: s.name, VersionId: v.id, VersionStages: v.stages };
-    });
-  mock
-    .on(CreateSecretCommand)
-    .callsFake((input: { Name: string; SecretString: string; ClientRequestToken: string }) => {
-      if (secrets.has(input.Name)) {
-        const s = secrets.get(input.Name)!;
-        const same = s.versions.find(
-          (v) => v.id === input.ClientRequestToken && v.value === input.SecretString,
-        );
-        if (same) return { ARN: s.arn, Name: s.name, VersionId: same.id };
+      return {
+        ARN: s.arn,
+        Name: s.name,
+        RotationEnabled: Boolean(s.rotationLambda),
+        ...(s.rotationLambda ? { RotationLambdaARN: s.rotationLambda } : {}),
+        VersionIdsToStages: Object.fromEntries(s.versions.map((v) => [v.id, v.stages])),
+      };
+    }),
+  );
+  mock.on(PutSecretValueCommand).callsFake(
+    guard(
+      'PutSecretValue',
+      (input: { SecretId: string; SecretString: string; ClientRequestToken: string }) => {
+        const s = find(input.SecretId);
+        const v = addVersion(s, input.ClientRequestToken, input.SecretString);
+        return { ARN: s.arn, Name: s.name, VersionId: v.id, VersionStages: v.stages };
+      },
+    ),
+  );
+  mock.on(CreateSecretCommand).callsFake(
+    guard(
+      'CreateSecret',
+      (input: { Name: string; SecretString: string; ClientRequestToken: string }) => {
+        if (secrets.has(input.Name)) {
+          const s = secrets.get(input.Name)!;
+          const same = s.versions.find(
+            (v) => v.id === input.ClientRequestToken && v.value === input.SecretString,
+          );
+          if (same) return { ARN: s.arn, Name: s.name, VersionId: same.id };
+          throw awsError(
+            'ResourceExistsException',
+            `The operation failed because the secret ${input.Name} already exists.`,
+          );
+        }
+        const s: FakeSecret = { name: input.Name, arn: arnOf(input.Name), versions: [] };
+        secrets.set(input.Name, s);
+        addVersion(s, input.ClientRequestToken, input.SecretString);
+        return { ARN: s.arn, Name: s.name, VersionId: input.ClientRequestToken };
+      },
+    ),
+  );
+  mock.on(GetSecretValueCommand).callsFake(
+    guard('GetSecretValue', (input: { SecretId: string; VersionId?: string }) => {
+      const s = find(input.SecretId);
+      const v = input.VersionId
+        ? s.versions.find((x) => x.id === input.VersionId)
+        : s.versions.find((x) => x.stages.includes('AWSCURRENT'));
+      if (!v) {
         throw awsError(
-          'ResourceExistsException',
-          `The operation failed because the secret ${input.Name} already exists.`,
+          'ResourceNotFoundException',
+          "Secrets Manager can't find the specified secret value for VersionId",
         );
       }
-      const s: FakeSecret = { name: input.Name, arn: arnOf(input.Name), versions: [] };
-      secrets.set(input.Name, s);
-      addVersion(s, input.ClientRequestToken, input.SecretString);
-      return { ARN: s.arn, Name: s.name, VersionId: input.ClientRequestToken };
-    });
-  mock.on(GetSecretValueCommand).callsFake((input: { SecretId: string; VersionId?: string }) => {
-    const s = find(input.SecretId);
-    const v = input.VersionId
-      ? s.versions.find((x) => x.id === input.VersionId)
-      : s.versions.find((x) => x.stages.includes('AWSCURRENT'));
-    if (!v) {
-      throw awsError(
-        'ResourceNotFoundException',
-        "Secrets Manager can't find the specified secret value for VersionId",
-      );
-    }
-    return { ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.value };
-  });
-  mock
-    .on(RotateSecretCommand)
-    .callsFake(
+      return { ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.value };
+    }),
+  );
+  mock.on(RotateSecretCommand).callsFake(
+    guard(
+      'RotateSecret',
       (input: { SecretId: string; ClientRequestToken: string; RotationLambdaARN?: string }) => {
         const s = find(input.SecretId);
         const pending = s.versions.find(
@@ -142,11 +161,16 @@ export function mockSecrets(region = 'us-east-1') {
         }
         return { ARN: s.arn, Name: s.name, VersionId: input.ClientRequestToken };
       },
-    );
+    ),
+  );
   return {
     mock,
     secrets,
     awsError,
+    /** The next call(s) of an operation (`PutSecretValue`, ...) fail with these errors. */
+    failNext(operation: string, ...errors: Error[]) {
+      injected.set(operation, [...(injected.get(operation) ?? []), ...errors]);
+    },
     /** A secret that exists with one current value. */
     add(name: string, value = 'initial-value', rotationLambda?: string) {
       const s: FakeSecret = { name, arn: arnOf(name), versions: [], rotationLambda };
