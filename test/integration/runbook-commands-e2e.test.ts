@@ -67,7 +67,10 @@ afterAll(async () => {
   await db.stop();
 });
 
-async function start(deliver: 'secrets_manager' | 'ephemeral' = 'secrets_manager') {
+async function start(
+  deliver: 'secrets_manager' | 'ephemeral' = 'secrets_manager',
+  lockWaitMs?: number,
+) {
   logLines = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -76,7 +79,12 @@ async function start(deliver: 'secrets_manager' | 'ephemeral' = 'secrets_manager
     },
   });
   ports = runbookPorts({ ...db.records });
-  h = await startHarness({ file: config(deliver), aws: ports, log: createLogger('trace', sink) });
+  h = await startHarness({
+    file: config(deliver),
+    aws: ports,
+    log: createLogger('trace', sink),
+    lockWaitMs,
+  });
 }
 
 beforeEach(() => {
@@ -229,5 +237,41 @@ describe('revoke-connection, expire-cert and rotate-secret end to end', () => {
     expect(value).toMatch(/^[A-Za-z0-9]{64}$/);
     const { audit } = await expectNowhere(value);
     expect(audit.some((l) => l.includes('secret.rotated'))).toBe(true);
+  });
+
+  it('a second run on the same connection waits for the lock, then is refused naming the holder', async () => {
+    await start('secrets_manager', 500);
+    const id = uniqueId('conn');
+    await db.put('spaceduck-connections', { connection_id: id, status: 'ACTIVE' });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const update = ports.records.update;
+    let started = 0;
+    ports.records.update = async (input) => {
+      started += 1;
+      await held;
+      return update(input);
+    };
+    await h.client.command(`revoke-connection ${id} reason="first"`, USERS.alice);
+    await waitFor('the first run to hold the lock', () => started === 1);
+    await h.client.command(`revoke-connection ${id} reason="second"`, USERS.bob);
+    const refused = await waitFor('the refusal', () =>
+      h.slack.state
+        .channelMessages('C0OPS')
+        .find((m) => m.thread_ts && m.text.includes('resource_busy')),
+    );
+    expect(refused.text).toMatch(new RegExp(`connections:${id} is held by run_`));
+    release();
+    await waitFor('the first run to finish', () =>
+      h.slack.state
+        .channelMessages('C0OPS')
+        .some((m) => m.thread_ts && m.text.includes('revoke-connection done')),
+    );
+    expect(started).toBe(1);
+    expect(await db.get('spaceduck-connections', { connection_id: id })).toMatchObject({
+      reason: 'first',
+    });
   });
 });
