@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { approvalSettingsSchema } from '../approvals/settings.ts';
+import { runbookTargetsShape } from './runbook-targets.ts';
 
 /** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */
 
@@ -46,9 +47,10 @@ export const fileConfigSchema = z
     targets: z
       .object({
         lambda: z.record(z.string(), lambdaTargetSchema).default({}),
+        ...runbookTargetsShape,
       })
       .catchall(z.record(z.string(), z.unknown()))
-      .default({ lambda: {} }),
+      .prefault({}),
     /** command name → { default?: override, <environment>?: override } */
     policies: z.record(z.string(), z.record(z.string(), policyOverrideSchema)).default({}),
     approvals: approvalSettingsSchema,

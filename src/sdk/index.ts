@@ -17,6 +17,19 @@ export {
   step,
 } from './command.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
+export * from './generate.ts';
 export type { PolicyDefaults } from './policy.ts';
-export type { AwsPorts, LambdaAlias, LambdaPort } from './ports.ts';
+export type {
+  AwsPorts,
+  DataRecord,
+  LambdaAlias,
+  LambdaPort,
+  RecordCondition,
+  RecordRef,
+  RecordsPort,
+  RecordUpdate,
+  SecretInfo,
+  SecretsPort,
+} from './ports.ts';
+export * from './records.ts';
 export { targetName } from './targets.ts';

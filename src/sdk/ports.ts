@@ -27,4 +27,87 @@ export interface LambdaPort {
 
 export interface AwsPorts {
   lambda: LambdaPort;
+  records: RecordsPort;
+  secrets: SecretsPort;
+}
+
+/** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */
+export interface RecordRef {
+  table: string;
+  key: Record<string, string>;
+  region?: string;
+}
+
+export type RecordValue = string | number | boolean | null;
+export type DataRecord = Record<string, unknown>;
+
+/** What must hold for an update to happen. Every part given must hold (they are joined by AND). */
+export interface RecordCondition {
+  /** The record exists. */
+  exists?: boolean;
+  /** These attributes hold exactly these values. */
+  equals?: Record<string, RecordValue>;
+  /** These attributes are absent or hold another value. */
+  differs?: Record<string, RecordValue>;
+  /** These attributes are absent. */
+  absent?: string[];
+}
+
+/** An update that did not happen because its condition failed is an answer, not an error. */
+export type RecordUpdate =
+  | { status: 'updated'; record: DataRecord }
+  | { status: 'condition_failed'; record: DataRecord | undefined };
+
+/** DynamoDB items as records, changed only under a condition. */
+export interface RecordsPort {
+  /** A strongly consistent read; undefined when the record does not exist. */
+  get(ref: RecordRef): Promise<DataRecord | undefined>;
+  /**
+   * Sets (and removes) attributes in one conditional UpdateItem. When the condition fails, returns
+   * the record as it is now (undefined when it does not exist).
+   */
+  update(
+    input: RecordRef & {
+      set: Record<string, RecordValue>;
+      remove?: string[];
+      condition: RecordCondition;
+    },
+  ): Promise<RecordUpdate>;
+}
+
+/** A secret's metadata; never its value. */
+export interface SecretInfo {
+  arn: string;
+  name: string;
+  /** Version id → its staging labels (`AWSCURRENT`, `AWSPENDING`, `AWSPREVIOUS`). */
+  versions: Record<string, string[]>;
+  rotationEnabled: boolean;
+  rotationLambdaArn?: string;
+}
+
+/** Secrets Manager. Values go in (and, for recovery, come back) but are never returned elsewhere. */
+export interface SecretsPort {
+  /** Metadata of a secret; undefined when there is no such secret. */
+  describe(input: { secretId: string; region?: string }): Promise<SecretInfo | undefined>;
+  /**
+   * Stores a value as the new AWSCURRENT version (PutSecretValue), or creates the secret with it
+   * (CreateSecret) when `create` is set and the secret does not exist. The same token with the
+   * same value is a no-op, so a retried call never makes a second version.
+   */
+  putValue(input: {
+    secretId: string;
+    value: string;
+    clientRequestToken: string;
+    create?: boolean;
+    region?: string;
+  }): Promise<{ versionId: string }>;
+  /** Reads back one version's value: only to recover a value this bot itself stored. */
+  readVersion(input: { secretId: string; versionId: string; region?: string }): Promise<string>;
+  /** Starts a rotation with the secret's rotation Lambda (asynchronous). */
+  rotate(input: {
+    secretId: string;
+    clientRequestToken: string;
+    rotationLambdaArn?: string;
+    region?: string;
+  }): Promise<{ versionId: string }>;
 }

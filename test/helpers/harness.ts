@@ -6,7 +6,7 @@ import type { FileConfig } from '../../src/config/file.ts';
 import { parseFileConfig } from '../../src/config/load.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import { type Opsbot, type Role, startOpsbot } from '../../src/opsbot.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
 
@@ -38,6 +38,8 @@ export interface HarnessOptions {
   rateLimits?: boolean;
   lockWaitMs?: number;
   env?: Record<string, string>;
+  /** Replaces the logger (to capture log lines). */
+  log?: Logger;
 }
 
 /** A real opsbot on a free port, with real Redis (under a unique prefix) and the Slack emulator. */
@@ -63,7 +65,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const log = createLogger(env.LOG_LEVEL);
+  const log = options.log ?? createLogger(env.LOG_LEVEL);
   const bot: Opsbot = await startOpsbot({
     config: { env, file: options.file ?? exampleConfig() },
     role: options.role ?? 'all',

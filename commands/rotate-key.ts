@@ -1,0 +1,269 @@
+import {
+  type DataRecord,
+  defineCommand,
+  type FileConfig,
+  generateApiKey,
+  LAST_REQUEST,
+  PermanentError,
+  type RecordTable,
+  recordEnvironment,
+  recordTable,
+  recordTableProblems,
+  recordTableStatements,
+  requestToken,
+  type StepContext,
+  sha256Hex,
+  step,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+
+/**
+ * rotate-key (runbook 2): issue a new API key for an ACTIVE duckling and invalidate the old one.
+ *
+ * The plaintext key lives only in memory and goes to ONE place chosen in config
+ * (`targets.rotate_key.deliver`): a Secrets Manager secret, or an ephemeral message to the
+ * requester. Only its SHA-256 hash and key id are stored, in the same conditional UpdateItem that
+ * overwrites (invalidates) the old hash. Step results (checkpointed in Redis) never hold the key.
+ *
+ * Crash safety (a worker can die between any two lines; the run is then retried):
+ * - The key is delivered BEFORE it is activated in DynamoDB, so an active key always has a
+ *   delivered plaintext. The activating UpdateItem stores this request's id in `last_request_id`;
+ *   a retry that finds it there knows the key is already active and delivered, and stops.
+ * - Secrets Manager: the value is written with a ClientRequestToken derived from the request id.
+ *   A retry that finds a version with that token reads the value back (GetSecretValue on that
+ *   version) and activates that same key, so the owner's stored key is the one that works.
+ * - Ephemeral: a message cannot be read back. A retry before activation issues a fresh key and
+ *   says that it replaces any key shown earlier for this request; the earlier key was never
+ *   activated, so nothing that leaked or got lost can ever work.
+ * - Deriving the key again from the request id (deterministic regeneration) is deliberately not
+ *   done: anyone who knows the derivation input and the scheme could recompute a live key.
+ */
+
+const args = z.object({
+  duckling_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'a duckling id such as dk_1234')
+    .describe('The duckling whose API key is rotated'),
+});
+
+type Args = z.output<typeof args>;
+type Ctx = StepContext<Args>;
+type Delivery = FileConfig['targets']['rotate_key'];
+
+const ducklings = (targets: FileConfig['targets']) => recordTable(targets, 'ducklings');
+
+/** The public id of a key: a hash of the key under its own label (not the stored hash). */
+const keyIdOf = (key: string) => `key_${sha256Hex(`opsbot key id:${key}`).slice(0, 16)}`;
+
+function secretPath(delivery: Delivery, ducklingId: string) {
+  return delivery.deliver === 'secrets_manager'
+    ? delivery.path.replaceAll('{duckling_id}', ducklingId)
+    : undefined;
+}
+
+function destination(delivery: Delivery, ducklingId: string) {
+  const path = secretPath(delivery, ducklingId);
+  return path ? `Secrets Manager secret ${path}` : 'an ephemeral message to the requester';
+}
+
+async function readDuckling(ctx: Ctx, table: RecordTable) {
+  const record = await ctx.aws.records.get(table.ref(ctx.args.duckling_id));
+  if (!record) {
+    throw new UserError(
+      'record_not_found',
+      `no duckling ${ctx.args.duckling_id} in ${table.where} (key ${table.keyAttribute})`,
+    );
+  }
+  return record;
+}
+
+function refuseUnlessActive(record: DataRecord, id: string) {
+  if (record.status !== 'ACTIVE') {
+    throw new UserError(
+      'account_not_active',
+      `duckling ${id} is ${String(record.status ?? 'without a status')}, not ACTIVE; its key was not rotated`,
+    );
+  }
+}
+
+/** Gets the key to the one configured place. Returns it (in memory only). */
+async function deliverKey(ctx: Ctx): Promise<string> {
+  const delivery = ctx.targets.rotate_key;
+  const path = secretPath(delivery, ctx.args.duckling_id);
+  if (path && delivery.deliver === 'secrets_manager') {
+    const region = delivery.region;
+    const token = requestToken(ctx.request.id, 'rotate-key');
+    const info = await ctx.aws.secrets.describe({ secretId: path, region });
+    if (info?.versions[token]) {
+      ctx.progress('recovering the key this request already stored');
+      return ctx.aws.secrets.readVersion({ secretId: path, versionId: token, region });
+    }
+    const key = generateApiKey();
+    await ctx.aws.secrets.putValue({
+      secretId: path,
+      value: key,
+      clientRequestToken: token,
+      create: !info,
+      region,
+    });
+    return key;
+  }
+  const key = generateApiKey();
+  await ctx.output.toRequester({
+    text: `New API key for duckling ${ctx.args.duckling_id} (shown once, only to you)`,
+    blocks: [
+      {
+        type: 'text',
+        text: `New API key for duckling *${ctx.args.duckling_id}* (key id ${keyIdOf(key)}). Store it now: it is shown once, only to you, and works once the run says done.`,
+      },
+      { type: 'code', text: key },
+      {
+        type: 'context',
+        text: 'If an earlier message showed another key for this request, discard it: only this one works.',
+      },
+    ],
+  });
+  return key;
+}
+
+async function rotate(ctx: Ctx) {
+  const table = ducklings(ctx.targets);
+  const id = ctx.args.duckling_id;
+  const before = await readDuckling(ctx, table);
+  const deliveredTo = destination(ctx.targets.rotate_key, id);
+  if (before[LAST_REQUEST] === ctx.request.id) {
+    ctx.progress('already rotated by this request');
+    return { keyId: before.key_id, rotatedAt: before.rotated_at, deliveredTo, already: true };
+  }
+  refuseUnlessActive(before, id);
+  const key = await deliverKey(ctx);
+  const keyId = keyIdOf(key);
+  const rotatedAt = new Date().toISOString();
+  const oldHash = typeof before.key_hash === 'string' ? before.key_hash : undefined;
+  const result = await ctx.aws.records.update({
+    ...table.ref(id),
+    // Overwriting key_hash invalidates the old key in this same conditional write.
+    set: {
+      key_hash: sha256Hex(key),
+      key_id: keyId,
+      rotated_at: rotatedAt,
+      rotated_by: ctx.request.requester,
+      [LAST_REQUEST]: ctx.request.id,
+    },
+    condition: {
+      exists: true,
+      equals: { status: 'ACTIVE', ...(oldHash ? { key_hash: oldHash } : {}) },
+      absent: oldHash ? [] : ['key_hash'],
+    },
+  });
+  if (result.status === 'updated') {
+    return { keyId, previousKeyId: before.key_id ?? null, rotatedAt, deliveredTo, already: false };
+  }
+  return explainFailedRotation(ctx, result.record, table, deliveredTo);
+}
+
+function explainFailedRotation(
+  ctx: Ctx,
+  now: DataRecord | undefined,
+  table: RecordTable,
+  deliveredTo: string,
+) {
+  const id = ctx.args.duckling_id;
+  if (now?.[LAST_REQUEST] === ctx.request.id) {
+    return { keyId: now.key_id, rotatedAt: now.rotated_at, deliveredTo, already: true };
+  }
+  const unused = `The key sent to ${deliveredTo} was never activated; the old key still works.`;
+  if (!now)
+    throw new UserError('record_not_found', `no duckling ${id} in ${table.where}. ${unused}`);
+  if (now.status !== 'ACTIVE') {
+    throw new UserError(
+      'account_not_active',
+      `duckling ${id} became ${String(now.status)} while this ran. ${unused}`,
+    );
+  }
+  throw new PermanentError(
+    'key_changed_concurrently',
+    `the key of duckling ${id} was changed by someone else while this ran (now ${String(now.key_id)}). ${unused}`,
+  );
+}
+
+export default defineCommand({
+  name: 'rotate-key',
+  summary: 'Issue a new API key for a duckling and invalidate the old one (runbook 2)',
+  args,
+  positional: ['duckling_id'],
+  policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  environment: (_a: Args, targets) => recordEnvironment(targets, 'ducklings'),
+  resources: (a: Args) => [`ducklings:${a.duckling_id}`],
+  permissions(targets, region) {
+    const statements = recordTableStatements(targets, 'ducklings', region, [
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+    ]);
+    const delivery = targets.rotate_key;
+    if (delivery.deliver === 'secrets_manager') {
+      const pattern = delivery.path.replaceAll('{duckling_id}', '*');
+      statements.push({
+        actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:CreateSecret',
+          'secretsmanager:GetSecretValue',
+        ],
+        resources: [
+          `arn:aws:secretsmanager:${delivery.region ?? region}:*:secret:${pattern}-??????`,
+        ],
+      });
+    }
+    return statements;
+  },
+  validate: (_a: Args, targets) => recordTableProblems(targets, 'ducklings', 'duckling_id'),
+  async plan(ctx) {
+    const table = ducklings(ctx.targets);
+    const record = await ctx.aws.records.get(table.ref(ctx.args.duckling_id));
+    if (!record) {
+      throw new UserError(
+        'record_not_found',
+        `no duckling ${ctx.args.duckling_id} in ${table.where}`,
+      );
+    }
+    refuseUnlessActive(record, ctx.args.duckling_id);
+    const keyId = typeof record.key_id === 'string' ? record.key_id : null;
+    return {
+      summary: `duckling ${ctx.args.duckling_id}: replace key ${keyId ?? '(none)'} with a new one`,
+      details: [
+        `${table.where}, status ${String(record.status)}`,
+        `new key goes to ${destination(ctx.targets.rotate_key, ctx.args.duckling_id)}`,
+      ],
+      facts: { status: String(record.status), key_id: keyId },
+    };
+  },
+  run: [
+    step<Args>('check-account', 'Check the duckling is ACTIVE', async (ctx) => {
+      const record = await readDuckling(ctx, ducklings(ctx.targets));
+      if (record[LAST_REQUEST] !== ctx.request.id) refuseUnlessActive(record, ctx.args.duckling_id);
+      return { status: record.status };
+    }),
+    step<Args>('rotate-key', 'Deliver the new key and invalidate the old one', rotate),
+    step<Args>(
+      'audit',
+      'Record duck.key_rotated',
+      async ({ args: a, request, results, record }) => {
+        const rotated = results['rotate-key'] as {
+          keyId: string;
+          rotatedAt: string;
+          deliveredTo: string;
+        };
+        record('duck.key_rotated', {
+          duckling_id: a.duckling_id,
+          key_id: rotated.keyId,
+          rotated_at: rotated.rotatedAt,
+          rotated_by: request.requester,
+          delivered_to: rotated.deliveredTo,
+        });
+        return { recorded: true };
+      },
+    ),
+  ],
+});

@@ -1,0 +1,174 @@
+import {
+  currentVersion,
+  defineCommand,
+  type FileConfig,
+  generateSecretValue,
+  type IamStatement,
+  pendingVersion,
+  requestToken,
+  type Step,
+  type StepContext,
+  step,
+  targetName,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+
+/**
+ * rotate-secret (API service, AutoStack and Drop runbooks): a new value for a configured secret.
+ *
+ * - Without `rotation_lambda`: generate `length` characters of `charset` from the CSPRNG and
+ *   PutSecretValue it with a ClientRequestToken derived from the request id. A retried run finds
+ *   its token among the secret's versions and does nothing; AWS itself treats a repeated token
+ *   with the same value as a no-op. The value is never returned, logged or shown.
+ * - With `rotation_lambda`: RotateSecret with the same kind of token (refused while another
+ *   rotation is pending).
+ */
+
+const args = z.object({
+  secret: targetName('secrets', 'Secret to rotate (a target name from config)'),
+});
+
+type Args = z.output<typeof args>;
+type Ctx = StepContext<Args>;
+const PURPOSE = 'rotate-secret';
+
+function target(targets: FileConfig['targets'], name: string) {
+  const found = targets.secrets[name];
+  if (!found) throw new UserError('unknown_target', `no secret target named ${name} in config`);
+  return found;
+}
+
+async function describe(ctx: Pick<Ctx, 'args' | 'targets' | 'aws'>) {
+  const t = target(ctx.targets, ctx.args.secret);
+  const info = await ctx.aws.secrets.describe({ secretId: t.secret_id, region: t.region });
+  if (!info) {
+    throw new UserError(
+      'secret_not_found',
+      `no secret ${t.secret_id}${t.region ? ` in ${t.region}` : ''} (target ${ctx.args.secret})`,
+    );
+  }
+  return { t, info };
+}
+
+function refusePending(secretId: string, pending: string | undefined) {
+  if (pending) {
+    throw new UserError(
+      'rotation_pending',
+      `a rotation of ${secretId} is still pending (version ${pending} is AWSPENDING); wait for it to finish or cancel it, then ask again`,
+    );
+  }
+}
+
+async function newVersion(ctx: Ctx) {
+  const { t, info } = await describe(ctx);
+  const token = requestToken(ctx.request.id, PURPOSE);
+  if (info.versions[token]) {
+    ctx.progress('this request already stored its version');
+    return {
+      versionId: token,
+      method: t.rotation_lambda ? 'RotateSecret' : 'PutSecretValue',
+      already: true,
+    };
+  }
+  refusePending(t.secret_id, pendingVersion(info));
+  if (t.rotation_lambda) {
+    const out = await ctx.aws.secrets.rotate({
+      secretId: t.secret_id,
+      clientRequestToken: token,
+      rotationLambdaArn: t.rotation_lambda,
+      region: t.region,
+    });
+    return { versionId: out.versionId, method: 'RotateSecret', already: false };
+  }
+  const out = await ctx.aws.secrets.putValue({
+    secretId: t.secret_id,
+    value: generateSecretValue(t.length, t.charset),
+    clientRequestToken: token,
+    region: t.region,
+  });
+  return { versionId: out.versionId, method: 'PutSecretValue', already: false };
+}
+
+/**
+ * EXTENSION POINT for the consumer restarts: the services in `targets.secrets.<name>.consumers`
+ * are parsed and shown in the plan; the `restart` command's steps (ECS / App Runner) plug in here
+ * as further steps of this same run. Until then no step is added and the plan says so.
+ */
+export function consumerRestartSteps(_consumers: string[]): Step<Args>[] {
+  return [];
+}
+
+function secretArn(secretId: string, region: string) {
+  return secretId.startsWith('arn:')
+    ? secretId
+    : `arn:aws:secretsmanager:${region}:*:secret:${secretId}-??????`;
+}
+
+export default defineCommand({
+  name: 'rotate-secret',
+  summary: 'Store a new value for a secret (or start its rotation Lambda); never shows the value',
+  args,
+  positional: ['secret'],
+  policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  environment: (a: Args, targets) => targets.secrets[a.secret]?.environment ?? 'prod',
+  resources: (a: Args) => [`secret:${a.secret}`],
+  permissions: (targets, region) =>
+    Object.values(targets.secrets).flatMap((t): IamStatement[] => {
+      const arn = secretArn(t.secret_id, t.region ?? region);
+      if (!t.rotation_lambda) {
+        return [
+          {
+            actions: ['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
+            resources: [arn],
+          },
+        ];
+      }
+      return [
+        {
+          actions: ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret'],
+          resources: [arn],
+        },
+        { actions: ['lambda:InvokeFunction'], resources: [t.rotation_lambda] },
+      ];
+    }),
+  validate(a: Args, targets) {
+    if (targets.secrets[a.secret]) return [];
+    const known = Object.keys(targets.secrets).join(', ') || 'none configured';
+    return [{ field: 'secret', message: `no secret target named ${a.secret} (known: ${known})` }];
+  },
+  async plan(ctx) {
+    const { t, info } = await describe(ctx);
+    refusePending(t.secret_id, pendingVersion(info));
+    const how = t.rotation_lambda
+      ? `RotateSecret with ${t.rotation_lambda}`
+      : `PutSecretValue: ${t.length} ${t.charset} characters, never shown`;
+    const consumers = t.consumers.length
+      ? [
+          `consumers to restart afterwards (not part of this run yet; use restart): ${t.consumers.join(', ')}`,
+        ]
+      : [];
+    return {
+      summary: `${ctx.args.secret}: new version of ${t.secret_id} (${how})`,
+      details: [`secret ${info.arn}`, ...consumers],
+      facts: { current_version: currentVersion(info) ?? null },
+    };
+  },
+  run: (a: Args, targets) => [
+    step<Args>('new-version', 'Store the new secret version', newVersion),
+    step<Args>('audit', 'Record secret.rotated', async ({ args: x, request, results, record }) => {
+      const out = results['new-version'] as { versionId: string; method: string };
+      const t = target(targets, x.secret);
+      record('secret.rotated', {
+        secret: x.secret,
+        secret_id: t.secret_id,
+        version_id: out.versionId,
+        method: out.method,
+        operator: request.requester,
+        consumers: t.consumers,
+      });
+      return { recorded: true };
+    }),
+    ...consumerRestartSteps(targets.secrets[a.secret]?.consumers ?? []),
+  ],
+});

@@ -1,0 +1,119 @@
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+  type SecretsManagerClientConfig,
+} from '@aws-sdk/client-secrets-manager';
+import type { SecretsPort } from '../sdk/ports.ts';
+import { awsCall, explainAwsError } from './errors.ts';
+import { perRegion } from './regional.ts';
+
+type Clients = (region?: string) => SecretsManagerClient;
+
+const where = (secretId: string, region?: string) =>
+  `secret ${secretId}${region ? ` in ${region}` : ''}`;
+
+const isNotFound = (error: unknown) =>
+  (error as { name?: string }).name === 'ResourceNotFoundException';
+
+/**
+ * Secrets Manager behind the secrets port. Values are sent and (for recovery) read, never logged,
+ * never put in an error: AWS error messages name secrets, not values.
+ */
+export function secretsAdapter(client: Clients): SecretsPort {
+  return {
+    async describe({ secretId, region }) {
+      try {
+        const out = await client(region).send(new DescribeSecretCommand({ SecretId: secretId }));
+        return {
+          arn: out.ARN ?? secretId,
+          name: out.Name ?? secretId,
+          versions: out.VersionIdsToStages ?? {},
+          rotationEnabled: Boolean(out.RotationEnabled),
+          ...(out.RotationLambdaARN ? { rotationLambdaArn: out.RotationLambdaARN } : {}),
+        };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw explainAwsError(error, {
+          action: 'secretsmanager:DescribeSecret',
+          resource: where(secretId, region),
+        });
+      }
+    },
+    async putValue({ secretId, value, clientRequestToken, create, region }) {
+      try {
+        const out = await client(region).send(
+          new PutSecretValueCommand({
+            SecretId: secretId,
+            SecretString: value,
+            ClientRequestToken: clientRequestToken,
+          }),
+        );
+        return { versionId: out.VersionId ?? clientRequestToken };
+      } catch (error) {
+        if (!(create && isNotFound(error))) {
+          throw explainAwsError(error, {
+            action: 'secretsmanager:PutSecretValue',
+            resource: where(secretId, region),
+          });
+        }
+      }
+      const created = await awsCall(
+        { action: 'secretsmanager:CreateSecret', resource: where(secretId, region) },
+        () =>
+          client(region).send(
+            new CreateSecretCommand({
+              Name: secretId,
+              SecretString: value,
+              ClientRequestToken: clientRequestToken,
+            }),
+          ),
+      );
+      return { versionId: created.VersionId ?? clientRequestToken };
+    },
+    async readVersion({ secretId, versionId, region }) {
+      const out = await awsCall(
+        { action: 'secretsmanager:GetSecretValue', resource: where(secretId, region) },
+        () =>
+          client(region).send(
+            new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId }),
+          ),
+      );
+      if (out.SecretString === undefined) {
+        throw explainAwsError(
+          { name: 'EmptySecretVersion', message: `version ${versionId} holds no string` },
+          { action: 'secretsmanager:GetSecretValue', resource: where(secretId, region) },
+        );
+      }
+      return out.SecretString;
+    },
+    async rotate({ secretId, clientRequestToken, rotationLambdaArn, region }) {
+      const out = await awsCall(
+        { action: 'secretsmanager:RotateSecret', resource: where(secretId, region) },
+        () =>
+          client(region).send(
+            new RotateSecretCommand({
+              SecretId: secretId,
+              ClientRequestToken: clientRequestToken,
+              ...(rotationLambdaArn ? { RotationLambdaARN: rotationLambdaArn } : {}),
+              RotateImmediately: true,
+            }),
+          ),
+      );
+      return { versionId: out.VersionId ?? clientRequestToken };
+    },
+  };
+}
+
+export function secretsClients(
+  defaultRegion: string,
+  extra: Omit<SecretsManagerClientConfig, 'region'> = {},
+): Clients {
+  return perRegion(
+    defaultRegion,
+    (region) => new SecretsManagerClient({ region, maxAttempts: 3, ...extra }),
+  );
+}
