@@ -21,6 +21,7 @@ import type { AwsPorts } from './sdk/ports.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
+import { redisDeployHistory } from './store/deploy-history.ts';
 import { keys as keysFor } from './store/keys.ts';
 import { connectRedis, type Redis, whenReady } from './store/redis.ts';
 
@@ -66,7 +67,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   const writer: SlackWriter = webWriter(client);
   const audit: AuditSink = logAuditSink(log);
-  const aws = options.aws ?? awsPorts(env.AWS_REGION);
+  const aws = options.aws ?? awsPorts(env.AWS_REGION, { deploys: redisDeployHistory(redis, keys) });
   const opsChannel = file.slack.ops_channel;
   let draining = false;
 

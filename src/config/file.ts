@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointsSchema, servicesSchema, tableHealthSchema } from './service-targets.ts';
 
 /** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */
 
@@ -45,9 +46,12 @@ export const fileConfigSchema = z
     targets: z
       .object({
         lambda: z.record(z.string(), lambdaTargetSchema).default({}),
+        services: servicesSchema,
+        endpoints: endpointsSchema,
+        table_health: tableHealthSchema,
       })
       .catchall(z.record(z.string(), z.unknown()))
-      .default({ lambda: {} }),
+      .prefault({}),
     /** command name → { default?: override, <environment>?: override } */
     policies: z.record(z.string(), z.record(z.string(), policyOverrideSchema)).default({}),
   })

@@ -17,6 +17,19 @@ export {
   step,
 } from './command.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
+export { checkLambdaAlias, lambdaPermissions, lambdaTarget } from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
-export type { AwsPorts, LambdaAlias, LambdaPort } from './ports.ts';
+export type {
+  AwsPorts,
+  DeployEntry,
+  DeployHistoryPort,
+  HttpResult,
+  LambdaAlias,
+  LambdaPort,
+  Redeploy,
+  Rollout,
+  ServiceRef,
+  TableAlarm,
+  TableDescription,
+} from './ports.ts';
 export { targetName } from './targets.ts';
