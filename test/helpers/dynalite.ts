@@ -12,6 +12,21 @@ export async function startDynalite() {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** Every request the server received: the API action (from X-Amz-Target), region and body. */
+  const requests: { action: string; region: string; body: Record<string, unknown> }[] = [];
+  server.on('request', (req) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const scope = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization));
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      } catch {}
+      requests.push({ action: target.split('.')[1] ?? '', region: scope?.[1] ?? '', body });
+    });
+  });
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
@@ -20,6 +35,7 @@ export async function startDynalite() {
   return {
     endpoint,
     client,
+    requests,
     /** Creates a table keyed on `id`; PAY_PER_REQUEST unless `provisioned`. */
     async createTable(name: string, options: { provisioned?: boolean } = {}) {
       const key: KeySchemaElement[] = [{ AttributeName: 'id', KeyType: 'HASH' }];
