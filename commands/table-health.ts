@@ -16,10 +16,13 @@ const PERIOD_SECONDS = 3600;
 const BARS = '▁▂▃▄▅▆▇█';
 
 const args = z.object({
+  // A list (as stored in a run's job) or the typed words; parsing its own output gives the same list.
   tables: z
-    .string()
+    .union([z.array(z.string()), z.string()])
     .optional()
-    .transform((text) => (text ?? '').split(/[\s,]+/).filter(Boolean))
+    .transform((given) =>
+      (Array.isArray(given) ? given : (given ?? '').split(/[\s,]+/)).filter(Boolean),
+    )
     .describe('Tables to check (default: every table in targets.table_health)'),
 });
 
