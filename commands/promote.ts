@@ -1,8 +1,10 @@
 import {
+  checkLambdaAlias,
   defineCommand,
-  type FileConfig,
+  lambdaPermissions,
   PermanentError,
   step,
+  lambdaTarget as target,
   targetName,
   UserError,
   z,
@@ -24,16 +26,6 @@ const args = z.object({
 
 type Args = z.output<typeof args>;
 
-function target(targets: FileConfig['targets'], name: string) {
-  const found = targets.lambda[name];
-  if (!found) throw new UserError('unknown_target', `no Lambda target named ${name} in config`);
-  return {
-    functionName: found.function_name ?? name,
-    region: found.region,
-    aliases: found.aliases,
-  };
-}
-
 export default defineCommand({
   name: 'promote',
   summary: 'Point a Lambda alias at a published version (runbook 1)',
@@ -46,32 +38,12 @@ export default defineCommand({
   environment: (a: Args, targets) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias,
   resources: (a: Args) => [`lambda:${a.function}:${a.alias}`],
   permissions: (targets, region) =>
-    Object.entries(targets.lambda).map(([name, t]) => {
-      const fn = `arn:aws:lambda:${t.region ?? region}:*:function:${t.function_name ?? name}`;
-      return {
-        actions: ['lambda:GetAlias', 'lambda:UpdateAlias', 'lambda:ListVersionsByFunction'],
-        resources: [fn, `${fn}:*`],
-      };
-    }),
-  validate(a: Args, targets) {
-    const found = targets.lambda[a.function];
-    if (!found) {
-      const known = Object.keys(targets.lambda).join(', ') || 'none configured';
-      return [
-        { field: 'function', message: `no Lambda target named ${a.function} (known: ${known})` },
-      ];
-    }
-    if (!(a.alias in found.aliases)) {
-      const known = Object.keys(found.aliases).join(', ');
-      return [
-        {
-          field: 'alias',
-          message: `${a.alias} is not an alias opsbot may move (allowed: ${known})`,
-        },
-      ];
-    }
-    return [];
-  },
+    lambdaPermissions(targets, region, [
+      'lambda:GetAlias',
+      'lambda:UpdateAlias',
+      'lambda:ListVersionsByFunction',
+    ]),
+  validate: checkLambdaAlias,
   async plan({ args: a, targets, aws }) {
     const t = target(targets, a.function);
     const current = await aws.lambda.getAlias({
@@ -146,17 +118,29 @@ export default defineCommand({
       }
       return { version: now.version };
     }),
-    step<Args>('deploy-log', 'Record the deploy', async ({ args: a, request, results, record }) => {
-      const moved = results['update-alias'] as { from: string | null };
-      record('deploy.promoted', {
-        function: a.function,
-        alias: a.alias,
-        from: moved.from,
-        to: a.version,
-        operator: request.requester,
-        at: new Date().toISOString(),
-      });
-      return { recorded: true };
-    }),
+    step<Args>(
+      'deploy-log',
+      'Record the deploy',
+      async ({ args: a, request, results, record, aws, runId }) => {
+        const moved = results['update-alias'] as { from: string | null };
+        const at = new Date().toISOString();
+        record('deploy.promoted', {
+          function: a.function,
+          alias: a.alias,
+          from: moved.from,
+          to: a.version,
+          operator: request.requester,
+          at,
+        });
+        // The deploy history rollback reads; a promote that moved nothing leaves nothing to undo.
+        if (moved.from !== null && moved.from !== a.version) {
+          await aws.deploys.record(
+            { function: a.function, alias: a.alias },
+            { kind: 'promote', runId, from: moved.from, to: a.version, by: request.requester, at },
+          );
+        }
+        return { recorded: true };
+      },
+    ),
   ],
 });

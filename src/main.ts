@@ -1,3 +1,4 @@
+import { printIamPolicy } from './cli/iam-policy.ts';
 import { runBot } from './cli/run-bot.ts';
 
 /**
@@ -8,6 +9,10 @@ const SUBCOMMANDS: Record<string, { summary: string; run(args: string[]): Promis
   all: { summary: 'run the HTTP receiver and a worker (default)', run: () => runBot('all') },
   web: { summary: 'run the HTTP receiver only', run: () => runBot('web') },
   worker: { summary: 'run a worker only', run: () => runBot('worker') },
+  'iam-policy': {
+    summary: 'print the IAM policy JSON the configured commands need',
+    run: printIamPolicy,
+  },
 };
 
 async function main(argv: string[]) {

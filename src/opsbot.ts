@@ -23,6 +23,7 @@ import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
+import { redisDeployHistory } from './store/deploy-history.ts';
 import { keys as keysFor } from './store/keys.ts';
 import { connectRedis, type Redis, whenReady } from './store/redis.ts';
 
@@ -68,7 +69,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   const writer: SlackWriter = webWriter(client);
   const audit: AuditSink = logAuditSink(log);
-  const aws = options.aws ?? awsPorts(env.AWS_REGION);
+  const aws = options.aws ?? awsPorts(env.AWS_REGION, { deploys: redisDeployHistory(redis, keys) });
   const opsChannel = file.slack.ops_channel;
   const approvals = createApprovals({
     redis,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalSettingsSchema } from '../approvals/settings.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
+import { endpointsSchema, servicesSchema, tableHealthSchema } from './service-targets.ts';
 
 /** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */
 
@@ -48,6 +49,9 @@ export const fileConfigSchema = z
       .object({
         lambda: z.record(z.string(), lambdaTargetSchema).default({}),
         ...runbookTargetsShape,
+        services: servicesSchema,
+        endpoints: endpointsSchema,
+        table_health: tableHealthSchema,
       })
       .catchall(z.record(z.string(), z.unknown()))
       .prefault({}),

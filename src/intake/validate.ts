@@ -81,8 +81,9 @@ export function validateArgs(
   const positional = command.positional ?? [];
   const given: Record<string, string> = {};
   line.positional.forEach((value, index) => {
-    const name = positional[index];
-    if (name === undefined) {
+    const name = positional[index] ?? (command.variadic ? positional.at(-1) : undefined);
+    if (name !== undefined && name in given) given[name] = `${given[name]} ${value}`;
+    else if (name === undefined) {
       problems.push({
         field: value,
         message: `unexpected extra argument (${command.name} takes ${positional.length} positional)`,

@@ -75,6 +75,8 @@ export interface StepContext<A> extends PlanContext<A> {
 export interface IamStatement {
   actions: string[];
   resources: string[];
+  /** Why a resource is `*` (AWS offers no resource-level permission for the action). */
+  note?: string;
 }
 
 export interface Step<A> {
@@ -90,6 +92,8 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   args: S;
   /** Argument names in the order they may be typed without `key=`. */
   positional?: (keyof z.output<S> & string)[];
+  /** The last positional argument takes every further word too (`table-health a b c`), space-joined. */
+  variadic?: boolean;
   policy: PolicyDefaults;
   /** The environment a request runs in (`prod`, `staging`), used to pick the policy. */
   environment?(args: z.output<S>, targets: FileConfig['targets']): string;

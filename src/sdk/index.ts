@@ -18,18 +18,27 @@ export {
 } from './command.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
+export { checkLambdaAlias, lambdaPermissions, lambdaTarget } from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
   AwsPorts,
   DataRecord,
+  DeployEntry,
+  DeployHistoryPort,
+  HttpResult,
   LambdaAlias,
   LambdaPort,
   RecordCondition,
   RecordRef,
   RecordsPort,
   RecordUpdate,
+  Redeploy,
+  Rollout,
   SecretInfo,
   SecretsPort,
+  ServiceRef,
+  TableAlarm,
+  TableDescription,
 } from './ports.ts';
 export * from './records.ts';
 export { targetName } from './targets.ts';

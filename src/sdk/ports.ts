@@ -29,6 +29,10 @@ export interface AwsPorts {
   lambda: LambdaPort;
   records: RecordsPort;
   secrets: SecretsPort;
+  tables: TablesPort;
+  services: ServicesPort;
+  http: HttpPort;
+  deploys: DeployHistoryPort;
 }
 
 /** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */
@@ -110,4 +114,101 @@ export interface SecretsPort {
     rotationLambdaArn?: string;
     region?: string;
   }): Promise<{ versionId: string }>;
+}
+
+// ── table-health: DynamoDB DescribeTable, CloudWatch metrics and alarms ──────────────────────────
+
+export interface TableDescription {
+  name: string;
+  /** `ACTIVE`, `CREATING`, `UPDATING`, `DELETING`, … */
+  status: string;
+  /** `PAY_PER_REQUEST` or `PROVISIONED` (tables created before billing modes existed report none). */
+  billingMode: string;
+  itemCount: number;
+}
+
+export interface TableAlarm {
+  name: string;
+  /** `OK`, `ALARM` or `INSUFFICIENT_DATA`. */
+  state: string;
+  metric: string;
+}
+
+export interface TablesPort {
+  describe(input: { table: string; region?: string }): Promise<TableDescription>;
+  /** Sums per period, oldest first, one entry per metric name (missing periods are 0). */
+  metrics(input: {
+    table: string;
+    region?: string;
+    metrics: string[];
+    hours: number;
+    periodSeconds: number;
+  }): Promise<Record<string, number[]>>;
+  /** Metric alarms whose dimensions name one of these tables, by table. */
+  alarms(input: { tables: string[]; region?: string }): Promise<Record<string, TableAlarm[]>>;
+}
+
+// ── restart: ECS services and App Runner services ────────────────────────────────────────────────
+
+export type ServiceRef =
+  | { type: 'ecs'; cluster: string; service: string; region?: string }
+  | { type: 'apprunner'; serviceArn: string; region?: string };
+
+/** A redeploy started on a service: an ECS deployment id or an App Runner operation id. */
+export interface Redeploy {
+  id: string;
+  /** When AWS says it started (ISO 8601). */
+  startedAt: string;
+}
+
+export interface Rollout {
+  state: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  /** Short human detail: `1/2 tasks running`, the failure reason, the operation status. */
+  detail: string;
+}
+
+export interface ServicesPort {
+  /** Starts a new deployment of the running configuration (ECS forceNewDeployment, App Runner StartDeployment). */
+  startRedeploy(service: ServiceRef): Promise<Redeploy>;
+  /** The newest redeploy that started at or after `since`, so a retried run adopts its own. */
+  redeploySince(service: ServiceRef, since: string): Promise<Redeploy | undefined>;
+  rollout(service: ServiceRef, redeployId: string): Promise<Rollout>;
+}
+
+// ── health: plain HTTP GETs ──────────────────────────────────────────────────────────────────────
+
+export interface HttpResult {
+  url: string;
+  /** HTTP status, or null when no answer came (timeout, refused). */
+  status: number | null;
+  ms: number;
+  /** Why no answer came: `timed out after 3000 ms`, `connection refused`. */
+  error?: string;
+  /** The body parsed as JSON, when it was JSON. */
+  json?: unknown;
+}
+
+export interface HttpPort {
+  get(url: string, options: { timeoutMs: number }): Promise<HttpResult>;
+}
+
+// ── rollback: what promote and rollback did to an alias ──────────────────────────────────────────
+
+export interface DeployEntry {
+  kind: 'promote' | 'rollback';
+  /** The run that moved the alias; a retried run records once. */
+  runId: string;
+  from: string;
+  to: string;
+  by: string;
+  at: string;
+  /** For a rollback: the run id of the promote it undid. */
+  undoes?: string;
+}
+
+export interface DeployHistoryPort {
+  /** Adds an entry for `<function>:<alias>`; recording the same run id twice keeps the first. */
+  record(target: { function: string; alias: string }, entry: DeployEntry): Promise<void>;
+  /** Newest first. */
+  list(target: { function: string; alias: string }, limit?: number): Promise<DeployEntry[]>;
 }

@@ -11,6 +11,8 @@ export function keys(prefix: string) {
     lock: (resource: string) => `${prefix}:lock:${resource}`,
     workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
     workerHeartbeats: () => `${prefix}:worker:*`,
+    deployOrder: (fn: string, alias: string) => `${prefix}:deploys:${fn}:${alias}:order`,
+    deployEntries: (fn: string, alias: string) => `${prefix}:deploys:${fn}:${alias}:entries`,
   };
 }
 

@@ -1,18 +1,15 @@
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import {
+  type AttributeDefinition,
   CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
+  type KeySchemaElement,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import dynalite from 'dynalite';
 import { dynamoClients, recordsAdapter } from '../../src/aws/records.ts';
-
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: {
-  createTableMs: number;
-}) => Server;
 
 const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret-key' };
 
@@ -25,29 +22,58 @@ export const SPACEDUCK_TABLES = {
 
 /**
  * dynalite (a DynamoDB server with real condition semantics) in this process on a free port, with
- * the tables created, and the real records adapter pointed at it.
+ * the given tables (name → partition key) created, and the real records adapter pointed at it.
  */
-export async function startDynalite(tables: Record<string, string> = SPACEDUCK_TABLES) {
+export async function startDynalite(tables: Record<string, string> = {}) {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** Every request the server received: the API action (from X-Amz-Target), region and body. */
+  const requests: { action: string; region: string; body: Record<string, unknown> }[] = [];
+  server.on('request', (req) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const scope = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization));
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      } catch {}
+      requests.push({ action: target.split('.')[1] ?? '', region: scope?.[1] ?? '', body });
+    });
+  });
   const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: CREDENTIALS });
-  for (const [name, key] of Object.entries(tables)) {
+  /** Creates a table keyed on `key` (default `id`); PAY_PER_REQUEST unless `provisioned`. */
+  async function createTable(name: string, options: { provisioned?: boolean; key?: string } = {}) {
+    const key: KeySchemaElement[] = [{ AttributeName: options.key ?? 'id', KeyType: 'HASH' }];
+    const attributes: AttributeDefinition[] = [
+      { AttributeName: options.key ?? 'id', AttributeType: 'S' },
+    ];
     await client.send(
       new CreateTableCommand({
         TableName: name,
-        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: key,
+        AttributeDefinitions: attributes,
+        ...(options.provisioned
+          ? {
+              BillingMode: 'PROVISIONED',
+              ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+            }
+          : { BillingMode: 'PAY_PER_REQUEST' }),
       }),
     );
   }
+  for (const [name, key] of Object.entries(tables)) await createTable(name, { key });
   const records = recordsAdapter(
     dynamoClients('us-east-1', { endpoint, credentials: CREDENTIALS }),
   );
   return {
     endpoint,
+    client,
+    requests,
     records,
+    createTable,
     async put(table: string, item: Record<string, unknown>) {
       await client.send(new PutItemCommand({ TableName: table, Item: marshall(item) }));
     },

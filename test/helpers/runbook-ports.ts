@@ -1,16 +1,22 @@
-import { lambdaAdapter, lambdaClients } from '../../src/aws/lambda.ts';
-import { secretsAdapter, secretsClients } from '../../src/aws/secrets.ts';
-import type { AwsPorts, RecordsPort } from '../../src/sdk/ports.ts';
+import { awsPorts } from '../../src/aws/ports.ts';
+import type { AwsPorts, DeployEntry, RecordsPort } from '../../src/sdk/ports.ts';
 
 /**
- * The real adapters for the runbook commands: records on dynalite (see dynalite.ts), Secrets
- * Manager through the SDK (answered by aws-sdk-client-mock, see secrets-mock.ts). Lambda is the
- * real adapter too, unused by these commands.
+ * The real adapters for the runbook commands, with records on dynalite (see dynalite.ts); Secrets
+ * Manager and the rest go through the SDK (answered by aws-sdk-client-mock where a test mocks
+ * them). Deploy history is kept in memory: these commands never read it.
  */
 export function runbookPorts(records: RecordsPort): AwsPorts {
+  const deploys: DeployEntry[] = [];
   return {
-    lambda: lambdaAdapter(lambdaClients('us-east-1')),
+    ...awsPorts('us-east-1', {
+      deploys: {
+        record: async (_target, entry) => {
+          deploys.push(entry);
+        },
+        list: async (_target, limit = 10) => deploys.slice(-limit).reverse(),
+      },
+    }),
     records,
-    secrets: secretsAdapter(secretsClients('us-east-1')),
   };
 }

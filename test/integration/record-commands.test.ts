@@ -4,7 +4,7 @@ import revokeConnection from '../../commands/revoke-connection.ts';
 import rotateKey from '../../commands/rotate-key.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { sha256Hex } from '../../src/sdk/generate.ts';
-import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
 import { mockSecrets, type SecretsMock } from '../helpers/secrets-mock.ts';
@@ -20,7 +20,7 @@ let sm: SecretsMock;
 let targets: FileConfig['targets'];
 
 beforeAll(async () => {
-  db = await startDynalite();
+  db = await startDynalite(SPACEDUCK_TABLES);
 });
 afterAll(async () => {
   await db.stop();

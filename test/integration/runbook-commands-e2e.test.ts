@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createLogger } from '../../src/log.ts';
 import { sha256Hex } from '../../src/sdk/generate.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
-import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
+import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig, type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
 import { mockSecrets, type SecretsMock } from '../helpers/secrets-mock.ts';
@@ -61,7 +61,7 @@ let ports: AwsPorts;
 let logLines: string[];
 
 beforeAll(async () => {
-  db = await startDynalite();
+  db = await startDynalite(SPACEDUCK_TABLES);
 });
 afterAll(async () => {
   await db.stop();

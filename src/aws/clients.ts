@@ -1,0 +1,18 @@
+/** One SDK client per region, created on first use; `defaultRegion` names the region of `clients()`. */
+export type RegionalClients<C> = ((region?: string) => C) & { defaultRegion: string };
+
+export function regionalClients<C>(
+  create: (config: { region: string; maxAttempts: number }) => C,
+  defaultRegion: string,
+): RegionalClients<C> {
+  const byRegion = new Map<string, C>();
+  const get = (region = defaultRegion) => {
+    let client = byRegion.get(region);
+    if (!client) {
+      client = create({ region, maxAttempts: 3 });
+      byRegion.set(region, client);
+    }
+    return client;
+  };
+  return Object.assign(get, { defaultRegion });
+}
