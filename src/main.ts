@@ -1,4 +1,6 @@
+import { runAuditCli } from './cli/audit.ts';
 import { runBot } from './cli/run-bot.ts';
+import { runSetup } from './cli/setup.ts';
 
 /**
  * The entry point. The first word picks a subcommand; each lives in `src/cli/`. Add one by adding
@@ -8,6 +10,11 @@ const SUBCOMMANDS: Record<string, { summary: string; run(args: string[]): Promis
   all: { summary: 'run the HTTP receiver and a worker (default)', run: () => runBot('all') },
   web: { summary: 'run the HTTP receiver only', run: () => runBot('web') },
   worker: { summary: 'run a worker only', run: () => runBot('worker') },
+  setup: { summary: 'create the audit ledger table (DynamoDB or dynalite)', run: runSetup },
+  audit: {
+    summary: 'audit verify --file export.jsonl: verify an export offline',
+    run: runAuditCli,
+  },
 };
 
 async function main(argv: string[]) {

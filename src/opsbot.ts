@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { commands } from '../commands/index.ts';
-import { type AuditSink, logAuditSink } from './audit/sink.ts';
+import type { AuditSink } from './audit/sink.ts';
+import { type Audit, startAudit } from './audit/start.ts';
+import type { WriterOptions } from './audit/writer.ts';
 import { awsPorts } from './aws/ports.ts';
 import type { Config } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
@@ -20,6 +22,7 @@ import { submitRequest } from './requests/submit.ts';
 import type { AwsPorts } from './sdk/ports.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
+import { slackLookups } from './slack/lookups.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { keys as keysFor } from './store/keys.ts';
 import { connectRedis, type Redis, whenReady } from './store/redis.ts';
@@ -36,6 +39,8 @@ export interface StartOptions {
   host?: string;
   lockWaitMs?: number;
   updateIntervalMs?: number;
+  /** Ledger writer timings (tests use short ones). */
+  auditWriter?: WriterOptions;
 }
 
 export interface Opsbot {
@@ -45,6 +50,7 @@ export interface Opsbot {
   queue: Queue<RunJob>;
   redis: Redis;
   prefix: string;
+  audit: Audit;
   stop(): Promise<void>;
   /** Stops taking work, lets active runs finish within the grace time, then stops. */
   drain(): Promise<void>;
@@ -65,8 +71,19 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   const writer: SlackWriter = webWriter(client);
-  const audit: AuditSink = logAuditSink(log);
-  const aws = options.aws ?? awsPorts(env.AWS_REGION);
+  const auditTrail = startAudit({
+    file,
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    redis,
+    keys,
+    log,
+    writer: options.role !== 'web',
+    lookups: slackLookups(client),
+    writerOptions: options.auditWriter,
+  });
+  const audit: AuditSink = auditTrail.sink;
+  const aws = auditTrail.withLedger(options.aws ?? awsPorts(env.AWS_REGION));
   const opsChannel = file.slack.ops_channel;
   let draining = false;
 
@@ -176,6 +193,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await http.close();
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
     await queue.close();
+    await auditTrail.stop();
     redis.disconnect();
     workerRedis?.disconnect();
   };
@@ -188,5 +206,5 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await Promise.race([worker?.close(false), grace]);
     await stop();
   };
-  return { port, log, registry, queue, redis, prefix, stop, drain };
+  return { port, log, registry, queue, redis, prefix, audit: auditTrail, stop, drain };
 }

@@ -63,3 +63,8 @@ export function gaugeFrom(name: string, help: string, read: () => Promise<number
     },
   });
 }
+
+/** `opsbot_audit_backlog`: audit entries waiting in Redis for the ledger writer. */
+export function auditBacklogGauge(read: () => Promise<number>): Gauge {
+  return gaugeFrom('opsbot_audit_backlog', 'Audit entries waiting in Redis for the ledger', read);
+}

@@ -18,5 +18,12 @@ export {
 } from './command.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export type { PolicyDefaults } from './policy.ts';
-export type { AwsPorts, LambdaAlias, LambdaPort } from './ports.ts';
+export type {
+  AuditEntry,
+  AwsPorts,
+  ChainReport,
+  LambdaAlias,
+  LambdaPort,
+  LedgerPort,
+} from './ports.ts';
 export { targetName } from './targets.ts';

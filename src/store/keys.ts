@@ -8,6 +8,12 @@ export function keys(prefix: string) {
     lock: (resource: string) => `${prefix}:lock:${resource}`,
     workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
     workerHeartbeats: () => `${prefix}:worker:*`,
+    /** Audit entries waiting for the ledger writer (a list, oldest first). */
+    auditPending: () => `${prefix}:audit:pending`,
+    /** Lowest seq an append of each waiting entry was tried at (entry id → seq). */
+    auditFloors: () => `${prefix}:audit:floors`,
+    /** Which process drains the audit list (a lease). */
+    auditWriter: () => `${prefix}:audit:writer`,
   };
 }
 
