@@ -63,9 +63,11 @@ async function all(table: LedgerTable): Promise<AuditEntry[]> {
 
 async function settled(app: ReturnType<typeof instance>) {
   await waitFor('the sink to push', () => app.sink.waiting === 0);
+  // A liveness bound, not a speed check: racing writers on a loaded machine can be slow.
   await waitFor(
     'the backlog to drain',
     async () => (await app.redis.llen(app.keys.auditPending())) === 0,
+    60_000,
   );
 }
 
@@ -78,7 +80,7 @@ describe('the audit ledger (Redis → DynamoDB)', () => {
     const c1 = instance(table, sharedPrefix);
     const c2 = instance(table, sharedPrefix); // two writers draining one list
     for (const app of [a, b, c1, c2]) app.writer.start();
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 40; i++) {
       a.sink.append({ action: 'storm', actor: 'system', data: { from: 'a', i } });
       b.sink.append({ action: 'storm', actor: 'system', data: { from: 'b', i } });
       (i % 2 ? c1 : c2).sink.append({ action: 'storm', actor: 'system', data: { from: 'c', i } });
@@ -87,16 +89,16 @@ describe('the audit ledger (Redis → DynamoDB)', () => {
     for (const app of [a, b, c1, c2]) await app.writer.stop();
 
     const entries = await all(table);
-    expect(entries).toHaveLength(180);
-    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 180 }, (_, i) => i + 1));
-    expect(await verifyEntries(entries, 1)).toMatchObject({ ok: true, count: 180 });
-    expect(new Set(entries.map((e) => e.entry_id)).size).toBe(180);
+    expect(entries).toHaveLength(120);
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(await verifyEntries(entries, 1)).toMatchObject({ ok: true, count: 120 });
+    expect(new Set(entries.map((e) => e.entry_id)).size).toBe(120);
     for (const from of ['a', 'b']) {
       const order = entries.filter((e) => e.data?.from === from).map((e) => e.data?.i);
-      expect(order).toEqual(Array.from({ length: 60 }, (_, i) => i));
+      expect(order).toEqual(Array.from({ length: 40 }, (_, i) => i));
     }
-    expect(entries.filter((e) => e.data?.from === 'c')).toHaveLength(60);
-  });
+    expect(entries.filter((e) => e.data?.from === 'c')).toHaveLength(40);
+  }, 90_000);
 
   it('appends an entry once when a writer crashed after its put but before removing it from Redis', async () => {
     const table = await db.table();
