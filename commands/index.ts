@@ -1,6 +1,8 @@
 import type { AnyCommand } from '../src/sdk/index.ts';
+import audit from './audit.ts';
 import expireCert from './expire-cert.ts';
 import health from './health.ts';
+import note from './note.ts';
 import ping from './ping.ts';
 import promote from './promote.ts';
 import restart from './restart.ts';
@@ -21,5 +23,7 @@ export const commands: AnyCommand[] = [
   revokeConnection,
   expireCert,
   rotateSecret,
+  audit,
+  note,
   ping,
 ];

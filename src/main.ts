@@ -1,5 +1,7 @@
+import { runAuditCli } from './cli/audit.ts';
 import { printIamPolicy } from './cli/iam-policy.ts';
 import { runBot } from './cli/run-bot.ts';
+import { runSetup } from './cli/setup.ts';
 
 /**
  * The entry point. The first word picks a subcommand; each lives in `src/cli/`. Add one by adding
@@ -12,6 +14,11 @@ const SUBCOMMANDS: Record<string, { summary: string; run(args: string[]): Promis
   'iam-policy': {
     summary: 'print the IAM policy JSON the configured commands need',
     run: printIamPolicy,
+  },
+  setup: { summary: 'create the audit ledger table (DynamoDB or dynalite)', run: runSetup },
+  audit: {
+    summary: 'audit verify --file export.jsonl: verify an export offline',
+    run: runAuditCli,
   },
 };
 

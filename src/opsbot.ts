@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { commands } from '../commands/index.ts';
 import { createApprovals } from './approvals/service.ts';
-import { type AuditSink, logAuditSink } from './audit/sink.ts';
+import type { AuditSink } from './audit/sink.ts';
+import { type Audit, startAudit } from './audit/start.ts';
+import type { WriterOptions } from './audit/writer.ts';
 import { awsPorts } from './aws/ports.ts';
 import type { Config } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
@@ -22,6 +24,7 @@ import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
+import { slackLookups } from './slack/lookups.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { redisDeployHistory } from './store/deploy-history.ts';
 import { keys as keysFor } from './store/keys.ts';
@@ -39,6 +42,8 @@ export interface StartOptions {
   host?: string;
   lockWaitMs?: number;
   updateIntervalMs?: number;
+  /** Ledger writer timings (tests use short ones). */
+  auditWriter?: WriterOptions;
 }
 
 export interface Opsbot {
@@ -48,6 +53,7 @@ export interface Opsbot {
   queue: Queue<RunJob>;
   redis: Redis;
   prefix: string;
+  audit: Audit;
   stop(): Promise<void>;
   /** Stops taking work, lets active runs finish within the grace time, then stops. */
   drain(): Promise<void>;
@@ -68,8 +74,21 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   const writer: SlackWriter = webWriter(client);
-  const audit: AuditSink = logAuditSink(log);
-  const aws = options.aws ?? awsPorts(env.AWS_REGION, { deploys: redisDeployHistory(redis, keys) });
+  const auditTrail = startAudit({
+    file,
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    redis,
+    keys,
+    log,
+    writer: options.role !== 'web',
+    lookups: slackLookups(client),
+    writerOptions: options.auditWriter,
+  });
+  const audit: AuditSink = auditTrail.sink;
+  const aws = auditTrail.withLedger(
+    options.aws ?? awsPorts(env.AWS_REGION, { deploys: redisDeployHistory(redis, keys) }),
+  );
   const opsChannel = file.slack.ops_channel;
   const approvals = createApprovals({
     redis,
@@ -194,6 +213,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await http.close();
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
     await queue.close();
+    await auditTrail.stop();
     redis.disconnect();
     workerRedis?.disconnect();
   };
@@ -206,5 +226,5 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await Promise.race([worker?.close(false), grace]);
     await stop();
   };
-  return { port, log, registry, queue, redis, prefix, stop, drain };
+  return { port, log, registry, queue, redis, prefix, audit: auditTrail, stop, drain };
 }

@@ -1,10 +1,13 @@
 /**
  * What happened, as one audit entry before it is chained. Producers call `AuditSink.append`; the
- * ledger writer (see docs) persists entries in order. `args` must already be free of secrets.
+ * ledger writer (`src/audit/writer.ts`) persists entries in order. `args` and `data` are redacted
+ * again on the way in (sensitive key names and secret-shaped text), but should carry no secret.
  */
 export interface AuditInput {
   action: string;
   actor: string;
+  /** The actor's display name, when the producer knows it (the ledger writer looks it up otherwise). */
+  actor_name?: string;
   command?: string;
   args?: Record<string, unknown>;
   request_id?: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { approvalSettingsSchema } from '../approvals/settings.ts';
+import { auditConfigSchema } from '../audit/config.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
 import { endpointsSchema, servicesSchema, tableHealthSchema } from './service-targets.ts';
 
@@ -58,6 +59,7 @@ export const fileConfigSchema = z
     /** command name → { default?: override, <environment>?: override } */
     policies: z.record(z.string(), z.record(z.string(), policyOverrideSchema)).default({}),
     approvals: approvalSettingsSchema,
+    audit: auditConfigSchema.optional(),
   })
   .passthrough();
 

@@ -42,6 +42,8 @@ export function intakeText(
   registry: Registry,
   targets: FileConfig['targets'],
 ): Intake {
+  const freeText = freeTextIntake(text, registry, targets);
+  if (freeText) return freeText;
   let line: CommandLine;
   try {
     line = tokenize(text);
@@ -69,6 +71,20 @@ export function intakeText(
     };
   }
   return validateArgs(command, line, targets);
+}
+
+/** A command whose `rest` argument takes the line as typed: no tokenizing, so any text is fine. */
+function freeTextIntake(
+  text: string,
+  registry: Registry,
+  targets: FileConfig['targets'],
+): Intake | undefined {
+  const match = /^\s*(\S+)\s*([\s\S]*)$/.exec(text);
+  const command = match ? registry.find(match[1]!.toLowerCase()) : undefined;
+  if (!command?.rest) return undefined;
+  const rest = match![2]!.trim();
+  const named = rest ? { [command.rest]: rest } : {};
+  return validateArgs(command, { positional: [], named, flags: [] }, targets);
 }
 
 export function validateArgs(

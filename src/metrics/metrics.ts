@@ -68,3 +68,8 @@ export function gaugeFrom(name: string, help: string, read: () => Promise<number
 export function approvalsPendingGauge(read: () => Promise<number>): Gauge {
   return gaugeFrom('opsbot_approvals_pending', 'Requests waiting for approval', read);
 }
+
+/** `opsbot_audit_backlog`: audit entries waiting in Redis for the ledger writer. */
+export function auditBacklogGauge(read: () => Promise<number>): Gauge {
+  return gaugeFrom('opsbot_audit_backlog', 'Audit entries waiting in Redis for the ledger', read);
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Plan } from '../sdk/command.ts';
+import { canonicalJson as canonical } from '../util/canonical-json.ts';
 
 /** What a person asked for: a command with validated, normalised arguments. Never holds a secret. */
 export interface OpsRequest {
@@ -35,18 +36,7 @@ export type RequestState =
 /** Job data for a run. Equal to the request: a run is a job executing a request. */
 export type RunJob = OpsRequest;
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export { canonical as canonicalJson };
+export { canonicalJson } from '../util/canonical-json.ts';
 
 export function hashRequest(command: string, args: Record<string, unknown>, environment: string) {
   return createHash('sha256').update(canonical({ command, args, environment })).digest('hex');

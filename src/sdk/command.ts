@@ -35,6 +35,8 @@ export type OutputBlock =
   | { type: 'code'; text: string }
   | { type: 'fields'; fields: [label: string, value: string][] }
   | { type: 'context'; text: string }
+  /** A compact table: one line per row (monospace), each with an optional link (a run's permalink). */
+  | { type: 'rows'; rows: { text: string; link?: { url: string; label: string } }[] }
   | {
       type: 'buttons';
       buttons: { label: string; action: string; value: string; style?: 'primary' | 'danger' }[];
@@ -94,6 +96,11 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   positional?: (keyof z.output<S> & string)[];
   /** The last positional argument takes every further word too (`table-health a b c`), space-joined. */
   variadic?: boolean;
+  /**
+   * An argument that takes the whole rest of the line as free text, quotes and `=` included
+   * (`/ops note the db was restarted by hand`). The command then has no other typed arguments.
+   */
+  rest?: keyof z.output<S> & string;
   policy: PolicyDefaults;
   /** The environment a request runs in (`prod`, `staging`), used to pick the policy. */
   environment?(args: z.output<S>, targets: FileConfig['targets']): string;

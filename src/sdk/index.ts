@@ -21,13 +21,16 @@ export * from './generate.ts';
 export { checkLambdaAlias, lambdaPermissions, lambdaTarget } from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
+  AuditEntry,
   AwsPorts,
+  ChainReport,
   DataRecord,
   DeployEntry,
   DeployHistoryPort,
   HttpResult,
   LambdaAlias,
   LambdaPort,
+  LedgerPort,
   RecordCondition,
   RecordRef,
   RecordsPort,

@@ -13,6 +13,12 @@ export function keys(prefix: string) {
     workerHeartbeats: () => `${prefix}:worker:*`,
     deployOrder: (fn: string, alias: string) => `${prefix}:deploys:${fn}:${alias}:order`,
     deployEntries: (fn: string, alias: string) => `${prefix}:deploys:${fn}:${alias}:entries`,
+    /** Audit entries waiting for the ledger writer (a list, oldest first). */
+    auditPending: () => `${prefix}:audit:pending`,
+    /** Lowest seq an append of each waiting entry was tried at (entry id → seq). */
+    auditFloors: () => `${prefix}:audit:floors`,
+    /** Which process drains the audit list (a lease). */
+    auditWriter: () => `${prefix}:audit:writer`,
   };
 }
 

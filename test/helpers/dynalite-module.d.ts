@@ -1,4 +1,10 @@
 declare module 'dynalite' {
   import type { Server } from 'node:http';
-  export default function dynalite(options?: { createTableMs?: number; path?: string }): Server;
+  /** dynalite's factory: an http.Server answering the DynamoDB API. */
+  export default function dynalite(options?: {
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+    path?: string;
+  }): Server;
 }

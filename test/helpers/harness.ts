@@ -40,6 +40,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Replaces the logger (to capture log lines). */
   log?: Logger;
+  /** Writes the audit ledger to this DynamoDB table (a dynalite endpoint, see helpers/dynalite.ts). */
+  audit?: { table: string; endpoint: string };
 }
 
 /** A real opsbot on a free port, with real Redis (under a unique prefix) and the Slack emulator. */
@@ -67,7 +69,13 @@ export async function startHarness(options: HarnessOptions = {}) {
   });
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const bot: Opsbot = await startOpsbot({
-    config: { env, file: options.file ?? exampleConfig() },
+    config: {
+      env,
+      file: {
+        ...(options.file ?? exampleConfig()),
+        ...(options.audit ? { audit: options.audit } : {}),
+      },
+    },
     role: options.role ?? 'all',
     aws: options.aws,
     log,
@@ -75,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     host: '127.0.0.1',
     lockWaitMs: options.lockWaitMs ?? 2000,
     updateIntervalMs: 1000,
+    auditWriter: { pollMs: 20, retryMs: 50, maxRetryMs: 200 },
   });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   const client = new SignedSlackClient(baseUrl, SIGNING_SECRET);

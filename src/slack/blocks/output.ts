@@ -24,6 +24,8 @@ function render(block: OutputBlock): Block[] {
       }));
     case 'context':
       return [{ type: 'context', elements: [mrkdwn(clip(escapeText(block.text), 2000))] }];
+    case 'rows':
+      return rowSections(block.rows);
     case 'buttons': {
       const unknown = block.buttons.find((b) => !KNOWN_ACTIONS.has(b.action));
       if (unknown) throw new Error(`unknown button action ${unknown.action}`);
@@ -39,6 +41,27 @@ function render(block: OutputBlock): Block[] {
       }));
     }
   }
+}
+
+const SAFE_URL = /^https?:\/\/[^\s<>|]+$/;
+
+function rowSections(rows: Extract<OutputBlock, { type: 'rows' }>['rows']): Block[] {
+  const lines = rows.map((row) => {
+    const text = `\`${escapeText(row.text).replace(/`/g, "'")}\``;
+    const link = row.link && SAFE_URL.test(row.link.url) ? row.link : undefined;
+    return link ? `${text} <${link.url}|${escapeText(link.label)}>` : text;
+  });
+  const sections: Block[] = [];
+  let current = '';
+  for (const line of lines) {
+    if (current && current.length + line.length + 1 > 3000) {
+      sections.push({ type: 'section', text: mrkdwn(current) });
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : clip(line, 3000);
+  }
+  if (current) sections.push({ type: 'section', text: mrkdwn(current) });
+  return sections;
 }
 
 /** A step's output as Slack blocks, within Block Kit's limits (long code is split, not cut). */

@@ -1,0 +1,50 @@
+import type { LedgerPort } from '../sdk/ports.ts';
+import { toJsonl } from './jsonl.ts';
+import type { LedgerTable } from './table.ts';
+import { ChainVerifier } from './verify.ts';
+
+/** Entries whose ts is a little past `until` may still belong before it (clocks of instances differ). */
+const CLOCK_SLACK_MS = 60_000;
+
+/** The audit commands' read access to the ledger table. */
+export function ledgerPort(table: LedgerTable): LedgerPort {
+  return {
+    async recent({ last, command, actor, since }) {
+      const found = [];
+      const sinceMs = since ? Date.parse(since) : undefined;
+      for await (const entry of table.newestFirst()) {
+        const at = Date.parse(entry.ts);
+        if (sinceMs !== undefined && at < sinceMs - CLOCK_SLACK_MS) break;
+        if (sinceMs !== undefined && at < sinceMs) continue;
+        if (command && entry.command !== command) continue;
+        if (actor && entry.actor !== actor && entry.actor_name !== actor) continue;
+        found.push(entry);
+        if (found.length >= last) break;
+      }
+      return found;
+    },
+
+    async verify({ from }) {
+      const verifier = new ChainVerifier(from ?? 1);
+      for await (const entry of table.range(from ?? 1)) if (!verifier.push(entry)) break;
+      return verifier.report();
+    },
+
+    /** A contiguous seq range, from the first entry at or after `since` to the last before `until`. */
+    async export({ since, until }) {
+      const sinceMs = Date.parse(since);
+      const untilMs = until ? Date.parse(until) : Number.POSITIVE_INFINITY;
+      const entries = [];
+      let lastInside = -1;
+      for await (const entry of table.range(1)) {
+        const at = Date.parse(entry.ts);
+        if (entries.length === 0 && at < sinceMs) continue;
+        if (at >= untilMs + CLOCK_SLACK_MS) break;
+        entries.push(entry);
+        if (at < untilMs) lastInside = entries.length - 1;
+      }
+      const kept = entries.slice(0, lastInside + 1);
+      return { jsonl: toJsonl(kept), count: kept.length };
+    },
+  };
+}

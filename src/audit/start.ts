@@ -1,0 +1,73 @@
+import type { FileConfig } from '../config/file.ts';
+import type { Logger } from '../log.ts';
+import { auditBacklogGauge } from '../metrics/metrics.ts';
+import type { AwsPorts, LedgerPort } from '../sdk/ports.ts';
+import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
+import { type AuditLookups, enricher } from './enrich.ts';
+import { ledgerPort } from './ledger-port.ts';
+import { RedisAuditSink } from './redis-sink.ts';
+import { type AuditSink, logAuditSink } from './sink.ts';
+import { dynamoClient, LedgerTable } from './table.ts';
+import { LedgerWriter, type WriterOptions } from './writer.ts';
+
+export interface AuditDeps {
+  file: FileConfig;
+  /** AWS_ENDPOINT_URL, used when `audit.endpoint` is not set. */
+  endpoint?: string;
+  region: string;
+  redis: Redis;
+  keys: Keys;
+  log: Logger;
+  /** Worker-role processes run the ledger writer. */
+  writer: boolean;
+  lookups?: AuditLookups;
+  writerOptions?: WriterOptions;
+}
+
+export interface Audit {
+  sink: AuditSink;
+  ledger?: LedgerPort;
+  /** The ports with the ledger added (commands read it as `aws.ledger`). */
+  withLedger(aws: AwsPorts): AwsPorts;
+  stop(): Promise<void>;
+}
+
+/**
+ * The audit trail of one process. With `audit.table` configured: a Redis-backed sink, the ledger
+ * writer (worker roles) and the ledger's read port. Without it: entries go to the log only.
+ */
+export function startAudit(deps: AuditDeps): Audit {
+  const config = deps.file.audit;
+  if (!config) {
+    return { sink: logAuditSink(deps.log), withLedger: (aws) => aws, stop: async () => {} };
+  }
+  const table = new LedgerTable(
+    dynamoClient({
+      table: config.table,
+      region: config.region ?? deps.region,
+      endpoint: config.endpoint ?? deps.endpoint,
+    }),
+    config.table,
+  );
+  const sink = new RedisAuditSink(deps.redis, deps.keys, deps.log);
+  const writer = deps.writer
+    ? new LedgerWriter(deps.redis, deps.keys, table, deps.log, {
+        ...deps.writerOptions,
+        enrich: deps.lookups ? enricher(deps.redis, deps.keys, deps.lookups) : undefined,
+      })
+    : undefined;
+  writer?.start();
+  auditBacklogGauge(async () => (await deps.redis.llen(deps.keys.auditPending())) + sink.waiting);
+  const ledger = ledgerPort(table);
+  return {
+    sink,
+    ledger,
+    withLedger: (aws) => ({ ...aws, ledger }),
+    async stop() {
+      await sink.flush();
+      await writer?.stop();
+      table.client.destroy();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { WebClient } from '@slack/web-api';
+import type { AuditLookups } from '../audit/enrich.ts';
+
+/** Display names and permalinks from the Slack Web API, for the audit ledger writer. */
+export function slackLookups(client: WebClient): AuditLookups {
+  return {
+    async userName(userId) {
+      const { user } = await client.users.info({ user: userId });
+      return user?.profile?.display_name || user?.real_name || user?.name || undefined;
+    },
+    async permalink(channel, ts) {
+      const { permalink } = await client.chat.getPermalink({ channel, message_ts: ts });
+      return permalink;
+    },
+  };
+}
