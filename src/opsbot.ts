@@ -20,6 +20,7 @@ import { submitRequest } from './requests/submit.ts';
 import type { AwsPorts } from './sdk/ports.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
+import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { keys as keysFor } from './store/keys.ts';
 import { connectRedis, type Redis, whenReady } from './store/redis.ts';
@@ -117,6 +118,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       submit: (submission) =>
         submitRequest(submission, { redis, keys, queue, writer, audit, log, opsChannel }),
     });
+    registerStopFollowListener(slack.app, { redis, keys, log });
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
@@ -171,6 +173,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     if (stopped) return;
     stopped = true;
     await heartbeat?.stop();
+    // Long steps (a follow) watch this signal: they save their place and hand the run back.
+    worker?.cancelAllJobs('worker stopping');
     await worker?.close(true);
     await CoalescedMessage.settleAll();
     await http.close();
@@ -181,6 +185,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   };
   const drain = async () => {
     draining = true;
+    worker?.cancelAllJobs('worker draining');
     log.info({ grace_s: env.OPSBOT_GRACE_SECONDS }, 'draining');
     const grace = new Promise((resolve) =>
       setTimeout(resolve, env.OPSBOT_GRACE_SECONDS * 1000).unref(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logsTargetsShape } from './logs.ts';
 
 /** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */
 
@@ -45,6 +46,7 @@ export const fileConfigSchema = z
     targets: z
       .object({
         lambda: z.record(z.string(), lambdaTargetSchema).default({}),
+        ...logsTargetsShape,
       })
       .catchall(z.record(z.string(), z.unknown()))
       .default({ lambda: {} }),

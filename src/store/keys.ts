@@ -5,6 +5,8 @@ export function keys(prefix: string) {
     request: (id: string) => `${prefix}:request:${id}`,
     runSteps: (runId: string) => `${prefix}:run:${runId}:steps`,
     runMessage: (runId: string) => `${prefix}:run:${runId}:message`,
+    runState: (runId: string) => `${prefix}:run:${runId}:state`,
+    runStop: (runId: string) => `${prefix}:run:${runId}:stop`,
     lock: (resource: string) => `${prefix}:lock:${resource}`,
     workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
     workerHeartbeats: () => `${prefix}:worker:*`,
