@@ -131,7 +131,7 @@ async function loop(
   try {
     for (;;) {
       if (ctx.signal.aborted) {
-        await post(ctx, state, seen, pending).catch(() => {});
+        // Events not posted yet are after the checkpoint: the resumed run finds them again.
         throw new TransientError(
           'worker_stopping',
           'the worker stopped; the follow resumes on another worker',

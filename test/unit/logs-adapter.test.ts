@@ -135,7 +135,9 @@ describe('logs adapter: StartLiveTail', () => {
     expect(call.args[0].input.logGroupIdentifiers).toEqual([
       'arn:aws:logs:us-east-1:1:log-group:x',
     ]);
-    expect((call.args[1] as { abortSignal: AbortSignal }).abortSignal.aborted).toBe(true);
+    expect(((call.args as unknown[])[1] as { abortSignal: AbortSignal }).abortSignal.aborted).toBe(
+      true,
+    );
     logs.mock.restore();
   });
 });
