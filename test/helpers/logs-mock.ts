@@ -77,7 +77,14 @@ export function mockLogs(
     ],
   }));
   const live = liveTailFeed();
-  mock.on(StartLiveTailCommand).callsFake(() => ({ responseStream: live.stream() }));
+  // Like the real SDK, aborting the request's signal ends the response stream.
+  const signalOf = () =>
+    (
+      (mock.commandCalls(StartLiveTailCommand).at(-1)?.args as unknown[] | undefined)?.[1] as
+        | { abortSignal?: AbortSignal }
+        | undefined
+    )?.abortSignal;
+  mock.on(StartLiveTailCommand).callsFake(() => ({ responseStream: live.stream(signalOf) }));
   return { mock, client, port: logsAdapter(() => client), live };
 }
 
@@ -113,13 +120,19 @@ export function liveTailFeed() {
     get open() {
       return open;
     },
-    async *stream(): AsyncGenerator<StartLiveTailResponseStream> {
+    async *stream(
+      signalOf: () => AbortSignal | undefined = () => undefined,
+    ): AsyncGenerator<StartLiveTailResponseStream> {
       sessions += 1;
       open += 1;
       try {
         yield { sessionStart: { sessionId: `session-${sessions}`, requestId: 'r' } };
+        const signal = signalOf();
+        signal?.addEventListener('abort', () => wake?.(), { once: true });
         for (;;) {
-          while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+          while (queue.length === 0 && !signal?.aborted)
+            await new Promise<void>((resolve) => (wake = resolve));
+          if (signal?.aborted) return;
           const item = queue.shift()!;
           if (item instanceof Error) throw item;
           yield item;
