@@ -41,9 +41,8 @@ describe('/ops logs search through Slack, the queue, the worker and CloudWatch L
   it('posts a short result as code blocks in the run thread, with every secret redacted', async () => {
     await start();
     const now = Date.now();
-    SECRETS.forEach(([line], i) =>
-      world.store.push({ timestamp: now - 60_000 + i, message: line }),
-    );
+    for (const [i, [line]] of SECRETS.entries())
+      world.store.push({ timestamp: now - 60_000 + i, message: line });
     await h.client.command('logs mission-control-api since=5m', USERS.alice);
     const reply = await waitForReply(h, 'the result', (m) => m.text.includes('11 events'));
     const shown = textOf(reply);
