@@ -2,6 +2,7 @@ import type { AnyCommand } from '../src/sdk/index.ts';
 import audit from './audit.ts';
 import expireCert from './expire-cert.ts';
 import health from './health.ts';
+import logs from './logs.ts';
 import note from './note.ts';
 import ping from './ping.ts';
 import promote from './promote.ts';
@@ -23,6 +24,7 @@ export const commands: AnyCommand[] = [
   revokeConnection,
   expireCert,
   rotateSecret,
+  logs,
   audit,
   note,
   ping,

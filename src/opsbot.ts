@@ -24,6 +24,7 @@ import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
+import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
 import { slackLookups } from './slack/lookups.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { redisDeployHistory } from './store/deploy-history.ts';
@@ -152,6 +153,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     });
     registerApprovalListeners(slack.app, { ...listenerDeps, decisions: approvals.decisions });
     approvals.startSweeper();
+    registerStopFollowListener(slack.app, { redis, keys, log });
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
@@ -208,6 +210,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     stopped = true;
     await heartbeat?.stop();
     await approvals.stop();
+    // Long steps (a follow) watch this signal: they save their place and hand the run back.
+    worker?.cancelAllJobs('worker stopping');
     await worker?.close(true);
     await CoalescedMessage.settleAll();
     await http.close();
@@ -219,6 +223,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   };
   const drain = async () => {
     draining = true;
+    worker?.cancelAllJobs('worker draining');
     log.info({ grace_s: env.OPSBOT_GRACE_SECONDS }, 'draining');
     const grace = new Promise((resolve) =>
       setTimeout(resolve, env.OPSBOT_GRACE_SECONDS * 1000).unref(),

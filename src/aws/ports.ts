@@ -6,6 +6,7 @@ import { fetchHttp } from '../http/fetch-port.ts';
 import type { AwsPorts, DeployHistoryPort } from '../sdk/ports.ts';
 import { regionalClients } from './clients.ts';
 import { lambdaAdapter, lambdaClients } from './lambda.ts';
+import { logsAdapter, logsClients } from './logs.ts';
 import { dynamoClients, recordsAdapter } from './records.ts';
 import { secretsAdapter, secretsClients } from './secrets.ts';
 import { servicesAdapter } from './services.ts';
@@ -20,6 +21,7 @@ export interface OwnPorts {
 export function awsPorts(region: string, own: OwnPorts): AwsPorts {
   return {
     lambda: lambdaAdapter(lambdaClients(region)),
+    logs: logsAdapter(logsClients(region)),
     records: recordsAdapter(dynamoClients(region)),
     secrets: secretsAdapter(secretsClients(region)),
     tables: tablesAdapter({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalSettingsSchema } from '../approvals/settings.ts';
 import { auditConfigSchema } from '../audit/config.ts';
+import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
 import { endpointsSchema, servicesSchema, tableHealthSchema } from './service-targets.ts';
 
@@ -53,6 +54,7 @@ export const fileConfigSchema = z
         services: servicesSchema,
         endpoints: endpointsSchema,
         table_health: tableHealthSchema,
+        ...logsTargetsShape,
       })
       .catchall(z.record(z.string(), z.unknown()))
       .prefault({}),

@@ -1,8 +1,12 @@
 import type { RunOutput } from '../sdk/command.ts';
 import { outputMessage } from '../slack/blocks/output.ts';
+import { runPostQueue } from './channel-queue.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
-/** A run's output port: posts into the run's thread, or privately to the requester. */
+/**
+ * A run's output port: posts into the run's thread, or privately to the requester. Posts and
+ * uploads to a channel are queued per channel, so they land in order.
+ */
 export function runOutput(
   writer: SlackWriter,
   channel: string,
@@ -11,14 +15,15 @@ export function runOutput(
 ): RunOutput {
   return {
     async post(message) {
-      const { ts } = await writer.post(channel, outputMessage(message), threadTs);
+      const content = outputMessage(message);
+      const { ts } = await runPostQueue.run(channel, () => writer.post(channel, content, threadTs));
       return { id: ts };
     },
     async update(id, message) {
       await writer.update(channel, id, outputMessage(message));
     },
     async upload(file) {
-      await writer.upload(channel, file, threadTs);
+      await runPostQueue.run(channel, () => writer.upload(channel, file, threadTs));
     },
     async toRequester(message) {
       await writer.ephemeral(channel, requester, outputMessage(message), threadTs);

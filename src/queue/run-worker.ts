@@ -18,11 +18,11 @@ export function startRunWorker(
 ) {
   return new Worker<RunJob, { status: string }>(
     RUNS_QUEUE,
-    async (job) => {
+    async (job, _token, signal) => {
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? RUN_ATTEMPTS);
       const started = Date.now();
-      const outcome = await executeRun(job.data, attempt, last, deps);
+      const outcome = await executeRun(job.data, attempt, last, deps, signal);
       const status = outcome.status === 'done' ? 'done' : outcome.retry ? 'retrying' : 'failed';
       metrics.runs.inc({ command: job.data.command, status });
       if (status !== 'retrying') {

@@ -17,6 +17,7 @@ import { Checkpoints } from './checkpoints.ts';
 import { classify } from './classify.ts';
 import { driftBetween } from './drift.ts';
 import type { RunHooks, RunPhase } from './hooks.ts';
+import { runState } from './run-state.ts';
 import { newRunView, type RunView } from './run-view.ts';
 
 export interface RunDeps {
@@ -49,6 +50,7 @@ export async function executeRun(
   attempt: number,
   lastAttempt: boolean,
   deps: RunDeps,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<RunOutcome> {
   const command = deps.registry.find(job.command);
   if (!command)
@@ -115,6 +117,8 @@ export async function executeRun(
       plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
       results: Object.fromEntries(done),
       attempt,
+      state: runState(deps.redis, deps.keys, deps.locks, runId),
+      signal,
       progress: (note) => {
         const running = view.steps.find((s) => s.status === 'running');
         if (running) running.note = note;

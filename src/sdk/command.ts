@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
 import type { PolicyDefaults } from './policy.ts';
 import type { AwsPorts } from './ports.ts';
+import type { RunState } from './run-state.ts';
 
 /** What a person asked for, as the worker sees it. Carries no secret. */
 export interface RequestInfo {
@@ -71,6 +72,10 @@ export interface StepContext<A> extends PlanContext<A> {
   output: RunOutput;
   /** Attempt number of this run, starting at 1. */
   attempt: number;
+  /** State kept across attempts, claims and stop requests (long steps such as a follow). */
+  state: RunState;
+  /** Aborted when the worker stops or loses the run: a long step saves its place and throws. */
+  signal: AbortSignal;
 }
 
 /** One statement of the bot's least-privilege IAM policy. */

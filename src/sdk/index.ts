@@ -1,6 +1,8 @@
 /** The only module `commands/` may import. */
 export { z } from 'zod';
 export type { FileConfig } from '../config/file.ts';
+export { type LogsSettings, logsSettings } from '../config/logs.ts';
+export { redact } from '../redact/index.ts';
 export {
   type AnyCommand,
   type CommandDefinition,
@@ -31,6 +33,10 @@ export type {
   LambdaAlias,
   LambdaPort,
   LedgerPort,
+  LiveTailEvent,
+  LogEvent,
+  LogGroupRef,
+  LogsPort,
   RecordCondition,
   RecordRef,
   RecordsPort,
@@ -44,4 +50,5 @@ export type {
   TableDescription,
 } from './ports.ts';
 export * from './records.ts';
+export type { RunState } from './run-state.ts';
 export { targetName } from './targets.ts';

@@ -35,6 +35,7 @@ export interface AwsPorts {
   deploys: DeployHistoryPort;
   /** The audit ledger (read side); absent when no `audit.table` is configured. */
   ledger?: LedgerPort;
+  logs?: LogsPort;
 }
 
 /** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */
@@ -261,4 +262,41 @@ export interface LedgerPort {
   verify(query: { from?: number }): Promise<ChainReport>;
   /** The entries between `since` and `until` (UTC ISO), as JSON Lines in seq order. */
   export(query: { since: string; until?: string }): Promise<{ jsonl: string; count: number }>;
+}
+
+/** One CloudWatch Logs event. `id` is unique within its log group (FilterLogEvents `eventId`). */
+export interface LogEvent {
+  id: string;
+  timestamp: number;
+  message: string;
+  stream?: string;
+}
+
+/** Where to look: a log group name (or ARN) and its region. */
+export interface LogGroupRef {
+  logGroup: string;
+  region?: string;
+}
+
+/** What a live-tail session sends: one start, then an update about every second. */
+export type LiveTailEvent =
+  | { type: 'sessionStart'; sessionId: string }
+  | { type: 'sessionUpdate'; events: LogEvent[]; sampled: boolean };
+
+export interface LogsPort {
+  /**
+   * Events in [start, end] matching `filter` (a CloudWatch filter pattern), oldest first, page by
+   * page (empty pages that carry a token are followed). Stops after `limit` events. Nothing holds
+   * more than one page.
+   */
+  search(
+    input: LogGroupRef & { start: number; end: number; filter?: string; limit: number },
+  ): AsyncIterable<LogEvent>;
+  /**
+   * A live-tail session (StartLiveTail); aborting `signal` closes it. Absent where live tail is
+   * not available: callers poll `search` instead.
+   */
+  startLiveTail?(
+    input: LogGroupRef & { filter?: string; signal: AbortSignal },
+  ): AsyncIterable<LiveTailEvent>;
 }

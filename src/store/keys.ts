@@ -8,6 +8,8 @@ export function keys(prefix: string) {
     emergenciesUnacknowledged: () => `${prefix}:requests:emergency`,
     runSteps: (runId: string) => `${prefix}:run:${runId}:steps`,
     runMessage: (runId: string) => `${prefix}:run:${runId}:message`,
+    runState: (runId: string) => `${prefix}:run:${runId}:state`,
+    runStop: (runId: string) => `${prefix}:run:${runId}:stop`,
     lock: (resource: string) => `${prefix}:lock:${resource}`,
     workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
     workerHeartbeats: () => `${prefix}:worker:*`,

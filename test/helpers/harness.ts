@@ -68,23 +68,23 @@ export async function startHarness(options: HarnessOptions = {}) {
     ...options.env,
   });
   const log = options.log ?? createLogger(env.LOG_LEVEL);
-  const bot: Opsbot = await startOpsbot({
-    config: {
-      env,
-      file: {
-        ...(options.file ?? exampleConfig()),
-        ...(options.audit ? { audit: options.audit } : {}),
-      },
-    },
-    role: options.role ?? 'all',
-    aws: options.aws,
-    log,
-    port: 0,
-    host: '127.0.0.1',
-    lockWaitMs: options.lockWaitMs ?? 2000,
-    updateIntervalMs: 1000,
-    auditWriter: { pollMs: 20, retryMs: 50, maxRetryMs: 200 },
-  });
+  const file = {
+    ...(options.file ?? exampleConfig()),
+    ...(options.audit ? { audit: options.audit } : {}),
+  };
+  const boot = () =>
+    startOpsbot({
+      config: { env, file },
+      role: options.role ?? 'all',
+      aws: options.aws,
+      log,
+      port: 0,
+      host: '127.0.0.1',
+      lockWaitMs: options.lockWaitMs ?? 2000,
+      updateIntervalMs: 1000,
+      auditWriter: { pollMs: 20, retryMs: 50, maxRetryMs: 200 },
+    });
+  const bot: Opsbot = await boot();
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   const client = new SignedSlackClient(baseUrl, SIGNING_SECRET);
   const redis = new Redis(REDIS_URL);
@@ -95,13 +95,20 @@ export async function startHarness(options: HarnessOptions = {}) {
     baseUrl,
     prefix,
     redis,
+    /** Stops the bot (web and worker) and starts a new one on the same Redis prefix and emulator. */
+    async restartBot() {
+      await this.bot.stop();
+      this.bot = await boot();
+      this.baseUrl = `http://127.0.0.1:${this.bot.port}`;
+      this.client = new SignedSlackClient(this.baseUrl, SIGNING_SECRET);
+    },
     /** Counts the jobs BullMQ holds in any state. */
     async jobCount() {
-      const counts = await bot.queue.getJobCounts();
+      const counts = await this.bot.queue.getJobCounts();
       return Object.values(counts).reduce((a, b) => a + b, 0);
     },
     async stop() {
-      await bot.stop();
+      await this.bot.stop();
       await slack.stop();
       const found = await scanAll(redis, `${prefix}:*`);
       if (found.length) await redis.del(...found);

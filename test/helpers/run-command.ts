@@ -7,6 +7,7 @@ import {
   stepsOf,
 } from '../../src/sdk/command.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
+import { memoryRunState } from './memory-run-state.ts';
 
 /**
  * Runs a command's validate, plan and steps in this process, without Slack or the queue: for tests
@@ -45,6 +46,8 @@ export async function runCommand(
     plan: options.plan,
     results: { ...options.done },
     attempt: 1,
+    state: memoryRunState(),
+    signal: new AbortController().signal,
     progress: (note) => progress.push(note),
     record: (event, data) => records.push({ event, data }),
     output: {

@@ -6,6 +6,7 @@ import {
   stepsOf,
 } from '../../src/sdk/command.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
+import { memoryRunState } from './memory-run-state.ts';
 
 /** What a run's steps did to the outside world besides AWS: events recorded, private messages. */
 export interface Captured {
@@ -47,6 +48,8 @@ export function stepContext(options: {
     plan: undefined,
     results: {},
     attempt: 1,
+    state: memoryRunState(),
+    signal: new AbortController().signal,
     progress: (note) => captured.progress.push(note),
     record: (event, data) => captured.events.push({ event, data }),
     output: {

@@ -1,0 +1,156 @@
+import {
+  defineCommand,
+  type FileConfig,
+  logsSettings,
+  PermanentError,
+  step,
+  targetName,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+import { followLogs } from './logs/follow.ts';
+import { searchLogs } from './logs/search.ts';
+import { parseDuration, parseTime } from './logs/time.ts';
+
+const timeText = 'a time such as 15m, 2h, 1d or an ISO time (2026-11-23T09:00Z)';
+
+const args = z.object({
+  target: targetName('logs', 'Log target (a name from config; a log group name when allowed)'),
+  since: z
+    .string()
+    .default('15m')
+    .refine((v) => parseTime(v, 0) !== undefined, timeText)
+    .describe('Start of the search: 15m, 2h, 1d or an ISO time'),
+  until: z
+    .string()
+    .refine((v) => parseTime(v, 0) !== undefined, timeText)
+    .optional()
+    .describe('End of the search (default: now)'),
+  filter: z
+    .string()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe('CloudWatch filter pattern, such as "ERROR" or "{ $.level = \\"error\\" }"'),
+  limit: z.coerce
+    .number()
+    .int('a whole number')
+    .min(1)
+    .max(100_000)
+    .default(200)
+    .describe('Most events to return'),
+  follow: z
+    .string()
+    .refine((v) => parseDuration(v) !== undefined, 'a duration such as 10m or 1h')
+    .optional()
+    .describe('Follow new events for this long (10m) instead of searching'),
+});
+
+type Args = z.output<typeof args>;
+
+const RAW_LOG_GROUP = /^[\w\-./#]{1,512}$/;
+
+/** The log group a target names: a configured target, or a raw name when the config allows it. */
+function logGroupOf(targets: FileConfig['targets'], name: string) {
+  const found = targets.logs?.[name];
+  if (found) return { name, logGroup: found.log_group, region: found.region };
+  if (logsSettings(targets).allow_raw_log_groups && RAW_LOG_GROUP.test(name))
+    return { name, logGroup: name, region: undefined };
+  return undefined;
+}
+
+function target(targets: FileConfig['targets'], name: string) {
+  const found = logGroupOf(targets, name);
+  if (!found) throw new UserError('unknown_target', `no log target named ${name} in config`);
+  return found;
+}
+
+export default defineCommand({
+  name: 'logs',
+  summary: 'Search a log group, or follow it live in the thread (read-only)',
+  args,
+  positional: ['target'],
+  policy: { default: { approvals: 0 } },
+  permissions: (targets, region) => {
+    const groups = Object.values(targets.logs ?? {}).map(
+      (t) => `arn:aws:logs:${t.region ?? region}:*:log-group:${t.log_group}`,
+    );
+    const resources = logsSettings(targets).allow_raw_log_groups
+      ? [`arn:aws:logs:*:*:log-group:*`]
+      : groups.flatMap((g) => [g, `${g}:*`]);
+    return resources.length === 0
+      ? []
+      : [
+          {
+            actions: ['logs:FilterLogEvents', 'logs:StartLiveTail', 'logs:DescribeLogGroups'],
+            resources,
+          },
+        ];
+  },
+  validate(a: Args, targets) {
+    const problems: { field: string; message: string }[] = [];
+    if (!logGroupOf(targets, a.target)) {
+      const known = Object.keys(targets.logs ?? {}).join(', ') || 'none configured';
+      const raw = logsSettings(targets).allow_raw_log_groups ? ' or a log group name' : '';
+      problems.push({
+        field: 'target',
+        message: `no log target named ${a.target} (known: ${known}${raw})`,
+      });
+    }
+    if (a.follow) {
+      const max = logsSettings(targets).follow_max_minutes;
+      if ((parseDuration(a.follow) ?? 0) > max * 60_000)
+        problems.push({ field: 'follow', message: `at most ${max}m (follow_max_minutes)` });
+    } else if (a.until) {
+      const now = Date.now();
+      if ((parseTime(a.until, now) ?? 0) <= (parseTime(a.since, now) ?? 0))
+        problems.push({ field: 'until', message: `must be after since (${a.since})` });
+    }
+    return problems;
+  },
+  run: (a: Args) =>
+    a.follow
+      ? [
+          step<Args>('follow', 'Follow new log events', async (ctx) => {
+            const logs = ctx.aws.logs;
+            if (!logs)
+              throw new PermanentError('no_logs_port', 'CloudWatch Logs is not configured');
+            const settings = logsSettings(ctx.targets);
+            const durationMs = Math.min(
+              parseDuration(a.follow ?? '') ?? 0,
+              settings.follow_max_minutes * 60_000,
+            );
+            return followLogs(ctx, logs, {
+              target: target(ctx.targets, a.target),
+              filter: a.filter,
+              durationMs,
+              liveTail: settings.live_tail,
+            });
+          }),
+        ]
+      : [
+          step<Args>('search', 'Search the log group', async (ctx) => {
+            const logs = ctx.aws.logs;
+            if (!logs)
+              throw new PermanentError('no_logs_port', 'CloudWatch Logs is not configured');
+            // The range is fixed on the first attempt, so a retry searches the same span.
+            let range = await ctx.state.load<{ start: number; end: number }>('range');
+            if (!range) {
+              const now = Date.now();
+              range = {
+                start: parseTime(a.since, now) ?? now - 15 * 60_000,
+                end: a.until ? (parseTime(a.until, now) ?? now) : now,
+              };
+              await ctx.state.save('range', range);
+            }
+            const t = target(ctx.targets, a.target);
+            return searchLogs(
+              ctx,
+              logs,
+              t,
+              { logGroup: t.logGroup, ...range, filter: a.filter },
+              a.limit,
+            );
+          }),
+        ],
+});

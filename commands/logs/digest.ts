@@ -1,0 +1,118 @@
+import { type LogEvent, redact } from '../../src/sdk/index.ts';
+import { clock } from './time.ts';
+
+/** Distinct message shapes counted for the top-5 list; past this, rare ones are dropped (Misra–Gries). */
+const MAX_SHAPES = 5_000;
+/** The uploaded file is built in chunks of about this many characters. */
+const CHUNK_CHARS = 64 * 1024;
+const MAX_LINE_CHARS = 4_000;
+
+/** An event's message with its secrets removed: the only form of it that is ever shown. */
+export function redactedMessage(event: LogEvent): string {
+  return redact(event.message.replace(/\s+$/, ''));
+}
+
+/** One event as a line of text, as shown in Slack and in the uploaded file. */
+export function eventLine(event: LogEvent, message: string, withStream: boolean): string {
+  const clipped =
+    message.length > MAX_LINE_CHARS ? `${message.slice(0, MAX_LINE_CHARS)} …` : message;
+  return `${clock(event.timestamp)}${withStream && event.stream ? `  [${event.stream}]` : ''}  ${clipped}`;
+}
+
+/** A message with numbers and ids folded, so `took 12 ms` and `took 13 ms` count as one. */
+export function messageShape(message: string): string {
+  return message
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>')
+    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{12,}\b/gi, '<id>')
+    .replace(/\d+/g, '#')
+    .trim()
+    .slice(0, 200);
+}
+
+/**
+ * What a search found, gathered one event at a time: the count and time span, the most frequent
+ * message shapes, the first lines (for a short result) and the file text in chunks (for a long one).
+ * It keeps no event objects.
+ */
+export class SearchDigest {
+  count = 0;
+  first = Number.POSITIVE_INFINITY;
+  last = Number.NEGATIVE_INFINITY;
+  private readonly shapes = new Map<string, { count: number; example: string }>();
+  private approximate = false;
+  private readonly inline: string[] = [];
+  private inlineChars = 0;
+  private overflow = false;
+  private readonly chunks: string[] = [];
+  private chunk = '';
+
+  constructor(private readonly inlineLimit: { lines: number; chars: number }) {}
+
+  add(event: LogEvent): void {
+    this.count += 1;
+    this.first = Math.min(this.first, event.timestamp);
+    this.last = Math.max(this.last, event.timestamp);
+    const message = redactedMessage(event);
+    const line = eventLine(event, message, true);
+    this.chunk += `${line}\n`;
+    if (this.chunk.length >= CHUNK_CHARS) {
+      this.chunks.push(this.chunk);
+      this.chunk = '';
+    }
+    if (!this.overflow) {
+      const short = eventLine(event, message, false);
+      this.inlineChars += short.length + 1;
+      if (
+        this.inline.length >= this.inlineLimit.lines ||
+        this.inlineChars > this.inlineLimit.chars
+      ) {
+        this.overflow = true;
+        this.inline.length = 0;
+      } else this.inline.push(short);
+    }
+    this.countShape(message);
+  }
+
+  /** True when the result fits in one message of code blocks. */
+  get fitsInline(): boolean {
+    return !this.overflow;
+  }
+
+  inlineText(): string {
+    return this.inline.join('\n');
+  }
+
+  /** The file's text: a header, then every line. Built once, at the end. */
+  fileText(header: string): string {
+    const body = [...this.chunks, this.chunk];
+    this.chunks.length = 0;
+    this.chunk = '';
+    return `${header}\n\n${body.join('')}`;
+  }
+
+  /** The five most frequent message shapes, with an example and a count (≈ when rare ones were dropped). */
+  top(n = 5): { count: number; example: string; approximate: boolean }[] {
+    return [...this.shapes.values()]
+      .sort((a, b) => b.count - a.count)
+      .slice(0, n)
+      .map((s) => ({ ...s, approximate: this.approximate }));
+  }
+
+  private countShape(message: string): void {
+    const shape = messageShape(message);
+    const found = this.shapes.get(shape);
+    if (found) {
+      found.count += 1;
+      return;
+    }
+    if (this.shapes.size >= MAX_SHAPES) {
+      this.approximate = true;
+      for (const [key, value] of this.shapes) {
+        value.count -= 1;
+        if (value.count <= 0) this.shapes.delete(key);
+      }
+      if (this.shapes.size >= MAX_SHAPES) return;
+    }
+    this.shapes.set(shape, { count: 1, example: message.replace(/\s+/g, ' ').slice(0, 200) });
+  }
+}

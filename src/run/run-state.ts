@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import type { ResourceLocks } from '../queue/locks.ts';
+import type { RunState } from '../sdk/run-state.ts';
+import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
+
+/** Seconds a stop request for a run is remembered. */
+export const STOP_REQUEST_TTL_SECONDS = 24 * 3600;
+
+/** The Redis-backed state of one run (a hash per run, plus claims on the resource locks). */
+export function runState(redis: Redis, keys: Keys, locks: ResourceLocks, runId: string): RunState {
+  const read = async <T>(id: string, name: string) => {
+    const raw = await redis.hget(keys.runState(id), name);
+    return raw === null ? undefined : (JSON.parse(raw) as T);
+  };
+  return {
+    load: (name) => read(runId, name),
+    loadOf: (id, name) => read(id, name),
+    async save(name, value) {
+      const key = keys.runState(runId);
+      await redis
+        .multi()
+        .hset(key, name, JSON.stringify(value ?? null))
+        .expire(key, RUN_STATE_TTL_SECONDS)
+        .exec();
+    },
+    async hold(claim) {
+      const held = await locks.take([`claim:${claim}`], runId);
+      return 'release' in held ? held : { heldBy: held.heldBy };
+    },
+    async stopRequestedBy() {
+      return (await redis.get(keys.runStop(runId))) ?? undefined;
+    },
+  };
+}
+
+/** Asks a run to stop (a Stop button). The run notices within a second and ends itself. */
+export async function requestStop(redis: Redis, keys: Keys, runId: string, user: string) {
+  await redis.set(keys.runStop(runId), user, 'EX', STOP_REQUEST_TTL_SECONDS, 'NX');
+}
