@@ -36,6 +36,8 @@ export interface StartOptions {
   host?: string;
   lockWaitMs?: number;
   updateIntervalMs?: number;
+  /** Mounts extra routes before listening (the local console). */
+  routes?: (http: HttpServer) => void;
 }
 
 export interface Opsbot {
@@ -163,6 +165,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     heartbeat = startHeartbeat(workerRedis, keys, `${process.pid}-${randomUUID().slice(0, 8)}`);
   }
 
+  options.routes?.(http);
   const port = await http.listen(options.port ?? env.PORT, options.host);
   log.info({ port, role: options.role }, 'opsbot listening');
 
