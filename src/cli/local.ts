@@ -20,7 +20,7 @@ export async function runLocal(): Promise<void> {
     throw error;
   }
   console.log(
-    `opsbot local mode (no Slack workspace${local.sandboxed ? ', AWS sandbox' : ''}): open ${local.consoleUrl}`,
+    `opsbot local mode (no Slack workspace${local.sandbox ? ', AWS sandbox' : ''}): open ${local.consoleUrl}`,
   );
   const shutdown = () => {
     local.stop().then(

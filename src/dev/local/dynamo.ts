@@ -8,6 +8,7 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SEED_TABLES, type SeedTable } from './seed.ts';
@@ -81,6 +82,10 @@ async function seed(client: DynamoDBClient, tables: SeedTable[]) {
           AttributeDefinitions: [{ AttributeName: table.key, AttributeType: 'S' }],
           KeySchema: [{ AttributeName: table.key, KeyType: 'HASH' }],
         }),
+      );
+      await waitUntilTableExists(
+        { client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 },
+        { TableName: table.name },
       );
     }
     for (const item of table.items) {

@@ -4,7 +4,6 @@ import type { Config } from '../../config/load.ts';
 import { loadConfig } from '../../config/load.ts';
 import { createLogger } from '../../log.ts';
 import { type Opsbot, startOpsbot } from '../../opsbot.ts';
-import type { AwsPorts } from '../../sdk/ports.ts';
 import { type ConsoleHandle, mountConsole } from '../console/routes.ts';
 import { type Sandbox, sandboxPorts } from '../sandbox/index.ts';
 import { SlackEmulator } from '../slack-emulator/emulator.ts';
@@ -27,8 +26,8 @@ export interface LocalOpsbot {
   baseUrl: string;
   bot: Opsbot;
   emulator: SlackEmulator;
-  /** True when AWS is the in-memory sandbox (no AWS_ENDPOINT_URL and no real credentials). */
-  sandboxed: boolean;
+  /** The AWS sandbox, unless AWS_ENDPOINT_URL or real credentials are set. */
+  sandbox?: Sandbox;
   stop(): Promise<void>;
 }
 
@@ -78,7 +77,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
   const env = options.env ?? process.env;
   const cleanup: (() => Promise<void>)[] = [];
   const stop = async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => {});
+    for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
   };
   try {
     const redis: LocalRedis = await ensureRedis(env.REDIS_URL || 'redis://127.0.0.1:6379');
@@ -96,22 +95,20 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
     const config: Config = loadConfig(source);
     seedWorkspace(emulator.state, config.file);
 
-    const sandboxed = !usesRealAws(env);
-    let aws: AwsPorts | undefined;
+    let sandbox: Sandbox | undefined;
     let describe: Record<string, string> = {
       all: `real: AWS SDK (${env.AWS_ENDPOINT_URL ?? 'default endpoints'})`,
     };
-    if (sandboxed) {
+    if (!usesRealAws(env)) {
       const dynamo: LocalDynamo = await startLocalDynamo(
         options.dataDir ?? join('.opsbot', 'dynamo'),
       );
       cleanup.push(() => dynamo.stop());
-      const sandbox: Sandbox = await sandboxPorts({
+      sandbox = await sandboxPorts({
         file: config.file,
         dynamoEndpoint: dynamo.endpoint,
       });
-      cleanup.push(() => sandbox.stop());
-      aws = sandbox.ports;
+      cleanup.push(() => sandbox!.stop());
       describe = { ...sandbox.describe, dynamodb: `SANDBOX: dynalite at ${dynamo.endpoint}` };
     }
 
@@ -119,7 +116,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
     const bot = await startOpsbot({
       config,
       role: 'all',
-      aws,
+      aws: sandbox?.ports,
       log: createLogger(config.env.LOG_LEVEL),
       port: options.port ?? config.env.PORT,
       host: options.host ?? '127.0.0.1',
@@ -143,7 +140,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
       baseUrl,
       bot,
       emulator,
-      sandboxed,
+      sandbox,
       stop,
     };
   } catch (error) {
