@@ -32,7 +32,9 @@ function renderLink(inner, options) {
     return `<span class="bk-mention">@${escapeHtml(label ?? target.slice(1).split('^')[0])}</span>`;
   }
   const url = unslack(target);
-  return `<a href="${escapeHtml(safeUrl(url))}" target="_blank" rel="noopener">${escapeHtml(unslack(label ?? target))}</a>`;
+  const text = escapeHtml(unslack(label ?? target));
+  if (safeUrl(url) === '#') return `<span class="bk-link-refused">${text}</span>`;
+  return `<a href="${escapeHtml(url)}" target="_blank" rel="noopener">${text}</a>`;
 }
 
 function styleInline(html) {
