@@ -1,14 +1,21 @@
 import { runAuditCli } from './cli/audit.ts';
 import { printIamPolicy } from './cli/iam-policy.ts';
+import { runLocal } from './cli/local.ts';
 import { runBot } from './cli/run-bot.ts';
 import { runSetup } from './cli/setup.ts';
+
+/** Without Slack settings, `npm start` opens local mode instead of failing. */
+const hasSlack = () => Boolean(process.env.SLACK_BOT_TOKEN || process.env.SLACK_APP_TOKEN);
 
 /**
  * The entry point. The first word picks a subcommand; each lives in `src/cli/`. Add one by adding
  * a line here.
  */
 const SUBCOMMANDS: Record<string, { summary: string; run(args: string[]): Promise<void> }> = {
-  all: { summary: 'run the HTTP receiver and a worker (default)', run: () => runBot('all') },
+  all: {
+    summary: 'run the HTTP receiver and a worker (default; local mode without Slack settings)',
+    run: () => (hasSlack() ? runBot('all') : runLocal()),
+  },
   web: { summary: 'run the HTTP receiver only', run: () => runBot('web') },
   worker: { summary: 'run a worker only', run: () => runBot('worker') },
   'iam-policy': {
@@ -20,6 +27,7 @@ const SUBCOMMANDS: Record<string, { summary: string; run(args: string[]): Promis
     summary: 'audit verify --file export.jsonl: verify an export offline',
     run: runAuditCli,
   },
+  local: { summary: 'local mode: embedded Slack, AWS sandbox, web console', run: () => runLocal() },
 };
 
 async function main(argv: string[]) {

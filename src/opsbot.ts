@@ -37,7 +37,8 @@ export interface StartOptions {
   config: Config;
   role: Role;
   /** Replaces the real AWS adapters (tests, local sandbox). */
-  aws?: AwsPorts;
+  /** Replaces the real AWS adapters (tests, local sandbox); deploy history defaults to Redis. */
+  aws?: Omit<AwsPorts, 'deploys'> & Partial<Pick<AwsPorts, 'deploys'>>;
   log?: Logger;
   port?: number;
   host?: string;
@@ -45,6 +46,8 @@ export interface StartOptions {
   updateIntervalMs?: number;
   /** Ledger writer timings (tests use short ones). */
   auditWriter?: WriterOptions;
+  /** Mounts extra routes before listening (the local console). */
+  routes?: (http: HttpServer) => void;
 }
 
 export interface Opsbot {
@@ -87,8 +90,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     writerOptions: options.auditWriter,
   });
   const audit: AuditSink = auditTrail.sink;
+  // Deploy history is the bot's own (Redis), whatever answers for AWS.
+  const own = { deploys: redisDeployHistory(redis, keys) };
   const aws = auditTrail.withLedger(
-    options.aws ?? awsPorts(env.AWS_REGION, { deploys: redisDeployHistory(redis, keys) }),
+    options.aws ? { ...own, ...options.aws } : awsPorts(env.AWS_REGION, own),
   );
   const opsChannel = file.slack.ops_channel;
   const approvals = createApprovals({
@@ -201,6 +206,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     heartbeat = startHeartbeat(workerRedis, keys, `${process.pid}-${randomUUID().slice(0, 8)}`);
   }
 
+  options.routes?.(http);
   const port = await http.listen(options.port ?? env.PORT, options.host);
   log.info({ port, role: options.role }, 'opsbot listening');
 

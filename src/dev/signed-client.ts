@@ -45,6 +45,7 @@ export class SignedSlackClient {
       channel?: string;
       triggerId?: string;
       command?: string;
+      responseUrl?: string;
       timestamp?: number;
       signature?: string;
       headers?: Record<string, string>;
@@ -61,7 +62,7 @@ export class SignedSlackClient {
       command: options.command ?? '/ops',
       text,
       api_app_id: 'A0OPSBOT',
-      response_url: 'https://hooks.slack.com/commands/T0EMULATE/1/emulated',
+      response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0EMULATE/1/emulated',
       trigger_id: options.triggerId ?? `${Date.now()}.${Math.floor(Math.random() * 1e12)}.emulated`,
     });
     return this.send(form.toString(), 'application/x-www-form-urlencoded', options);

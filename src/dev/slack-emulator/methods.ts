@@ -109,7 +109,11 @@ export const METHODS: Record<string, Method> = {
     const blockProblem = checkBlocks(view.blocks, 100);
     if (blockProblem) return fail(blockProblem);
     if (String(view.private_metadata ?? '').length > 3000) return fail('invalid_arguments');
-    const entry = { id: `V${state.views.length + 1}`.padEnd(9, '0'), view };
+    const entry = {
+      id: `V${state.views.length + 1}`.padEnd(9, '0'),
+      user: state.triggers.get(String(args.trigger_id)),
+      view,
+    };
     state.views.push(entry);
     state.emit('view', entry);
     return { ok: true, view: { id: entry.id, ...view } };

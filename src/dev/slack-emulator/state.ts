@@ -37,6 +37,8 @@ export class WorkspaceState extends EventEmitter {
   readonly calls: EmulatedCall[] = [];
   readonly views: EmulatedView[] = [];
   readonly uploads = new Map<string, { name: string; title?: string; content?: string }>();
+  /** trigger_id → user id, registered by whoever sends the interaction (the local console). */
+  readonly triggers = new Map<string, string>();
   private clock = 0;
 
   nextTs(): string {

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Config } from '../../config/load.ts';
+import { loadConfig } from '../../config/load.ts';
+import { createLogger } from '../../log.ts';
+import { type Opsbot, startOpsbot } from '../../opsbot.ts';
+import { type ConsoleHandle, mountConsole } from '../console/routes.ts';
+import { type Sandbox, sandboxPorts } from '../sandbox/index.ts';
+import { SlackEmulator } from '../slack-emulator/emulator.ts';
+import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
+import { ensureRedis, type LocalRedis } from './redis.ts';
+import { LOCAL_USERS, localChannels, seedWorkspace } from './workspace.ts';
+
+export interface LocalOptions {
+  /** The environment to read settings from (REDIS_URL, PORT, OPSBOT_CONFIG, AWS_*, …). */
+  env?: NodeJS.ProcessEnv;
+  port?: number;
+  host?: string;
+  /** Where dynalite keeps its tables; `.opsbot/dynamo` by default. */
+  dataDir?: string;
+  prefix?: string;
+}
+
+export interface LocalOpsbot {
+  consoleUrl: string;
+  baseUrl: string;
+  bot: Opsbot;
+  emulator: SlackEmulator;
+  /** The AWS sandbox, unless AWS_ENDPOINT_URL or real credentials are set. */
+  sandbox?: Sandbox;
+  stop(): Promise<void>;
+}
+
+const CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+];
+
+/** True when the environment points the SDK at a real AWS (or an emulator such as LocalStack). */
+export function usesRealAws(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL) || CREDENTIAL_VARIABLES.some((name) => env[name]);
+}
+
+const secret = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/**
+ * Settings for one local session: a fresh bot token (the only one the emulator accepts), signing
+ * secret and webhook secret, the emulator as Slack, and quiet logs unless LOG_LEVEL says otherwise.
+ */
+function sessionEnv(
+  env: NodeJS.ProcessEnv,
+  botToken: string,
+  slackApiUrl: string,
+  redisUrl: string,
+) {
+  return {
+    ...env,
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: secret(24),
+    SLACK_APP_TOKEN: '',
+    SLACK_API_URL: slackApiUrl,
+    REDIS_URL: redisUrl,
+    OPSBOT_WEBHOOK_SECRET:
+      env.OPSBOT_WEBHOOK_SECRET || process.env.OPSBOT_WEBHOOK_SECRET || secret(24),
+    LOG_LEVEL: env.LOG_LEVEL || 'warn',
+  };
+}
+
+/**
+ * Local mode: Redis (started if needed), the Slack emulator as the bot's Web API, dynalite and the
+ * AWS sandbox (unless real AWS is configured), the bot, and the web console on the bot's server.
+ */
+export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbot> {
+  const env = options.env ?? process.env;
+  const cleanup: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
+  };
+  try {
+    const redis: LocalRedis = await ensureRedis(env.REDIS_URL || 'redis://127.0.0.1:6379');
+    cleanup.push(() => redis.stop());
+    const botToken = `xoxb-local-${secret(12)}`;
+    const emulator = new SlackEmulator({ tokens: [botToken] });
+    await emulator.start();
+    cleanup.push(() => emulator.stop());
+    const source = {
+      ...sessionEnv(env, botToken, emulator.url, redis.url),
+      ...(options.prefix ? { OPSBOT_PREFIX: options.prefix } : {}),
+    };
+    // The alert webhook checks signatures with this secret; the console signs demo alerts with it.
+    process.env.OPSBOT_WEBHOOK_SECRET ||= source.OPSBOT_WEBHOOK_SECRET;
+    const config: Config = loadConfig(source);
+    seedWorkspace(emulator.state, config.file);
+
+    let sandbox: Sandbox | undefined;
+    let describe: Record<string, string> = {
+      all: `real: AWS SDK (${env.AWS_ENDPOINT_URL ?? 'default endpoints'})`,
+    };
+    if (!usesRealAws(env)) {
+      const dynamo: LocalDynamo = await startLocalDynamo(
+        options.dataDir ?? join('.opsbot', 'dynamo'),
+      );
+      cleanup.push(() => dynamo.stop());
+      sandbox = await sandboxPorts({
+        file: config.file,
+        dynamoEndpoint: dynamo.endpoint,
+        region: config.env.AWS_REGION,
+      });
+      cleanup.push(() => sandbox!.stop());
+      describe = { ...sandbox.describe, dynamodb: `SANDBOX: dynalite at ${dynamo.endpoint}` };
+    }
+
+    let consoleRoutes: ConsoleHandle | undefined;
+    const bot = await startOpsbot({
+      config,
+      role: 'all',
+      aws: sandbox?.ports,
+      log: createLogger(config.env.LOG_LEVEL),
+      port: options.port ?? config.env.PORT,
+      host: options.host ?? '127.0.0.1',
+      routes: (http) => {
+        consoleRoutes = mountConsole(http, {
+          emulator,
+          signingSecret: config.env.SLACK_SIGNING_SECRET!,
+          webhookSecret: source.OPSBOT_WEBHOOK_SECRET,
+          users: LOCAL_USERS,
+          channels: localChannels(config.file),
+          aws: describe,
+        });
+      },
+    });
+    const baseUrl = `http://127.0.0.1:${bot.port}`;
+    consoleRoutes?.attach(baseUrl);
+    cleanup.push(() => bot.stop());
+    cleanup.push(async () => consoleRoutes?.stop());
+    return {
+      consoleUrl: `http://localhost:${bot.port}/console`,
+      baseUrl,
+      bot,
+      emulator,
+      sandbox,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { lambdaAdapter } from '../../aws/lambda.ts';
+import type { FileConfig } from '../../config/file.ts';
+import type { LambdaPort } from '../../sdk/ports.ts';
+import { FakeLambda } from './lambda-api.ts';
+
+/** Published versions every sandbox function has, and where its aliases point at start. */
+export const SANDBOX_VERSIONS = ['41', '42', '43', '44'];
+export const SANDBOX_ALIAS_VERSION = '42';
+
+export interface SandboxLambda {
+  port: LambdaPort;
+  api: FakeLambda;
+  stop(): Promise<void>;
+}
+
+/**
+ * SANDBOX Lambda: every function named in the config's `targets.lambda`, held in memory by the
+ * Lambda API double, reached through the real adapter (so the same wire calls are made).
+ */
+export async function startSandboxLambda(file: FileConfig): Promise<SandboxLambda> {
+  const api = new FakeLambda();
+  for (const [name, target] of Object.entries(file.targets.lambda)) {
+    const aliases = Object.fromEntries(
+      Object.keys(target.aliases).map((alias) => [alias, SANDBOX_ALIAS_VERSION]),
+    );
+    api.addFunction(target.function_name ?? name, SANDBOX_VERSIONS, aliases);
+  }
+  const endpoint = await api.start();
+  const clients = new Map<string, LambdaClient>();
+  const port = lambdaAdapter((region = 'us-east-1') => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new LambdaClient({
+        region,
+        endpoint,
+        maxAttempts: 1,
+        credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+      });
+      clients.set(region, client);
+    }
+    return client;
+  });
+  return {
+    port,
+    api,
+    async stop() {
+      for (const client of clients.values()) client.destroy();
+      await api.stop();
+    },
+  };
+}

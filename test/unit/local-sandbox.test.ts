@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startLocalDynamo } from '../../src/dev/local/dynamo.ts';
+import { ensureRedis, RedisMissingError } from '../../src/dev/local/redis.ts';
+import { usesRealAws } from '../../src/dev/local/start-local.ts';
+import { sandboxPorts } from '../../src/dev/sandbox/index.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { exampleConfig } from '../helpers/harness.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('local mode sandbox', () => {
+  it('holds the config’s Lambda functions in memory: versions 41–44, aliases at 42', async () => {
+    const sandbox = await sandboxPorts({ file: exampleConfig(), region: 'us-east-1' });
+    try {
+      const { lambda } = sandbox.ports;
+      const fn = { functionName: 'mission-control-api' };
+      const prod = await lambda.getAlias({ ...fn, alias: 'prod' });
+      expect(prod.version).toBe('42');
+      expect(await lambda.hasVersion({ ...fn, version: '44' })).toBe(true);
+      expect(await lambda.hasVersion({ ...fn, version: '45' })).toBe(false);
+      const moved = await lambda.updateAlias({
+        ...fn,
+        alias: 'prod',
+        version: '43',
+        revisionId: prod.revisionId,
+      });
+      expect(moved.version).toBe('43');
+      expect(sandbox.describe.lambda).toMatch(/^SANDBOX/);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('seeds dynalite with the example tables and keeps changes across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbot-dynamo-'));
+    dirs.push(dir);
+    const client = (endpoint: string) =>
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({
+          endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        }),
+      );
+    const first = await startLocalDynamo(dir);
+    const db = client(first.endpoint);
+    const tables = (await db.send(new ListTablesCommand({}))).TableNames;
+    expect(tables).toEqual([
+      'spaceduck-audit',
+      'spaceduck-certs',
+      'spaceduck-connections',
+      'spaceduck-ducklings',
+      'spaceduck-eggs',
+    ]);
+    await db.send(
+      new UpdateCommand({
+        TableName: 'spaceduck-ducklings',
+        Key: { duckling_id: 'dk-ada' },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': 'SUSPENDED' },
+      }),
+    );
+    db.destroy();
+    await first.stop();
+
+    const second = await startLocalDynamo(dir);
+    const again = client(second.endpoint);
+    const ada = await again.send(
+      new GetCommand({ TableName: 'spaceduck-ducklings', Key: { duckling_id: 'dk-ada' } }),
+    );
+    const bob = await again.send(
+      new GetCommand({ TableName: 'spaceduck-ducklings', Key: { duckling_id: 'dk-bob' } }),
+    );
+    expect(ada.Item?.status).toBe('SUSPENDED');
+    expect(bob.Item?.status).toBe('SUSPENDED');
+    again.destroy();
+    await second.stop();
+  });
+
+  it('starts redis-server when nothing answers, and stops it', async () => {
+    const port = await freePort();
+    const redis = await ensureRedis(`redis://127.0.0.1:${port}`);
+    expect(redis.url).toBe(`redis://127.0.0.1:${port}`);
+    expect(redis.child).toBeDefined();
+    await redis.stop();
+    expect(redis.child?.exitCode ?? redis.child?.signalCode).not.toBeNull();
+  });
+
+  it('says how to install Redis when none answers and redis-server is missing', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const port = await freePort();
+      const error = await ensureRedis(`redis://127.0.0.1:${port}`).catch((e) => e);
+      expect(error).toBeInstanceOf(RedisMissingError);
+      expect(error.message).toContain('apt-get install redis-server');
+      expect(error.message).toContain('brew install redis');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it('uses real AWS only with AWS_ENDPOINT_URL or credentials', () => {
+    expect(usesRealAws({})).toBe(false);
+    expect(usesRealAws({ AWS_ENDPOINT_URL: 'http://localhost:4566' })).toBe(true);
+    expect(usesRealAws({ AWS_PROFILE: 'ops' })).toBe(true);
+  });
+});
