@@ -6,6 +6,7 @@ import { awsPorts } from './aws/ports.ts';
 import type { Config } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
+import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
 import { createRegistry, type Registry } from './intake/validate.ts';
 import { createLogger, type Logger } from './log.ts';
 import { metrics, registry as metricsRegistry } from './metrics/metrics.ts';
@@ -36,6 +37,8 @@ export interface StartOptions {
   host?: string;
   lockWaitMs?: number;
   updateIntervalMs?: number;
+  /** Test-only alert options (SNS certificate host, pacing); never from configuration. */
+  alerts?: AlertsOptions;
 }
 
 export interface Opsbot {
@@ -45,6 +48,7 @@ export interface Opsbot {
   queue: Queue<RunJob>;
   redis: Redis;
   prefix: string;
+  alerts: Alerts;
   stop(): Promise<void>;
   /** Stops taking work, lets active runs finish within the grace time, then stops. */
   drain(): Promise<void>;
@@ -130,6 +134,18 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     }
   }
 
+  const alerts = await startAlerts({
+    ...options,
+    http,
+    app: slack?.app,
+    redis,
+    registry,
+    audit,
+    log,
+    submit: (submission) =>
+      submitRequest(submission, { redis, keys, queue, writer, audit, log, opsChannel }),
+  });
+
   let worker: Worker | undefined;
   let workerRedis: Redis | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
@@ -171,6 +187,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     if (stopped) return;
     stopped = true;
     await heartbeat?.stop();
+    await alerts.stop();
     await worker?.close(true);
     await CoalescedMessage.settleAll();
     await http.close();
@@ -188,5 +205,5 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await Promise.race([worker?.close(false), grace]);
     await stop();
   };
-  return { port, log, registry, queue, redis, prefix, stop, drain };
+  return { port, log, registry, queue, redis, prefix, alerts, stop, drain };
 }

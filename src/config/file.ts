@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsConfigSchema } from './alerts.ts';
 
 /** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */
 
@@ -50,6 +51,7 @@ export const fileConfigSchema = z
       .default({ lambda: {} }),
     /** command name → { default?: override, <environment>?: override } */
     policies: z.record(z.string(), z.record(z.string(), policyOverrideSchema)).default({}),
+    alerts: alertsConfigSchema.optional(),
   })
   .passthrough();
 

@@ -63,3 +63,7 @@ export function gaugeFrom(name: string, help: string, read: () => Promise<number
     },
   });
 }
+
+/** `opsbot_incidents_open`: incidents open now (read from Redis at scrape time). */
+export const incidentsOpenGauge = (read: () => Promise<number>) =>
+  gaugeFrom('opsbot_incidents_open', 'Incidents open now', read);

@@ -17,6 +17,7 @@ export {
   step,
 } from './command.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
+export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type { AwsPorts, LambdaAlias, LambdaPort } from './ports.ts';
 export { targetName } from './targets.ts';

@@ -8,6 +8,10 @@ export function keys(prefix: string) {
     lock: (resource: string) => `${prefix}:lock:${resource}`,
     workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
     workerHeartbeats: () => `${prefix}:worker:*`,
+    incident: (id: string) => `${prefix}:incident:${id}`,
+    incidentByKey: (keyHash: string) => `${prefix}:incident-key:${keyHash}`,
+    incidentsOpen: () => `${prefix}:incidents:open`,
+    alertDelivery: (deliveryId: string) => `${prefix}:alert-delivery:${deliveryId}`,
   };
 }
 
