@@ -136,6 +136,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
 
   const alerts = await startAlerts({
     ...options,
+    options: options.alerts,
     http,
     app: slack?.app,
     redis,

@@ -11,6 +11,7 @@ class Lane {
   private lastAt = 0;
   private pausedUntil = 0;
   private running: Promise<void> | undefined;
+  stopped = false;
 
   constructor(
     private readonly intervalMs: number,
@@ -33,9 +34,10 @@ class Lane {
   }
 
   private async drain() {
-    while (this.tasks.length) {
+    while (this.tasks.length && !this.stopped) {
       const wait = Math.max(this.pausedUntil, this.lastAt + this.intervalMs) - Date.now();
       if (wait > 0) await sleep(wait);
+      if (this.stopped) return;
       const task = this.tasks[0]!;
       this.lastAt = Date.now();
       try {
@@ -145,9 +147,11 @@ export class Outbox {
     }
   }
 
-  /** Stops timers; queued calls still finish (`idle`). */
+  /** Stops: timers are cleared and queued calls dropped (their state is in Redis; `resume` redoes them). */
   close(): void {
     this.closed = true;
+    this.updates.stopped = true;
+    for (const lane of this.posts.values()) lane.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

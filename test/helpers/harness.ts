@@ -7,6 +7,7 @@ import { parseFileConfig } from '../../src/config/load.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import { createLogger } from '../../src/log.ts';
+import type { AlertsOptions } from '../../src/incidents/start.ts';
 import { type Opsbot, type Role, startOpsbot } from '../../src/opsbot.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
 
@@ -38,6 +39,7 @@ export interface HarnessOptions {
   rateLimits?: boolean;
   lockWaitMs?: number;
   env?: Record<string, string>;
+  alerts?: AlertsOptions;
 }
 
 /** A real opsbot on a free port, with real Redis (under a unique prefix) and the Slack emulator. */
@@ -73,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     host: '127.0.0.1',
     lockWaitMs: options.lockWaitMs ?? 2000,
     updateIntervalMs: 1000,
+    alerts: options.alerts,
   });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   const client = new SignedSlackClient(baseUrl, SIGNING_SECRET);
