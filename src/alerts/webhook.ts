@@ -81,6 +81,7 @@ export function parseGenericWebhook(body: unknown): Alert {
       ? { facts: Object.entries(details).map(([k, v]): [string, string] => [k, String(v)]) }
       : {}),
     stateChange: hook.status === 'firing' ? 'ok → firing' : 'firing → resolved',
+    labels: { source: hook.source, key: hook.key },
     links: (hook.links ?? []).map((l) => ({ label: l.label ?? 'Link', url: l.url })),
   };
 }

@@ -76,11 +76,11 @@ function summaryFields(incident: Incident) {
   const status =
     incident.status === 'resolved'
       ? `Resolved after ${duration((incident.resolvedAt ?? incident.lastSeen) - incident.firstSeen)}${incident.resolvedBy && incident.resolvedBy !== 'source' ? ` by ${user(incident.resolvedBy)}` : ''}`
-      : (alert.stateChange ?? 'firing');
+      : escapeText(alert.stateChange ?? 'firing');
   return [
     mrkdwn(`*Severity*\n${SEVERITY_EMOJI[alert.severity]} ${alert.severity}`),
     mrkdwn(`*Source*\n${escapeText(alert.source)}`),
-    mrkdwn(`*State*\n${escapeText(status)}`),
+    mrkdwn(`*State*\n${status}`),
     mrkdwn(`*Firing count*\n${incident.count}`),
     mrkdwn(`*First seen*\n${slackDate(incident.firstSeen)}`),
     mrkdwn(`*Last seen*\n${slackDate(incident.lastSeen)}`),

@@ -115,7 +115,7 @@ describe('generic webhook', () => {
 
   it('parses the fields into an alert', () => {
     const alert = parseGenericWebhook(JSON.parse(body));
-    expect(alert).toMatchObject({ source: 'uptime', key: 'webhook:uptime:api-down', severity: 'critical', title: 'API down', facts: [['region', 'eu-west-1']] });
+    expect(alert).toMatchObject({ source: 'uptime', key: 'webhook:uptime:api-down', severity: 'critical', title: 'API down', facts: [['region', 'eu-west-1']], labels: { source: 'uptime', key: 'api-down' } });
     expect(() => parseGenericWebhook({ ...JSON.parse(body), status: 'maybe' })).toThrow(/status/);
   });
 });
