@@ -4,7 +4,10 @@ import { exampleConfig, type Harness } from './harness.ts';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const ALERTMANAGER_TOKEN = 'test-alertmanager-token-0123456789';
-export const ALERT_ENV = { OPSBOT_WEBHOOK_SECRET: WEBHOOK_SECRET, OPSBOT_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN };
+export const ALERT_ENV = {
+  OPSBOT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  OPSBOT_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN,
+};
 
 /** The example config with incidents in the ops channel, a 1 s repeat summary and test runbooks. */
 export function alertsFile(overrides: Record<string, unknown> = {}) {
@@ -29,12 +32,33 @@ export function alertsFile(overrides: Record<string, unknown> = {}) {
   return file;
 }
 
-export function webhookBody(key: string, status: 'firing' | 'resolved' = 'firing', extra: Record<string, unknown> = {}) {
-  return JSON.stringify({ source: 'uptime', key, status, severity: 'warning', summary: `Check ${key} failing`, details: { region: 'eu-west-1' }, links: [{ label: 'Status page', url: 'https://status.example.com' }], ...extra });
+export function webhookBody(
+  key: string,
+  status: 'firing' | 'resolved' = 'firing',
+  extra: Record<string, unknown> = {},
+) {
+  return JSON.stringify({
+    source: 'uptime',
+    key,
+    status,
+    severity: 'warning',
+    summary: `Check ${key} failing`,
+    details: { region: 'eu-west-1' },
+    links: [{ label: 'Status page', url: 'https://status.example.com' }],
+    ...extra,
+  });
 }
 
-export function sendWebhook(h: Harness, body: string, headers: Record<string, string> = signWebhook(WEBHOOK_SECRET, body)) {
-  return fetch(`${h.baseUrl}/alerts/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+export function sendWebhook(
+  h: Harness,
+  body: string,
+  headers: Record<string, string> = signWebhook(WEBHOOK_SECRET, body),
+) {
+  return fetch(`${h.baseUrl}/alerts/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
 }
 
 export function sendAlertmanager(h: Harness, body: string, token = ALERTMANAGER_TOKEN) {
@@ -46,6 +70,9 @@ export function sendAlertmanager(h: Harness, body: string, token = ALERTMANAGER_
 }
 
 /** Top-level messages of a channel (incident parents, run messages). */
-export const parentsIn = (h: Harness, channel = 'C0OPS') => h.slack.state.channelMessages(channel).filter((m) => !m.thread_ts);
-export const parentFor = (h: Harness, needle: string, channel = 'C0OPS') => parentsIn(h, channel).find((m) => m.text.includes(needle));
-export const threadOf = (h: Harness, ts: string, channel = 'C0OPS') => h.slack.state.channelMessages(channel, ts);
+export const parentsIn = (h: Harness, channel = 'C0OPS') =>
+  h.slack.state.channelMessages(channel).filter((m) => !m.thread_ts);
+export const parentFor = (h: Harness, needle: string, channel = 'C0OPS') =>
+  parentsIn(h, channel).find((m) => m.text.includes(needle));
+export const threadOf = (h: Harness, ts: string, channel = 'C0OPS') =>
+  h.slack.state.channelMessages(channel, ts);

@@ -6,8 +6,8 @@ import type { FileConfig } from '../../src/config/file.ts';
 import { parseFileConfig } from '../../src/config/load.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
-import { createLogger } from '../../src/log.ts';
 import type { AlertsOptions } from '../../src/incidents/start.ts';
+import { createLogger } from '../../src/log.ts';
 import { type Opsbot, type Role, startOpsbot } from '../../src/opsbot.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
 

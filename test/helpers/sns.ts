@@ -40,7 +40,12 @@ export async function startFakeSns() {
     certUrl,
     base,
     confirmed,
-    notification(topicArn: string, alarm: string, version: '1' | '2' = '2', messageId = randomUUID()) {
+    notification(
+      topicArn: string,
+      alarm: string,
+      version: '1' | '2' = '2',
+      messageId = randomUUID(),
+    ) {
       return sign({
         Type: 'Notification',
         MessageId: messageId,
@@ -80,7 +85,10 @@ export type FakeSns = Awaited<ReturnType<typeof startFakeSns>>;
 export function postSns(baseUrl: string, message: SnsMessage | Record<string, unknown>) {
   return fetch(`${baseUrl}/alerts/sns`, {
     method: 'POST',
-    headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': String(message.Type) },
+    headers: {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-amz-sns-message-type': String(message.Type),
+    },
     body: JSON.stringify(message),
   });
 }

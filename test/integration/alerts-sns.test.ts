@@ -7,8 +7,15 @@ import { type FakeSns, postSns, startFakeSns } from '../helpers/sns.ts';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-alerts';
 const OTHER_TOPIC = 'arn:aws:sns:us-east-1:999999999999:someone-else';
 const alarm = (name: string, state = 'ALARM') => {
-  const message = JSON.parse(readFileSync('test/fixtures/cloudwatch-alarm-single-metric.message.json', 'utf8'));
-  return JSON.stringify({ ...message, AlarmName: name, AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`, NewStateValue: state });
+  const message = JSON.parse(
+    readFileSync('test/fixtures/cloudwatch-alarm-single-metric.message.json', 'utf8'),
+  );
+  return JSON.stringify({
+    ...message,
+    AlarmName: name,
+    AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`,
+    NewStateValue: state,
+  });
 };
 
 describe('POST /alerts/sns', () => {
@@ -18,7 +25,10 @@ describe('POST /alerts/sns', () => {
   beforeAll(async () => {
     sns = await startFakeSns();
     h = await startHarness({
-      alerts: { sns: { trustHost: (host) => host === '127.0.0.1', ca: sns.ca }, postIntervalMs: 50 },
+      alerts: {
+        sns: { trustHost: (host) => host === '127.0.0.1', ca: sns.ca },
+        postIntervalMs: 50,
+      },
     });
   });
   afterAll(async () => {
@@ -41,7 +51,10 @@ describe('POST /alerts/sns', () => {
 
   it('accepts SignatureVersion 2 (SHA256withRSA) and dedupes a retry with the same MessageId', async () => {
     const message = sns.notification(TOPIC, alarm('sns-v2-alarm'), '2');
-    const [first, retry] = await Promise.all([postSns(h.baseUrl, message), postSns(h.baseUrl, message)]);
+    const [first, retry] = await Promise.all([
+      postSns(h.baseUrl, message),
+      postSns(h.baseUrl, message),
+    ]);
     expect([first.status, retry.status]).toEqual([202, 202]);
     await postSns(h.baseUrl, message);
     const parent = await waitFor('the incident parent', () => parentFor('sns-v2-alarm'));
@@ -52,7 +65,10 @@ describe('POST /alerts/sns', () => {
   });
 
   it('refuses a certificate from a host that is not SNS (401, no incident)', async () => {
-    const message = sns.resign({ ...sns.notification(TOPIC, alarm('evil-host')), SigningCertURL: 'https://sns.evil.example.com/cert.pem' });
+    const message = sns.resign({
+      ...sns.notification(TOPIC, alarm('evil-host')),
+      SigningCertURL: 'https://sns.evil.example.com/cert.pem',
+    });
     const response = await postSns(h.baseUrl, message);
     expect(response.status).toBe(401);
     expect((await response.json()).reason).toMatch(/not an SNS host/);
@@ -60,7 +76,10 @@ describe('POST /alerts/sns', () => {
 
   it('refuses a tampered message (401, no incident)', async () => {
     const message = sns.notification(TOPIC, alarm('tampered-alarm'));
-    const response = await postSns(h.baseUrl, { ...message, Message: message.Message.replace('ALARM', 'OK') });
+    const response = await postSns(h.baseUrl, {
+      ...message,
+      Message: message.Message.replace('ALARM', 'OK'),
+    });
     expect(response.status).toBe(401);
     expect((await response.json()).reason).toMatch(/signature does not match/);
     const unsignedTopic = await postSns(h.baseUrl, { ...message, TopicArn: OTHER_TOPIC });
@@ -78,18 +97,44 @@ describe('POST /alerts/sns', () => {
     const before = sns.confirmed.length;
     const response = await postSns(h.baseUrl, sns.subscription(OTHER_TOPIC));
     expect(response.status).toBe(403);
-    const notification = await postSns(h.baseUrl, sns.notification(OTHER_TOPIC, alarm('other-topic')));
+    const notification = await postSns(
+      h.baseUrl,
+      sns.notification(OTHER_TOPIC, alarm('other-topic')),
+    );
     expect(notification.status).toBe(403);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sns.confirmed.length).toBe(before);
-    expect(parents().some((m) => m.text.includes('evil-host') || m.text.includes('tampered') || m.text.includes('other-topic'))).toBe(false);
+    expect(
+      parents().some(
+        (m) =>
+          m.text.includes('evil-host') ||
+          m.text.includes('tampered') ||
+          m.text.includes('other-topic'),
+      ),
+    ).toBe(false);
+  });
+
+  it('answers 404 with a clear body on endpoints whose secret is unset', async () => {
+    const webhook = await fetch(`${h.baseUrl}/alerts/webhook`, { method: 'POST', body: '{}' });
+    expect(webhook.status).toBe(404);
+    expect((await webhook.json()).reason).toMatch(/OPSBOT_WEBHOOK_SECRET/);
+    const am = await fetch(`${h.baseUrl}/alerts/alertmanager`, { method: 'POST', body: '{}' });
+    expect(am.status).toBe(404);
+    expect((await am.json()).reason).toMatch(/OPSBOT_ALERTMANAGER_TOKEN/);
   });
 
   it('refuses malformed SNS bodies with a reason', async () => {
     const notJson = await fetch(`${h.baseUrl}/alerts/sns`, { method: 'POST', body: '{"Type": ' });
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).reason).toMatch(/not JSON/);
-    const noSignature = await postSns(h.baseUrl, { Type: 'Notification', MessageId: 'x', TopicArn: TOPIC, Message: '{}', Timestamp: 'now', SignatureVersion: '2' });
+    const noSignature = await postSns(h.baseUrl, {
+      Type: 'Notification',
+      MessageId: 'x',
+      TopicArn: TOPIC,
+      Message: '{}',
+      Timestamp: 'now',
+      SignatureVersion: '2',
+    });
     expect(noSignature.status).toBe(400);
     expect((await noSignature.json()).reason).toMatch(/Signature/);
   });
@@ -98,11 +143,26 @@ describe('POST /alerts/sns', () => {
 describe('SnsVerifier host check (strict by default)', () => {
   const verifier = new SnsVerifier();
   it('trusts only https on sns.<region>.amazonaws.com or .com.cn', () => {
-    expect(verifier.checkUrl('https://sns.us-east-1.amazonaws.com/SimpleNotificationService-1.pem', 'SigningCertURL')).toBeUndefined();
-    expect(verifier.checkUrl('https://sns.cn-north-1.amazonaws.com.cn/x.pem', 'SigningCertURL')).toBeUndefined();
-    expect(verifier.checkUrl('http://sns.us-east-1.amazonaws.com/x.pem', 'SigningCertURL')).toMatch(/not https/);
-    expect(verifier.checkUrl('https://127.0.0.1/x.pem', 'SigningCertURL')).toMatch(/not an SNS host/);
-    expect(verifier.checkUrl('https://sns.us-east-1.amazonaws.com.evil.com/x.pem', 'SigningCertURL')).toMatch(/not an SNS host/);
-    expect(verifier.checkUrl('https://evilsns.us-east-1.amazonaws.com/x.pem', 'SigningCertURL')).toMatch(/not an SNS host/);
+    expect(
+      verifier.checkUrl(
+        'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-1.pem',
+        'SigningCertURL',
+      ),
+    ).toBeUndefined();
+    expect(
+      verifier.checkUrl('https://sns.cn-north-1.amazonaws.com.cn/x.pem', 'SigningCertURL'),
+    ).toBeUndefined();
+    expect(verifier.checkUrl('http://sns.us-east-1.amazonaws.com/x.pem', 'SigningCertURL')).toMatch(
+      /not https/,
+    );
+    expect(verifier.checkUrl('https://127.0.0.1/x.pem', 'SigningCertURL')).toMatch(
+      /not an SNS host/,
+    );
+    expect(
+      verifier.checkUrl('https://sns.us-east-1.amazonaws.com.evil.com/x.pem', 'SigningCertURL'),
+    ).toMatch(/not an SNS host/);
+    expect(
+      verifier.checkUrl('https://evilsns.us-east-1.amazonaws.com/x.pem', 'SigningCertURL'),
+    ).toMatch(/not an SNS host/);
   });
 });

@@ -35,11 +35,26 @@ describe('incidents from alerts', () => {
     expect((await sendWebhook(h, webhookBody('lifecycle'))).status).toBe(202);
     const parent = await waitFor('the parent', () => parentFor(h, 'Check lifecycle failing'));
     const first = messageText(parent);
-    for (const part of ['Check lifecycle failing', 'uptime', 'ok → firing', '*Firing count*\\n1', 'First seen', 'Last seen', 'region', 'Status page', 'Acknowledge', 'Resolve', 'Escalate', 'Ping opsbot'])
+    for (const part of [
+      'Check lifecycle failing',
+      'uptime',
+      'ok → firing',
+      '*Firing count*\\n1',
+      'First seen',
+      'Last seen',
+      'region',
+      'Status page',
+      'Acknowledge',
+      'Resolve',
+      'Escalate',
+      'Ping opsbot',
+    ])
       expect(first).toContain(part);
 
     await Promise.all(Array.from({ length: 4 }, () => sendWebhook(h, webhookBody('lifecycle'))));
-    await waitFor('the count on the parent', () => messageText(parent).includes('*Firing count*\\n5'));
+    await waitFor('the count on the parent', () =>
+      messageText(parent).includes('*Firing count*\\n5'),
+    );
     const summary = await waitFor('a repeat summary in the thread', () =>
       threadOf(h, parent.ts).find((m) => m.text.includes('Fired 4 more times')),
     );
@@ -49,13 +64,22 @@ describe('incidents from alerts', () => {
     await waitFor('the parent resolved', () => parent.text.includes('Resolved'));
     expect(messageText(parent)).toMatch(/Resolved after/);
     expect(buttons(parent).has('Acknowledge')).toBe(false);
-    await waitFor('the recovery reply', () => threadOf(h, parent.ts).some((m) => m.text.includes('the source reported recovery')));
+    await waitFor('the recovery reply', () =>
+      threadOf(h, parent.ts).some((m) => m.text.includes('the source reported recovery')),
+    );
 
     await sendWebhook(h, webhookBody('lifecycle'));
-    await waitFor('the reopened reply', () => threadOf(h, parent.ts).some((m) => m.text.includes('Reopened')));
-    await waitFor('the parent open again', () => messageText(parent).includes('*Firing count*\\n6') && !parent.text.includes('Resolved'));
+    await waitFor('the reopened reply', () =>
+      threadOf(h, parent.ts).some((m) => m.text.includes('Reopened')),
+    );
+    await waitFor(
+      'the parent open again',
+      () => messageText(parent).includes('*Firing count*\\n6') && !parent.text.includes('Resolved'),
+    );
     expect(parentsIn(h).filter((m) => m.text.includes('Check lifecycle failing'))).toHaveLength(1);
-    const [open] = (await h.bot.alerts.store.listOpen()).filter((i) => i.key === 'webhook:uptime:lifecycle');
+    const [open] = (await h.bot.alerts.store.listOpen()).filter(
+      (i) => i.key === 'webhook:uptime:lifecycle',
+    );
     expect(open).toMatchObject({ count: 6, reopened: 1, ts: parent.ts });
   });
 
@@ -65,25 +89,37 @@ describe('incidents from alerts', () => {
     const where = { channel: 'C0OPS', ts: parent.ts };
 
     const ack = buttons(parent).get('Acknowledge')!;
-    expect((await h.client.clickButton(ack.action_id, ack.value, USERS.alice, where)).status).toBe(200);
-    await waitFor('the acknowledgement on the parent', () => messageText(parent).includes('Acknowledged by <@U0ALICE>'));
+    expect((await h.client.clickButton(ack.action_id, ack.value, USERS.alice, where)).status).toBe(
+      200,
+    );
+    await waitFor('the acknowledgement on the parent', () =>
+      messageText(parent).includes('Acknowledged by <@U0ALICE>'),
+    );
     expect(buttons(parent).has('Acknowledge')).toBe(false);
 
     const escalate = buttons(parent).get('Escalate')!;
     await h.client.clickButton(escalate.action_id, escalate.value, USERS.alice, where);
-    const paged = await waitFor('the escalation reply', () => threadOf(h, parent.ts).find((m) => m.text.includes('escalated')));
+    const paged = await waitFor('the escalation reply', () =>
+      threadOf(h, parent.ts).find((m) => m.text.includes('escalated')),
+    );
     expect(paged.text).toContain('<!subteam^S0ONCALL>');
 
     const resolve = buttons(parent).get('Resolve')!;
     await h.client.clickButton(resolve.action_id, resolve.value, USERS.bob, where);
     await waitFor('the parent resolved by bob', () => messageText(parent).includes('by <@U0BOB>'));
-    await waitFor('the resolve reply', () => threadOf(h, parent.ts).some((m) => m.text.includes('Resolved by <@U0BOB>')));
-    expect((await h.bot.alerts.store.listOpen()).some((i) => i.key === 'webhook:uptime:buttons')).toBe(false);
+    await waitFor('the resolve reply', () =>
+      threadOf(h, parent.ts).some((m) => m.text.includes('Resolved by <@U0BOB>')),
+    );
+    expect(
+      (await h.bot.alerts.store.listOpen()).some((i) => i.key === 'webhook:uptime:buttons'),
+    ).toBe(false);
 
     // A forged incident id changes nothing and tells the clicker why.
     await h.client.clickButton(ACTION.incidentResolve, 'inc_000000000000', USERS.mallory, where);
     await waitFor('the refusal', () =>
-      h.slack.state.messages.some((m) => m.visibleTo === USERS.mallory.id && m.text.includes('does not know this incident')),
+      h.slack.state.messages.some(
+        (m) => m.visibleTo === USERS.mallory.id && m.text.includes('does not know this incident'),
+      ),
     );
   });
 
@@ -92,23 +128,40 @@ describe('incidents from alerts', () => {
     const parent = await waitFor('the parent', () => parentFor(h, 'Check runbook failing'));
     const ping = buttons(parent).get('Ping opsbot')!;
     expect(ping.value).toMatch(/^inc_[0-9a-f]{12}\|uptime-checks\|0$/);
-    await h.client.clickButton(ping.action_id, ping.value, USERS.alice, { channel: 'C0OPS', ts: parent.ts });
+    await h.client.clickButton(ping.action_id, ping.value, USERS.alice, {
+      channel: 'C0OPS',
+      ts: parent.ts,
+    });
     const run = await waitFor('the run message in the incident thread', () =>
       threadOf(h, parent.ts).find((m) => m.text.toLowerCase().includes('ping')),
     );
     expect(run.thread_ts).toBe(parent.ts);
-    await waitFor('the run result', () => threadOf(h, parent.ts).some((m) => m.text.includes('ping done')));
+    await waitFor('the run result', () =>
+      threadOf(h, parent.ts).some((m) => m.text.includes('ping done')),
+    );
 
     const logs = buttons(parent).get('Tail logs')!;
-    await h.client.clickButton(logs.action_id, logs.value, USERS.alice, { channel: 'C0OPS', ts: parent.ts });
+    await h.client.clickButton(logs.action_id, logs.value, USERS.alice, {
+      channel: 'C0OPS',
+      ts: parent.ts,
+    });
     await waitFor('the refusal', () =>
-      h.slack.state.messages.some((m) => m.visibleTo === USERS.alice.id && m.text.includes('`logs` is not available')),
+      h.slack.state.messages.some(
+        (m) => m.visibleTo === USERS.alice.id && m.text.includes('`logs` is not available'),
+      ),
     );
     // A value naming a mapping that does not exist is refused without running anything.
     const jobs = await h.jobCount();
-    await h.client.clickButton(ping.action_id, ping.value.replace('uptime-checks', 'made-up'), USERS.alice, { channel: 'C0OPS', ts: parent.ts });
+    await h.client.clickButton(
+      ping.action_id,
+      ping.value.replace('uptime-checks', 'made-up'),
+      USERS.alice,
+      { channel: 'C0OPS', ts: parent.ts },
+    );
     await waitFor('the refusal', () =>
-      h.slack.state.messages.some((m) => m.visibleTo === USERS.alice.id && m.text.includes('no longer configured')),
+      h.slack.state.messages.some(
+        (m) => m.visibleTo === USERS.alice.id && m.text.includes('no longer configured'),
+      ),
     );
     expect(await h.jobCount()).toBe(jobs);
   });
@@ -132,9 +185,17 @@ describe('incidents from alerts', () => {
       [...h.slack.state.channels.values()].find((c) => c.name.includes('check-critical-failing')),
     );
     expect([...created.members]).toEqual([USERS.josh.id]);
-    await waitFor('the link in the new channel', () => h.slack.state.channelMessages(created.id).some((m) => m.text.includes(parent.ts.replace('.', ''))));
-    await waitFor('the link in the thread', () => threadOf(h, parent.ts).some((m) => m.text.includes(`<#${created.id}>`)));
-    await waitFor('the channel on the parent', () => messageText(parent).includes(`Channel: <#${created.id}>`));
+    await waitFor('the link in the new channel', () =>
+      h.slack.state
+        .channelMessages(created.id)
+        .some((m) => m.text.includes(parent.ts.replace('.', ''))),
+    );
+    await waitFor('the link in the thread', () =>
+      threadOf(h, parent.ts).some((m) => m.text.includes(`<#${created.id}>`)),
+    );
+    await waitFor('the channel on the parent', () =>
+      messageText(parent).includes(`Channel: <#${created.id}>`),
+    );
   });
 
   it('/ops incidents lists the open incidents with links', async () => {
@@ -154,19 +215,32 @@ describe('incidents from alerts', () => {
     const notJson = await sendWebhook(h, '{"source":');
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).reason).toMatch(/not JSON/);
-    const missing = await sendWebhook(h, JSON.stringify({ source: 'uptime', key: 'x', status: 'firing' }));
+    const missing = await sendWebhook(
+      h,
+      JSON.stringify({ source: 'uptime', key: 'x', status: 'firing' }),
+    );
     expect(missing.status).toBe(400);
     expect((await missing.json()).reason).toMatch(/summary/);
     const badStatus = await sendWebhook(h, webhookBody('x', 'exploded' as 'firing'));
     expect((await badStatus.json()).reason).toMatch(/status/);
-    const forged = await sendWebhook(h, webhookBody('forged'), { 'x-opsbot-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-opsbot-signature': `v0=${'0'.repeat(64)}` });
+    const forged = await sendWebhook(h, webhookBody('forged'), {
+      'x-opsbot-request-timestamp': String(Math.floor(Date.now() / 1000)),
+      'x-opsbot-signature': `v0=${'0'.repeat(64)}`,
+    });
     expect(forged.status).toBe(401);
     const body = webhookBody('replayed');
     const { signWebhook } = await import('../../src/alerts/webhook.ts');
-    const stale = await sendWebhook(h, body, signWebhook(ALERT_ENV.OPSBOT_WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000) - 600));
+    const stale = await sendWebhook(
+      h,
+      body,
+      signWebhook(ALERT_ENV.OPSBOT_WEBHOOK_SECRET, body, Math.floor(Date.now() / 1000) - 600),
+    );
     expect(stale.status).toBe(401);
     expect((await stale.json()).reason).toMatch(/5 minutes/);
-    const huge = await sendWebhook(h, webhookBody('huge', 'firing', { summary: 'x'.repeat(300 * 1024) }));
+    const huge = await sendWebhook(
+      h,
+      webhookBody('huge', 'firing', { summary: 'x'.repeat(300 * 1024) }),
+    );
     expect(huge.status).toBe(413);
     const noAlerts = await sendAlertmanager(h, JSON.stringify({ version: '4', alerts: [] }));
     expect(noAlerts.status).toBe(400);

@@ -8,7 +8,8 @@ import { alertsConfigSchema } from '../../src/config/alerts.ts';
 import { mappingMatches, parseRunbookValue, runbookButtons } from '../../src/incidents/runbooks.ts';
 
 /** test/fixtures holds copies of the real payloads in shared/fixtures, plus our own metric-math alarm. */
-const fixture = (name: string) => readFileSync(`test/fixtures/${name.replace(/^own:/, '')}`, 'utf8');
+const fixture = (name: string) =>
+  readFileSync(`test/fixtures/${name.replace(/^own:/, '')}`, 'utf8');
 
 describe('CloudWatch alarm messages', () => {
   it('parses the single-metric fixture: state change, reason, metric, dimensions, threshold', () => {
@@ -40,12 +41,17 @@ describe('CloudWatch alarm messages', () => {
     const alert = parseCloudWatchAlarm(fixture('own:cloudwatch-alarm-metric-math.message.json'));
     const facts = Object.fromEntries(alert.facts!);
     expect(facts['Expression rate']).toBe('100 * errors / invocations (Error rate %)');
-    expect(facts['Metric errors']).toBe('AWS/Lambda Errors (sum) [FunctionName=mission-control-api]');
+    expect(facts['Metric errors']).toBe(
+      'AWS/Lambda Errors (sum) [FunctionName=mission-control-api]',
+    );
     expect(facts['Metric invocations']).toContain('Invocations');
     expect(facts.Threshold).toBe('> 5 for 1 period(s)');
     expect(alert.stateChange).toBe('OK → ALARM');
     expect(alert.links?.[0]?.url).toContain('us-east-1.console.aws.amazon.com/cloudwatch');
-    expect(alert.labels).toEqual({ alarm_name: 'mission-control-api-error-rate', region: 'us-east-1' });
+    expect(alert.labels).toEqual({
+      alarm_name: 'mission-control-api-error-rate',
+      region: 'us-east-1',
+    });
   });
 
   it('treats OK as recovery and names what is wrong with a broken message', () => {
@@ -60,7 +66,10 @@ describe('CloudWatch alarm messages', () => {
 describe('Alertmanager and Grafana webhooks', () => {
   it('splits the Grafana fixture into one alert per fingerprint with labels, annotations and links', () => {
     const alerts = parseAlertmanager(JSON.parse(fixture('grafana-webhook-two-alerts.json')));
-    expect(alerts.map((a) => a.key)).toEqual(['grafana:c6eadffa33fcdf37', 'grafana:bc97ff14869b13e3']);
+    expect(alerts.map((a) => a.key)).toEqual([
+      'grafana:c6eadffa33fcdf37',
+      'grafana:bc97ff14869b13e3',
+    ]);
     expect(alerts[0]).toMatchObject({
       source: 'grafana',
       status: 'firing',
@@ -84,11 +93,24 @@ describe('Alertmanager and Grafana webhooks', () => {
       commonAnnotations: {},
       externalURL: 'http://alertmanager:9093',
       alerts: [
-        { status: 'resolved', labels: { alertname: 'X' }, annotations: {}, startsAt: '2026-11-23T09:00:00Z', endsAt: '2026-11-23T09:05:00Z', generatorURL: 'http://prom/graph', fingerprint: 'abc' },
+        {
+          status: 'resolved',
+          labels: { alertname: 'X' },
+          annotations: {},
+          startsAt: '2026-11-23T09:00:00Z',
+          endsAt: '2026-11-23T09:05:00Z',
+          generatorURL: 'http://prom/graph',
+          fingerprint: 'abc',
+        },
       ],
     });
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ source: 'alertmanager', key: 'alertmanager:abc', status: 'resolved', severity: 'critical' });
+    expect(alerts[0]).toMatchObject({
+      source: 'alertmanager',
+      key: 'alertmanager:abc',
+      status: 'resolved',
+      severity: 'critical',
+    });
   });
 
   it('refuses a body without alerts, naming the field', () => {
@@ -98,7 +120,15 @@ describe('Alertmanager and Grafana webhooks', () => {
 });
 
 describe('generic webhook', () => {
-  const body = JSON.stringify({ source: 'uptime', key: 'api-down', status: 'firing', severity: 'P1', summary: 'API down', details: { region: 'eu-west-1' }, links: [{ label: 'Status', url: 'https://status.example.com' }] });
+  const body = JSON.stringify({
+    source: 'uptime',
+    key: 'api-down',
+    status: 'firing',
+    severity: 'P1',
+    summary: 'API down',
+    details: { region: 'eu-west-1' },
+    links: [{ label: 'Status', url: 'https://status.example.com' }],
+  });
 
   it('verifies the v0 HMAC signature and refuses tampering, a wrong secret and old timestamps', () => {
     const secret = 'webhook-secret-0123456789';
@@ -106,8 +136,12 @@ describe('generic webhook', () => {
     const headers = signWebhook(secret, body, Math.floor(now / 1000));
     expect(headers['x-opsbot-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
     expect(verifyWebhook(secret, body, headers, now)).toBeUndefined();
-    expect(verifyWebhook(secret, body.replace('API down', 'API up'), headers, now)).toMatch(/does not match/);
-    expect(verifyWebhook('another-secret-0123456789', body, headers, now)).toMatch(/does not match/);
+    expect(verifyWebhook(secret, body.replace('API down', 'API up'), headers, now)).toMatch(
+      /does not match/,
+    );
+    expect(verifyWebhook('another-secret-0123456789', body, headers, now)).toMatch(
+      /does not match/,
+    );
     const old = signWebhook(secret, body, Math.floor(now / 1000) - 301);
     expect(verifyWebhook(secret, body, old, now)).toMatch(/5 minutes/);
     expect(verifyWebhook(secret, body, {}, now)).toMatch(/x-opsbot-request-timestamp/);
@@ -115,7 +149,14 @@ describe('generic webhook', () => {
 
   it('parses the fields into an alert', () => {
     const alert = parseGenericWebhook(JSON.parse(body));
-    expect(alert).toMatchObject({ source: 'uptime', key: 'webhook:uptime:api-down', severity: 'critical', title: 'API down', facts: [['region', 'eu-west-1']], labels: { source: 'uptime', key: 'api-down' } });
+    expect(alert).toMatchObject({
+      source: 'uptime',
+      key: 'webhook:uptime:api-down',
+      severity: 'critical',
+      title: 'API down',
+      facts: [['region', 'eu-west-1']],
+      labels: { source: 'uptime', key: 'api-down' },
+    });
     expect(() => parseGenericWebhook({ ...JSON.parse(body), status: 'maybe' })).toThrow(/status/);
   });
 });
@@ -123,8 +164,18 @@ describe('generic webhook', () => {
 describe('runbook mappings', () => {
   const config = alertsConfigSchema.parse({
     runbooks: [
-      { name: 'mca', alarm_name: 'mission-control-api-*', buttons: [{ label: 'Tail logs', command: 'logs mission-control-api since=30m filter=ERROR' }] },
-      { name: 'blue', labels: { team: 'blue', zone: 'us-*' }, buttons: [{ label: 'Ping', command: 'ping' }] },
+      {
+        name: 'mca',
+        alarm_name: 'mission-control-api-*',
+        buttons: [
+          { label: 'Tail logs', command: 'logs mission-control-api since=30m filter=ERROR' },
+        ],
+      },
+      {
+        name: 'blue',
+        labels: { team: 'blue', zone: 'us-*' },
+        buttons: [{ label: 'Ping', command: 'ping' }],
+      },
     ],
   });
 
@@ -136,7 +187,11 @@ describe('runbook mappings', () => {
     expect(mappingMatches(config.runbooks[1]!, cpu!)).toBe(false);
     const buttons = runbookButtons(config.runbooks, 'inc_0123456789ab', cw);
     expect(buttons).toEqual([{ label: 'Tail logs', value: 'inc_0123456789ab|mca|0' }]);
-    expect(parseRunbookValue(buttons[0]!.value)).toEqual({ incidentId: 'inc_0123456789ab', mapping: 'mca', index: 0 });
+    expect(parseRunbookValue(buttons[0]!.value)).toEqual({
+      incidentId: 'inc_0123456789ab',
+      mapping: 'mca',
+      index: 0,
+    });
     expect(parseRunbookValue('logs mission-control-api')).toBeUndefined();
   });
 });
