@@ -181,8 +181,10 @@ describe('incidents from alerts', () => {
   it('critical incidents get a channel of their own, with the on-call group invited and links both ways', async () => {
     await sendWebhook(h, webhookBody('critical', 'firing', { severity: 'critical' }));
     const parent = await waitFor('the parent', () => parentFor(h, 'Check critical failing'));
-    const created = await waitFor('the incident channel', () =>
-      [...h.slack.state.channels.values()].find((c) => c.name.includes('check-critical-failing')),
+    const created = await waitFor('the incident channel with the on-call group invited', () =>
+      [...h.slack.state.channels.values()].find(
+        (c) => c.name.includes('check-critical-failing') && c.members.size > 0,
+      ),
     );
     expect([...created.members]).toEqual([USERS.josh.id]);
     await waitFor('the link in the new channel', () =>
