@@ -2,6 +2,7 @@ import type { AnyCommand } from '../src/sdk/index.ts';
 import audit from './audit.ts';
 import expireCert from './expire-cert.ts';
 import health from './health.ts';
+import incidents from './incidents.ts';
 import logs from './logs.ts';
 import note from './note.ts';
 import ping from './ping.ts';
@@ -27,5 +28,6 @@ export const commands: AnyCommand[] = [
   logs,
   audit,
   note,
+  incidents,
   ping,
 ];

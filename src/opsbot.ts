@@ -9,6 +9,7 @@ import { awsPorts } from './aws/ports.ts';
 import type { Config } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
+import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
 import { createRegistry, type Registry } from './intake/validate.ts';
 import { createLogger, type Logger } from './log.ts';
 import { metrics, registry as metricsRegistry } from './metrics/metrics.ts';
@@ -48,6 +49,8 @@ export interface StartOptions {
   auditWriter?: WriterOptions;
   /** Mounts extra routes before listening (the local console). */
   routes?: (http: HttpServer) => void;
+  /** Test-only alert options (SNS certificate host, pacing); never from configuration. */
+  alerts?: AlertsOptions;
 }
 
 export interface Opsbot {
@@ -58,6 +61,7 @@ export interface Opsbot {
   redis: Redis;
   prefix: string;
   audit: Audit;
+  alerts: Alerts;
   stop(): Promise<void>;
   /** Stops taking work, lets active runs finish within the grace time, then stops. */
   drain(): Promise<void>;
@@ -172,6 +176,18 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     }
   }
 
+  const alerts = await startAlerts({
+    ...options,
+    options: options.alerts,
+    http,
+    app: slack?.app,
+    redis,
+    registry,
+    audit,
+    log,
+    submit: approvals.submit,
+  });
+
   let worker: Worker | undefined;
   let workerRedis: Redis | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
@@ -218,6 +234,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await approvals.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.
     worker?.cancelAllJobs('worker stopping');
+    await alerts.stop();
     await worker?.close(true);
     await CoalescedMessage.settleAll();
     await http.close();
@@ -237,5 +254,16 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await Promise.race([worker?.close(false), grace]);
     await stop();
   };
-  return { port, log, registry, queue, redis, prefix, audit: auditTrail, stop, drain };
+  return {
+    port,
+    log,
+    registry,
+    queue,
+    redis,
+    prefix,
+    audit: auditTrail,
+    alerts,
+    stop,
+    drain,
+  };
 }

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** Environment variables read at start-up. Secrets are named here so errors never echo them. */
-export const SECRET_ENV_NAMES = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'];
+export const SECRET_ENV_NAMES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'OPSBOT_WEBHOOK_SECRET',
+  'OPSBOT_ALERTMANAGER_TOKEN',
+];
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -46,6 +52,10 @@ export const envSchema = z.object({
   OPSBOT_JOB_LOCK_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(1).default(30)),
   /** Seconds a draining process waits for active runs on SIGTERM. */
   OPSBOT_GRACE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).default(30)),
+  /** HMAC secret of `POST /alerts/webhook`; unset disables the endpoint. */
+  OPSBOT_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
+  /** Bearer token of `POST /alerts/alertmanager`; unset disables the endpoint. */
+  OPSBOT_ALERTMANAGER_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

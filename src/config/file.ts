@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalSettingsSchema } from '../approvals/settings.ts';
 import { auditConfigSchema } from '../audit/config.ts';
+import { alertsConfigSchema } from './alerts.ts';
 import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
 import { endpointsSchema, servicesSchema, tableHealthSchema } from './service-targets.ts';
@@ -62,6 +63,7 @@ export const fileConfigSchema = z
     policies: z.record(z.string(), z.record(z.string(), policyOverrideSchema)).default({}),
     approvals: approvalSettingsSchema,
     audit: auditConfigSchema.optional(),
+    alerts: alertsConfigSchema.optional(),
   })
   .passthrough();
 

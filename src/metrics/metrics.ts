@@ -73,3 +73,7 @@ export function approvalsPendingGauge(read: () => Promise<number>): Gauge {
 export function auditBacklogGauge(read: () => Promise<number>): Gauge {
   return gaugeFrom('opsbot_audit_backlog', 'Audit entries waiting in Redis for the ledger', read);
 }
+
+/** `opsbot_incidents_open`: incidents open now (read from Redis at scrape time). */
+export const incidentsOpenGauge = (read: () => Promise<number>) =>
+  gaugeFrom('opsbot_incidents_open', 'Incidents open now', read);

@@ -249,7 +249,11 @@ function checkForDrift(approved: Plan | undefined, fresh: Plan) {
 async function openRunMessage(job: RunJob, runId: string, view: RunView, deps: RunDeps) {
   const key = deps.keys.runMessage(runId);
   let ts = await deps.redis.hget(key, 'ts');
-  const channel = (await deps.redis.hget(key, 'channel')) ?? job.card?.channel ?? deps.opsChannel;
+  // The card's channel, else the thread's (an incident thread), else the ops channel.
+  const channel =
+    (await deps.redis.hget(key, 'channel')) ??
+    job.card?.channel ??
+    (job.threadTs ? job.channel : deps.opsChannel);
   if (!ts) {
     const posted = await deps.writer.post(channel, runMessage(view), job.threadTs);
     ts = posted.ts;

@@ -6,11 +6,15 @@ import type { SlackWriter } from '../notify/slack-writer.ts';
  * A WebClient tuned for an interactive bot: a request timeout (the default has none), a bounded
  * retry policy, and 429s retried after `Retry-After` rather than rejected.
  */
-export function createWebClient(token: string, slackApiUrl: string) {
+export function createWebClient(
+  token: string,
+  slackApiUrl: string,
+  options: { rejectRateLimitedCalls?: boolean } = {},
+) {
   const client = new CountedWebClient(token, {
     slackApiUrl,
     timeout: 10_000,
-    rejectRateLimitedCalls: false,
+    rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? false,
     retryConfig: { retries: 8, factor: 1.6, minTimeout: 200, maxTimeout: 10_000, randomize: true },
     logLevel: LogLevel.ERROR,
   });

@@ -21,6 +21,10 @@ export function keys(prefix: string) {
     auditFloors: () => `${prefix}:audit:floors`,
     /** Which process drains the audit list (a lease). */
     auditWriter: () => `${prefix}:audit:writer`,
+    incident: (id: string) => `${prefix}:incident:${id}`,
+    incidentByKey: (keyHash: string) => `${prefix}:incident-key:${keyHash}`,
+    incidentsOpen: () => `${prefix}:incidents:open`,
+    alertDelivery: (deliveryId: string) => `${prefix}:alert-delivery:${deliveryId}`,
   };
 }
 

@@ -6,6 +6,7 @@ import type { FileConfig } from '../../src/config/file.ts';
 import { parseFileConfig } from '../../src/config/load.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import type { AlertsOptions } from '../../src/incidents/start.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { type Opsbot, type Role, startOpsbot } from '../../src/opsbot.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   log?: Logger;
   /** Writes the audit ledger to this DynamoDB table (a dynalite endpoint, see helpers/dynalite.ts). */
   audit?: { table: string; endpoint: string };
+  /** Test-only alert options (SNS certificate host, pacing). */
+  alerts?: AlertsOptions;
 }
 
 /** A real opsbot on a free port, with real Redis (under a unique prefix) and the Slack emulator. */
@@ -83,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       lockWaitMs: options.lockWaitMs ?? 2000,
       updateIntervalMs: 1000,
       auditWriter: { pollMs: 20, retryMs: 50, maxRetryMs: 200 },
+      alerts: options.alerts,
     });
   const bot: Opsbot = await boot();
   const baseUrl = `http://127.0.0.1:${bot.port}`;

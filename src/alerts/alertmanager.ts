@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { type Alert, type AlertLink, BadAlert, severityFrom } from './alert.ts';
+
+const stringMap = z.record(z.string(), z.string()).default({});
+
+const alertSchema = z
+  .object({
+    status: z.enum(['firing', 'resolved']),
+    labels: stringMap,
+    annotations: stringMap,
+    startsAt: z.string().optional(),
+    endsAt: z.string().optional(),
+    generatorURL: z.string().optional(),
+    fingerprint: z.string().min(1),
+    /** Grafana's additions. */
+    silenceURL: z.string().optional(),
+    dashboardURL: z.string().optional(),
+    panelURL: z.string().optional(),
+  })
+  .loose();
+
+/** Alertmanager webhook version 4; Grafana sends a superset (`orgId`, `values`, more URLs). */
+const webhookSchema = z
+  .object({
+    version: z.string().optional(),
+    status: z.enum(['firing', 'resolved']).optional(),
+    receiver: z.string().optional(),
+    groupKey: z.string().optional(),
+    commonLabels: stringMap,
+    commonAnnotations: stringMap,
+    externalURL: z.string().optional(),
+    orgId: z.number().optional(),
+    alerts: z.array(alertSchema).min(1, 'alerts[] is empty'),
+  })
+  .loose();
+
+/** Splits an Alertmanager or Grafana webhook into one alert per entry of `alerts[]`, keyed by fingerprint. */
+export function parseAlertmanager(body: unknown): Alert[] {
+  const parsed = webhookSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BadAlert(
+      `not an Alertmanager webhook: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+    );
+  }
+  const hook = parsed.data;
+  const source = hook.orgId !== undefined ? 'grafana' : 'alertmanager';
+  return hook.alerts.map((entry) => {
+    const labels = { ...hook.commonLabels, ...entry.labels };
+    const annotations = { ...hook.commonAnnotations, ...entry.annotations };
+    const title = labels.alertname ?? annotations.summary ?? entry.fingerprint;
+    return {
+      source,
+      key: `${source}:${entry.fingerprint}`,
+      status: entry.status,
+      severity: severityFrom(labels.severity ?? labels.priority, 'warning'),
+      title,
+      reason: annotations.summary ?? annotations.description,
+      stateChange: entry.status === 'firing' ? 'inactive → firing' : 'firing → resolved',
+      labels,
+      annotations,
+      links: linksOf(entry, annotations),
+      occurredAt: entry.startsAt,
+    } satisfies Alert;
+  });
+}
+
+function linksOf(entry: z.infer<typeof alertSchema>, annotations: Record<string, string>) {
+  const candidates: [string, string | undefined][] = [
+    ['Source', entry.generatorURL],
+    ['Runbook', annotations.runbook_url],
+    ['Dashboard', entry.dashboardURL],
+    ['Panel', entry.panelURL],
+    ['Silence', entry.silenceURL],
+  ];
+  return candidates
+    .filter((c): c is [string, string] => Boolean(c[1]) && /^https?:\/\//.test(c[1]!))
+    .map(([label, url]): AlertLink => ({ label, url }));
+}

@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson } from '../http/server.ts';
+
+/** The largest alert body accepted; bigger ones get 413 without being read to the end. */
+export const MAX_ALERT_BODY_BYTES = 256 * 1024;
+
+/**
+ * Reads a body up to `limit` bytes. Over the limit (by `content-length` or while streaming) it
+ * answers 413, stops reading and closes the connection, and returns undefined.
+ */
+export async function readLimitedBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit = MAX_ALERT_BODY_BYTES,
+): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return refuseTooLarge(req, res, limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return refuseTooLarge(req, res, limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): undefined {
+  res.setHeader('connection', 'close');
+  res.once('finish', () => req.destroy());
+  sendJson(res, 413, { error: 'too_large', reason: `body is over ${limit / 1024} KB` });
+  return undefined;
+}
+
+/** Parses JSON or answers 400 naming the problem. */
+export function parseJson(text: string, res: ServerResponse): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    sendJson(res, 400, {
+      error: 'bad_request',
+      reason: `body is not JSON (${(error as Error).message})`,
+    });
+    return undefined;
+  }
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { type Alert, BadAlert, type Severity } from './alert.ts';
+
+const dimensionsSchema = z.array(z.object({ name: z.string(), value: z.string() })).default([]);
+
+const metricStatSchema = z.object({
+  Metric: z.object({
+    MetricName: z.string(),
+    Namespace: z.string().optional(),
+    Dimensions: dimensionsSchema,
+  }),
+  Period: z.number().optional(),
+  Stat: z.string().optional(),
+});
+
+const triggerSchema = z
+  .object({
+    MetricName: z.string().optional(),
+    Namespace: z.string().optional(),
+    Statistic: z.string().optional(),
+    ExtendedStatistic: z.string().optional(),
+    Dimensions: dimensionsSchema.optional(),
+    Period: z.number().optional(),
+    EvaluationPeriods: z.number().optional(),
+    ComparisonOperator: z.string().optional(),
+    Threshold: z.number().optional(),
+    /** Metric-math alarms: the expression and the metrics it reads. */
+    Metrics: z
+      .array(
+        z.object({
+          Id: z.string(),
+          Expression: z.string().optional(),
+          Label: z.string().optional(),
+          ReturnData: z.boolean().optional(),
+          MetricStat: metricStatSchema.optional(),
+        }),
+      )
+      .optional(),
+  })
+  .loose();
+
+const alarmSchema = z
+  .object({
+    AlarmName: z.string().min(1),
+    AlarmDescription: z.string().nullish(),
+    AWSAccountId: z.string().optional(),
+    NewStateValue: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+    OldStateValue: z.string().optional(),
+    NewStateReason: z.string().optional(),
+    StateChangeTime: z.string().optional(),
+    Region: z.string().optional(),
+    AlarmArn: z.string().optional(),
+    Trigger: triggerSchema.optional(),
+  })
+  .loose();
+
+export type CloudWatchAlarm = z.infer<typeof alarmSchema>;
+
+/** True when an SNS `Message` looks like a CloudWatch alarm notification. */
+export function looksLikeCloudWatch(message: string): boolean {
+  return message.trimStart().startsWith('{') && message.includes('"AlarmName"');
+}
+
+/** Parses a CloudWatch alarm notification (the SNS `Message`), single-metric or metric-math. */
+export function parseCloudWatchAlarm(message: string, severity: Severity = 'high'): Alert {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(message);
+  } catch {
+    throw new BadAlert('the SNS Message is not JSON');
+  }
+  const parsed = alarmSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BadAlert(
+      `not a CloudWatch alarm: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+    );
+  }
+  const alarm = parsed.data;
+  const region = regionCodeOf(alarm.AlarmArn);
+  return {
+    source: 'cloudwatch',
+    key: `cloudwatch:${alarm.AlarmArn ?? `${alarm.AWSAccountId ?? ''}:${alarm.AlarmName}`}`,
+    status: alarm.NewStateValue === 'OK' ? 'resolved' : 'firing',
+    severity,
+    title: alarm.AlarmName,
+    reason: alarm.NewStateReason,
+    stateChange: `${alarm.OldStateValue ?? '?'} → ${alarm.NewStateValue}`,
+    facts: alarmFacts(alarm),
+    labels: { alarm_name: alarm.AlarmName, ...(region ? { region } : {}) },
+    ...(alarm.AlarmDescription ? { annotations: { description: alarm.AlarmDescription } } : {}),
+    links: region
+      ? [
+          {
+            label: 'CloudWatch console',
+            url: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName)}`,
+          },
+        ]
+      : [],
+    occurredAt: alarm.StateChangeTime,
+  };
+}
+
+function alarmFacts(alarm: CloudWatchAlarm): [string, string][] {
+  const trigger = alarm.Trigger;
+  const facts: [string, string][] = [];
+  if (alarm.Region) facts.push(['Region', alarm.Region]);
+  if (alarm.AWSAccountId) facts.push(['Account', alarm.AWSAccountId]);
+  if (!trigger) return facts;
+  if (trigger.MetricName) {
+    const stat = trigger.Statistic ?? trigger.ExtendedStatistic;
+    facts.push([
+      'Metric',
+      `${trigger.Namespace ? `${trigger.Namespace} ` : ''}${trigger.MetricName}${stat ? ` (${stat.toLowerCase()}` : ''}${stat && trigger.Period ? `, ${trigger.Period} s)` : stat ? ')' : ''}`,
+    ]);
+    if (trigger.Dimensions?.length) facts.push(['Dimensions', dimensionsText(trigger.Dimensions)]);
+  }
+  for (const metric of trigger.Metrics ?? []) {
+    if (metric.Expression) {
+      facts.push([
+        `Expression ${metric.Id}`,
+        `${metric.Expression}${metric.Label ? ` (${metric.Label})` : ''}`,
+      ]);
+    } else if (metric.MetricStat) {
+      const m = metric.MetricStat.Metric;
+      const dims = m.Dimensions.length ? ` [${dimensionsText(m.Dimensions)}]` : '';
+      facts.push([
+        `Metric ${metric.Id}`,
+        `${m.Namespace ? `${m.Namespace} ` : ''}${m.MetricName}${metric.MetricStat.Stat ? ` (${metric.MetricStat.Stat.toLowerCase()})` : ''}${dims}`,
+      ]);
+    }
+  }
+  if (trigger.Threshold !== undefined) {
+    facts.push([
+      'Threshold',
+      `${comparisonText(trigger.ComparisonOperator)} ${trigger.Threshold}${trigger.EvaluationPeriods ? ` for ${trigger.EvaluationPeriods} period(s)` : ''}`,
+    ]);
+  }
+  return facts;
+}
+
+const dimensionsText = (dims: { name: string; value: string }[]) =>
+  dims.map((d) => `${d.name}=${d.value}`).join(', ');
+
+function comparisonText(operator: string | undefined): string {
+  switch (operator) {
+    case 'GreaterThanThreshold':
+      return '>';
+    case 'GreaterThanOrEqualToThreshold':
+      return '≥';
+    case 'LessThanThreshold':
+      return '<';
+    case 'LessThanOrEqualToThreshold':
+      return '≤';
+    default:
+      return operator ?? '';
+  }
+}
+
+/** `arn:aws:cloudwatch:us-east-1:…` → `us-east-1` (the fixture's placeholder `REGION` gives none). */
+function regionCodeOf(arn: string | undefined): string | undefined {
+  const region = arn?.split(':')[3];
+  return region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
+}

@@ -1,0 +1,193 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type HttpServer, sendJson } from '../http/server.ts';
+import type { Logger } from '../log.ts';
+import { metrics } from '../metrics/metrics.ts';
+import { type Alert, BadAlert } from './alert.ts';
+import { parseAlertmanager } from './alertmanager.ts';
+import { parseJson, readLimitedBody } from './body.ts';
+import { looksLikeCloudWatch, parseCloudWatchAlarm } from './cloudwatch.ts';
+import { parseSnsMessage, type SnsVerifier } from './sns.ts';
+import { parseGenericWebhook, verifyWebhook } from './webhook.ts';
+
+/** One inbound delivery of one alert. `id` dedupes redeliveries (SNS `MessageId`), else unique. */
+export interface Delivery {
+  id: string;
+  alert: Alert;
+  receivedAt: number;
+}
+
+/** Where the endpoints hand work to (the incidents queue). Must only enqueue: answers wait on it. */
+export interface AlertIntake {
+  enqueueDeliveries(deliveries: Delivery[]): Promise<void>;
+  enqueueConfirmation(confirmation: {
+    topicArn: string;
+    url: string;
+    messageId: string;
+  }): Promise<void>;
+}
+
+export interface AlertRoutesDeps {
+  intake: AlertIntake;
+  sns: SnsVerifier;
+  allowedTopicArns: string[];
+  webhookSecret?: string;
+  alertmanagerToken?: string;
+  log: Logger;
+}
+
+/** Mounts `POST /alerts/sns`, `/alerts/alertmanager` and `/alerts/webhook`. */
+export function mountAlertRoutes(http: HttpServer, deps: AlertRoutesDeps) {
+  http.route(
+    'POST',
+    '/alerts/sns',
+    timed((req, res) => receiveSns(req, res, deps)),
+  );
+  http.route(
+    'POST',
+    '/alerts/alertmanager',
+    timed((req, res) => receiveAlertmanager(req, res, deps)),
+  );
+  http.route(
+    'POST',
+    '/alerts/webhook',
+    timed((req, res) => receiveWebhook(req, res, deps)),
+  );
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+function timed(handler: Handler): Handler {
+  return async (req, res) => {
+    const timer = metrics.ackLatency.startTimer({ kind: 'alerts' });
+    res.once('finish', () => timer());
+    await handler(req, res);
+  };
+}
+
+const badRequest = (res: ServerResponse, reason: string) =>
+  sendJson(res, 400, { error: 'bad_request', reason });
+const unauthorized = (res: ServerResponse, reason: string) =>
+  sendJson(res, 401, { error: 'unauthorized', reason });
+const disabled = (res: ServerResponse, variable: string) =>
+  sendJson(res, 404, {
+    error: 'disabled',
+    reason: `this endpoint is off until ${variable} is set`,
+  });
+
+async function accept(res: ServerResponse, deps: AlertRoutesDeps, deliveries: Delivery[]) {
+  try {
+    await deps.intake.enqueueDeliveries(deliveries);
+  } catch (error) {
+    deps.log.error({ err: (error as Error).message }, 'could not queue alerts');
+    return sendJson(res, 503, {
+      error: 'unavailable',
+      reason: 'the incidents queue is unreachable; retry',
+    });
+  }
+  sendJson(res, 202, { accepted: deliveries.length });
+}
+
+async function receiveSns(req: IncomingMessage, res: ServerResponse, deps: AlertRoutesDeps) {
+  const text = await readLimitedBody(req, res);
+  if (text === undefined) return;
+  const json = parseJson(text, res);
+  if (!json) return;
+  let message: ReturnType<typeof parseSnsMessage>;
+  try {
+    message = parseSnsMessage(json.value);
+  } catch (error) {
+    return badRequest(res, (error as Error).message);
+  }
+  const headerType = req.headers['x-amz-sns-message-type'];
+  if (headerType !== undefined && headerType !== message.Type)
+    return badRequest(
+      res,
+      `x-amz-sns-message-type ${headerType} does not match Type ${message.Type}`,
+    );
+  const problem = await deps.sns.verify(message);
+  if (problem) {
+    deps.log.warn({ topic: message.TopicArn, problem }, 'refused an SNS message');
+    return unauthorized(res, `SNS signature: ${problem}`);
+  }
+  if (!deps.allowedTopicArns.includes(message.TopicArn))
+    return sendJson(res, 403, {
+      error: 'forbidden',
+      reason: `topic ${message.TopicArn} is not allowed`,
+    });
+  if (message.Type === 'SubscriptionConfirmation') {
+    const urlProblem = deps.sns.checkUrl(message.SubscribeURL, 'SubscribeURL');
+    if (urlProblem) return badRequest(res, urlProblem);
+    try {
+      await deps.intake.enqueueConfirmation({
+        topicArn: message.TopicArn,
+        url: message.SubscribeURL!,
+        messageId: message.MessageId,
+      });
+    } catch {
+      return sendJson(res, 503, {
+        error: 'unavailable',
+        reason: 'the incidents queue is unreachable; retry',
+      });
+    }
+    return sendJson(res, 202, { confirming: message.TopicArn });
+  }
+  if (message.Type === 'UnsubscribeConfirmation') return sendJson(res, 200, { ok: true });
+  if (!looksLikeCloudWatch(message.Message))
+    return badRequest(res, 'the SNS Message is not a CloudWatch alarm notification');
+  let alert: Alert;
+  try {
+    alert = parseCloudWatchAlarm(message.Message);
+  } catch (error) {
+    return badRequest(res, (error as Error).message);
+  }
+  await accept(res, deps, [{ id: `sns-${message.MessageId}`, alert, receivedAt: Date.now() }]);
+}
+
+async function receiveAlertmanager(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: AlertRoutesDeps,
+) {
+  if (!deps.alertmanagerToken) return disabled(res, 'OPSBOT_ALERTMANAGER_TOKEN');
+  const given = Buffer.from(String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
+  const expected = Buffer.from(deps.alertmanagerToken);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    req.resume();
+    return unauthorized(res, 'missing or wrong bearer token');
+  }
+  const text = await readLimitedBody(req, res);
+  if (text === undefined) return;
+  const json = parseJson(text, res);
+  if (!json) return;
+  let alerts: Alert[];
+  try {
+    alerts = parseAlertmanager(json.value);
+  } catch (error) {
+    return badRequest(res, (error as Error).message);
+  }
+  const receivedAt = Date.now();
+  await accept(
+    res,
+    deps,
+    alerts.map((alert) => ({ id: randomUUID(), alert, receivedAt })),
+  );
+}
+
+async function receiveWebhook(req: IncomingMessage, res: ServerResponse, deps: AlertRoutesDeps) {
+  if (!deps.webhookSecret) return disabled(res, 'OPSBOT_WEBHOOK_SECRET');
+  const text = await readLimitedBody(req, res);
+  if (text === undefined) return;
+  const problem = verifyWebhook(deps.webhookSecret, text, req.headers);
+  if (problem) return unauthorized(res, problem);
+  const json = parseJson(text, res);
+  if (!json) return;
+  let alert: Alert;
+  try {
+    alert = parseGenericWebhook(json.value);
+  } catch (error) {
+    if (error instanceof BadAlert) return badRequest(res, error.message);
+    throw error;
+  }
+  await accept(res, deps, [{ id: randomUUID(), alert, receivedAt: Date.now() }]);
+}

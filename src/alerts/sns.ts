@@ -1,0 +1,141 @@
+import { createVerify, type KeyObject, X509Certificate } from 'node:crypto';
+import { get } from 'node:https';
+import { z } from 'zod';
+import { BadAlert } from './alert.ts';
+
+/** The hosts SNS serves signing certificates and subscription URLs from. */
+export const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
+const snsSchema = z
+  .object({
+    Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
+    MessageId: z.string().min(1).max(128),
+    TopicArn: z.string().min(1),
+    Subject: z.string().optional(),
+    Message: z.string(),
+    Timestamp: z.string().min(1),
+    SignatureVersion: z.enum(['1', '2']),
+    Signature: z.string().min(1),
+    SigningCertURL: z.string().min(1),
+    SubscribeURL: z.string().optional(),
+    Token: z.string().optional(),
+    UnsubscribeURL: z.string().optional(),
+  })
+  .loose();
+
+export type SnsMessage = z.infer<typeof snsSchema>;
+
+export function parseSnsMessage(body: unknown): SnsMessage {
+  const parsed = snsSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BadAlert(`not an SNS message: ${issue.path.join('.') || 'body'}: ${issue.message}`);
+  }
+  const message = parsed.data;
+  if (message.Type !== 'Notification' && !message.SubscribeURL)
+    throw new BadAlert(`not an SNS message: ${message.Type} without SubscribeURL`);
+  return message;
+}
+
+/** The string SNS signs: `key\nvalue\n` pairs in a fixed order per message type. */
+export function snsStringToSign(message: SnsMessage): string {
+  const fields =
+    message.Type === 'Notification'
+      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  const record = message as Record<string, unknown>;
+  return fields
+    .filter((field) => typeof record[field] === 'string')
+    .map((field) => `${field}\n${record[field]}\n`)
+    .join('');
+}
+
+export interface SnsVerifierOptions {
+  /**
+   * Which certificate and subscription hosts are trusted. Strict by default (`sns.<region>.amazonaws.com`);
+   * tests pass their own local host. Not reachable from configuration.
+   */
+  trustHost?: (host: string) => boolean;
+  /** Extra CA for the certificate download (tests serve a self-signed certificate). */
+  ca?: string;
+}
+
+/** Verifies SNS signatures (SignatureVersion 1 = SHA1withRSA, 2 = SHA256withRSA) with cached certificates. */
+export class SnsVerifier {
+  private readonly certs = new Map<string, Promise<KeyObject>>();
+  private readonly trustHost: (host: string) => boolean;
+
+  constructor(private readonly options: SnsVerifierOptions = {}) {
+    this.trustHost = options.trustHost ?? ((host) => SNS_HOST.test(host));
+  }
+
+  /** Returns undefined when the URL may be fetched (https, trusted host), else why not. */
+  checkUrl(url: string | undefined, what: string): string | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(url ?? '');
+    } catch {
+      return `${what} is not a URL`;
+    }
+    if (parsed.protocol !== 'https:') return `${what} is not https`;
+    if (!this.trustHost(parsed.hostname))
+      return `${what} host ${parsed.hostname} is not an SNS host`;
+    return undefined;
+  }
+
+  /** Returns undefined when the message is genuine, else what is wrong. */
+  async verify(message: SnsMessage): Promise<string | undefined> {
+    const urlProblem = this.checkUrl(message.SigningCertURL, 'SigningCertURL');
+    if (urlProblem) return urlProblem;
+    let key: KeyObject;
+    try {
+      key = await this.certificate(message.SigningCertURL);
+    } catch (error) {
+      return `cannot load the signing certificate (${(error as Error).message})`;
+    }
+    const algorithm = message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256';
+    const valid = createVerify(algorithm)
+      .update(snsStringToSign(message), 'utf8')
+      .verify(key, message.Signature, 'base64');
+    return valid ? undefined : 'signature does not match';
+  }
+
+  private certificate(url: string): Promise<KeyObject> {
+    let cached = this.certs.get(url);
+    if (!cached) {
+      cached = download(url, this.options.ca).then((pem) => new X509Certificate(pem).publicKey);
+      cached.catch(() => this.certs.delete(url));
+      this.certs.set(url, cached);
+    }
+    return cached;
+  }
+}
+
+const MAX_CERT_BYTES = 64 * 1024;
+
+function download(url: string, ca?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { timeout: 5000, ...(ca ? { ca } : {}) }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        reject(new Error(`HTTP ${response.statusCode}`));
+        return;
+      }
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.length > MAX_CERT_BYTES) request.destroy(new Error('certificate too large'));
+      });
+      response.on('end', () => resolve(text));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+  });
+}
+
+/** Confirms a subscription: GET its SubscribeURL (only for allowed topics, only on a trusted host). */
+export function confirmSubscription(url: string, ca?: string): Promise<void> {
+  return download(url, ca).then(() => undefined);
+}

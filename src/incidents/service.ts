@@ -1,0 +1,216 @@
+import type { Alert } from '../alerts/alert.ts';
+import type { Delivery } from '../alerts/routes.ts';
+import type { AuditSink } from '../audit/sink.ts';
+import type { AlertsConfig } from '../config/alerts.ts';
+import type { Logger } from '../log.ts';
+import type { MessageContent } from '../slack/blocks/types.ts';
+import type { Outbox } from './outbox.ts';
+import {
+  incidentParent,
+  type RunbookButton,
+  reopenedReply,
+  repeatSummary,
+  resolvedReply,
+} from './render.ts';
+import type { IncidentSlack } from './slack-port.ts';
+import type { FiringOutcome, Incident, IncidentStore } from './store.ts';
+
+export interface IncidentServiceDeps {
+  store: IncidentStore;
+  slack: IncidentSlack;
+  outbox: Outbox;
+  config: AlertsConfig;
+  /** Where incidents go when no per-source or per-severity channel is configured. */
+  defaultChannel: string;
+  runbooksFor(incident: Incident): RunbookButton[];
+  /** Opens a channel of its own for incidents of configured severities. */
+  openIncidentChannel?(incident: Incident): Promise<void>;
+  audit: AuditSink;
+  log: Logger;
+}
+
+/**
+ * Turns counted deliveries into Slack: opens the parent, edits it as firings repeat or recover,
+ * and posts thread replies, always through the outbox. State lives in Redis (the store).
+ */
+export class IncidentService {
+  private readonly summaryTimers = new Map<string, NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly deps: IncidentServiceDeps) {}
+
+  channelFor(alert: Alert): string {
+    const { channels } = this.deps.config;
+    return (
+      channels.by_source[alert.source] ??
+      channels.by_severity[alert.severity] ??
+      this.deps.defaultChannel
+    );
+  }
+
+  /** Counts one delivery (atomically, in Redis) and queues what Slack should show. */
+  async handleDelivery(delivery: Delivery): Promise<FiringOutcome> {
+    const { store, audit } = this.deps;
+    const { outcome, id, count } = await store.recordDelivery(
+      delivery.id,
+      delivery.alert,
+      this.channelFor(delivery.alert),
+    );
+    const base = {
+      actor: delivery.alert.source,
+      data: { incident_id: id, key: delivery.alert.key, count },
+    };
+    switch (outcome) {
+      case 'open':
+        audit.append({
+          action: 'incident.opened',
+          ...base,
+          data: { ...base.data, title: delivery.alert.title, severity: delivery.alert.severity },
+        });
+        this.postParent(id);
+        break;
+      case 'repeat':
+        this.editParent(id);
+        await this.scheduleSummary(id);
+        break;
+      case 'reopen': {
+        audit.append({ action: 'incident.reopened', ...base });
+        this.editParent(id);
+        const incident = await store.get(id);
+        if (incident) this.reply(incident, reopenedReply(incident));
+        break;
+      }
+      case 'resolve': {
+        audit.append({ action: 'incident.resolved', ...base });
+        this.editParent(id);
+        const incident = await store.get(id);
+        if (incident) this.reply(incident, resolvedReply(incident));
+        break;
+      }
+    }
+    return outcome;
+  }
+
+  /** Posts the parent message when the channel's turn comes, rendering the state at that moment. */
+  postParent(id: string): void {
+    void this.deps.store.get(id).then(
+      (incident) => {
+        if (!incident) return;
+        this.deps.outbox.post(incident.channel, async () => {
+          const now = await this.deps.store.get(id);
+          if (!now || now.ts) return;
+          const { ts } = await this.deps.slack.post(
+            now.channel,
+            incidentParent(now, this.deps.runbooksFor(now)),
+          );
+          await this.deps.store.setParent(id, ts);
+          const after = await this.deps.store.get(id);
+          if (
+            after &&
+            (after.count !== now.count ||
+              after.status !== now.status ||
+              after.ackedBy !== now.ackedBy)
+          )
+            this.editParent(id);
+          if (after && this.deps.openIncidentChannel)
+            await this.deps
+              .openIncidentChannel({ ...after, ts })
+              .catch((error) =>
+                this.deps.log.warn(
+                  { incident_id: id, err: (error as Error).message },
+                  'could not open the incident channel',
+                ),
+              );
+        });
+      },
+      (error) =>
+        this.deps.log.error(
+          { incident_id: id, err: (error as Error).message },
+          'could not read an incident',
+        ),
+    );
+  }
+
+  /** Edits the parent (coalesced; the latest state is read when the edit is sent). */
+  editParent(id: string): void {
+    this.deps.outbox.edit(id, async () => {
+      const incident = await this.deps.store.get(id);
+      if (!incident?.ts) return;
+      await this.deps.slack.update(
+        incident.channel,
+        incident.ts,
+        incidentParent(incident, this.deps.runbooksFor(incident)),
+      );
+    });
+  }
+
+  /** Posts `content` in the incident's thread (waits for the parent if it is not posted yet). */
+  reply(incident: Incident, content: MessageContent, attempt = 0): void {
+    this.deps.outbox.post(incident.channel, async () => {
+      const now = await this.deps.store.get(incident.id);
+      if (!now) return;
+      if (!now.ts) {
+        if (attempt < 120 && !this.closed)
+          setTimeout(() => this.reply(incident, content, attempt + 1), 1000).unref();
+        return;
+      }
+      await this.deps.slack.post(now.channel, content, now.ts);
+    });
+  }
+
+  /** At most one summary reply per `repeat_summary_seconds`, scheduled by whichever process claims it. */
+  private async scheduleSummary(id: string): Promise<void> {
+    if (this.summaryTimers.has(id)) return;
+    const windowMs = this.deps.config.repeat_summary_seconds * 1000;
+    if (!(await this.deps.store.claim(id, 'summary_due', Date.now() + windowMs))) return;
+    const incident = await this.deps.store.get(id);
+    const due = Math.max(0, (incident?.summaryAt ?? Date.now()) + windowMs - Date.now());
+    await this.deps.store.set(id, { summary_due: Date.now() + due });
+    this.summaryAt(id, due);
+  }
+
+  private summaryAt(id: string, delayMs: number) {
+    if (this.closed || this.summaryTimers.has(id)) return;
+    const timer = setTimeout(() => {
+      this.summaryTimers.delete(id);
+      this.summarize(id).catch((error) =>
+        this.deps.log.warn(
+          { incident_id: id, err: (error as Error).message },
+          'repeat summary failed',
+        ),
+      );
+    }, delayMs);
+    this.summaryTimers.set(id, timer);
+  }
+
+  private async summarize(id: string) {
+    const { repeats, since, count } = await this.deps.store.takeSummary(id);
+    if (repeats === 0) return;
+    const incident = await this.deps.store.get(id);
+    if (!incident) return;
+    this.deps.audit.append({
+      action: 'incident.repeated',
+      actor: incident.alert.source,
+      data: { incident_id: id, repeats, count },
+    });
+    this.reply(incident, repeatSummary(repeats, since, count, incident.lastSeen));
+  }
+
+  /** After a restart: posts parents that never landed, re-renders the others, re-arms summaries. */
+  async resume(): Promise<number> {
+    const open = await this.deps.store.listOpen();
+    for (const incident of open) {
+      if (!incident.ts) this.postParent(incident.id);
+      else this.editParent(incident.id);
+      if (incident.summaryDue !== undefined)
+        this.summaryAt(incident.id, Math.max(0, incident.summaryDue - Date.now()));
+    }
+    return open.length;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.summaryTimers.values()) clearTimeout(timer);
+    this.summaryTimers.clear();
+  }
+}

@@ -1,0 +1,246 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Alert } from '../alerts/alert.ts';
+import type { Keys } from '../store/keys.ts';
+
+/** An incident as kept in Redis (one hash per incident). Survives restarts. */
+export interface Incident {
+  id: string;
+  key: string;
+  status: 'open' | 'resolved';
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  resolvedAt?: number;
+  resolvedBy?: string;
+  ackedBy?: string;
+  ackedAt?: number;
+  escalatedBy?: string;
+  reopened: number;
+  /** Where the parent message is; `ts` is missing until it has been posted. */
+  channel: string;
+  ts?: string;
+  incidentChannel?: string;
+  /** Count covered by the last repeat summary (thread reply). */
+  summarized: number;
+  summaryAt?: number;
+  /** Set while a repeat summary is scheduled (its due time). */
+  summaryDue?: number;
+  alert: Alert;
+}
+
+export type FiringOutcome = 'open' | 'repeat' | 'reopen' | 'resolve' | 'ignored' | 'duplicate';
+
+/**
+ * Records one delivery atomically: dedupes it by delivery id, counts it, and decides the
+ * incident's transition. This is where every firing is counted, whatever Slack is doing.
+ *
+ * KEYS[1] incident-by-key pointer, KEYS[2] delivery marker, KEYS[3] open-incidents set
+ * ARGV[1] id for a new incident, ARGV[2] now (ms), ARGV[3] firing|resolved, ARGV[4] reopen window (ms),
+ * ARGV[5] delivery marker TTL (s), ARGV[6] incident hash key prefix, ARGV[7] alert JSON,
+ * ARGV[8] dedup key, ARGV[9] channel for a new incident, ARGV[10] resolved retention (s)
+ * Returns { outcome, incident id, count }.
+ */
+const RECORD_DELIVERY = `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[5]) then
+  return {'duplicate', redis.call('GET', KEYS[1]) or '', 0}
+end
+local now = tonumber(ARGV[2])
+local id = redis.call('GET', KEYS[1])
+local h = id and (ARGV[6] .. id)
+local status = h and redis.call('HGET', h, 'status')
+local function open_new()
+  local nh = ARGV[6] .. ARGV[1]
+  redis.call('HSET', nh, 'id', ARGV[1], 'key', ARGV[8], 'status', 'open', 'count', 1,
+    'first_seen', now, 'last_seen', now, 'alert', ARGV[7], 'channel', ARGV[9], 'summarized', 1,
+    'summary_at', now, 'reopened', 0)
+  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('SADD', KEYS[3], ARGV[1])
+  return {'open', ARGV[1], 1}
+end
+if ARGV[3] == 'firing' then
+  if not status then return open_new() end
+  if status == 'open' then
+    local count = redis.call('HINCRBY', h, 'count', 1)
+    redis.call('HSET', h, 'last_seen', now, 'alert', ARGV[7])
+    return {'repeat', id, count}
+  end
+  local resolved_at = tonumber(redis.call('HGET', h, 'resolved_at') or '0')
+  if now - resolved_at <= tonumber(ARGV[4]) then
+    local count = redis.call('HINCRBY', h, 'count', 1)
+    redis.call('HINCRBY', h, 'reopened', 1)
+    redis.call('HSET', h, 'status', 'open', 'last_seen', now, 'alert', ARGV[7], 'summarized', count, 'summary_at', now)
+    redis.call('HDEL', h, 'resolved_at', 'resolved_by')
+    redis.call('PERSIST', h)
+    redis.call('PERSIST', KEYS[1])
+    redis.call('SADD', KEYS[3], id)
+    return {'reopen', id, count}
+  end
+  return open_new()
+end
+if status ~= 'open' then return {'ignored', id or '', 0} end
+redis.call('HSET', h, 'status', 'resolved', 'resolved_at', now, 'resolved_by', 'source')
+redis.call('EXPIRE', h, ARGV[10])
+redis.call('EXPIRE', KEYS[1], ARGV[10])
+redis.call('SREM', KEYS[3], id)
+return {'resolve', id, tonumber(redis.call('HGET', h, 'count'))}
+`;
+
+/**
+ * Resolves an open incident by hand. KEYS[1] incident hash, KEYS[2] open set, KEYS[3] pointer.
+ * ARGV[1] now, ARGV[2] who, ARGV[3] retention (s). Returns 1 when it was open.
+ */
+const RESOLVE_BY_HAND = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'open' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'resolved', 'resolved_at', ARGV[1], 'resolved_by', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+redis.call('SREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
+return 1
+`;
+
+/** Takes the repeats to summarise, if any. KEYS[1] hash; ARGV[1] now. Returns {repeats, since}. */
+const TAKE_SUMMARY = `
+local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
+local done = tonumber(redis.call('HGET', KEYS[1], 'summarized') or '0')
+local since = redis.call('HGET', KEYS[1], 'summary_at') or '0'
+redis.call('HDEL', KEYS[1], 'summary_due')
+if count <= done then return {0, since, count} end
+redis.call('HSET', KEYS[1], 'summarized', count, 'summary_at', ARGV[1])
+return {count - done, since, count}
+`;
+
+export interface StoreOptions {
+  reopenWindowMs: number;
+  retentionSeconds: number;
+  deliveryTtlSeconds?: number;
+}
+
+export const newIncidentId = () => `inc_${randomBytes(6).toString('hex')}`;
+const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
+
+/** Incident state in Redis: atomic transitions, plain reads. */
+export class IncidentStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly options: StoreOptions,
+  ) {}
+
+  async recordDelivery(
+    deliveryId: string,
+    alert: Alert,
+    channel: string,
+    now = Date.now(),
+  ): Promise<{ outcome: FiringOutcome; id: string; count: number }> {
+    const [outcome, id, count] = (await this.redis.eval(
+      RECORD_DELIVERY,
+      3,
+      this.keys.incidentByKey(keyHash(alert.key)),
+      this.keys.alertDelivery(deliveryId),
+      this.keys.incidentsOpen(),
+      newIncidentId(),
+      now,
+      alert.status,
+      this.options.reopenWindowMs,
+      this.options.deliveryTtlSeconds ?? 24 * 3600,
+      this.keys.incident(''),
+      JSON.stringify(alert),
+      alert.key,
+      channel,
+      this.options.retentionSeconds,
+    )) as [FiringOutcome, string, number];
+    return { outcome, id, count: Number(count) };
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    if (!/^inc_[0-9a-f]{12}$/.test(id)) return undefined;
+    const h = await this.redis.hgetall(this.keys.incident(id));
+    return h.id ? fromHash(h) : undefined;
+  }
+
+  async openIds(): Promise<string[]> {
+    return this.redis.smembers(this.keys.incidentsOpen());
+  }
+
+  async listOpen(): Promise<Incident[]> {
+    const ids = await this.openIds();
+    const all = await Promise.all(ids.map((id) => this.get(id)));
+    return all
+      .filter((i): i is Incident => i?.status === 'open')
+      .sort((a, b) => a.firstSeen - b.firstSeen);
+  }
+
+  /** Stores where the parent landed; returns the count now, to catch firings counted meanwhile. */
+  async setParent(id: string, ts: string): Promise<number> {
+    const result = await this.redis
+      .multi()
+      .hset(this.keys.incident(id), 'ts', ts)
+      .hget(this.keys.incident(id), 'count')
+      .exec();
+    return Number(result?.[1]?.[1] ?? 0);
+  }
+
+  async set(id: string, fields: Record<string, string | number>): Promise<void> {
+    await this.redis.hset(this.keys.incident(id), fields);
+  }
+
+  /** Sets a field only when absent (claims such as "a summary is scheduled"). */
+  async claim(id: string, field: string, value: string | number): Promise<boolean> {
+    return (await this.redis.hsetnx(this.keys.incident(id), field, value)) === 1;
+  }
+
+  async resolveByHand(id: string, who: string, now = Date.now()): Promise<boolean> {
+    const incident = await this.get(id);
+    if (!incident) return false;
+    const changed = await this.redis.eval(
+      RESOLVE_BY_HAND,
+      3,
+      this.keys.incident(id),
+      this.keys.incidentsOpen(),
+      this.keys.incidentByKey(keyHash(incident.key)),
+      now,
+      who,
+      this.options.retentionSeconds,
+    );
+    return changed === 1;
+  }
+
+  async takeSummary(
+    id: string,
+    now = Date.now(),
+  ): Promise<{ repeats: number; since: number; count: number }> {
+    const [repeats, since, count] = (await this.redis.eval(
+      TAKE_SUMMARY,
+      1,
+      this.keys.incident(id),
+      now,
+    )) as [number, string, number];
+    return { repeats: Number(repeats), since: Number(since), count: Number(count) };
+  }
+}
+
+function fromHash(h: Record<string, string>): Incident {
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  return {
+    id: h.id!,
+    key: h.key!,
+    status: h.status === 'resolved' ? 'resolved' : 'open',
+    count: Number(h.count ?? 0),
+    firstSeen: Number(h.first_seen ?? 0),
+    lastSeen: Number(h.last_seen ?? 0),
+    resolvedAt: num(h.resolved_at),
+    resolvedBy: h.resolved_by,
+    ackedBy: h.acked_by,
+    ackedAt: num(h.acked_at),
+    escalatedBy: h.escalated_by,
+    reopened: Number(h.reopened ?? 0),
+    channel: h.channel!,
+    ts: h.ts,
+    incidentChannel: h.incident_channel,
+    summarized: Number(h.summarized ?? 0),
+    summaryAt: num(h.summary_at),
+    summaryDue: num(h.summary_due),
+    alert: JSON.parse(h.alert ?? '{}') as Alert,
+  };
+}

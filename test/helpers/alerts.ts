@@ -1,0 +1,78 @@
+import { signWebhook } from '../../src/alerts/webhook.ts';
+import { alertsConfigSchema } from '../../src/config/alerts.ts';
+import { exampleConfig, type Harness } from './harness.ts';
+
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+export const ALERTMANAGER_TOKEN = 'test-alertmanager-token-0123456789';
+export const ALERT_ENV = {
+  OPSBOT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  OPSBOT_ALERTMANAGER_TOKEN: ALERTMANAGER_TOKEN,
+};
+
+/** The example config with incidents in the ops channel, a 1 s repeat summary and test runbooks. */
+export function alertsFile(overrides: Record<string, unknown> = {}) {
+  const file = exampleConfig();
+  file.slack.incidents_channel = undefined;
+  file.alerts = alertsConfigSchema.parse({
+    repeat_summary_seconds: 1,
+    incident_channel_severities: ['critical'],
+    oncall_group: 'oncall',
+    runbooks: [
+      {
+        name: 'uptime-checks',
+        labels: { source: 'uptime' },
+        buttons: [
+          { label: 'Ping opsbot', command: 'ping' },
+          { label: 'Tail logs', command: 'logs mission-control-api since=30m filter=ERROR' },
+        ],
+      },
+    ],
+    ...overrides,
+  });
+  return file;
+}
+
+export function webhookBody(
+  key: string,
+  status: 'firing' | 'resolved' = 'firing',
+  extra: Record<string, unknown> = {},
+) {
+  return JSON.stringify({
+    source: 'uptime',
+    key,
+    status,
+    severity: 'warning',
+    summary: `Check ${key} failing`,
+    details: { region: 'eu-west-1' },
+    links: [{ label: 'Status page', url: 'https://status.example.com' }],
+    ...extra,
+  });
+}
+
+export function sendWebhook(
+  h: Harness,
+  body: string,
+  headers: Record<string, string> = signWebhook(WEBHOOK_SECRET, body),
+) {
+  return fetch(`${h.baseUrl}/alerts/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+}
+
+export function sendAlertmanager(h: Harness, body: string, token = ALERTMANAGER_TOKEN) {
+  return fetch(`${h.baseUrl}/alerts/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+}
+
+/** Top-level messages of a channel (incident parents, run messages). */
+export const parentsIn = (h: Harness, channel = 'C0OPS') =>
+  h.slack.state.channelMessages(channel).filter((m) => !m.thread_ts);
+export const parentFor = (h: Harness, needle: string, channel = 'C0OPS') =>
+  parentsIn(h, channel).find((m) => m.text.includes(needle));
+export const threadOf = (h: Harness, ts: string, channel = 'C0OPS') =>
+  h.slack.state.channelMessages(channel, ts);
