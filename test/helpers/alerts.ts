@@ -23,7 +23,8 @@ export function alertsFile(overrides: Record<string, unknown> = {}) {
         labels: { source: 'uptime' },
         buttons: [
           { label: 'Ping opsbot', command: 'ping' },
-          { label: 'Tail logs', command: 'logs mission-control-api since=30m filter=ERROR' },
+          // Not a command opsbot has: the button must be refused, never run.
+          { label: 'Drain queue', command: 'drain-queue orders' },
         ],
       },
     ],
