@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../src/dev/local/dynamo.ts';
 import { ensureRedis, RedisMissingError } from '../../src/dev/local/redis.ts';
+import { seedTables } from '../../src/dev/local/seed.ts';
 import { usesRealAws } from '../../src/dev/local/start-local.ts';
 import { sandboxPorts } from '../../src/dev/sandbox/index.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -18,7 +19,12 @@ afterAll(() => {
 
 describe('local mode sandbox', () => {
   it('holds the config’s Lambda functions in memory: versions 41–44, aliases at 42', async () => {
-    const sandbox = await sandboxPorts({ file: exampleConfig(), region: 'us-east-1' });
+    const dynamo = await startLocalDynamo(undefined, []);
+    const sandbox = await sandboxPorts({
+      file: exampleConfig(),
+      region: 'us-east-1',
+      dynamoEndpoint: dynamo.endpoint,
+    });
     try {
       const { lambda } = sandbox.ports;
       const fn = { functionName: 'mission-control-api' };
@@ -36,6 +42,7 @@ describe('local mode sandbox', () => {
       expect(sandbox.describe.lambda).toMatch(/^SANDBOX/);
     } finally {
       await sandbox.stop();
+      await dynamo.stop();
     }
   });
 
@@ -50,7 +57,7 @@ describe('local mode sandbox', () => {
           credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
         }),
       );
-    const first = await startLocalDynamo(dir);
+    const first = await startLocalDynamo(dir, seedTables(exampleConfig()));
     const db = client(first.endpoint);
     const tables = (await db.send(new ListTablesCommand({}))).TableNames;
     expect(tables).toEqual([
@@ -72,7 +79,7 @@ describe('local mode sandbox', () => {
     db.destroy();
     await first.stop();
 
-    const second = await startLocalDynamo(dir);
+    const second = await startLocalDynamo(dir, seedTables(exampleConfig()));
     const again = client(second.endpoint);
     const ada = await again.send(
       new GetCommand({ TableName: 'spaceduck-ducklings', Key: { duckling_id: 'dk-ada' } }),

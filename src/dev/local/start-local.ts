@@ -9,6 +9,7 @@ import { type Sandbox, sandboxPorts } from '../sandbox/index.ts';
 import { SlackEmulator } from '../slack-emulator/emulator.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { ensureRedis, type LocalRedis } from './redis.ts';
+import { seedTables } from './seed.ts';
 import { LOCAL_USERS, localChannels, seedWorkspace } from './workspace.ts';
 
 export interface LocalOptions {
@@ -43,6 +44,8 @@ const CREDENTIAL_VARIABLES = [
 export function usesRealAws(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.AWS_ENDPOINT_URL) || CREDENTIAL_VARIABLES.some((name) => env[name]);
 }
+
+const OWN_DEPLOYS = "the bot's own: deploy history in Redis";
 
 const secret = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -90,18 +93,18 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
       ...sessionEnv(env, botToken, emulator.url, redis.url),
       ...(options.prefix ? { OPSBOT_PREFIX: options.prefix } : {}),
     };
-    // The alert webhook checks signatures with this secret; the console signs demo alerts with it.
-    process.env.OPSBOT_WEBHOOK_SECRET ||= source.OPSBOT_WEBHOOK_SECRET;
     const config: Config = loadConfig(source);
     seedWorkspace(emulator.state, config.file);
 
     let sandbox: Sandbox | undefined;
     let describe: Record<string, string> = {
       all: `real: AWS SDK (${env.AWS_ENDPOINT_URL ?? 'default endpoints'})`,
+      deploys: OWN_DEPLOYS,
     };
     if (!usesRealAws(env)) {
       const dynamo: LocalDynamo = await startLocalDynamo(
         options.dataDir ?? join('.opsbot', 'dynamo'),
+        seedTables(config.file),
       );
       cleanup.push(() => dynamo.stop());
       sandbox = await sandboxPorts({
@@ -110,7 +113,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
         region: config.env.AWS_REGION,
       });
       cleanup.push(() => sandbox!.stop());
-      describe = { ...sandbox.describe, dynamodb: `SANDBOX: dynalite at ${dynamo.endpoint}` };
+      describe = { ...sandbox.describe, deploys: OWN_DEPLOYS };
     }
 
     let consoleRoutes: ConsoleHandle | undefined;
