@@ -82,7 +82,16 @@ describe('local console in a browser', () => {
   it('shows every AWS port as SANDBOX', async () => {
     expect(await page.locator('#aws').textContent()).toContain('SANDBOX');
     await page.click('#aws');
-    for (const port of ['lambda', 'records', 'tables', 'secrets', 'services', 'http', 'logs'])
+    for (const port of [
+      'lambda',
+      'records',
+      'tables',
+      'secrets',
+      'services',
+      'http',
+      'logs',
+      'ledger',
+    ])
       expect(await page.locator(`#aws-ports li[data-port="${port}"]`).textContent()).toContain(
         'SANDBOX',
       );
