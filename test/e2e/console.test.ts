@@ -154,7 +154,6 @@ describe('local console in a browser', () => {
       'Escalate',
       'Tail logs',
       'Roll back prod',
-      'Restart',
     ]);
     await actAs('U0JOSH');
     await root.locator('button[data-action-id]', { hasText: 'Acknowledge' }).click();
