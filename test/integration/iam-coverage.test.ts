@@ -11,7 +11,7 @@ import { metricAlarm, mockCloudWatch } from '../helpers/cloudwatch-mock.ts';
 import { startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 import { mockLambda } from '../helpers/lambda-mock.ts';
-import { runCommand } from '../helpers/run-command.ts';
+import { runCommand } from '../helpers/step-context.ts';
 import { mockAppRunner, mockEcs } from '../helpers/services-mock.ts';
 
 /**

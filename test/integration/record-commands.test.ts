@@ -76,7 +76,7 @@ describe('rotate-key on dynalite', () => {
     expect(JSON.stringify(item)).not.toContain(secret.value);
     expect(JSON.stringify(results)).not.toContain(secret.value);
     expect(run.captured.toRequester).toHaveLength(0);
-    expect(run.captured.events).toEqual([
+    expect(run.captured.records).toEqual([
       {
         event: 'duck.key_rotated',
         data: expect.objectContaining({ duckling_id: id, key_id: item!.key_id }),
@@ -249,11 +249,11 @@ describe('revoke-connection on dynalite', () => {
       last_request_id: run.ctx.request.id,
     });
     expect(Date.parse(item!.revoked_at)).not.toBeNaN();
-    expect(run.captured.events.map((e) => e.event)).toEqual([
+    expect(run.captured.records.map((e) => e.event)).toEqual([
       'operator.note',
       'connection.revoked',
     ]);
-    expect(run.captured.events[0]!.data).toMatchObject({
+    expect(run.captured.records[0]!.data).toMatchObject({
       connection_id: id,
       reason: 'leaked credentials',
       operator: 'U0ALICE',
@@ -280,8 +280,8 @@ describe('revoke-connection on dynalite', () => {
       revoked_by: 'U0BOB',
       reason: 'first',
     });
-    expect(run.captured.events.map((e) => e.event)).toEqual(['operator.note']);
-    expect(run.captured.events[0]!.data).toMatchObject({ already_revoked: true });
+    expect(run.captured.records.map((e) => e.event)).toEqual(['operator.note']);
+    expect(run.captured.records[0]!.data).toMatchObject({ already_revoked: true });
   });
 
   it('a retry of the same request recognises its own write and is not "already revoked"', async () => {
@@ -337,7 +337,7 @@ describe('expire-cert on dynalite', () => {
       reason: 'key compromise',
     });
     expect(Date.parse(item!.expires_at)).not.toBeNaN();
-    expect(run.captured.events).toEqual([
+    expect(run.captured.records).toEqual([
       {
         event: 'duck.cert_expired',
         data: expect.objectContaining({
