@@ -75,7 +75,7 @@ describe('runbook targets config', () => {
       {
         actions: ['apprunner:StartDeployment', 'apprunner:ListOperations'],
         resources: [
-          targets.services.drop!.type === 'apprunner' ? targets.services.drop!.service_arn : '',
+          'arn:aws:apprunner:eu-west-1:123456789012:service/drop/8fe1e10304f84fd2b0df550fe98a71fa',
         ],
       },
     ]);
