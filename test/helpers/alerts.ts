@@ -24,6 +24,7 @@ export function alertsFile(overrides: Record<string, unknown> = {}) {
         buttons: [
           { label: 'Ping opsbot', command: 'ping' },
           { label: 'Tail logs', command: 'logs mission-control-api since=30m filter=ERROR' },
+          { label: 'Page the DBA', command: 'page-dba now' },
         ],
       },
     ],
