@@ -1,6 +1,10 @@
 import {
   checkLambdaAlias,
   defineCommand,
+  LAMBDA_ALIAS_POLICY,
+  lambdaAliasArg,
+  lambdaAliasEnvironment,
+  lambdaAliasResources,
   lambdaPermissions,
   PermanentError,
   step,
@@ -17,11 +21,7 @@ const args = z.object({
     .regex(/^v?[1-9]\d*$/, 'a published version number such as 43 or v43')
     .transform((value) => value.replace(/^v/, ''))
     .describe('Published version to point the alias at'),
-  alias: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'an alias name such as prod')
-    .default('prod')
-    .describe('Alias to move'),
+  alias: lambdaAliasArg('Alias to move'),
 });
 
 type Args = z.output<typeof args>;
@@ -31,12 +31,9 @@ export default defineCommand({
   summary: 'Point a Lambda alias at a published version (runbook 1)',
   args,
   positional: ['function', 'version'],
-  policy: {
-    default: { approvals: 0 },
-    environments: { prod: { approvals: 1, breakGlass: true } },
-  },
-  environment: (a: Args, targets) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias,
-  resources: (a: Args) => [`lambda:${a.function}:${a.alias}`],
+  policy: LAMBDA_ALIAS_POLICY,
+  environment: lambdaAliasEnvironment,
+  resources: lambdaAliasResources,
   permissions: (targets, region) =>
     lambdaPermissions(targets, region, [
       'lambda:GetAlias',

@@ -2,6 +2,10 @@ import {
   checkLambdaAlias,
   type DeployEntry,
   defineCommand,
+  LAMBDA_ALIAS_POLICY,
+  lambdaAliasArg,
+  lambdaAliasEnvironment,
+  lambdaAliasResources,
   lambdaPermissions,
   lambdaTarget,
   PermanentError,
@@ -16,11 +20,7 @@ import {
 
 const args = z.object({
   function: targetName('lambda', 'Lambda function (a target name from config)'),
-  alias: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'an alias name such as prod')
-    .default('prod')
-    .describe('Alias to move back'),
+  alias: lambdaAliasArg('Alias to move back'),
 });
 
 type Args = z.output<typeof args>;
@@ -38,12 +38,9 @@ export default defineCommand({
   summary: 'Point a Lambda alias back at the version it had before the last promote',
   args,
   positional: ['function', 'alias'],
-  policy: {
-    default: { approvals: 0 },
-    environments: { prod: { approvals: 1, breakGlass: true } },
-  },
-  environment: (a: Args, targets) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias,
-  resources: (a: Args) => [`lambda:${a.function}:${a.alias}`],
+  policy: LAMBDA_ALIAS_POLICY,
+  environment: lambdaAliasEnvironment,
+  resources: lambdaAliasResources,
   permissions: (targets, region) =>
     lambdaPermissions(targets, region, ['lambda:GetAlias', 'lambda:UpdateAlias']),
   validate: checkLambdaAlias,
