@@ -15,6 +15,7 @@ import {
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { moveAlias, verifyAlias } from './lambda/alias.ts';
 
 /** Undoes the last promote of an alias: back to the version it had before, verified like promote. */
 
@@ -72,46 +73,12 @@ export default defineCommand({
     };
   },
   run: [
-    step<Args>(
-      'update-alias',
-      'Move the alias back',
-      async ({ args: a, targets, aws, plan, progress }) => {
-        const t = lambdaTarget(targets, a.function);
-        const move = planned(plan);
-        const current = await aws.lambda.getAlias({
-          functionName: t.functionName,
-          alias: a.alias,
-          region: t.region,
-        });
-        if (current.version === move.to) {
-          progress(`already at ${move.to}`);
-          return { ...move, revisionId: current.revisionId };
-        }
-        const updated = await aws.lambda.updateAlias({
-          functionName: t.functionName,
-          alias: a.alias,
-          version: move.to,
-          revisionId: current.revisionId,
-          region: t.region,
-        });
-        return { ...move, revisionId: updated.revisionId };
-      },
-    ),
-    step<Args>('verify', 'Verify the alias', async ({ args: a, targets, aws, plan }) => {
-      const t = lambdaTarget(targets, a.function);
-      const { to } = planned(plan);
-      const now = await aws.lambda.getAlias({
-        functionName: t.functionName,
-        alias: a.alias,
-        region: t.region,
-      });
-      if (now.version !== to)
-        throw new PermanentError(
-          'verify_failed',
-          `${a.alias} points at ${now.version}, expected ${to}`,
-        );
-      return { version: now.version };
+    step<Args>('update-alias', 'Move the alias back', async (ctx) => {
+      const move = planned(ctx.plan);
+      const { revisionId } = await moveAlias(ctx, move.to);
+      return { ...move, revisionId };
     }),
+    step<Args>('verify', 'Verify the alias', (ctx) => verifyAlias(ctx, planned(ctx.plan).to)),
     step<Args>(
       'deploy-log',
       'Record the rollback',
