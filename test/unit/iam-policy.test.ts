@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { commands } from '../../commands/index.ts';
-import { buildIamPolicy, type IamPolicy } from '../../src/cli/iam-policy.ts';
+import { buildIamPolicy, type IamPolicy, printIamPolicy } from '../../src/cli/iam-policy.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 const LEDGER = {
@@ -53,13 +51,26 @@ describe('opsbot iam-policy', () => {
       path,
       `${readFileSync('opsbot.example.yml', 'utf8')}\naudit:\n  table: opsbot-audit\n`,
     );
-    const { stdout, stderr } = await promisify(execFile)(
-      'npx',
-      ['tsx', 'src/main.ts', 'iam-policy', path],
-      { env: { ...process.env, AWS_REGION: 'us-east-1' } },
-    );
+    let stdout = '';
+    const stderr: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    const error = vi.spyOn(console, 'error').mockImplementation((line) => {
+      stderr.push(String(line));
+    });
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    try {
+      await printIamPolicy([path]);
+    } finally {
+      vi.unstubAllEnvs();
+      write.mockRestore();
+      error.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
     const policy = JSON.parse(stdout) as IamPolicy;
     expect(policy.Statement).toContainEqual(LEDGER);
-    expect(stderr).toContain('audit ledger: `opsbot setup` needs');
+    expect(stderr.join('\n')).toContain('audit ledger: `opsbot setup` needs');
   });
 });
