@@ -74,6 +74,12 @@ function crossCheck(file: FileConfig, path: string): string[] {
       }
     }
   }
+  for (const [name, secret] of Object.entries(file.targets.secrets)) {
+    for (const consumer of secret.consumers.filter((c) => !file.targets.services[c]))
+      problems.push(
+        `${path} targets.secrets.${name}.consumers: "${consumer}" is not a service in targets.services`,
+      );
+  }
   return problems;
 }
 
