@@ -74,6 +74,9 @@ function crossCheck(file: FileConfig, path: string): string[] {
       }
     }
   }
+  const oncall = file.alerts?.oncall_group;
+  if (oncall !== undefined && !groups.has(oncall))
+    problems.push(`${path} alerts.oncall_group: unknown group "${oncall}"`);
   return problems;
 }
 

@@ -23,7 +23,7 @@ export function alertsFile(overrides: Record<string, unknown> = {}) {
         labels: { source: 'uptime' },
         buttons: [
           { label: 'Ping opsbot', command: 'ping' },
-          { label: 'Tail logs', command: 'logs mission-control-api since=30m filter=ERROR' },
+          { label: 'Page the moon', command: 'moonpage mission-control-api' },
         ],
       },
     ],

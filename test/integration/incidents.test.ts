@@ -140,14 +140,14 @@ describe('incidents from alerts', () => {
       threadOf(h, parent.ts).some((m) => m.text.includes('ping done')),
     );
 
-    const logs = buttons(parent).get('Tail logs')!;
-    await h.client.clickButton(logs.action_id, logs.value, USERS.alice, {
+    const unknown = buttons(parent).get('Page the moon')!;
+    await h.client.clickButton(unknown.action_id, unknown.value, USERS.alice, {
       channel: 'C0OPS',
       ts: parent.ts,
     });
     await waitFor('the refusal', () =>
       h.slack.state.messages.some(
-        (m) => m.visibleTo === USERS.alice.id && m.text.includes('`logs` is not available'),
+        (m) => m.visibleTo === USERS.alice.id && m.text.includes('`moonpage` is not available'),
       ),
     );
     // A value naming a mapping that does not exist is refused without running anything.
