@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 /** Inputs each fuzz target receives across the suite (issue 9). */
-export const FUZZ_RUNS = 10_000;
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
 /**
  * Runs an async property over `total` generated inputs, `batch` at a time (sent concurrently, so
