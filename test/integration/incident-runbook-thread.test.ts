@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALERT_ENV,
   alertsFile,
+  buttons,
   parentFor,
   parentsIn,
   sendWebhook,
@@ -9,14 +10,6 @@ import {
   webhookBody,
 } from '../helpers/alerts.ts';
 import { type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
-
-/** The buttons of a message, by label. */
-function buttons(message: { blocks?: unknown[] }) {
-  const actions = (message.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as
-    | { elements: { action_id: string; value: string; text: { text: string } }[] }
-    | undefined;
-  return new Map((actions?.elements ?? []).map((e) => [e.text.text, e]));
-}
 
 describe('a runbook button on an incident outside the ops channel', () => {
   let h: Harness;
