@@ -71,7 +71,7 @@ const alertmanagerInput = fc
 /** Text that is not JSON at all, for every endpoint. */
 const notJson = fc.string({ maxLength: 60 }).filter((s) => throws(() => JSON.parse(s)));
 
-describe('the alert endpoints under 10,000 random inputs each', () => {
+describe('the alert endpoints under 10,000 random inputs each', { timeout: 240_000 }, () => {
   let h: Harness;
   let sns: FakeSns;
   let incidentJobs: number;

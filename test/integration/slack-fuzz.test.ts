@@ -48,7 +48,9 @@ const junkValue = fc.oneof(
   fc.constantFrom('', ' ', '|', '||', 'req_', 'run_', 'inc_', '{"a":1}', '\u0000', 'null'),
 );
 
-describe('every interactive payload handler under random signed inputs', () => {
+describe('every interactive payload handler under random signed inputs', {
+  timeout: 240_000,
+}, () => {
   let h: Harness;
   let card: Card;
   let incident: { id: string; fields: Record<string, string> };
