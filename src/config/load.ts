@@ -80,6 +80,9 @@ function crossCheck(file: FileConfig, path: string): string[] {
         `${path} targets.secrets.${name}.consumers: "${consumer}" is not a service in targets.services`,
       );
   }
+  const oncall = file.alerts?.oncall_group;
+  if (oncall !== undefined && !groups.has(oncall))
+    problems.push(`${path} alerts.oncall_group: unknown group "${oncall}"`);
   return problems;
 }
 

@@ -77,3 +77,11 @@ export const parentFor = (h: Harness, needle: string, channel = 'C0OPS') =>
   parentsIn(h, channel).find((m) => m.text.includes(needle));
 export const threadOf = (h: Harness, ts: string, channel = 'C0OPS') =>
   h.slack.state.channelMessages(channel, ts);
+
+/** The buttons of a message, by label. */
+export function buttons(message: { blocks?: unknown[] }) {
+  const actions = (message.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as
+    | { elements: { action_id: string; value: string; text: { text: string } }[] }
+    | undefined;
+  return new Map((actions?.elements ?? []).map((e) => [e.text.text, e]));
+}

@@ -4,6 +4,7 @@ import { ACTION } from '../../src/slack/ids.ts';
 import {
   ALERT_ENV,
   alertsFile,
+  buttons,
   parentFor,
   parentsIn,
   sendAlertmanager,
@@ -12,14 +13,6 @@ import {
   webhookBody,
 } from '../helpers/alerts.ts';
 import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
-
-/** The buttons of a message, by label. */
-function buttons(message: { blocks?: unknown[] }) {
-  const actions = (message.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as
-    | { elements: { action_id: string; value: string; text: { text: string } }[] }
-    | undefined;
-  return new Map((actions?.elements ?? []).map((e) => [e.text.text, e]));
-}
 
 describe('incidents from alerts', () => {
   let h: Harness;
