@@ -1,12 +1,26 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Delivery } from '../alerts/routes.ts';
+import type { Alert } from '../alerts/alert.ts';
+import type { FiringOutcome } from './store.ts';
 
-/** The intake queue of alerts: the endpoints only add to it; a worker counts and renders. */
+/**
+ * The incidents queue. The endpoints count each delivery in Redis themselves (one atomic script)
+ * and queue only the work Slack needs: a transition (open, reopen, resolve) per delivery that
+ * causes one, and one parent refresh per incident at a time for repeats.
+ */
 export const INCIDENTS_QUEUE = 'incidents';
 
+/** What a counted delivery changed; `alert` is what the audit entry names. */
+export interface Transition {
+  outcome: Extract<FiringOutcome, 'open' | 'reopen' | 'resolve'>;
+  id: string;
+  count: number;
+  alert: Pick<Alert, 'source' | 'key' | 'title' | 'severity'>;
+}
+
 export type IncidentJob =
-  | { kind: 'delivery'; delivery: Delivery }
+  | { kind: 'transition'; transition: Transition }
+  | { kind: 'refresh'; id: string }
   | { kind: 'confirm'; topicArn: string; url: string; messageId: string };
 
 const JOB_OPTIONS = {
@@ -24,12 +38,17 @@ export function createIncidentsQueue(connection: Redis, prefix: string) {
   return new Queue<IncidentJob>(INCIDENTS_QUEUE, { connection, prefix });
 }
 
-export async function enqueueDeliveries(queue: Queue<IncidentJob>, deliveries: Delivery[]) {
+/** Queues the Slack work of counted deliveries (`deliveryId` names the job, so it is added once). */
+export async function enqueueIncidentWork(
+  queue: Queue<IncidentJob>,
+  work: { deliveryId: string; job: Exclude<IncidentJob, { kind: 'confirm' }> }[],
+) {
+  if (work.length === 0) return;
   await queue.addBulk(
-    deliveries.map((delivery) => ({
-      name: 'delivery',
-      data: { kind: 'delivery' as const, delivery },
-      opts: { ...JOB_OPTIONS, jobId: jobIdFor(delivery.id) },
+    work.map(({ deliveryId, job }) => ({
+      name: job.kind,
+      data: job,
+      opts: { ...JOB_OPTIONS, jobId: jobIdFor(deliveryId) },
     })),
   );
 }

@@ -1,10 +1,10 @@
 import type { Alert } from '../alerts/alert.ts';
-import type { Delivery } from '../alerts/routes.ts';
 import type { AuditSink } from '../audit/sink.ts';
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { Logger } from '../log.ts';
 import type { MessageContent } from '../slack/blocks/types.ts';
 import type { Outbox } from './outbox.ts';
+import type { Transition } from './queue.ts';
 import {
   incidentParent,
   type RunbookButton,
@@ -13,7 +13,7 @@ import {
   resolvedReply,
 } from './render.ts';
 import type { IncidentSlack } from './slack-port.ts';
-import type { FiringOutcome, Incident, IncidentStore } from './store.ts';
+import type { Incident, IncidentStore } from './store.ts';
 
 export interface IncidentServiceDeps {
   store: IncidentStore;
@@ -48,30 +48,19 @@ export class IncidentService {
     );
   }
 
-  /** Counts one delivery (atomically, in Redis) and queues what Slack should show. */
-  async handleDelivery(delivery: Delivery): Promise<FiringOutcome> {
+  /** Shows a transition the intake counted (open, reopen, resolve) and records it for audit. */
+  async applyTransition(transition: Transition): Promise<void> {
     const { store, audit } = this.deps;
-    const { outcome, id, count } = await store.recordDelivery(
-      delivery.id,
-      delivery.alert,
-      this.channelFor(delivery.alert),
-    );
-    const base = {
-      actor: delivery.alert.source,
-      data: { incident_id: id, key: delivery.alert.key, count },
-    };
+    const { outcome, id, count, alert } = transition;
+    const base = { actor: alert.source, data: { incident_id: id, key: alert.key, count } };
     switch (outcome) {
       case 'open':
         audit.append({
           action: 'incident.opened',
           ...base,
-          data: { ...base.data, title: delivery.alert.title, severity: delivery.alert.severity },
+          data: { ...base.data, title: alert.title, severity: alert.severity },
         });
         this.postParent(id);
-        break;
-      case 'repeat':
-        this.editParent(id);
-        await this.scheduleSummary(id);
         break;
       case 'reopen': {
         audit.append({ action: 'incident.reopened', ...base });
@@ -88,7 +77,13 @@ export class IncidentService {
         break;
       }
     }
-    return outcome;
+  }
+
+  /** Repeats were counted: edit the parent (coalesced) and schedule the repeat summary. */
+  async refresh(id: string): Promise<void> {
+    await this.deps.store.takeRefresh(id);
+    this.editParent(id);
+    await this.scheduleSummary(id);
   }
 
   /** Posts the parent message when the channel's turn comes, rendering the state at that moment. */

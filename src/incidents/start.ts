@@ -20,11 +20,12 @@ import { keys as keysFor } from '../store/keys.ts';
 import { connectRedis } from '../store/redis.ts';
 import { IncidentActions } from './actions.ts';
 import { incidentChannelOpener, permalinkOf } from './incident-channel.ts';
+import { incidentIntake } from './intake.ts';
 import { Outbox } from './outbox.ts';
 import {
   createIncidentsQueue,
   enqueueConfirmation,
-  enqueueDeliveries,
+  enqueueIncidentWork,
   type IncidentJob,
   startIncidentsWorker,
 } from './queue.ts';
@@ -114,7 +115,12 @@ export async function startAlerts(deps: AlertsDeps) {
   if (deps.role !== 'worker') {
     mountAlertRoutes(deps.http, {
       intake: {
-        enqueueDeliveries: (deliveries) => enqueueDeliveries(queue, deliveries),
+        ...incidentIntake({
+          store,
+          channelFor: (alert) => service.channelFor(alert),
+          queueWork: (work) => enqueueIncidentWork(queue, work),
+          log,
+        }),
         enqueueConfirmation: (confirmation) => enqueueConfirmation(queue, confirmation),
       },
       sns,
@@ -149,7 +155,8 @@ export async function startAlerts(deps: AlertsDeps) {
       workerRedis,
       prefix,
       async (job) => {
-        if (job.kind === 'delivery') return service.handleDelivery(job.delivery);
+        if (job.kind === 'transition') return service.applyTransition(job.transition);
+        if (job.kind === 'refresh') return service.refresh(job.id);
         await confirmSubscription(job.url, deps.options?.sns?.ca);
         log.info({ topic: job.topicArn }, 'SNS subscription confirmed');
         deps.audit.append({
