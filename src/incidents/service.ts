@@ -82,7 +82,7 @@ export class IncidentService {
   /** Repeats were counted: edit the parent (coalesced) and schedule the repeat summary. */
   async refresh(id: string): Promise<void> {
     await this.deps.store.takeRefresh(id);
-    this.editParent(id);
+    this.editParent(id, false);
     await this.scheduleSummary(id);
   }
 
@@ -93,20 +93,15 @@ export class IncidentService {
         if (!incident) return;
         this.deps.outbox.post(incident.channel, async () => {
           const now = await this.deps.store.get(id);
-          if (!now || now.ts) return;
+          if (!now || now.ts) return false;
           const { ts } = await this.deps.slack.post(
             now.channel,
             incidentParent(now, this.deps.runbooksFor(now)),
           );
           await this.deps.store.setParent(id, ts);
           const after = await this.deps.store.get(id);
-          if (
-            after &&
-            (after.count !== now.count ||
-              after.status !== now.status ||
-              after.ackedBy !== now.ackedBy)
-          )
-            this.editParent(id);
+          const changed = after && (after.status !== now.status || after.ackedBy !== now.ackedBy);
+          if (after && (changed || after.count !== now.count)) this.editParent(id, changed);
           if (after && this.deps.openIncidentChannel)
             await this.deps
               .openIncidentChannel({ ...after, ts })
@@ -126,28 +121,35 @@ export class IncidentService {
     );
   }
 
-  /** Edits the parent (coalesced; the latest state is read when the edit is sent). */
-  editParent(id: string): void {
-    this.deps.outbox.edit(id, async () => {
-      const incident = await this.deps.store.get(id);
-      if (!incident?.ts) return;
-      await this.deps.slack.update(
-        incident.channel,
-        incident.ts,
-        incidentParent(incident, this.deps.runbooksFor(incident)),
-      );
-    });
+  /**
+   * Edits the parent (coalesced; the latest state is read when the edit is sent). Repeats are not
+   * `urgent`: their edit waits for the count to settle.
+   */
+  editParent(id: string, urgent = true): void {
+    this.deps.outbox.edit(
+      id,
+      async () => {
+        const incident = await this.deps.store.get(id);
+        if (!incident?.ts) return false;
+        await this.deps.slack.update(
+          incident.channel,
+          incident.ts,
+          incidentParent(incident, this.deps.runbooksFor(incident)),
+        );
+      },
+      urgent,
+    );
   }
 
   /** Posts `content` in the incident's thread (waits for the parent if it is not posted yet). */
   reply(incident: Incident, content: MessageContent, attempt = 0): void {
     this.deps.outbox.post(incident.channel, async () => {
       const now = await this.deps.store.get(incident.id);
-      if (!now) return;
+      if (!now) return false;
       if (!now.ts) {
         if (attempt < 120 && !this.closed)
           setTimeout(() => this.reply(incident, content, attempt + 1), 1000).unref();
-        return;
+        return false;
       }
       await this.deps.slack.post(now.channel, content, now.ts);
     });

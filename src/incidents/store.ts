@@ -122,6 +122,17 @@ export interface StoreOptions {
   deliveryTtlSeconds?: number;
 }
 
+/** RECORD_DELIVERY as an ioredis command: EVALSHA, so the hot path does not resend the script. */
+function recordDeliveryScript(redis: Redis): (...args: (string | number)[]) => Promise<unknown> {
+  const commands = redis as unknown as Record<
+    string,
+    (...args: (string | number)[]) => Promise<unknown>
+  >;
+  if (!commands.opsbotRecordDelivery)
+    redis.defineCommand('opsbotRecordDelivery', { numberOfKeys: 3, lua: RECORD_DELIVERY });
+  return (...args) => commands.opsbotRecordDelivery!(...args);
+}
+
 export const newIncidentId = () => `inc_${randomBytes(6).toString('hex')}`;
 const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
@@ -139,9 +150,7 @@ export class IncidentStore {
     channel: string,
     now = Date.now(),
   ): Promise<{ outcome: FiringOutcome; id: string; count: number; refresh: boolean }> {
-    const [outcome, id, count, refresh] = (await this.redis.eval(
-      RECORD_DELIVERY,
-      3,
+    const [outcome, id, count, refresh] = (await recordDeliveryScript(this.redis)(
       this.keys.incidentByKey(keyHash(alert.key)),
       this.keys.alertDelivery(deliveryId),
       this.keys.incidentsOpen(),
