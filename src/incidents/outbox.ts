@@ -1,7 +1,7 @@
 import { retryAfterOf } from './slack-port.ts';
 
 /** A Slack call; resolving `false` says no call was made (nothing to do), so no budget is spent. */
-type Task = () => Promise<void | false>;
+type Task = () => Promise<unknown>;
 
 /**
  * One FIFO of Slack calls paced by a token bucket: `burst` calls at once, then one per
@@ -168,7 +168,10 @@ export class Outbox {
     );
     const due = Math.max(settledAt, (this.lastEdit.get(id) ?? 0) + this.updateIntervalMs);
     const wait = due - Date.now();
-    if (wait > 0) return this.later(wait, () => this.scheduleEdit(id, send));
+    if (wait > 0) {
+      this.later(wait, () => this.scheduleEdit(id, send));
+      return;
+    }
     this.updates.push(async () => {
       this.queuedEdits.delete(id);
       this.firstAsk.delete(id);
