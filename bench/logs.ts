@@ -18,7 +18,6 @@ import {
 } from '../test/helpers/harness.ts';
 import { logsConfig, logsWorld, runThread } from '../test/helpers/logs-harness.ts';
 import { freePort, loadAverage, sampleRss, startChild, stopChild } from './lib/child.ts';
-import { pageLikeCloudWatch } from './lib/logs-pages.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { ms, summarize } from './lib/stats.ts';
 
