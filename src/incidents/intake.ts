@@ -1,7 +1,7 @@
 import type { Alert } from '../alerts/alert.ts';
 import type { AlertIntake, Delivery } from '../alerts/routes.ts';
 import type { Logger } from '../log.ts';
-import type { enqueueIncidentWork, IncidentJob } from './queue.ts';
+import type { enqueueIncidentWork, IncidentWork } from './queue.ts';
 import type { IncidentStore } from './store.ts';
 
 type Work = Parameters<typeof enqueueIncidentWork>[1][number];
@@ -54,7 +54,7 @@ function jobFor(
   count: number,
   refresh: boolean,
   alert: Alert,
-): Exclude<IncidentJob, { kind: 'confirm' }> | undefined {
+): IncidentWork | undefined {
   if (outcome === 'open' || outcome === 'reopen' || outcome === 'resolve') {
     const { source, key, title, severity } = alert;
     return {

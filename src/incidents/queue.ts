@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Alert } from '../alerts/alert.ts';
+import type { Delivery } from '../alerts/routes.ts';
 import type { FiringOutcome } from './store.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface Transition {
 export type IncidentJob =
   | { kind: 'transition'; transition: Transition }
   | { kind: 'refresh'; id: string }
+  /** Queued by versions that counted in the worker: counted when met, so an upgrade loses none. */
+  | { kind: 'delivery'; delivery: Delivery }
   | { kind: 'confirm'; topicArn: string; url: string; messageId: string };
 
 const JOB_OPTIONS = {
@@ -30,6 +33,9 @@ const JOB_OPTIONS = {
   removeOnComplete: { age: 600 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
+
+/** The Slack work a counted delivery queues. */
+export type IncidentWork = Extract<IncidentJob, { kind: 'transition' | 'refresh' }>;
 
 /** BullMQ ids may not hold `:` or be all digits. */
 const jobIdFor = (id: string) => `a-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -41,7 +47,7 @@ export function createIncidentsQueue(connection: Redis, prefix: string) {
 /** Queues the Slack work of counted deliveries (`deliveryId` names the job, so it is added once). */
 export async function enqueueIncidentWork(
   queue: Queue<IncidentJob>,
-  work: { deliveryId: string; job: Exclude<IncidentJob, { kind: 'confirm' }> }[],
+  work: { deliveryId: string; job: IncidentWork }[],
 ) {
   if (work.length === 0) return;
   await queue.addBulk(

@@ -112,15 +112,16 @@ export async function startAlerts(deps: AlertsDeps) {
   const queue = createIncidentsQueue(deps.redis, prefix);
   queue.on('error', (error) => log.warn({ err: error.message }, 'incidents queue error'));
   const sns = new SnsVerifier(deps.options?.sns);
+  const intake = incidentIntake({
+    store,
+    channelFor: (alert) => service.channelFor(alert),
+    queueWork: (work) => enqueueIncidentWork(queue, work),
+    log,
+  });
   if (deps.role !== 'worker') {
     mountAlertRoutes(deps.http, {
       intake: {
-        ...incidentIntake({
-          store,
-          channelFor: (alert) => service.channelFor(alert),
-          queueWork: (work) => enqueueIncidentWork(queue, work),
-          log,
-        }),
+        ...intake,
         enqueueConfirmation: (confirmation) => enqueueConfirmation(queue, confirmation),
       },
       sns,
@@ -157,6 +158,7 @@ export async function startAlerts(deps: AlertsDeps) {
       async (job) => {
         if (job.kind === 'transition') return service.applyTransition(job.transition);
         if (job.kind === 'refresh') return service.refresh(job.id);
+        if (job.kind === 'delivery') return intake.enqueueDeliveries([job.delivery]);
         await confirmSubscription(job.url, deps.options?.sns?.ca);
         log.info({ topic: job.topicArn }, 'SNS subscription confirmed');
         deps.audit.append({
