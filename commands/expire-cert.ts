@@ -2,8 +2,10 @@ import {
   defineCommand,
   type FileConfig,
   LAST_REQUEST,
+  operatorReason,
   type RecordCondition,
   recordEnvironment,
+  recordId,
   recordTable,
   recordTableProblems,
   recordTableStatements,
@@ -21,16 +23,12 @@ import {
  */
 
 const args = z.object({
-  cert_id: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'a certificate id such as cert_1234')
-    .describe('The certificate to expire'),
-  reason: z.string().trim().min(3, 'a reason of at least 3 characters').max(500).describe('Why'),
-  duckling: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'a duckling id such as dk_1234')
-    .optional()
-    .describe('The duckling the certificate must belong to (checked in the same write)'),
+  cert_id: recordId('a certificate id such as cert_1234', 'The certificate to expire'),
+  reason: operatorReason('Why'),
+  duckling: recordId(
+    'a duckling id such as dk_1234',
+    'The duckling the certificate must belong to (checked in the same write)',
+  ).optional(),
 });
 
 type Args = z.output<typeof args>;

@@ -1,6 +1,7 @@
 import {
   defineCommand,
   type FileConfig,
+  type IamStatement,
   logsSettings,
   PermanentError,
   step,
@@ -72,20 +73,31 @@ export default defineCommand({
   positional: ['target'],
   policy: { default: { approvals: 0 } },
   permissions: (targets, region) => {
-    const groups = Object.values(targets.logs ?? {}).map(
-      (t) => `arn:aws:logs:${t.region ?? region}:*:log-group:${t.log_group}`,
-    );
-    const resources = logsSettings(targets).allow_raw_log_groups
-      ? [`arn:aws:logs:*:*:log-group:*`]
-      : groups.flatMap((g) => [g, `${g}:*`]);
-    return resources.length === 0
-      ? []
-      : [
-          {
-            actions: ['logs:FilterLogEvents', 'logs:StartLiveTail', 'logs:DescribeLogGroups'],
-            resources,
-          },
-        ];
+    const settings = logsSettings(targets);
+    const configured = Object.values(targets.logs ?? {});
+    if (configured.length === 0 && !settings.allow_raw_log_groups) return [];
+    const groups = settings.allow_raw_log_groups
+      ? ['arn:aws:logs:*:*:log-group:*']
+      : configured
+          .map((t) => `arn:aws:logs:${t.region ?? region}:*:log-group:${t.log_group}`)
+          .flatMap((g) => [g, `${g}:*`]);
+    const read: IamStatement = {
+      actions: ['logs:FilterLogEvents', ...(settings.live_tail ? ['logs:StartLiveTail'] : [])],
+      resources: groups,
+    };
+    if (!settings.live_tail) return [read];
+    // DescribeLogGroups (a name → the ARN StartLiveTail wants) is authorized per region, on
+    // `log-group::log-stream:`, never on one log group: it needs `log-group:*` of the region.
+    const regions = settings.allow_raw_log_groups
+      ? ['*']
+      : [...new Set(configured.map((t) => t.region ?? region))];
+    return [
+      read,
+      {
+        actions: ['logs:DescribeLogGroups'],
+        resources: regions.map((r) => `arn:aws:logs:${r}:*:log-group:*`),
+      },
+    ];
   },
   validate(a: Args, targets) {
     const problems: { field: string; message: string }[] = [];

@@ -1,14 +1,18 @@
 import {
   checkLambdaAlias,
   defineCommand,
+  LAMBDA_ALIAS_POLICY,
+  lambdaAliasArg,
+  lambdaAliasEnvironment,
+  lambdaAliasResources,
   lambdaPermissions,
-  PermanentError,
   step,
   lambdaTarget as target,
   targetName,
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { moveAlias, verifyAlias } from './lambda/alias.ts';
 
 const args = z.object({
   function: targetName('lambda', 'Lambda function (a target name from config)'),
@@ -17,11 +21,7 @@ const args = z.object({
     .regex(/^v?[1-9]\d*$/, 'a published version number such as 43 or v43')
     .transform((value) => value.replace(/^v/, ''))
     .describe('Published version to point the alias at'),
-  alias: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'an alias name such as prod')
-    .default('prod')
-    .describe('Alias to move'),
+  alias: lambdaAliasArg('Alias to move'),
 });
 
 type Args = z.output<typeof args>;
@@ -31,12 +31,9 @@ export default defineCommand({
   summary: 'Point a Lambda alias at a published version (runbook 1)',
   args,
   positional: ['function', 'version'],
-  policy: {
-    default: { approvals: 0 },
-    environments: { prod: { approvals: 1, breakGlass: true } },
-  },
-  environment: (a: Args, targets) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias,
-  resources: (a: Args) => [`lambda:${a.function}:${a.alias}`],
+  policy: LAMBDA_ALIAS_POLICY,
+  environment: lambdaAliasEnvironment,
+  resources: lambdaAliasResources,
   permissions: (targets, region) =>
     lambdaPermissions(targets, region, [
       'lambda:GetAlias',
@@ -73,51 +70,19 @@ export default defineCommand({
       }
       return { exists };
     }),
-    step<Args>(
-      'update-alias',
-      'Move the alias',
-      async ({ args: a, targets, aws, progress, plan }) => {
-        const t = target(targets, a.function);
-        const current = await aws.lambda.getAlias({
-          functionName: t.functionName,
-          alias: a.alias,
-          region: t.region,
-        });
-        if (current.version === a.version) {
-          // Already there: a retry after the update landed, or nothing to do. Report the planned origin.
-          progress(`already at ${a.version}`);
-          const from = plan?.facts.from;
-          return {
-            from: typeof from === 'string' && from !== a.version ? from : null,
-            to: current.version,
-            revisionId: current.revisionId,
-          };
-        }
-        const updated = await aws.lambda.updateAlias({
-          functionName: t.functionName,
-          alias: a.alias,
-          version: a.version,
-          revisionId: current.revisionId,
-          region: t.region,
-        });
-        return { from: current.version, to: updated.version, revisionId: updated.revisionId };
-      },
-    ),
-    step<Args>('verify', 'Verify the alias', async ({ args: a, targets, aws }) => {
-      const t = target(targets, a.function);
-      const now = await aws.lambda.getAlias({
-        functionName: t.functionName,
-        alias: a.alias,
-        region: t.region,
-      });
-      if (now.version !== a.version) {
-        throw new PermanentError(
-          'verify_failed',
-          `${a.alias} points at ${now.version}, expected ${a.version}`,
-        );
-      }
-      return { version: now.version };
+    step<Args>('update-alias', 'Move the alias', async (ctx) => {
+      const moved = await moveAlias(ctx, ctx.args.version);
+      if (!moved.already)
+        return { from: moved.previous, to: ctx.args.version, revisionId: moved.revisionId };
+      // Already there: a retry after the update landed, or nothing to do. Report the planned origin.
+      const from = ctx.plan?.facts.from;
+      return {
+        from: typeof from === 'string' && from !== ctx.args.version ? from : null,
+        to: ctx.args.version,
+        revisionId: moved.revisionId,
+      };
     }),
+    step<Args>('verify', 'Verify the alias', (ctx) => verifyAlias(ctx, ctx.args.version)),
     step<Args>(
       'deploy-log',
       'Record the deploy',

@@ -2,7 +2,9 @@ import {
   defineCommand,
   type FileConfig,
   LAST_REQUEST,
+  operatorReason,
   recordEnvironment,
+  recordId,
   recordTable,
   recordTableProblems,
   recordTableStatements,
@@ -20,16 +22,8 @@ import {
  */
 
 const args = z.object({
-  connection_id: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'a connection id such as conn_1234')
-    .describe('The connection to revoke'),
-  reason: z
-    .string()
-    .trim()
-    .min(3, 'a reason of at least 3 characters')
-    .max(500)
-    .describe('Why (kept in the operator notes)'),
+  connection_id: recordId('a connection id such as conn_1234', 'The connection to revoke'),
+  reason: operatorReason('Why (kept in the operator notes)'),
 });
 
 type Args = z.output<typeof args>;

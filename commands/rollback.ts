@@ -2,6 +2,10 @@ import {
   checkLambdaAlias,
   type DeployEntry,
   defineCommand,
+  LAMBDA_ALIAS_POLICY,
+  lambdaAliasArg,
+  lambdaAliasEnvironment,
+  lambdaAliasResources,
   lambdaPermissions,
   lambdaTarget,
   PermanentError,
@@ -11,16 +15,13 @@ import {
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { moveAlias, verifyAlias } from './lambda/alias.ts';
 
 /** Undoes the last promote of an alias: back to the version it had before, verified like promote. */
 
 const args = z.object({
   function: targetName('lambda', 'Lambda function (a target name from config)'),
-  alias: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'an alias name such as prod')
-    .default('prod')
-    .describe('Alias to move back'),
+  alias: lambdaAliasArg('Alias to move back'),
 });
 
 type Args = z.output<typeof args>;
@@ -38,12 +39,9 @@ export default defineCommand({
   summary: 'Point a Lambda alias back at the version it had before the last promote',
   args,
   positional: ['function', 'alias'],
-  policy: {
-    default: { approvals: 0 },
-    environments: { prod: { approvals: 1, breakGlass: true } },
-  },
-  environment: (a: Args, targets) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias,
-  resources: (a: Args) => [`lambda:${a.function}:${a.alias}`],
+  policy: LAMBDA_ALIAS_POLICY,
+  environment: lambdaAliasEnvironment,
+  resources: lambdaAliasResources,
   permissions: (targets, region) =>
     lambdaPermissions(targets, region, ['lambda:GetAlias', 'lambda:UpdateAlias']),
   validate: checkLambdaAlias,
@@ -75,46 +73,12 @@ export default defineCommand({
     };
   },
   run: [
-    step<Args>(
-      'update-alias',
-      'Move the alias back',
-      async ({ args: a, targets, aws, plan, progress }) => {
-        const t = lambdaTarget(targets, a.function);
-        const move = planned(plan);
-        const current = await aws.lambda.getAlias({
-          functionName: t.functionName,
-          alias: a.alias,
-          region: t.region,
-        });
-        if (current.version === move.to) {
-          progress(`already at ${move.to}`);
-          return { ...move, revisionId: current.revisionId };
-        }
-        const updated = await aws.lambda.updateAlias({
-          functionName: t.functionName,
-          alias: a.alias,
-          version: move.to,
-          revisionId: current.revisionId,
-          region: t.region,
-        });
-        return { ...move, revisionId: updated.revisionId };
-      },
-    ),
-    step<Args>('verify', 'Verify the alias', async ({ args: a, targets, aws, plan }) => {
-      const t = lambdaTarget(targets, a.function);
-      const { to } = planned(plan);
-      const now = await aws.lambda.getAlias({
-        functionName: t.functionName,
-        alias: a.alias,
-        region: t.region,
-      });
-      if (now.version !== to)
-        throw new PermanentError(
-          'verify_failed',
-          `${a.alias} points at ${now.version}, expected ${to}`,
-        );
-      return { version: now.version };
+    step<Args>('update-alias', 'Move the alias back', async (ctx) => {
+      const move = planned(ctx.plan);
+      const { revisionId } = await moveAlias(ctx, move.to);
+      return { ...move, revisionId };
     }),
+    step<Args>('verify', 'Verify the alias', (ctx) => verifyAlias(ctx, planned(ctx.plan).to)),
     step<Args>(
       'deploy-log',
       'Record the rollback',

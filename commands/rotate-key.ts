@@ -7,6 +7,7 @@ import {
   PermanentError,
   type RecordTable,
   recordEnvironment,
+  recordId,
   recordTable,
   recordTableProblems,
   recordTableStatements,
@@ -41,10 +42,7 @@ import {
  */
 
 const args = z.object({
-  duckling_id: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'a duckling id such as dk_1234')
-    .describe('The duckling whose API key is rotated'),
+  duckling_id: recordId('a duckling id such as dk_1234', 'The duckling whose API key is rotated'),
 });
 
 type Args = z.output<typeof args>;

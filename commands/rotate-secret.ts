@@ -13,6 +13,12 @@ import {
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import {
+  restartPermissions,
+  restartSteps,
+  serviceResource,
+  serviceTarget,
+} from './restart/steps.ts';
 
 /**
  * rotate-secret (API service, AutoStack and Drop runbooks): a new value for a configured secret.
@@ -23,6 +29,8 @@ import {
  *   with the same value as a no-op. The value is never returned, logged or shown.
  * - With `rotation_lambda`: RotateSecret with the same kind of token (refused while another
  *   rotation is pending).
+ * - Then each consumer service (`consumers`) is restarted with the `restart` command's steps, in
+ *   this same run, holding its `service:<name>` lock.
  */
 
 const args = z.object({
@@ -91,12 +99,42 @@ async function newVersion(ctx: Ctx) {
 }
 
 /**
- * EXTENSION POINT for the consumer restarts: the services in `targets.secrets.<name>.consumers`
- * are parsed and shown in the plan; the `restart` command's steps (ECS / App Runner) plug in here
- * as further steps of this same run. Until then no step is added and the plan says so.
+ * The consumers' restarts, as further steps of this same run (after the new version is stored):
+ * each service in `targets.secrets.<name>.consumers` is restarted with the `restart` command's
+ * steps, named `restart:<service>:…` so several consumers stay apart.
  */
-export function consumerRestartSteps(_consumers: string[]): Step<Args>[] {
-  return [];
+export function consumerRestartSteps(consumers: string[]): Step<Args>[] {
+  return consumers.flatMap((service) =>
+    restartSteps<Args>(service, {
+      prefix: `restart:${service}:`,
+      titlePrefix: `Restart ${service}: `,
+    }),
+  );
+}
+
+const consumersOf = (targets: FileConfig['targets'], name: string) =>
+  targets.secrets[name]?.consumers ?? [];
+
+function secretStatements(
+  t: FileConfig['targets']['secrets'][string],
+  region: string,
+): IamStatement[] {
+  const arn = secretArn(t.secret_id, t.region ?? region);
+  if (!t.rotation_lambda) {
+    return [
+      {
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
+        resources: [arn],
+      },
+    ];
+  }
+  return [
+    {
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret'],
+      resources: [arn],
+    },
+    { actions: ['lambda:InvokeFunction'], resources: [t.rotation_lambda] },
+  ];
 }
 
 function secretArn(secretId: string, region: string) {
@@ -112,30 +150,31 @@ export default defineCommand({
   positional: ['secret'],
   policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
   environment: (a: Args, targets) => targets.secrets[a.secret]?.environment ?? 'prod',
-  resources: (a: Args) => [`secret:${a.secret}`],
-  permissions: (targets, region) =>
-    Object.values(targets.secrets).flatMap((t): IamStatement[] => {
-      const arn = secretArn(t.secret_id, t.region ?? region);
-      if (!t.rotation_lambda) {
-        return [
-          {
-            actions: ['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
-            resources: [arn],
-          },
-        ];
-      }
-      return [
-        {
-          actions: ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret'],
-          resources: [arn],
-        },
-        { actions: ['lambda:InvokeFunction'], resources: [t.rotation_lambda] },
-      ];
-    }),
+  resources: (a: Args, targets) => [
+    `secret:${a.secret}`,
+    ...consumersOf(targets, a.secret).map(serviceResource),
+  ],
+  permissions: (targets, region) => [
+    ...Object.values(targets.secrets).flatMap((t) => secretStatements(t, region)),
+    ...restartPermissions(
+      [...new Set(Object.values(targets.secrets).flatMap((t) => t.consumers))].flatMap(
+        (name) => targets.services[name] ?? [],
+      ),
+      region,
+    ),
+  ],
   validate(a: Args, targets) {
-    if (targets.secrets[a.secret]) return [];
-    const known = Object.keys(targets.secrets).join(', ') || 'none configured';
-    return [{ field: 'secret', message: `no secret target named ${a.secret} (known: ${known})` }];
+    const t = targets.secrets[a.secret];
+    if (!t) {
+      const known = Object.keys(targets.secrets).join(', ') || 'none configured';
+      return [{ field: 'secret', message: `no secret target named ${a.secret} (known: ${known})` }];
+    }
+    return t.consumers
+      .filter((name) => !targets.services[name])
+      .map((name) => ({
+        field: 'secret',
+        message: `consumer ${name} of ${a.secret} is not a service in targets.services`,
+      }));
   },
   async plan(ctx) {
     const { t, info } = await describe(ctx);
@@ -143,11 +182,9 @@ export default defineCommand({
     const how = t.rotation_lambda
       ? `RotateSecret with ${t.rotation_lambda}`
       : `PutSecretValue: ${t.length} ${t.charset} characters, never shown`;
-    const consumers = t.consumers.length
-      ? [
-          `consumers to restart afterwards (not part of this run yet; use restart): ${t.consumers.join(', ')}`,
-        ]
-      : [];
+    const consumers = t.consumers.map(
+      (name) => `then restart ${name}: ${serviceTarget(ctx.targets, name).label}`,
+    );
     return {
       summary: `${ctx.args.secret}: new version of ${t.secret_id} (${how})`,
       details: [`secret ${info.arn}`, ...consumers],
@@ -169,6 +206,6 @@ export default defineCommand({
       });
       return { recorded: true };
     }),
-    ...consumerRestartSteps(targets.secrets[a.secret]?.consumers ?? []),
+    ...consumerRestartSteps(consumersOf(targets, a.secret)),
   ],
 });

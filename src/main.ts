@@ -4,8 +4,15 @@ import { runLocal } from './cli/local.ts';
 import { runBot } from './cli/run-bot.ts';
 import { runSetup } from './cli/setup.ts';
 
-/** Without Slack settings, `npm start` opens local mode instead of failing. */
-const hasSlack = () => Boolean(process.env.SLACK_BOT_TOKEN || process.env.SLACK_APP_TOKEN);
+/**
+ * Without Slack settings, `npm start` opens local mode instead of failing, except in production
+ * (`NODE_ENV=production`, as in the Docker image), where a missing token must stop the start with
+ * the usual message naming every bad setting rather than quietly serve a sandbox.
+ */
+const startsLocal = () =>
+  !process.env.SLACK_BOT_TOKEN &&
+  !process.env.SLACK_APP_TOKEN &&
+  process.env.NODE_ENV !== 'production';
 
 /**
  * The entry point. The first word picks a subcommand; each lives in `src/cli/`. Add one by adding
@@ -13,8 +20,9 @@ const hasSlack = () => Boolean(process.env.SLACK_BOT_TOKEN || process.env.SLACK_
  */
 const SUBCOMMANDS: Record<string, { summary: string; run(args: string[]): Promise<void> }> = {
   all: {
-    summary: 'run the HTTP receiver and a worker (default; local mode without Slack settings)',
-    run: () => (hasSlack() ? runBot('all') : runLocal()),
+    summary:
+      'run the HTTP receiver and a worker (default; local mode without Slack settings, outside production)',
+    run: () => (startsLocal() ? runLocal() : runBot('all')),
   },
   web: { summary: 'run the HTTP receiver only', run: () => runBot('web') },
   worker: { summary: 'run a worker only', run: () => runBot('worker') },

@@ -252,6 +252,11 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       setTimeout(resolve, env.OPSBOT_GRACE_SECONDS * 1000).unref(),
     );
     await Promise.race([worker?.close(false), grace]);
+    // Then the audit entries still in Redis go to the ledger, within what is left of the grace.
+    const flushed = auditTrail.flush().catch((error) => {
+      log.warn({ err: (error as Error).message }, 'audit entries left in Redis for another writer');
+    });
+    await Promise.race([flushed, grace]);
     await stop();
   };
   return {

@@ -60,6 +60,7 @@ export class RequestStore {
       })
       .pexpire(key, expiresAt - Date.now() + KEEP_MS);
     if (state === 'pending') multi.zadd(this.keys.requestsPending(), expiresAt, request.id);
+    else multi.zadd(this.keys.requestsApproved(), Date.now(), request.id);
     if (reminderAt !== undefined)
       multi.zadd(this.keys.emergenciesUnacknowledged(), reminderAt, request.id);
     await multi.exec();
@@ -98,10 +99,11 @@ export class RequestStore {
   async approve(id: string, approver: string, argsHash: string): Promise<ApproveResult> {
     const [result, approvals, needed] = (await this.redis.eval(
       APPROVE,
-      3,
+      4,
       this.keys.request(id),
       this.keys.requestApprovals(id),
       this.keys.requestsPending(),
+      this.keys.requestsApproved(),
       approver,
       String(Date.now()),
       argsHash,
@@ -154,6 +156,16 @@ export class RequestStore {
   /** Ids of pending requests whose time is up. */
   dueForExpiry(now = Date.now()) {
     return this.redis.zrangebyscore(this.keys.requestsPending(), 0, now, 'LIMIT', 0, 100);
+  }
+
+  /** Ids of requests approved before `before` whose run the sweeper has not yet seen queued. */
+  approvedBefore(before: number) {
+    return this.redis.zrangebyscore(this.keys.requestsApproved(), 0, before, 'LIMIT', 0, 100);
+  }
+
+  /** Forgets an approved request once its run is queued (or it moved on, or is gone). */
+  forgetApproved(id: string) {
+    return this.redis.zrem(this.keys.requestsApproved(), id);
   }
 
   /** Ids of unacknowledged emergency runs whose reminder is due. */

@@ -8,6 +8,7 @@
 export const APPROVE = `
 -- Records one approval; the approval that reaches the number needed moves the request to approved.
 -- KEYS[1] request hash   KEYS[2] approvers set   KEYS[3] pending zset (score = expires_at)
+-- KEYS[4] approved zset (score = approved at; the sweeper queues any run that is missing)
 -- ARGV[1] approver user id   ARGV[2] now (ms)   ARGV[3] args hash recomputed from the stored request
 -- ARGV[4] request id
 -- Returns {result, approvals, needed}; result is one of
@@ -30,6 +31,7 @@ count = count + 1
 if count >= needed then
   redis.call('HSET', KEYS[1], 'state', 'approved', 'updated_at', ARGV[2])
   redis.call('ZREM', KEYS[3], ARGV[4])
+  redis.call('ZADD', KEYS[4], ARGV[2], ARGV[4])
   return {'approved', count, needed}
 end
 redis.call('HSET', KEYS[1], 'updated_at', ARGV[2])

@@ -1,6 +1,9 @@
+import type { Queue } from 'bullmq';
 import type { AuditSink } from '../audit/sink.ts';
 import type { Logger } from '../log.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
+import { enqueueRun } from '../queue/runs-queue.ts';
+import type { RunJob } from '../requests/request.ts';
 import { emergencyReminder } from '../slack/blocks/request-card.ts';
 import type { RequestCards } from './cards.ts';
 import type { RequestStore } from './request-store.ts';
@@ -9,6 +12,7 @@ export interface SweeperDeps {
   store: RequestStore;
   cards: RequestCards;
   writer: SlackWriter;
+  queue: Queue<RunJob>;
   audit: AuditSink;
   log: Logger;
   intervalMs: number;
@@ -17,14 +21,18 @@ export interface SweeperDeps {
 
 /**
  * The timer side of the state machine: expires pending requests whose time is up (and updates their
- * cards), and reminds the channel of emergency runs nobody has acknowledged. Safe on many instances:
- * each change is claimed atomically, so one instance acts.
+ * cards), reminds the channel of emergency runs nobody has acknowledged, and queues the run of any
+ * approved request whose run was never queued (Redis failed between the approving click and the
+ * queue). Safe on many instances: each change is claimed atomically, and a run's job id is its
+ * request id, so queueing it twice adds one job.
  */
 export function startSweeper(deps: SweeperDeps) {
   let running: Promise<void> | undefined;
   const tick = async () => {
     for (const id of await deps.store.dueForExpiry()) await expire(id, deps);
     for (const id of await deps.store.dueForReminder()) await remind(id, deps);
+    const before = Date.now() - deps.intervalMs;
+    for (const id of await deps.store.approvedBefore(before)) await requeue(id, deps);
   };
   const timer = setInterval(() => {
     if (running) return;
@@ -66,4 +74,14 @@ async function remind(id: string, deps: SweeperDeps) {
     .catch((error) =>
       deps.log.warn({ request_id: id, err: (error as Error).message }, 'emergency reminder failed'),
     );
+}
+
+/** Queues the run of an approved request that has no job; forgets it once its run exists. */
+async function requeue(id: string, deps: SweeperDeps) {
+  const record = await deps.store.load(id);
+  if (record?.state === 'approved' && !(await deps.queue.getJob(id))) {
+    await enqueueRun(deps.queue, record.request);
+    deps.log.warn({ request_id: id }, 'queued the run of an approved request that had none');
+  }
+  await deps.store.forgetApproved(id);
 }

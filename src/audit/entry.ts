@@ -8,20 +8,10 @@ export type { AuditEntry };
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** An audit entry as it waits in Redis: redacted, timed and identified, not yet chained. */
-export interface QueuedEntry {
+export type QueuedEntry = Omit<AuditEntry, 'seq' | 'entry_id' | 'prev_hash' | 'hash'> & {
+  /** Becomes the entry's `entry_id`. */
   id: string;
-  ts: string;
-  actor: string;
-  actor_name?: string;
-  action: string;
-  command?: string;
-  args?: Record<string, unknown>;
-  data?: Record<string, unknown>;
-  request_id?: string;
-  run_id?: string;
-  permalink?: string;
-  result?: string;
-}
+};
 
 /** The last entry of the chain (seq 0 and the genesis hash when the ledger is empty). */
 export interface ChainHead {

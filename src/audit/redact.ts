@@ -1,9 +1,10 @@
+import { redact } from '../redact/index.ts';
+
 /**
- * Minimal redaction for audit entries: values under sensitive key names are replaced, and strings
- * are scanned for well-known secret shapes. TODO(merge): fold into `src/redact` (`redact(text)`),
- * which is being written on another branch, and keep only the key-name rule here.
+ * Redaction for audit entries: values under sensitive key names are replaced whole, and every
+ * other string goes through the bot's one text redaction (`src/redact`, the same rules as logs).
  */
-export const REDACTED = '[redacted]';
+export const REDACTED = '[REDACTED]';
 
 /** Words that make a key name sensitive wherever they appear in it. */
 const SENSITIVE_WORDS = new Set([
@@ -38,36 +39,12 @@ export function isSensitiveKey(name: string): boolean {
   return parts.some((part) => SENSITIVE_WORDS.has(part)) || SENSITIVE_WORDS.has(parts.join(''));
 }
 
-const SECRET_PATTERNS: RegExp[] = [
-  /xox[abposr]-[A-Za-z0-9-]{6,}/g, // Slack tokens
-  /xapp-[A-Za-z0-9-]{6,}/g,
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key ids
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWTs
-  /\b(?:sk|pk|rk|ak|dk)_(?:live|test)_[A-Za-z0-9]{8,}/g, // API keys in the sk_live_… style
-  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\b((?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi,
-];
-
-/** Replaces secret-shaped runs inside free text. */
-export function redactText(text: string): string {
-  let out = text;
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match, lead?: unknown) =>
-      typeof lead === 'string' && match.startsWith(lead) && lead.length < match.length
-        ? `${lead}${REDACTED}`
-        : REDACTED,
-    );
-  }
-  return out;
-}
-
 /** A JSON-safe copy of `value` with sensitive keys and secret-shaped strings redacted. */
 export function redactValue(value: unknown, key?: string): unknown {
   if (key !== undefined && isSensitiveKey(key) && value !== null && value !== undefined) {
     return REDACTED;
   }
-  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'string') return redact(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item));
   if (value && typeof value === 'object') {
     if (value instanceof Date) return value.toISOString();

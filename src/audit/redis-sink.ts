@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
+import { redact } from '../redact/index.ts';
 import type { Keys } from '../store/keys.ts';
 import type { QueuedEntry } from './entry.ts';
-import { redactRecord, redactText } from './redact.ts';
+import { redactRecord } from './redact.ts';
 import type { AuditInput, AuditSink } from './sink.ts';
 
 /** Redacts, times and identifies an input entry. Nothing secret leaves this function. */
 export function queuedEntry(input: AuditInput, now = new Date()): QueuedEntry {
-  const text = (value: string | undefined) => (value === undefined ? undefined : redactText(value));
+  const text = (value: string | undefined) => (value === undefined ? undefined : redact(value));
   return {
     id: randomUUID(),
     ts: now.toISOString(),

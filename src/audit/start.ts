@@ -30,6 +30,8 @@ export interface Audit {
   ledger?: LedgerPort;
   /** The ports with the ledger added (commands read it as `aws.ledger`). */
   withLedger(aws: AwsPorts): AwsPorts;
+  /** On drain: appends every entry waiting in Redis to the ledger (processes with a writer). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,8 @@ export interface Audit {
 export function startAudit(deps: AuditDeps): Audit {
   const config = deps.file.audit;
   if (!config) {
-    return { sink: logAuditSink(deps.log), withLedger: (aws) => aws, stop: async () => {} };
+    const none = async () => {};
+    return { sink: logAuditSink(deps.log), withLedger: (aws) => aws, flush: none, stop: none };
   }
   const table = new LedgerTable(
     dynamoClient({
@@ -64,6 +67,11 @@ export function startAudit(deps: AuditDeps): Audit {
     sink,
     ledger,
     withLedger: (aws) => ({ ...aws, ledger }),
+    async flush() {
+      await sink.flush();
+      await writer?.stop();
+      await writer?.drain();
+    },
     async stop() {
       await sink.flush();
       await writer?.stop();

@@ -1,4 +1,10 @@
-/** One SDK client per region, created on first use; `defaultRegion` names the region of `clients()`. */
+/** An adapter's clients: the SDK client of a region (the default region without one). */
+export type ClientFor<C> = (region?: string) => C;
+
+/**
+ * One SDK client per region, created on first use; `defaultRegion` names the region of
+ * `clients()`. The one place the adapters get their clients from.
+ */
 export type RegionalClients<C> = ((region?: string) => C) & { defaultRegion: string };
 
 export function regionalClients<C>(

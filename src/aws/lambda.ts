@@ -1,13 +1,14 @@
 import {
   GetAliasCommand,
-  LambdaClient,
+  type LambdaClient,
   ListVersionsByFunctionCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
 import type { LambdaAlias, LambdaPort } from '../sdk/ports.ts';
+import type { ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 
-type Clients = (region?: string) => LambdaClient;
+type Clients = ClientFor<LambdaClient>;
 
 function aliasOf(
   functionName: string,
@@ -70,18 +71,5 @@ export function lambdaAdapter(client: Clients): LambdaPort {
       );
       return aliasOf(functionName, alias, out);
     },
-  };
-}
-
-/** One client per region, created on first use. */
-export function lambdaClients(defaultRegion: string): Clients {
-  const byRegion = new Map<string, LambdaClient>();
-  return (region = defaultRegion) => {
-    let client = byRegion.get(region);
-    if (!client) {
-      client = new LambdaClient({ region, maxAttempts: 3 });
-      byRegion.set(region, client);
-    }
-    return client;
   };
 }

@@ -1,5 +1,5 @@
 import {
-  CloudWatchLogsClient,
+  type CloudWatchLogsClient,
   DescribeLogGroupsCommand,
   FilterLogEventsCommand,
   StartLiveTailCommand,
@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { TransientError } from '../sdk/errors.ts';
 import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../sdk/ports.ts';
+import type { ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 
-type Clients = (region?: string) => CloudWatchLogsClient;
+type Clients = ClientFor<CloudWatchLogsClient>;
 
 /** FilterLogEvents returns at most 10,000 events per page. */
 const PAGE_LIMIT = 10_000;
@@ -141,17 +142,4 @@ function liveTailEvent(
     );
   }
   return undefined;
-}
-
-/** One client per region, created on first use. */
-export function logsClients(defaultRegion: string): Clients {
-  const byRegion = new Map<string, CloudWatchLogsClient>();
-  return (region = defaultRegion) => {
-    let client = byRegion.get(region);
-    if (!client) {
-      client = new CloudWatchLogsClient({ region, maxAttempts: 3 });
-      byRegion.set(region, client);
-    }
-    return client;
-  };
 }

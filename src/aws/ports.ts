@@ -1,14 +1,16 @@
 import { AppRunnerClient } from '@aws-sdk/client-apprunner';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fetchHttp } from '../http/fetch-port.ts';
 import type { AwsPorts, DeployHistoryPort } from '../sdk/ports.ts';
 import { regionalClients } from './clients.ts';
-import { lambdaAdapter, lambdaClients } from './lambda.ts';
-import { logsAdapter, logsClients } from './logs.ts';
+import { lambdaAdapter } from './lambda.ts';
+import { logsAdapter } from './logs.ts';
 import { dynamoClients, recordsAdapter } from './records.ts';
-import { secretsAdapter, secretsClients } from './secrets.ts';
+import { secretsAdapter } from './secrets.ts';
 import { servicesAdapter } from './services.ts';
 import { tablesAdapter } from './tables.ts';
 
@@ -19,13 +21,14 @@ export interface OwnPorts {
 
 /** The real adapters, using the SDK's own credential chain and `AWS_ENDPOINT_URL`. */
 export function awsPorts(region: string, own: OwnPorts): AwsPorts {
+  const dynamodb = dynamoClients(region);
   return {
-    lambda: lambdaAdapter(lambdaClients(region)),
-    logs: logsAdapter(logsClients(region)),
-    records: recordsAdapter(dynamoClients(region)),
-    secrets: secretsAdapter(secretsClients(region)),
+    lambda: lambdaAdapter(regionalClients((c) => new LambdaClient(c), region)),
+    logs: logsAdapter(regionalClients((c) => new CloudWatchLogsClient(c), region)),
+    records: recordsAdapter(dynamodb),
+    secrets: secretsAdapter(regionalClients((c) => new SecretsManagerClient(c), region)),
     tables: tablesAdapter({
-      dynamodb: regionalClients((c) => new DynamoDBClient(c), region),
+      dynamodb,
       cloudwatch: regionalClients((c) => new CloudWatchClient(c), region),
     }),
     services: servicesAdapter({

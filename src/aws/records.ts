@@ -7,10 +7,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RecordCondition, RecordRef, RecordsPort, RecordValue } from '../sdk/ports.ts';
+import { type ClientFor, type RegionalClients, regionalClients } from './clients.ts';
 import { awsCall, explainAwsError } from './errors.ts';
-import { perRegion } from './regional.ts';
 
-type Clients = (region?: string) => DynamoDBClient;
+type Clients = ClientFor<DynamoDBClient>;
 
 /** Builds expression attribute names and values with generated placeholders. */
 class Expression {
@@ -111,9 +111,6 @@ export function recordsAdapter(client: Clients): RecordsPort {
 export function dynamoClients(
   defaultRegion: string,
   extra: Omit<DynamoDBClientConfig, 'region'> = {},
-): Clients {
-  return perRegion(
-    defaultRegion,
-    (region) => new DynamoDBClient({ region, maxAttempts: 3, ...extra }),
-  );
+): RegionalClients<DynamoDBClient> {
+  return regionalClients((config) => new DynamoDBClient({ ...config, ...extra }), defaultRegion);
 }

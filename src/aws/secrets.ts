@@ -4,14 +4,13 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
-  SecretsManagerClient,
-  type SecretsManagerClientConfig,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsPort } from '../sdk/ports.ts';
+import type { ClientFor } from './clients.ts';
 import { awsCall, explainAwsError } from './errors.ts';
-import { perRegion } from './regional.ts';
 
-type Clients = (region?: string) => SecretsManagerClient;
+type Clients = ClientFor<SecretsManagerClient>;
 
 const where = (secretId: string, region?: string) =>
   `secret ${secretId}${region ? ` in ${region}` : ''}`;
@@ -106,14 +105,4 @@ export function secretsAdapter(client: Clients): SecretsPort {
       return { versionId: out.VersionId ?? clientRequestToken };
     },
   };
-}
-
-export function secretsClients(
-  defaultRegion: string,
-  extra: Omit<SecretsManagerClientConfig, 'region'> = {},
-): Clients {
-  return perRegion(
-    defaultRegion,
-    (region) => new SecretsManagerClient({ region, maxAttempts: 3, ...extra }),
-  );
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { commands } from '../../commands/index.ts';
+import type { AuditConfig } from '../audit/config.ts';
+import { LEDGER_SETUP_NOTE, ledgerStatements } from '../audit/iam.ts';
 import type { FileConfig } from '../config/file.ts';
 import { parseFileConfig } from '../config/load.ts';
 import type { AnyCommand, IamStatement } from '../sdk/command.ts';
@@ -14,27 +16,33 @@ const sid = (command: string, index: number) =>
 
 /**
  * The least-privilege policy for these commands and the configured targets: every command's
- * `permissions()`, one statement each. Notes say where a resource must be `*`.
+ * `permissions()`, one statement each (a statement another command already has is left out),
+ * then the audit ledger's own calls when `audit.table` is configured. Notes say where a resource
+ * must be `*`.
  */
 export function buildIamPolicy(
   registry: AnyCommand[],
   targets: FileConfig['targets'],
   region: string,
+  audit?: AuditConfig,
 ): { policy: IamPolicy; notes: string[] } {
   const statements: IamPolicy['Statement'] = [];
+  const seen = new Set<string>();
   const notes = new Set<string>();
-  for (const command of registry) {
-    const own: IamStatement[] = command.permissions?.(targets, region) ?? [];
+  const add = (owner: string, own: IamStatement[]) => {
     own.forEach((s, index) => {
-      statements.push({
-        Sid: sid(command.name, index),
-        Effect: 'Allow',
-        Action: [...new Set(s.actions)].sort(),
-        Resource: [...new Set(s.resources)].sort(),
-      });
-      if (s.note) notes.add(`${command.name}: ${s.actions.join(', ')} on "*": ${s.note}`);
+      const Action = [...new Set(s.actions)].sort();
+      const Resource = [...new Set(s.resources)].sort();
+      const key = JSON.stringify([Action, Resource]);
+      if (!seen.has(key))
+        statements.push({ Sid: sid(owner, index), Effect: 'Allow', Action, Resource });
+      seen.add(key);
+      if (s.note) notes.add(`${owner}: ${s.actions.join(', ')} on "*": ${s.note}`);
     });
-  }
+  };
+  for (const command of registry) add(command.name, command.permissions?.(targets, region) ?? []);
+  add('audit-ledger', ledgerStatements(audit, region));
+  if (audit) notes.add(LEDGER_SETUP_NOTE);
   return { policy: { Version: '2012-10-17', Statement: statements }, notes: [...notes] };
 }
 
@@ -47,7 +55,7 @@ export async function printIamPolicy(argv: string[]): Promise<void> {
     process.exit(78);
   }
   const region = process.env.AWS_REGION || 'us-east-1';
-  const { policy, notes } = buildIamPolicy(commands, file.targets, region);
+  const { policy, notes } = buildIamPolicy(commands, file.targets, region, file.audit);
   process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
   for (const note of notes) console.error(`note: ${note}`);
   console.error(

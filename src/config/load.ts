@@ -74,6 +74,15 @@ function crossCheck(file: FileConfig, path: string): string[] {
       }
     }
   }
+  for (const [name, secret] of Object.entries(file.targets.secrets)) {
+    for (const consumer of secret.consumers.filter((c) => !file.targets.services[c]))
+      problems.push(
+        `${path} targets.secrets.${name}.consumers: "${consumer}" is not a service in targets.services`,
+      );
+  }
+  const oncall = file.alerts?.oncall_group;
+  if (oncall !== undefined && !groups.has(oncall))
+    problems.push(`${path} alerts.oncall_group: unknown group "${oncall}"`);
   return problems;
 }
 

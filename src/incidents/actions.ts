@@ -18,7 +18,6 @@ export interface IncidentActionsDeps {
   config: AlertsConfig;
   file: FileConfig;
   registry: Registry;
-  opsChannel: string;
   submit: SubmitRequest;
   audit: AuditSink;
 }
@@ -121,8 +120,7 @@ export class IncidentActions {
         `:warning: The runbook \`${escapeText(button.command)}\` is not valid here: ${problems.join('; ')}. Nothing was run.`,
       );
     }
-    // The run reports into the incident thread when the thread is in the ops channel (runs post there).
-    const threaded = incident.ts !== undefined && incident.channel === this.deps.opsChannel;
+    // The request card and the run report into the incident thread, in whichever channel it is.
     await this.deps.submit({
       submissionKey: `incident-${who.triggerId}`,
       command: command.name,
@@ -130,7 +128,7 @@ export class IncidentActions {
       environment: intake.environment,
       requester: who.user,
       channel: incident.channel,
-      ...(threaded ? { threadTs: incident.ts } : {}),
+      ...(incident.ts ? { threadTs: incident.ts } : {}),
       source: 'button',
     });
     return undefined;

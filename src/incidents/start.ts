@@ -137,7 +137,6 @@ export async function startAlerts(deps: AlertsDeps) {
         config,
         file,
         registry: deps.registry,
-        opsChannel: file.slack.ops_channel,
         submit: deps.submit,
         audit: deps.audit,
       });

@@ -48,6 +48,12 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
     replace: '[REDACTED:aws-access-key-id]',
   },
   {
+    name: 'prefixed-api-key',
+    // Keys in the sk_live_… style (Stripe and others), and the ducklings' dk_live_… keys.
+    pattern: /\b(?:sk|pk|rk|ak|dk)_(?:live|test)_[A-Za-z0-9]{8,}/g,
+    replace: '[REDACTED:api-key]',
+  },
+  {
     name: 'json-secret-value',
     pattern: new RegExp(`("${SECRET_KEY_NAMES}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'),
     replace: '$1"[REDACTED]"',

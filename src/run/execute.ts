@@ -101,7 +101,13 @@ export async function executeRun(
   let held: Awaited<ReturnType<typeof waitForLocks>> | undefined;
   try {
     checkRequestHash(job);
-    held = await waitForLocks(command.resources?.(job.args) ?? [], runId, view, show, deps);
+    held = await waitForLocks(
+      command.resources?.(job.args, deps.targets) ?? [],
+      runId,
+      view,
+      show,
+      deps,
+    );
     const ctx: StepContext<Record<string, unknown>> = {
       args: job.args,
       request: {

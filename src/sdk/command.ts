@@ -115,7 +115,7 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   /** The environment a request runs in (`prod`, `staging`), used to pick the policy. */
   environment?(args: z.output<S>, targets: FileConfig['targets']): string;
   /** Resources a run holds a lock on, such as `lambda:mission-control-api:prod`. */
-  resources?(args: z.output<S>): string[];
+  resources?(args: z.output<S>, targets: FileConfig['targets']): string[];
   plan?(ctx: PlanContext<z.output<S>>): Promise<Plan>;
   run:
     | Step<z.output<S>>[]

@@ -21,7 +21,7 @@ export {
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
 export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';
-export { checkLambdaAlias, lambdaPermissions, lambdaTarget } from './lambda-targets.ts';
+export * from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
   AuditEntry,

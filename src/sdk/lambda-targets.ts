@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
 import type { IamStatement } from './command.ts';
 import { UserError } from './errors.ts';
+import type { PolicyDefaults } from './policy.ts';
 
 /** A configured Lambda target (`targets.lambda.<name>`), or a user error naming it. */
 export function lambdaTarget(targets: FileConfig['targets'], name: string) {
@@ -45,3 +47,30 @@ export function lambdaPermissions(
     return { actions, resources: [fn, `${fn}:*`] };
   });
 }
+
+// ── What the alias commands (promote, rollback) share ─────────────────────────────────────────────
+
+/** The `alias=` argument: an alias name, `prod` when not given. */
+export const lambdaAliasArg = (description: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'an alias name such as prod')
+    .default('prod')
+    .describe(description);
+
+/** One approval in prod, with break-glass; none elsewhere. */
+export const LAMBDA_ALIAS_POLICY: PolicyDefaults = {
+  default: { approvals: 0 },
+  environments: { prod: { approvals: 1, breakGlass: true } },
+};
+
+/** The environment an alias stands for in config (`aliases: { prod: prod }`), else its name. */
+export const lambdaAliasEnvironment = (
+  a: { function: string; alias: string },
+  targets: FileConfig['targets'],
+) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias;
+
+/** The lock a run moving this alias holds. */
+export const lambdaAliasResources = (a: { function: string; alias: string }) => [
+  `lambda:${a.function}:${a.alias}`,
+];

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
 import type { RecordKind } from '../config/runbook-targets.ts';
 import type { IamStatement } from './command.ts';
@@ -79,3 +80,14 @@ export function recordTableStatements(
   const [target, t] = found;
   return [{ actions, resources: [tableArn(t.table_name ?? target, t.region ?? defaultRegion)] }];
 }
+
+/** The argument naming a record by its key (`dk_1234`, `conn_1234`, `cert_1234`). */
+export const recordId = (example: string, description: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, example)
+    .describe(description);
+
+/** The operator's reason for a change, kept with the record and in the audit trail. */
+export const operatorReason = (description: string) =>
+  z.string().trim().min(3, 'a reason of at least 3 characters').max(500).describe(description);

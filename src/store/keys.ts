@@ -6,6 +6,8 @@ export function keys(prefix: string) {
     requestApprovals: (id: string) => `${prefix}:request:${id}:approvals`,
     requestsPending: () => `${prefix}:requests:pending`,
     emergenciesUnacknowledged: () => `${prefix}:requests:emergency`,
+    /** Approved requests whose run may not be queued yet (score = approved at; the sweeper checks). */
+    requestsApproved: () => `${prefix}:requests:approved`,
     runSteps: (runId: string) => `${prefix}:run:${runId}:steps`,
     runMessage: (runId: string) => `${prefix}:run:${runId}:message`,
     runState: (runId: string) => `${prefix}:run:${runId}:state`,

@@ -7,7 +7,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAlert } from '../../src/dev/local/demo-alert.ts';
 import { type LocalOpsbot, startLocal } from '../../src/dev/local/start-local.ts';
-import { REDIS_URL, waitFor } from '../helpers/harness.ts';
+import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 
 /**
  * The local console in a real browser (Debian's Chromium, headless): local mode started in-process
@@ -70,24 +70,48 @@ async function actAs(userId: string) {
   await page.selectOption('#user', userId);
 }
 
+/** The top-level message in the open channel whose text contains `text`. */
+const message = (text: string) => page.locator('#messages .message', { hasText: text });
+
+async function send(command: string) {
+  await page.fill('#command', command);
+  await page.press('#command', 'Enter');
+}
+
 describe('local console in a browser', () => {
-  it('runs /ops promote as alice, approved by josh when approval is asked, to done', async () => {
+  it('shows every AWS port as SANDBOX', async () => {
     expect(await page.locator('#aws').textContent()).toContain('SANDBOX');
+    await page.click('#aws');
+    for (const port of [
+      'lambda',
+      'records',
+      'tables',
+      'secrets',
+      'services',
+      'http',
+      'logs',
+      'ledger',
+    ])
+      expect(await page.locator(`#aws-ports li[data-port="${port}"]`).textContent()).toContain(
+        'SANDBOX',
+      );
+    await page.screenshot({ path: `${ARTIFACTS}/console-sandbox-ports.png` });
+    await page.click('#aws');
+  });
+
+  it('runs /ops promote as alice; josh approves (1 approval for prod); the run reaches done', async () => {
     await actAs('U0ALICE');
-    await page.fill('#command', '/ops promote mission-control-api 43');
-    await page.press('#command', 'Enter');
+    await send('/ops promote mission-control-api 43');
 
-    const done = page.locator('#messages .bk-header', { hasText: 'Done: promote' });
-    const approve = page.locator('#messages button[data-action-id]', { hasText: 'Approve' });
-    await done.or(approve).first().waitFor({ timeout: 20_000 });
+    const card = message('Approval needed: promote');
+    const approve = card.locator('button[data-action-id]', { hasText: 'Approve' });
+    await approve.waitFor({ timeout: 20_000 });
     await page.screenshot({ path: `${ARTIFACTS}/console-promote-requested.png` });
-    if ((await done.count()) === 0) {
-      await actAs('U0JOSH');
-      await approve.first().click();
-    }
-    await done.waitFor({ timeout: 20_000 });
+    await actAs('U0JOSH');
+    await approve.click();
 
-    await page.locator('#messages .thread-link').first().click();
+    await message('Done: promote').waitFor({ timeout: 20_000 });
+    await message('Done: promote').locator('.thread-link').click();
     await page
       .locator('#thread-messages', { hasText: 'promote done' })
       .waitFor({ timeout: 10_000 });
@@ -99,24 +123,43 @@ describe('local console in a browser', () => {
     expect(alias.version).toBe('43');
   }, 60_000);
 
-  it('fires the demo alert and shows its incident thread in #incidents', async () => {
+  it('runs /ops table-health against the sandbox and renders its result card with the table in ALARM', async () => {
+    await actAs('U0ALICE');
+    await send('/ops table-health');
+    await message('Done: table-health').waitFor({ timeout: 20_000 });
+    await message('Done: table-health').locator('.thread-link').click();
+    const result = page.locator('#thread-messages .message', { hasText: 'Table health:' });
+    await result.waitFor({ timeout: 10_000 });
+    const text = await result.textContent();
+    expect(text).toContain('4 ✓ · 0 ⚠ · 1 ✗');
+    expect(text).toMatch(/✗ spaceduck-\S+ — ACTIVE · PAY_PER_REQUEST/);
+    expect(text).toContain('read-throttles in ALARM');
+    await page.screenshot({ path: `${ARTIFACTS}/console-table-health.png` });
+  }, 60_000);
+
+  it('fires the demo alert: an incident in #incidents with its buttons; acknowledged, then resolved in its thread', async () => {
     await page.click('#fire-alert');
     await expect
       .poll(() => page.locator('#notice').textContent(), { timeout: 10_000 })
       .toMatch(/Demo alert sent: the bot answered HTTP 2\d\d/);
+    const incidents = exampleConfig().slack.incidents_channel!;
+    await page.click(`nav .channel[data-channel="${incidents}"]`);
     const summary = demoAlert().summary;
-    const incident = await waitFor('an incident message about the demo alert', () =>
-      local.emulator.state.messages.find(
-        (m) =>
-          !m.visibleTo && !m.thread_ts && `${m.text}${JSON.stringify(m.blocks)}`.includes(summary),
-      ),
-    );
-    await page.click(`nav .channel[data-channel="${incident.channel}"]`);
-    const root = page.locator(`#messages .message[data-ts="${incident.ts}"]`);
-    await root.waitFor({ timeout: 10_000 });
-    expect(await root.textContent()).toContain(summary);
+    const root = message(summary);
+    await root.waitFor({ timeout: 15_000 });
+    const buttons = await root.locator('button[data-action-id]').allTextContents();
+    expect(buttons).toEqual(['Acknowledge', 'Resolve', 'Escalate', 'Tail logs', 'Roll back prod']);
+    await actAs('U0JOSH');
+    await root.locator('button[data-action-id]', { hasText: 'Acknowledge' }).click();
+    // Acknowledging edits the parent (no thread reply); resolving also replies in the thread.
+    await message('Acknowledged by @josh').waitFor({ timeout: 15_000 });
+    expect(await root.locator('button', { hasText: 'Acknowledge' }).count()).toBe(0);
+    await root.locator('button[data-action-id]', { hasText: 'Resolve' }).click();
+    await root.locator('.thread-link').waitFor({ timeout: 15_000 });
     await root.locator('.thread-link').click();
-    await page.locator('#thread-messages .message').nth(1).waitFor({ timeout: 10_000 });
+    await page
+      .locator('#thread-messages .message', { hasText: 'Resolved by @josh' })
+      .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: `${ARTIFACTS}/console-incident.png` });
   }, 60_000);
 });

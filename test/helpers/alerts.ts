@@ -23,7 +23,8 @@ export function alertsFile(overrides: Record<string, unknown> = {}) {
         labels: { source: 'uptime' },
         buttons: [
           { label: 'Ping opsbot', command: 'ping' },
-          { label: 'Tail logs', command: 'logs mission-control-api since=30m filter=ERROR' },
+          // Not a command opsbot has: the button must be refused, never run.
+          { label: 'Drain queue', command: 'drain-queue orders' },
         ],
       },
     ],
@@ -76,3 +77,11 @@ export const parentFor = (h: Harness, needle: string, channel = 'C0OPS') =>
   parentsIn(h, channel).find((m) => m.text.includes(needle));
 export const threadOf = (h: Harness, ts: string, channel = 'C0OPS') =>
   h.slack.state.channelMessages(channel, ts);
+
+/** The buttons of a message, by label. */
+export function buttons(message: { blocks?: unknown[] }) {
+  const actions = (message.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as
+    | { elements: { action_id: string; value: string; text: { text: string } }[] }
+    | undefined;
+  return new Map((actions?.elements ?? []).map((e) => [e.text.text, e]));
+}

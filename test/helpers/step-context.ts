@@ -2,41 +2,51 @@ import type { FileConfig } from '../../src/config/file.ts';
 import {
   type AnyCommand,
   type OutputMessage,
+  type Plan,
   type StepContext,
   stepsOf,
 } from '../../src/sdk/command.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
 import { memoryRunState } from './memory-run-state.ts';
 
-/** What a run's steps did to the outside world besides AWS: events recorded, private messages. */
+/** What a run's steps did to the outside world besides AWS: events recorded, messages. */
 export interface Captured {
-  events: { event: string; data: Record<string, unknown> }[];
+  records: { event: string; data: Record<string, unknown> }[];
   toRequester: OutputMessage[];
   posts: OutputMessage[];
   progress: string[];
 }
 
-/**
- * A step context like the worker's, without Redis or Slack, so a command's plan and steps can be
- * called directly (and called again, as a retried run would after a crash).
- */
 // biome-ignore lint/suspicious/noExplicitAny: a context for whichever command is under test.
 type AnyArgs = any;
 
-export function stepContext(options: {
+export interface StepContextOptions {
   command: AnyCommand;
   args: Record<string, unknown>;
   aws: AwsPorts;
   targets: FileConfig['targets'];
   requestId?: string;
   requester?: string;
-}) {
-  const captured: Captured = { events: [], toRequester: [], posts: [], progress: [] };
+  /** Defaults to the request id with `run_` for `req_`. */
+  runId?: string;
+  /** Results of steps that already finished (a retried run): they are skipped. */
+  done?: Record<string, unknown>;
+  /** The plan that was shown; without it, `runAll` makes one. */
+  plan?: Plan;
+}
+
+/**
+ * A step context like the worker's, without Redis or Slack, so a command's plan and steps can be
+ * called directly (and called again, as a retried run would after a crash).
+ */
+export function stepContext(options: StepContextOptions) {
+  const captured: Captured = { records: [], toRequester: [], posts: [], progress: [] };
   const args = options.command.args.parse(options.args) as AnyArgs;
+  const requestId = options.requestId ?? 'req_0123456789abcdef';
   const ctx: StepContext<AnyArgs> = {
     args,
     request: {
-      id: options.requestId ?? 'req_0123456789abcdef',
+      id: requestId,
       command: options.command.name,
       requester: options.requester ?? 'U0ALICE',
       channel: 'C0OPS',
@@ -44,14 +54,14 @@ export function stepContext(options: {
     },
     targets: options.targets,
     aws: options.aws,
-    runId: (options.requestId ?? 'req_0123456789abcdef').replace(/^req_/, 'run_'),
-    plan: undefined,
-    results: {},
+    runId: options.runId ?? requestId.replace(/^req_/, 'run_'),
+    plan: options.plan,
+    results: { ...options.done },
     attempt: 1,
     state: memoryRunState(),
     signal: new AbortController().signal,
     progress: (note) => captured.progress.push(note),
-    record: (event, data) => captured.events.push({ event, data }),
+    record: (event, data) => captured.records.push({ event, data }),
     output: {
       post: async (message) => {
         captured.posts.push(message);
@@ -65,6 +75,12 @@ export function stepContext(options: {
     },
   };
   const steps = stepsOf(options.command, args, options.targets);
+  const runOne = async (name: string, run: (c: typeof ctx) => Promise<unknown>) => {
+    const result = await run(ctx);
+    // As the worker's checkpoints do, later steps read a JSON copy.
+    ctx.results[name] = JSON.parse(JSON.stringify(result ?? null));
+    return result;
+  };
   return {
     ctx,
     captured,
@@ -73,19 +89,39 @@ export function stepContext(options: {
     async runStep(name: string) {
       const step = steps.find((s) => s.name === name);
       if (!step) throw new Error(`no step ${name}`);
-      const result = await step.run(ctx);
-      ctx.results[name] = JSON.parse(JSON.stringify(result ?? null));
-      return result;
+      return runOne(name, step.run);
     },
-    /** The plan, then every step not in `skip` (as a retry skips checkpointed steps). */
+    /** The plan, then every step not in `skip` nor `done` (as a retry skips checkpointed steps). */
     async runAll(skip: string[] = []) {
       if (options.command.plan && !ctx.plan) ctx.plan = await options.command.plan(ctx);
       for (const step of steps) {
-        if (skip.includes(step.name)) continue;
-        const result = await step.run(ctx);
-        ctx.results[step.name] = JSON.parse(JSON.stringify(result ?? null));
+        if (skip.includes(step.name) || (options.done && step.name in options.done)) continue;
+        await runOne(step.name, step.run);
       }
       return ctx.results;
     },
   };
+}
+
+/**
+ * Runs a command as a request would, in this process without Slack or the queue: validate (with
+ * the config), plan, then the steps. For tests of what a command asks of its ports.
+ */
+export async function runCommand(
+  command: AnyCommand,
+  raw: Record<string, string>,
+  options: Omit<StepContextOptions, 'command' | 'args'>,
+) {
+  const problems = command.validate?.(command.args.parse(raw), options.targets) ?? [];
+  if (problems.length > 0)
+    throw new Error(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+  const run = stepContext({
+    requestId: 'req-test',
+    runId: 'run-test',
+    ...options,
+    command,
+    args: raw,
+  });
+  const results = await run.runAll();
+  return { plan: run.ctx.plan, results, ...run.captured };
 }

@@ -266,7 +266,7 @@ describe('the audit ledger (Redis → DynamoDB)', () => {
     expect(entry!.data).toMatchObject({
       duckling_id: 'duck-42',
       key_id: 'k-7',
-      new_key: '[redacted]',
+      new_key: '[REDACTED]',
     });
   });
 });

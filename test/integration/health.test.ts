@@ -6,7 +6,7 @@ import type { FileConfig } from '../../src/config/file.ts';
 import { fetchHttp } from '../../src/http/fetch-port.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
 import { exampleConfig } from '../helpers/harness.ts';
-import { runCommand } from '../helpers/run-command.ts';
+import { runCommand } from '../helpers/step-context.ts';
 
 describe('health against a real local HTTP server', () => {
   let server: Server;

@@ -1,24 +1,33 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
+import { type AppendFloors, appendExactlyOnce } from '../../src/audit/append.ts';
+import { ledgerPort } from '../../src/audit/ledger-port.ts';
+import { createLedgerTable, dynamoClient, LedgerTable } from '../../src/audit/table.ts';
 import { awsPorts } from '../../src/aws/ports.ts';
 import { buildIamPolicy, type IamPolicy } from '../../src/cli/iam-policy.ts';
 import type { FileConfig } from '../../src/config/file.ts';
+import { requestToken } from '../../src/sdk/generate.ts';
+import { provideIncidents } from '../../src/sdk/incidents.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
 import { redisDeployHistory } from '../../src/store/deploy-history.ts';
 import { keys } from '../../src/store/keys.ts';
 import { metricAlarm, mockCloudWatch } from '../helpers/cloudwatch-mock.ts';
-import { startDynalite } from '../helpers/dynalite.ts';
+import { SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 import { mockLambda } from '../helpers/lambda-mock.ts';
-import { runCommand } from '../helpers/run-command.ts';
+import { mockLogs } from '../helpers/logs-mock.ts';
+import { mockSecrets } from '../helpers/secrets-mock.ts';
 import { mockAppRunner, mockEcs } from '../helpers/services-mock.ts';
+import { runCommand } from '../helpers/step-context.ts';
 
 /**
  * Every AWS call a command makes must be allowed by the policy `opsbot iam-policy` prints, and
  * every action the policy grants must be used. Each command in the registry needs a scenario here
  * that runs it through the real adapters (aws-sdk-client-mock clients, dynalite for DynamoDB);
- * a command without one fails this test.
+ * a command without one fails this test, and a command whose steps call no AWS API says so
+ * (`noAwsCalls`) and is run to prove it. The audit ledger's own calls (appends, the audit
+ * command's reads) are checked against its statement, printed when `audit.table` is set.
  */
 
 interface Mocked {
@@ -34,13 +43,48 @@ interface World {
   /** Registers an aws-sdk-client-mock mock whose calls count (and restores it afterwards). */
   use<M extends Mocked>(mocked: M): M;
   dynamodb: Awaited<ReturnType<typeof startDynalite>>;
+  /** Runs test setup (tables, items): its DynamoDB requests are not the command's. */
+  setup(prepare: () => Promise<unknown>): Promise<void>;
+  /** The audit ledger table in dynalite (created on first use), as the bot opens it. */
+  ledger(): Promise<LedgerTable>;
 }
+
+type Scenario = ((w: World) => Promise<unknown>) & { noAwsCalls?: true };
+
+/** A command whose steps call no AWS API: it still runs here, and must make no call. */
+const noAwsCalls = (scenario: (w: World) => Promise<unknown>): Scenario =>
+  Object.assign(scenario, { noAwsCalls: true as const });
 
 const DROP_ARN =
   'arn:aws:apprunner:eu-west-1:123456789012:service/drop/8fe1e10304f84fd2b0df550fe98a71fa';
+const LEDGER_TABLE = 'opsbot-audit';
 
-const SCENARIOS: Record<string, (w: World) => Promise<unknown>> = {
-  ping: (w) => runCommand(find('ping'), {}, w),
+/** Creates a table of the example config (with its record key) unless a scenario already did. */
+async function ensureTable(w: World, table: string) {
+  const key = SPACEDUCK_TABLES[table as keyof typeof SPACEDUCK_TABLES];
+  await w.dynamodb.createTable(table, { key }).catch((error: Error) => {
+    if (error.name !== 'ResourceInUseException') throw error;
+  });
+}
+
+/** A record table of the example config with these items, as setup. */
+const recordTable = (w: World, table: keyof typeof SPACEDUCK_TABLES, items: object[]) =>
+  w.setup(async () => {
+    await ensureTable(w, table);
+    for (const item of items) await w.dynamodb.put(table, item as Record<string, unknown>);
+  });
+
+const SCENARIOS: Record<string, Scenario> = {
+  ping: noAwsCalls((w) => runCommand(find('ping'), {}, w)),
+  note: noAwsCalls((w) => runCommand(find('note'), { text: 'restarted the db by hand' }, w)),
+  incidents: noAwsCalls(async (w) => {
+    provideIncidents({ listOpen: async () => [] });
+    try {
+      await runCommand(find('incidents'), {}, w);
+    } finally {
+      provideIncidents(undefined);
+    }
+  }),
   promote: async (w) => {
     w.use(mockLambda({ versions: ['42', '43'], current: '42' }));
     await runCommand(find('promote'), { function: 'mission-control-api', version: '43' }, w);
@@ -57,13 +101,16 @@ const SCENARIOS: Record<string, (w: World) => Promise<unknown>> = {
     await runCommand(find('restart'), { service: 'drop' }, w);
   },
   'table-health': async (w) => {
-    for (const t of w.targets.table_health.tables) await w.dynamodb.createTable(t);
+    await w.setup(async () => {
+      for (const t of w.targets.table_health.tables) await ensureTable(w, t);
+    });
     w.use(
       mockCloudWatch({ series: () => 1, alarms: [metricAlarm('eggs', 'spaceduck-eggs', 'OK')] }),
     );
     await runCommand(find('table-health'), {}, w);
   },
-  health: (w) =>
+  // GETs over HTTP only (the HTTP port), no AWS API.
+  health: noAwsCalls((w) =>
     runCommand(
       find('health'),
       { service: 'api' },
@@ -72,7 +119,79 @@ const SCENARIOS: Record<string, (w: World) => Promise<unknown>> = {
         aws: { ...w.aws, http: { get: async (url) => ({ url, status: 200, ms: 1 }) } },
       },
     ),
+  ),
+  'rotate-key': async (w) => {
+    await recordTable(w, 'spaceduck-ducklings', [
+      { duckling_id: 'dk_new', status: 'ACTIVE' },
+      { duckling_id: 'dk_existing', status: 'ACTIVE' },
+      { duckling_id: 'dk_retry', status: 'ACTIVE' },
+    ]);
+    const sm = w.use(mockSecrets('us-east-1'));
+    sm.add('ducklings/dk_existing/api-key');
+    // A retried run whose first attempt stored the key but crashed before activating it.
+    sm.add('ducklings/dk_retry/api-key').versions.push({
+      id: requestToken('req-test', 'rotate-key'),
+      value: 'stored-by-the-first-attempt',
+      stages: ['AWSCURRENT'],
+    });
+    for (const id of ['dk_new', 'dk_existing', 'dk_retry'])
+      await runCommand(find('rotate-key'), { duckling_id: id }, w); // Create, Put, GetSecretValue
+  },
+  'revoke-connection': async (w) => {
+    await recordTable(w, 'spaceduck-connections', [{ connection_id: 'conn_1', status: 'ACTIVE' }]);
+    await runCommand(
+      find('revoke-connection'),
+      { connection_id: 'conn_1', reason: 'leaked token' },
+      w,
+    );
+  },
+  'expire-cert': async (w) => {
+    await recordTable(w, 'spaceduck-certs', [
+      { cert_id: 'cert_1', status: 'VALID', duckling_id: 'dk_1' },
+    ]);
+    await runCommand(find('expire-cert'), { cert_id: 'cert_1', reason: 'key compromised' }, w);
+  },
+  'rotate-secret': async (w) => {
+    w.use(mockSecrets('eu-west-1')).add('drop/jwt-secret');
+    w.use(mockAppRunner({ serviceArn: DROP_ARN })); // the consumer restarted in the same run
+    await runCommand(find('rotate-secret'), { secret: 'jwt-secret' }, w);
+  },
+  logs: async (w) => {
+    const now = Date.now();
+    const logs = w.use(mockLogs({ events: () => [{ timestamp: now - 60_000, message: 'ERROR' }] }));
+    await runCommand(find('logs'), { target: 'mission-control-api', since: '15m' }, w);
+    logs.live.update([{ timestamp: now, message: 'ERROR live' }]);
+    await runCommand(find('logs'), { target: 'mission-control-api', follow: '1s' }, w);
+  },
+  audit: async (w) => {
+    const table = await w.ledger();
+    await w.setup(async () => {
+      for (const id of ['e1', 'e2'])
+        await appendExactlyOnce(table, memoryFloors(), {
+          id,
+          ts: new Date().toISOString(),
+          actor: 'U0ALICE',
+          action: 'operator.note',
+        });
+    });
+    const aws = { ...w.aws, ledger: ledgerPort(table) };
+    await runCommand(find('audit'), {}, { ...w, aws });
+    await runCommand(find('audit'), { action: 'verify' }, { ...w, aws });
+    await runCommand(find('audit'), { action: 'export', since: '1d' }, { ...w, aws });
+  },
 };
+
+/** The ledger writer's floors, in memory: the lowest seq tried per entry. */
+function memoryFloors(): AppendFloors {
+  const floors = new Map<string, number>();
+  return {
+    async register(id, seq) {
+      const floor = Math.min(floors.get(id) ?? seq, seq);
+      floors.set(id, floor);
+      return floor;
+    },
+  };
+}
 
 function find(name: string) {
   const command = commands.find((c) => c.name === name);
@@ -101,10 +220,18 @@ function resourceOf(
       return '*';
     case 'dynamodb':
       return `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${s('TableName')}`;
-    case 'secretsmanager':
-      return s('SecretId').startsWith('arn:')
-        ? s('SecretId')
-        : `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${s('SecretId')}-AbCdEf`;
+    case 'secretsmanager': {
+      const id = s('SecretId') || s('Name'); // CreateSecret names the secret
+      return id.startsWith('arn:')
+        ? id
+        : `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${id}-AbCdEf`;
+    }
+    case 'cloudwatchlogs':
+      if (action === 'StartLiveTail') return (input.logGroupIdentifiers as string[])[0]!;
+      // IAM checks DescribeLogGroups on the region's pseudo stream, never on one log group.
+      if (action === 'DescribeLogGroups')
+        return `arn:aws:logs:${region}:${ACCOUNT}:log-group::log-stream:`;
+      return `arn:aws:logs:${region}:${ACCOUNT}:log-group:${s('logGroupName')}:*`;
     default:
       throw new Error(`iam-coverage: add how to name the resource of ${service}:${action}`);
   }
@@ -125,13 +252,16 @@ async function sdkCalls(mocked: Mocked[]) {
       const action = command.constructor.name.replace(/Command$/, '');
       const region = await client.config.region();
       out.push({
-        action: `${service}:${action}`,
+        action: `${IAM_PREFIX[service] ?? service}:${action}`,
         resource: resourceOf(service, action, region, command.input),
       });
     }
   }
   return out;
 }
+
+/** IAM's service prefix where it is not the SDK client's name. */
+const IAM_PREFIX: Record<string, string> = { cloudwatchlogs: 'logs' };
 
 const glob = (pattern: string) =>
   new RegExp(
@@ -153,6 +283,7 @@ describe('the printed IAM policy covers exactly the calls commands make', () => 
   const redis = new Redis(REDIS_URL);
   const prefix = `tiam${Math.random().toString(36).slice(2, 10)}`;
   let dynamodb: Awaited<ReturnType<typeof startDynalite>>;
+  let ledger: LedgerTable | undefined;
   const used = new Set<string>();
   beforeAll(async () => {
     dynamodb = await startDynalite();
@@ -161,6 +292,7 @@ describe('the printed IAM policy covers exactly the calls commands make', () => 
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
   });
   afterAll(async () => {
+    ledger?.client.destroy();
     await dynamodb.stop();
     const found = await redis.keys(`${prefix}:*`);
     if (found.length) await redis.del(...found);
@@ -169,7 +301,60 @@ describe('the printed IAM policy covers exactly the calls commands make', () => 
 
   const file = exampleConfig();
   for (const s of Object.values(file.targets.services)) s.poll_interval_ms = 1;
-  const { policy } = buildIamPolicy(commands, file.targets, 'us-east-1');
+  file.audit = { table: LEDGER_TABLE };
+  const { policy } = buildIamPolicy(commands, file.targets, 'us-east-1', file.audit);
+
+  /** Runs a scenario; returns the AWS calls it made, setup left out. */
+  async function callsOf(name: string, scenario: (w: World) => Promise<unknown>) {
+    const mocked: Mocked[] = [];
+    const seen = dynamodb.requests.length;
+    const setupRequests = new Set<number>();
+    const setup = async (prepare: () => Promise<unknown>) => {
+      const from = dynamodb.requests.length;
+      try {
+        await prepare();
+      } finally {
+        for (let i = from; i < dynamodb.requests.length; i++) setupRequests.add(i);
+      }
+    };
+    const world: World = {
+      aws: awsPorts('us-east-1', {
+        deploys: redisDeployHistory(redis, keys(`${prefix}${name}`)),
+      }),
+      targets: file.targets,
+      dynamodb,
+      use: (m) => {
+        mocked.push(m);
+        return m;
+      },
+      setup,
+      async ledger() {
+        if (!ledger) {
+          const client = dynamoClient({ table: LEDGER_TABLE, endpoint: dynamodb.endpoint });
+          await setup(() => createLedgerTable(client, LEDGER_TABLE));
+          ledger = new LedgerTable(client, LEDGER_TABLE);
+        }
+        return ledger;
+      },
+    };
+    try {
+      await scenario(world);
+    } finally {
+      for (const m of mocked) m.mock.restore();
+    }
+    const calls = [
+      ...(await sdkCalls(mocked)),
+      ...dynamodb.requests
+        .map((r, index) => ({ r, index }))
+        .filter(({ index }) => index >= seen && !setupRequests.has(index))
+        .map(({ r }) => ({
+          action: `dynamodb:${r.action}`,
+          resource: resourceOf('dynamodb', r.action, r.region, r.body),
+        })),
+    ];
+    for (const call of calls) used.add(call.action);
+    return calls;
+  }
 
   for (const command of commands) {
     it(`${command.name}: every AWS call is allowed by the policy`, async () => {
@@ -178,40 +363,44 @@ describe('the printed IAM policy covers exactly the calls commands make', () => 
         scenario,
         `no IAM scenario for the command ${command.name}: add one to SCENARIOS`,
       ).toBeDefined();
-      const mocked: Mocked[] = [];
-      const seen = dynamodb.requests.length;
-      const world: World = {
-        aws: awsPorts('us-east-1', {
-          deploys: redisDeployHistory(redis, keys(`${prefix}${command.name}`)),
-        }),
-        targets: file.targets,
-        dynamodb,
-        use: (m) => {
-          mocked.push(m);
-          return m;
-        },
-      };
-      try {
-        await scenario!(world);
-      } finally {
-        for (const m of mocked) m.mock.restore();
-      }
-      const calls = [
-        ...(await sdkCalls(mocked)),
-        ...dynamodb.requests.slice(seen).map((r) => ({
-          action: `dynamodb:${r.action}`,
-          resource: resourceOf('dynamodb', r.action, r.region, r.body),
-        })),
-      ].filter((c) => c.action !== 'dynamodb:CreateTable'); // test setup, not the command
-      for (const call of calls) used.add(call.action);
+      const calls = await callsOf(command.name, scenario!);
       const ownActions = (command.permissions?.(file.targets, 'us-east-1') ?? []).flatMap(
         (s) => s.actions,
       );
-      if (ownActions.length > 0) expect(calls.length).toBeGreaterThan(0);
-      else expect(calls).toEqual([]);
+      if (scenario!.noAwsCalls) {
+        expect(ownActions).toEqual([]);
+        expect(calls).toEqual([]);
+      } else {
+        expect(calls.length).toBeGreaterThan(0);
+      }
       expect(calls.filter((c) => !allows(policy, c))).toEqual([]);
     });
   }
+
+  it('the audit ledger: appending what a run records is allowed by the policy', async () => {
+    const calls = await callsOf('audit-ledger', async (w) => {
+      const table = await w.ledger();
+      const run = await runCommand(find('note'), { text: 'failed over by hand' }, w);
+      expect(run.records).toHaveLength(1);
+      for (const [i, r] of run.records.entries()) {
+        const queued = {
+          id: `note-${i}`,
+          ts: new Date().toISOString(),
+          actor: 'U0ALICE',
+          action: r.event,
+          data: r.data,
+        };
+        expect(await appendExactlyOnce(table, memoryFloors(), queued)).toMatchObject({
+          appended: true,
+        });
+      }
+    });
+    expect([...new Set(calls.map((c) => c.action))].sort()).toEqual([
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    expect(calls.filter((c) => !allows(policy, c))).toEqual([]);
+  });
 
   it('grants no action that no scenario used', () => {
     const granted = new Set(policy.Statement.flatMap((s) => s.Action));

@@ -4,6 +4,7 @@ import { ACTION } from '../../src/slack/ids.ts';
 import {
   ALERT_ENV,
   alertsFile,
+  buttons,
   parentFor,
   parentsIn,
   sendAlertmanager,
@@ -12,14 +13,6 @@ import {
   webhookBody,
 } from '../helpers/alerts.ts';
 import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
-
-/** The buttons of a message, by label. */
-function buttons(message: { blocks?: unknown[] }) {
-  const actions = (message.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as
-    | { elements: { action_id: string; value: string; text: { text: string } }[] }
-    | undefined;
-  return new Map((actions?.elements ?? []).map((e) => [e.text.text, e]));
-}
 
 describe('incidents from alerts', () => {
   let h: Harness;
@@ -140,14 +133,14 @@ describe('incidents from alerts', () => {
       threadOf(h, parent.ts).some((m) => m.text.includes('ping done')),
     );
 
-    const logs = buttons(parent).get('Tail logs')!;
-    await h.client.clickButton(logs.action_id, logs.value, USERS.alice, {
+    const unknown = buttons(parent).get('Drain queue')!;
+    await h.client.clickButton(unknown.action_id, unknown.value, USERS.alice, {
       channel: 'C0OPS',
       ts: parent.ts,
     });
     await waitFor('the refusal', () =>
       h.slack.state.messages.some(
-        (m) => m.visibleTo === USERS.alice.id && m.text.includes('`logs` is not available'),
+        (m) => m.visibleTo === USERS.alice.id && m.text.includes('`drain-queue` is not available'),
       ),
     );
     // A value naming a mapping that does not exist is refused without running anything.

@@ -4,6 +4,7 @@ import revokeConnection from '../../commands/revoke-connection.ts';
 import rotateKey from '../../commands/rotate-key.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { sha256Hex } from '../../src/sdk/generate.ts';
+import type { AwsPorts } from '../../src/sdk/ports.ts';
 import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
@@ -47,6 +48,20 @@ async function duckling(status: string) {
 }
 
 /** The key text of the one message shown to the requester. */
+/** A rotate-key run of this duckling, as the worker would start it. */
+const rotation = (id: string, aws: AwsPorts = ports()) =>
+  stepContext({ command: rotateKey, args: { duckling_id: id }, aws, targets });
+
+/** Ports whose DynamoDB writes fail as if the worker died there, until `heal()`. */
+function crashingPorts() {
+  const aws = ports();
+  const realUpdate = aws.records.update;
+  aws.records.update = async () => {
+    throw new Error('worker killed');
+  };
+  return { aws, heal: () => (aws.records.update = realUpdate) };
+}
+
 function shownKey(messages: { blocks?: { type: string; text?: string }[] }[]) {
   expect(messages).toHaveLength(1);
   return messages[0]!.blocks!.find((b) => b.type === 'code')!.text!;
@@ -55,12 +70,7 @@ function shownKey(messages: { blocks?: { type: string; text?: string }[] }[]) {
 describe('rotate-key on dynalite', () => {
   it('replaces the hash of an ACTIVE duckling in one write, delivers the key to Secrets Manager only', async () => {
     const id = await duckling('ACTIVE');
-    const run = stepContext({
-      command: rotateKey,
-      args: { duckling_id: id },
-      aws: ports(),
-      targets,
-    });
+    const run = rotation(id);
     const results = await run.runAll();
     const secret = sm.current(`ducklings/${id}/api-key`)!;
     expect(secret.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -76,7 +86,7 @@ describe('rotate-key on dynalite', () => {
     expect(JSON.stringify(item)).not.toContain(secret.value);
     expect(JSON.stringify(results)).not.toContain(secret.value);
     expect(run.captured.toRequester).toHaveLength(0);
-    expect(run.captured.events).toEqual([
+    expect(run.captured.records).toEqual([
       {
         event: 'duck.key_rotated',
         data: expect.objectContaining({ duckling_id: id, key_id: item!.key_id }),
@@ -86,12 +96,7 @@ describe('rotate-key on dynalite', () => {
 
   it('refuses an inactive duckling before generating anything', async () => {
     const id = await duckling('SUSPENDED');
-    const run = stepContext({
-      command: rotateKey,
-      args: { duckling_id: id },
-      aws: ports(),
-      targets,
-    });
+    const run = rotation(id);
     await expect(run.runStep('check-account')).rejects.toMatchObject({
       kind: 'user',
       code: 'account_not_active',
@@ -119,12 +124,7 @@ describe('rotate-key on dynalite', () => {
 
   it('a retry after a crash between the write and its checkpoint changes nothing more', async () => {
     const id = await duckling('ACTIVE');
-    const run = stepContext({
-      command: rotateKey,
-      args: { duckling_id: id },
-      aws: ports(),
-      targets,
-    });
+    const run = rotation(id);
     await run.runAll();
     const after = await db.get(DUCKLINGS, { duckling_id: id });
     const versions = sm.secrets.get(`ducklings/${id}/api-key`)!.versions.length;
@@ -137,29 +137,15 @@ describe('rotate-key on dynalite', () => {
 
   it('a retry after a crash between the Secrets Manager write and the DynamoDB write activates the stored key', async () => {
     const id = await duckling('ACTIVE');
-    const crashing = ports();
-    const realUpdate = crashing.records.update;
-    crashing.records.update = async () => {
-      throw new Error('worker killed');
-    };
-    const first = stepContext({
-      command: rotateKey,
-      args: { duckling_id: id },
-      aws: crashing,
-      targets,
-    });
+    const crashing = crashingPorts();
+    const first = rotation(id, crashing.aws);
     await expect(first.runAll()).rejects.toThrow('worker killed');
     const stored = sm.current(`ducklings/${id}/api-key`)!.value;
     expect(await db.get(DUCKLINGS, { duckling_id: id })).toMatchObject({
       key_hash: sha256Hex(OLD_KEY),
     });
-    crashing.records.update = realUpdate;
-    const retry = stepContext({
-      command: rotateKey,
-      args: { duckling_id: id },
-      aws: crashing,
-      targets,
-    });
+    crashing.heal();
+    const retry = rotation(id, crashing.aws);
     await retry.runAll();
     expect(sm.secrets.get(`ducklings/${id}/api-key`)!.versions).toHaveLength(1);
     expect(await db.get(DUCKLINGS, { duckling_id: id })).toMatchObject({
@@ -171,26 +157,12 @@ describe('rotate-key on dynalite', () => {
   it('ephemeral delivery: shows the key once, to the requester, and a retry before activation replaces it', async () => {
     targets.rotate_key = { deliver: 'ephemeral' };
     const id = await duckling('ACTIVE');
-    const crashing = ports();
-    const realUpdate = crashing.records.update;
-    crashing.records.update = async () => {
-      throw new Error('worker killed');
-    };
-    const first = stepContext({
-      command: rotateKey,
-      args: { duckling_id: id },
-      aws: crashing,
-      targets,
-    });
+    const crashing = crashingPorts();
+    const first = rotation(id, crashing.aws);
     await expect(first.runAll()).rejects.toThrow('worker killed');
     const lost = shownKey(first.captured.toRequester);
-    crashing.records.update = realUpdate;
-    const retry = stepContext({
-      command: rotateKey,
-      args: { duckling_id: id },
-      aws: crashing,
-      targets,
-    });
+    crashing.heal();
+    const retry = rotation(id, crashing.aws);
     await retry.runAll();
     const key = shownKey(retry.captured.toRequester);
     expect(key).not.toBe(lost);
@@ -249,11 +221,11 @@ describe('revoke-connection on dynalite', () => {
       last_request_id: run.ctx.request.id,
     });
     expect(Date.parse(item!.revoked_at)).not.toBeNaN();
-    expect(run.captured.events.map((e) => e.event)).toEqual([
+    expect(run.captured.records.map((e) => e.event)).toEqual([
       'operator.note',
       'connection.revoked',
     ]);
-    expect(run.captured.events[0]!.data).toMatchObject({
+    expect(run.captured.records[0]!.data).toMatchObject({
       connection_id: id,
       reason: 'leaked credentials',
       operator: 'U0ALICE',
@@ -280,8 +252,8 @@ describe('revoke-connection on dynalite', () => {
       revoked_by: 'U0BOB',
       reason: 'first',
     });
-    expect(run.captured.events.map((e) => e.event)).toEqual(['operator.note']);
-    expect(run.captured.events[0]!.data).toMatchObject({ already_revoked: true });
+    expect(run.captured.records.map((e) => e.event)).toEqual(['operator.note']);
+    expect(run.captured.records[0]!.data).toMatchObject({ already_revoked: true });
   });
 
   it('a retry of the same request recognises its own write and is not "already revoked"', async () => {
@@ -337,7 +309,7 @@ describe('expire-cert on dynalite', () => {
       reason: 'key compromise',
     });
     expect(Date.parse(item!.expires_at)).not.toBeNaN();
-    expect(run.captured.events).toEqual([
+    expect(run.captured.records).toEqual([
       {
         event: 'duck.cert_expired',
         data: expect.objectContaining({

@@ -5,8 +5,8 @@ import { awsPorts } from '../../src/aws/ports.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import type { DeployHistoryPort } from '../../src/sdk/ports.ts';
 import { exampleConfig } from '../helpers/harness.ts';
-import { runCommand } from '../helpers/run-command.ts';
 import { mockAppRunner, mockEcs } from '../helpers/services-mock.ts';
+import { runCommand } from '../helpers/step-context.ts';
 
 const noDeploys: DeployHistoryPort = { record: async () => {}, list: async () => [] };
 const DROP_ARN =

@@ -8,7 +8,7 @@ import { redisDeployHistory } from '../../src/store/deploy-history.ts';
 import { keys } from '../../src/store/keys.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 import { mockLambda } from '../helpers/lambda-mock.ts';
-import { runCommand } from '../helpers/run-command.ts';
+import { runCommand } from '../helpers/step-context.ts';
 
 describe('rollback: deploy history in Redis, Lambda through aws-sdk-client-mock', () => {
   const redis = new Redis(REDIS_URL);

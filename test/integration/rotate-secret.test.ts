@@ -1,3 +1,4 @@
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   DescribeSecretCommand,
   PutSecretValueCommand,
@@ -11,6 +12,7 @@ import type { RecordsPort } from '../../src/sdk/ports.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
 import { mockSecrets, type SecretsMock } from '../helpers/secrets-mock.ts';
+import { mockEcs } from '../helpers/services-mock.ts';
 import { stepContext } from '../helpers/step-context.ts';
 
 const SECRET = 'drop/jwt-secret';
@@ -22,6 +24,8 @@ let targets: FileConfig['targets'];
 beforeEach(() => {
   sm = mockSecrets('eu-west-1');
   targets = exampleConfig().targets;
+  // The consumers' restarts have their own tests below.
+  targets.secrets['jwt-secret']!.consumers = [];
 });
 afterEach(() => sm.mock.restore());
 
@@ -48,7 +52,7 @@ describe('rotate-secret with a generated value', () => {
     expect(sm.current(SECRET)!.value).toBe(input.SecretString);
     expect(JSON.stringify(results)).not.toContain(input.SecretString);
     expect(JSON.stringify(r.captured)).not.toContain(input.SecretString);
-    expect(r.captured.events).toEqual([
+    expect(r.captured.records).toEqual([
       {
         event: 'secret.rotated',
         data: expect.objectContaining({ secret: 'jwt-secret', method: 'PutSecretValue' }),
@@ -163,15 +167,97 @@ describe('rotate-secret with a generated value', () => {
       message: 'no secret drop/jwt-secret in eu-west-1 (target jwt-secret)',
     });
   });
+});
 
-  it('shows the consumers in the plan and leaves their restart to the restart command', async () => {
+describe('rotate-secret restarts the consumers in the same run', () => {
+  const CONSUMER = 'autostack-backend';
+  const PREFIX = `restart:${CONSUMER}:`;
+  let ecs: ReturnType<typeof mockEcs>;
+
+  beforeEach(() => {
+    targets.secrets['jwt-secret']!.consumers = [CONSUMER];
+    targets.services[CONSUMER]!.poll_interval_ms = 1;
+    ecs = mockEcs({ cluster: 'autostack', service: CONSUMER });
     sm.add(SECRET);
+  });
+  afterEach(() => ecs.mock.restore());
+
+  it('the plan names the consumer, the run holds its lock, the restart steps follow the put', async () => {
     const r = run();
     const plan = await rotateSecret.plan!(r.ctx);
     expect(plan.details).toContain(
-      'consumers to restart afterwards (not part of this run yet; use restart): drop-api',
+      'then restart autostack-backend: ECS service autostack-backend in cluster autostack',
     );
-    expect(r.steps.map((s) => s.name)).toEqual(['new-version', 'audit']);
+    expect(rotateSecret.resources!({ secret: 'jwt-secret' }, targets)).toEqual([
+      'secret:jwt-secret',
+      'service:autostack-backend',
+    ]);
+    expect(r.steps.map((s) => s.name)).toEqual([
+      'new-version',
+      'audit',
+      `${PREFIX}note-start`,
+      `${PREFIX}start-redeploy`,
+      `${PREFIX}wait-rollout`,
+    ]);
+  });
+
+  it('restarts the ECS consumer after the new version is stored', async () => {
+    const r = run();
+    const results = await r.runAll();
+    expect(sm.mock.commandCalls(PutSecretValueCommand)).toHaveLength(1);
+    const updates = ecs.mock.commandCalls(UpdateServiceCommand);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.args[0].input).toEqual({
+      cluster: 'autostack',
+      service: CONSUMER,
+      forceNewDeployment: true,
+    });
+    expect(r.captured.records.map((e) => e.event)).toEqual([
+      'secret.rotated',
+      'service.redeploy_started',
+      'service.restarted',
+    ]);
+    expect(results[`${PREFIX}wait-rollout`]).toMatchObject({ state: 'COMPLETED' });
+  });
+
+  it('restarts nothing when the put fails', async () => {
+    sm.failNext('PutSecretValue', sm.awsError('AccessDeniedException', 'not authorized'));
+    await expect(run().runAll()).rejects.toMatchObject({ code: 'aws_access_denied' });
+    expect(ecs.mock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+  });
+
+  it('a run retried after a crash adopts its deployment instead of starting a second one', async () => {
+    const first = run();
+    for (const name of ['new-version', 'audit', `${PREFIX}note-start`, `${PREFIX}start-redeploy`])
+      await first.runStep(name);
+    // The worker dies before start-redeploy is checkpointed: the retry runs it again.
+    const { [`${PREFIX}start-redeploy`]: lost, ...checkpointed } = first.ctx.results;
+    const retry = stepContext({
+      command: rotateSecret,
+      args: { secret: 'jwt-secret' },
+      aws: runbookPorts(unusedRecords),
+      targets,
+      requestId: 'req_00000000000000a1',
+      done: checkpointed,
+    });
+    const results = await retry.runAll();
+    expect(ecs.mock.commandCalls(UpdateServiceCommand)).toHaveLength(1);
+    expect(results[`${PREFIX}start-redeploy`]).toMatchObject({
+      id: (lost as { id: string }).id,
+      adopted: true,
+    });
+    expect(results[`${PREFIX}wait-rollout`]).toMatchObject({ state: 'COMPLETED' });
+    expect(sm.mock.commandCalls(PutSecretValueCommand)).toHaveLength(1);
+  });
+
+  it('validate names a consumer that is not a service target', () => {
+    targets.secrets['jwt-secret']!.consumers = ['drop-api'];
+    expect(rotateSecret.validate!({ secret: 'jwt-secret' }, targets)).toEqual([
+      {
+        field: 'secret',
+        message: 'consumer drop-api of jwt-secret is not a service in targets.services',
+      },
+    ]);
   });
 });
 

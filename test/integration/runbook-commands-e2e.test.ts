@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { StartDeploymentCommand } from '@aws-sdk/client-apprunner';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
@@ -8,6 +9,10 @@ import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynal
 import { exampleConfig, type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
 import { mockSecrets, type SecretsMock } from '../helpers/secrets-mock.ts';
+import { mockAppRunner } from '../helpers/services-mock.ts';
+
+const DROP_ARN =
+  'arn:aws:apprunner:eu-west-1:123456789012:service/drop/8fe1e10304f84fd2b0df550fe98a71fa';
 
 /**
  * The runbook commands end to end: signed slash command → queue → worker → real adapters
@@ -22,6 +27,7 @@ function config(deliver: 'secrets_manager' | 'ephemeral' = 'secrets_manager') {
   const file = exampleConfig();
   for (const c of COMMANDS) file.policies[c] = { prod: { approvals: 0 } };
   if (deliver === 'ephemeral') file.targets.rotate_key = { deliver: 'ephemeral' };
+  for (const s of Object.values(file.targets.services)) s.poll_interval_ms = 1;
   return file;
 }
 
@@ -225,12 +231,19 @@ describe('revoke-connection, expire-cert and rotate-secret end to end', () => {
     expect(logLines.join('')).toContain('"action":"duck.cert_expired"');
   });
 
-  it('rotate-secret survives throttling (retried run), stores one version, and the value is nowhere else', async () => {
+  it('rotate-secret survives throttling (retried run), stores one version, restarts its consumer once, and the value is nowhere else', async () => {
     await start();
     sm.add('drop/jwt-secret');
     sm.failNext('PutSecretValue', sm.awsError('ThrottlingException', 'Rate exceeded'));
-    const reply = await runThroughSlack('rotate-secret jwt-secret', 'rotate-secret');
-    expect(reply.text).toContain('rotate-secret done');
+    const drop = mockAppRunner({ serviceArn: DROP_ARN });
+    try {
+      const reply = await runThroughSlack('rotate-secret jwt-secret', 'rotate-secret');
+      expect(reply.text).toContain('rotate-secret done');
+      expect(drop.mock.commandCalls(StartDeploymentCommand)).toHaveLength(1);
+    } finally {
+      drop.mock.restore();
+    }
+    expect(logLines.join('')).toContain('"event":"service.restarted"');
     const versions = sm.secrets.get('drop/jwt-secret')!.versions;
     expect(versions).toHaveLength(2);
     const value = sm.current('drop/jwt-secret')!.value;

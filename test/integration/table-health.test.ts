@@ -4,7 +4,7 @@ import { awsPorts } from '../../src/aws/ports.ts';
 import { metricAlarm, mockCloudWatch } from '../helpers/cloudwatch-mock.ts';
 import { startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
-import { runCommand } from '../helpers/run-command.ts';
+import { runCommand } from '../helpers/step-context.ts';
 
 describe('table-health: DescribeTable on dynalite, CloudWatch through aws-sdk-client-mock', () => {
   let db: Awaited<ReturnType<typeof startDynalite>>;

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../src/audit/entry.ts';
+import type { LedgerTable } from '../../src/audit/table.ts';
+import { verifyEntries } from '../../src/audit/verify.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import { FakeLambda } from '../helpers/fake-lambda.ts';
 import { BOT_TOKEN, exampleConfig, SIGNING_SECRET, USERS, waitFor } from '../helpers/harness.ts';
 import {
@@ -14,10 +18,32 @@ import {
 const ALIASES = Array.from({ length: 10 }, (_, i) => `a${i}`);
 const REQUESTS = 200;
 
+/** What issue 9 asks `/metrics` to expose, in every role. */
+const METRIC_NAMES = [
+  'opsbot_ack_latency_seconds',
+  'opsbot_requests_total',
+  'opsbot_approvals_pending',
+  'opsbot_runs_total',
+  'opsbot_run_duration_seconds',
+  'opsbot_slack_api_calls_total',
+  'opsbot_slack_rate_limited_total',
+  'opsbot_incidents_open',
+  'opsbot_audit_backlog',
+  'opsbot_process_cpu_seconds_total',
+  'opsbot_process_resident_memory_bytes',
+  'opsbot_nodejs_eventloop_lag_seconds',
+  'opsbot_nodejs_heap_size_used_bytes',
+];
+
+const scrape = async (bot: BotProcess) =>
+  (await fetch(`http://127.0.0.1:${bot.port}/metrics`)).text();
+
 describe('2 web and 2 worker processes on one Redis', { timeout: 240_000 }, () => {
   const slack = new SlackEmulator({ tokens: [BOT_TOKEN] });
   const lambda = new FakeLambda();
+  const dynamo = new DiskDynalite();
   const bots: BotProcess[] = [];
+  let ledger: LedgerTable;
 
   beforeAll(async () => {
     const slackUrl = await slack.start();
@@ -30,7 +56,11 @@ describe('2 web and 2 worker processes on one Redis', { timeout: 240_000 }, () =
     );
     lambda.updateDelayMs = 20;
     const awsEndpoint = await lambda.start();
+    // One audit ledger (dynalite in this process) for all four processes.
+    await dynamo.start();
+    ledger = await dynamo.table();
     const file = exampleConfig();
+    file.audit = { table: ledger.name, endpoint: dynamo.endpoint };
     file.targets.lambda['mission-control-api']!.aliases = Object.fromEntries(
       ALIASES.map((a) => [a, 'staging']),
     );
@@ -49,6 +79,8 @@ describe('2 web and 2 worker processes on one Redis', { timeout: 240_000 }, () =
     await Promise.all(bots.map((b) => stopBotProcess(b)));
     await slack.stop();
     await lambda.stop();
+    ledger?.client.destroy();
+    await dynamo.dispose();
   }, 60_000);
 
   it('runs each request exactly once, holds per-alias locks across processes, and never duplicates progress', async () => {
@@ -93,5 +125,54 @@ describe('2 web and 2 worker processes on one Redis', { timeout: 240_000 }, () =
     expect(lambda.maxConcurrentUpdates).toBe(1);
     expect(lambda.updates.length).toBeGreaterThanOrEqual(ALIASES.length);
     expect(lambda.staleRevisions).toBe(0);
+
+    // One audit chain: every worker appended to it, gap-free and linked, each entry once.
+    const readLedger = async () => {
+      const entries: AuditEntry[] = [];
+      for await (const entry of ledger.range(1)) entries.push(entry);
+      return entries;
+    };
+    const done = (entries: AuditEntry[]) => entries.filter((e) => e.action === 'run.done');
+    await waitFor(
+      'every run.done in the ledger',
+      async () => done(await readLedger()).length >= REQUESTS,
+      60_000,
+    );
+    await waitFor('the audit backlog to drain', async () =>
+      /^opsbot_audit_backlog 0$/m.test(await scrape(bots[2]!)),
+    );
+    const entries = await readLedger();
+    expect(await verifyEntries(entries, 1)).toMatchObject({ ok: true, count: entries.length });
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+    expect(new Set(entries.map((e) => e.entry_id)).size).toBe(entries.length);
+    for (const action of ['request.created', 'run.started', 'run.done']) {
+      const ids = entries.filter((e) => e.action === action).map((e) => e.request_id);
+      expect(ids, action).toHaveLength(REQUESTS);
+      expect(new Set(ids).size, action).toBe(REQUESTS);
+      expect(new Set(ids)).toEqual(new Set(requestIds));
+    }
+  });
+
+  it('exposes every metric of issue 9 at /metrics in web and worker processes', async () => {
+    for (const bot of bots) {
+      const text = await scrape(bot);
+      for (const name of METRIC_NAMES)
+        expect(text, `${bot.role} :${bot.port}`).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
+    }
+    // Observed values: acks and outcomes on the web processes, runs on the workers.
+    const [webA, webB, workerA, workerB] = await Promise.all(bots.map(scrape));
+    const web = `${webA}\n${webB}`;
+    const workers = `${workerA}\n${workerB}`;
+    expect(web).toMatch(/^opsbot_ack_latency_seconds_count\{kind="slack"\} [1-9]/m);
+    expect(web).toMatch(/^opsbot_requests_total\{command="promote",outcome="queued"\} [1-9]/m);
+    expect(workers).toMatch(/^opsbot_runs_total\{command="promote",status="done"\} [1-9]/m);
+    expect(workers).toMatch(
+      /^opsbot_run_duration_seconds_count\{command="promote",status="done"\} [1-9]/m,
+    );
+    expect(workers).toMatch(
+      /^opsbot_slack_api_calls_total\{method="chat\.postMessage",result="ok"\} [1-9]/m,
+    );
+    expect(web).toMatch(/^opsbot_approvals_pending 0$/m);
+    expect(workers).toMatch(/^opsbot_incidents_open 0$/m);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { chainEntry, EMPTY_HEAD, entryHash, type QueuedEntry } from '../../src/audit/entry.ts';
 import { parseJsonl, toJsonl } from '../../src/audit/jsonl.ts';
-import { isSensitiveKey, redactText, redactValue } from '../../src/audit/redact.ts';
+import { isSensitiveKey, redactValue } from '../../src/audit/redact.ts';
+import { queuedEntry } from '../../src/audit/redis-sink.ts';
 import { describeReport, verifyEntries } from '../../src/audit/verify.ts';
 import { fileConfigSchema } from '../../src/config/file.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
@@ -94,16 +95,25 @@ describe('audit redaction', () => {
     for (const key of ['key_id', 'alias', 'function', 'keyName', 'duckling_id', 'version'])
       expect(isSensitiveKey(key), key).toBe(false);
     expect(redactValue({ a: { secret_value: 'x', ok: 1 }, list: [{ token: 't' }] })).toEqual({
-      a: { secret_value: '[redacted]', ok: 1 },
-      list: [{ token: '[redacted]' }],
+      a: { secret_value: '[REDACTED]', ok: 1 },
+      list: [{ token: '[REDACTED]' }],
     });
   });
 
-  it('redacts secret-shaped text', () => {
-    const text = redactText(
-      'bot xoxb-123-456-abcdef, aws AKIAIOSFODNN7EXAMPLE, key sk_live_abcdefgh1234 and password=hunter2 ok',
-    );
-    expect(text).toBe('bot [redacted], aws [redacted], key [redacted] and password=[redacted] ok');
+  it("redacts secret-shaped text in every string of an entry with the bot's one text redaction", () => {
+    const text =
+      'bot xoxb-123-456-abcdef, aws AKIAIOSFODNN7EXAMPLE, key sk_live_abcdefgh1234 and password=hunter2 ok';
+    const redacted =
+      'bot [REDACTED:slack-token], aws [REDACTED:aws-access-key-id], key [REDACTED:api-key] and password=[REDACTED] ok';
+    const entry = queuedEntry({
+      action: 'operator.note',
+      actor: 'U0ALICE',
+      args: { text },
+      data: { lines: [text] },
+      result: text,
+    });
+    expect(entry).toMatchObject({ args: { text: redacted }, data: { lines: [redacted] } });
+    expect(entry.result).toBe(redacted);
   });
 });
 

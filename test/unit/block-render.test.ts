@@ -123,6 +123,12 @@ describe('Block Kit → HTML', () => {
     golden('mrkdwn', renderMrkdwn(text, options));
   });
 
+  it('renders the emoji shortcodes opsbot writes and dates as their fallback text', () => {
+    const text =
+      ':large_orange_circle: high · :white_check_mark: done · :unknown_code: · <!date^1795431637^{date_short_pretty} {time_secs}|2026-11-23 11:00:37 UTC>';
+    golden('emoji-date', renderMrkdwn(text, options));
+  });
+
   it('renders a code block verbatim, without mrkdwn inside it', () => {
     golden('code-block', renderMrkdwn('Output:\n```\n*not bold* <b>raw</b> &amp;\nline 2\n```'));
   });

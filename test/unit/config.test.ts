@@ -77,6 +77,28 @@ describe('loadConfig', () => {
     ).toThrow('policies.promote.prod: unknown group "ghosts"');
   });
 
+  it('reports an on-call group that is not defined in groups', () => {
+    const path = configFile(
+      'slack:\n  ops_channel: C0OPS\ngroups:\n  oncall: { users: [U0JOSH] }\nalerts:\n  oncall_group: on-call\n',
+    );
+    expect(() =>
+      loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: 'abcdefghijk',
+        OPSBOT_CONFIG: path,
+      }),
+    ).toThrow('alerts.oncall_group: unknown group "on-call"');
+    const fixed = configFile(
+      'slack:\n  ops_channel: C0OPS\ngroups:\n  oncall: { users: [U0JOSH] }\nalerts:\n  oncall_group: oncall\n',
+    );
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'abcdefghijk',
+      OPSBOT_CONFIG: fixed,
+    });
+    expect(config.file.alerts?.oncall_group).toBe('oncall');
+  });
+
   it('requires a signing secret in HTTP mode but not in Socket Mode', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow('SLACK_SIGNING_SECRET');
     expect(

@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/load.ts';
 import { startLocalDynamo } from '../../src/dev/local/dynamo.ts';
+import { LOCAL_LEDGER_TABLE, withLocalLedger } from '../../src/dev/local/ledger.ts';
 import { ensureRedis, RedisMissingError } from '../../src/dev/local/redis.ts';
+import { seedTables } from '../../src/dev/local/seed.ts';
 import { usesRealAws } from '../../src/dev/local/start-local.ts';
 import { sandboxPorts } from '../../src/dev/sandbox/index.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -18,7 +21,12 @@ afterAll(() => {
 
 describe('local mode sandbox', () => {
   it('holds the config’s Lambda functions in memory: versions 41–44, aliases at 42', async () => {
-    const sandbox = await sandboxPorts({ file: exampleConfig(), region: 'us-east-1' });
+    const dynamo = await startLocalDynamo(undefined, []);
+    const sandbox = await sandboxPorts({
+      file: exampleConfig(),
+      region: 'us-east-1',
+      dynamoEndpoint: dynamo.endpoint,
+    });
     try {
       const { lambda } = sandbox.ports;
       const fn = { functionName: 'mission-control-api' };
@@ -36,6 +44,7 @@ describe('local mode sandbox', () => {
       expect(sandbox.describe.lambda).toMatch(/^SANDBOX/);
     } finally {
       await sandbox.stop();
+      await dynamo.stop();
     }
   });
 
@@ -50,7 +59,7 @@ describe('local mode sandbox', () => {
           credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
         }),
       );
-    const first = await startLocalDynamo(dir);
+    const first = await startLocalDynamo(dir, seedTables(exampleConfig()));
     const db = client(first.endpoint);
     const tables = (await db.send(new ListTablesCommand({}))).TableNames;
     expect(tables).toEqual([
@@ -72,7 +81,7 @@ describe('local mode sandbox', () => {
     db.destroy();
     await first.stop();
 
-    const second = await startLocalDynamo(dir);
+    const second = await startLocalDynamo(dir, seedTables(exampleConfig()));
     const again = client(second.endpoint);
     const ada = await again.send(
       new GetCommand({ TableName: 'spaceduck-ducklings', Key: { duckling_id: 'dk-ada' } }),
@@ -84,6 +93,39 @@ describe('local mode sandbox', () => {
     expect(bob.Item?.status).toBe('SUSPENDED');
     again.destroy();
     await second.stop();
+  });
+
+  it('keeps the audit ledger in dynalite unless the config names one', async () => {
+    const dynamo = await startLocalDynamo(undefined, []);
+    try {
+      const env = { AWS_REGION: 'us-east-1' } as Config['env'];
+      const { config, describe } = await withLocalLedger(
+        { env, file: exampleConfig() },
+        dynamo.endpoint,
+      );
+      expect(config.file.audit).toEqual({
+        table: LOCAL_LEDGER_TABLE,
+        endpoint: dynamo.endpoint,
+        region: 'us-east-1',
+      });
+      expect(describe).toMatch(/^SANDBOX/);
+      const db = new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      });
+      expect((await db.send(new ListTablesCommand({}))).TableNames).toContain(LOCAL_LEDGER_TABLE);
+      db.destroy();
+      const own = { table: 'my-ledger', region: 'eu-west-1' };
+      const kept = await withLocalLedger(
+        { env, file: { ...exampleConfig(), audit: own } },
+        dynamo.endpoint,
+      );
+      expect(kept.config.file.audit).toEqual(own);
+      expect(kept.describe).toBeUndefined();
+    } finally {
+      await dynamo.stop();
+    }
   });
 
   it('starts redis-server when nothing answers, and stops it', async () => {

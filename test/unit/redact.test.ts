@@ -48,6 +48,11 @@ const EXAMPLES: { name: string; line: string; secret: string }[] = [
     line: 'Authorization: Bearer 8f14e45fceea167a5a36dedd4bea2543abc',
     secret: '8f14e45fceea167a5a36dedd4bea2543abc',
   },
+  {
+    name: 'prefixed api key',
+    line: 'charged with sk_live_4eC39HqLyjWDarjtT1zdp7dc ok',
+    secret: '4eC39HqLyjWDarjtT1zdp7dc',
+  },
   { name: 'password=', line: 'login user=bob password=hunter2!', secret: 'hunter2!' },
   { name: 'secret=', line: 'GET /cb?client_secret=s3cr3tvalue&x=1', secret: 's3cr3tvalue' },
   { name: 'token=', line: 'retry token="abc def ghi" failed', secret: 'abc def ghi' },

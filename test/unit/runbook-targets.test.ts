@@ -13,8 +13,18 @@ describe('runbook targets config', () => {
       holds: 'ducklings',
       environment: 'prod',
     });
-    expect(targets.secrets['jwt-secret']).toMatchObject({ length: 64, consumers: ['drop-api'] });
+    expect(targets.secrets['jwt-secret']).toMatchObject({ length: 64, consumers: ['drop'] });
     expect(targets.rotate_key).toMatchObject({ deliver: 'secrets_manager' });
+  });
+
+  it('names a secret consumer that is not a service target', () => {
+    const { problems } = parseFileConfig(
+      'slack: { ops_channel: C0OPS }\ntargets:\n  secrets:\n    jwt: { secret_id: drop/jwt, consumers: [drop-api] }\n',
+      'x.yml',
+    );
+    expect(problems).toEqual([
+      'x.yml targets.secrets.jwt.consumers: "drop-api" is not a service in targets.services',
+    ]);
   });
 
   it('names a delivery path without {duckling_id}', () => {
@@ -60,6 +70,13 @@ describe('runbook targets config', () => {
       {
         actions: ['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
         resources: ['arn:aws:secretsmanager:eu-west-1:*:secret:drop/jwt-secret-??????'],
+      },
+      // The consumer drop is restarted in the same run.
+      {
+        actions: ['apprunner:StartDeployment', 'apprunner:ListOperations'],
+        resources: [
+          'arn:aws:apprunner:eu-west-1:123456789012:service/drop/8fe1e10304f84fd2b0df550fe98a71fa',
+        ],
       },
     ]);
   });

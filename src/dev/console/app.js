@@ -69,9 +69,12 @@ function renderChrome() {
   $('aws').textContent = Object.values(aws).some((v) => v.startsWith('SANDBOX'))
     ? 'AWS: SANDBOX'
     : 'AWS: real';
-  $('aws').title = Object.entries(aws)
-    .map(([port, what]) => `${port}: ${what}`)
-    .join('\n');
+  $('aws-ports').innerHTML = Object.entries(aws)
+    .map(
+      ([port, what]) =>
+        `<li data-port="${escapeHtml(port)}"><b>${escapeHtml(port)}</b> ${escapeHtml(what)}</li>`,
+    )
+    .join('');
   $('channels').innerHTML = channels
     .map(
       (c) =>

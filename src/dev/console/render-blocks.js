@@ -28,6 +28,9 @@ function renderLink(inner, options) {
     const name = label ?? options.channels?.[target.slice(1)] ?? target.slice(1);
     return `<span class="bk-mention">#${escapeHtml(name)}</span>`;
   }
+  if (target.startsWith('!date^')) {
+    return `<span class="bk-date">${escapeHtml(label ?? target.split('^')[1])}</span>`;
+  }
   if (target.startsWith('!')) {
     return `<span class="bk-mention">@${escapeHtml(label ?? target.slice(1).split('^')[0])}</span>`;
   }
@@ -35,6 +38,30 @@ function renderLink(inner, options) {
   const text = escapeHtml(unslack(label ?? target));
   if (safeUrl(url) === '#') return `<span class="bk-link-refused">${text}</span>`;
   return `<a href="${escapeHtml(url)}" target="_blank" rel="noopener">${text}</a>`;
+}
+
+/** The emoji shortcodes opsbot writes, as characters; others stay as typed. */
+const EMOJI = {
+  warning: '⚠️',
+  no_entry: '⛔',
+  rotating_light: '🚨',
+  white_check_mark: '✅',
+  red_circle: '🔴',
+  large_orange_circle: '🟠',
+  large_yellow_circle: '🟡',
+  large_blue_circle: '🔵',
+  speech_balloon: '💬',
+  repeat: '🔁',
+  mega: '📣',
+  mag: '🔍',
+  lock: '🔒',
+  fire: '🔥',
+  eyes: '👀',
+  x: '❌',
+};
+
+function emoji(html) {
+  return html.replace(/:([a-z0-9_+-]+):/g, (code, name) => EMOJI[name] ?? code);
 }
 
 function styleInline(html) {
@@ -46,7 +73,7 @@ function styleInline(html) {
 
 /**
  * Slack mrkdwn → HTML: ```code blocks```, `inline code`, *bold*, _italic_, ~strike~, > quotes,
- * <links|labels>, <@user> and <#channel> mentions, line breaks.
+ * <links|labels>, <@user> and <#channel> mentions, <!date^…|fallback>, :emoji:, line breaks.
  */
 export function renderMrkdwn(text, options = {}) {
   const held = [];
@@ -57,7 +84,7 @@ export function renderMrkdwn(text, options = {}) {
     )
     .replace(/`([^`\n]+)`/g, (_, code) => hold(`<code>${escapeHtml(unslack(code))}</code>`))
     .replace(/<([^<>\n]+)>/g, (_, inner) => hold(renderLink(inner, options)));
-  rest = styleInline(escapeHtml(unslack(rest)));
+  rest = emoji(styleInline(escapeHtml(unslack(rest))));
   rest = rest
     .split('\n')
     .map((line) =>

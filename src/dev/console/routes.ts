@@ -96,6 +96,14 @@ export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle
     return user && channel ? { user, channel } : undefined;
   };
 
+  // #ops and #incidents first, then channels the bot created (an incident's own channel).
+  const channels = () => [
+    ...deps.channels,
+    ...[...state.channels.values()]
+      .filter((c) => !deps.channels.some((known) => known.id === c.id))
+      .map((c) => ({ id: c.id, name: c.name })),
+  ];
+
   for (const [path, asset] of Object.entries(STATIC)) {
     const text = readFileSync(new URL(`./${asset.file}`, import.meta.url), 'utf8');
     http.route('GET', path, (_req, res) => {
@@ -105,7 +113,7 @@ export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle
   http.route('GET', '/console/api/state', (_req, res) =>
     sendJson(res, 200, {
       users: deps.users,
-      channels: deps.channels,
+      channels: channels(),
       aws: deps.aws,
       messages: state.messages,
       views: state.views

@@ -1,47 +1,27 @@
-import { createHmac } from 'node:crypto';
+import { type GenericAlert, signWebhook } from '../../alerts/webhook.ts';
 
-/** The alert webhook's body (`POST /alerts/webhook`). */
-export interface AlertPayload {
-  source: string;
-  key: string;
-  status: 'firing' | 'resolved';
-  severity: string;
-  summary: string;
-  details: string;
-  links: { title: string; url: string }[];
-}
-
-/** Headers that sign a webhook body: `v0=` + hex HMAC-SHA256(secret, `v0:<timestamp>:<body>`). */
-export function signWebhook(
-  secret: string,
-  body: string,
-  timestamp = Math.floor(Date.now() / 1000),
-) {
-  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
-  return {
-    'x-opsbot-request-timestamp': String(timestamp),
-    'x-opsbot-signature': `v0=${signature}`,
-  };
-}
-
-/** A firing alert like CloudWatch's on mission-control-api, with a fresh key each time. */
-export function demoAlert(now = new Date()): AlertPayload {
+/**
+ * A firing alert like CloudWatch's on mission-control-api, with a fresh key each time. Severity
+ * `high`: the example config routes it to `slack.incidents_channel`, and its name matches the
+ * `mission-control-api-*` runbook mapping, so the incident shows the runbook buttons.
+ */
+export function demoAlert(now = new Date()): GenericAlert {
   return {
     source: 'demo',
     key: `demo-mission-control-api-errors-${now.getTime()}`,
     status: 'firing',
-    severity: 'critical',
-    summary: 'mission-control-api: error rate 7.2% (> 5%) for 5 minutes',
+    severity: 'high',
+    summary: 'mission-control-api-errors: error rate 7.2% (> 5%) for 5 minutes',
     details:
       'Errors rose after the last deploy. Alarm: mission-control-api-errors, threshold 5% over 5 min.',
     links: [
-      { title: 'Runbook: Mission Control', url: 'https://example.com/runbooks/mission-control' },
+      { label: 'Runbook: Mission Control', url: 'https://example.com/runbooks/mission-control' },
     ],
   };
 }
 
-/** Posts a signed alert to the bot; answers with the HTTP status and body text. */
-export async function fireAlert(baseUrl: string, secret: string, alert: AlertPayload) {
+/** Posts a signed alert to the bot's `POST /alerts/webhook`; answers with the HTTP status and body text. */
+export async function fireAlert(baseUrl: string, secret: string, alert: GenericAlert) {
   const body = JSON.stringify(alert);
   const response = await fetch(`${baseUrl}/alerts/webhook`, {
     method: 'POST',

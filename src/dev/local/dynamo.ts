@@ -11,7 +11,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { SEED_TABLES, type SeedTable } from './seed.ts';
+import type { SeedTable } from './seed.ts';
 
 type Dynalite = (options: { path?: string; createTableMs?: number }) => Server;
 const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
@@ -21,11 +21,17 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-/** dynalite in-process, stored under `dir` (LevelDB), with the seed tables and records. */
-export async function startLocalDynamo(dir: string, tables = SEED_TABLES): Promise<LocalDynamo> {
-  mkdirSync(dir, { recursive: true });
-  const owner = claim(dir);
-  const server = dynalite({ path: dir, createTableMs: 0 });
+/**
+ * dynalite in-process with the seed tables and records: stored under `dir` (LevelDB), or in memory
+ * when no directory is given (tests).
+ */
+export async function startLocalDynamo(
+  dir: string | undefined,
+  tables: SeedTable[],
+): Promise<LocalDynamo> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const owner = dir ? claim(dir) : undefined;
+  const server = dynalite({ ...(dir ? { path: dir } : {}), createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({
@@ -42,7 +48,7 @@ export async function startLocalDynamo(dir: string, tables = SEED_TABLES): Promi
     endpoint,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(owner, { force: true });
+      if (owner) rmSync(owner, { force: true });
     },
   };
 }

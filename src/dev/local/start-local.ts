@@ -8,7 +8,9 @@ import { type ConsoleHandle, mountConsole } from '../console/routes.ts';
 import { type Sandbox, sandboxPorts } from '../sandbox/index.ts';
 import { SlackEmulator } from '../slack-emulator/emulator.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
+import { withLocalLedger } from './ledger.ts';
 import { ensureRedis, type LocalRedis } from './redis.ts';
+import { seedTables } from './seed.ts';
 import { LOCAL_USERS, localChannels, seedWorkspace } from './workspace.ts';
 
 export interface LocalOptions {
@@ -44,6 +46,8 @@ export function usesRealAws(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.AWS_ENDPOINT_URL) || CREDENTIAL_VARIABLES.some((name) => env[name]);
 }
 
+const OWN_DEPLOYS = "the bot's own: deploy history in Redis";
+
 const secret = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /**
@@ -70,6 +74,36 @@ function sessionEnv(
 }
 
 /**
+ * dynalite (seeded from the config), the AWS sandbox on it, and the audit ledger in it unless the
+ * config names one.
+ */
+async function startSandbox(config: Config, dataDir: string) {
+  const dynamo: LocalDynamo = await startLocalDynamo(dataDir, seedTables(config.file));
+  try {
+    const ledger = await withLocalLedger(config, dynamo.endpoint);
+    const sandbox = await sandboxPorts({
+      file: config.file,
+      dynamoEndpoint: dynamo.endpoint,
+      region: config.env.AWS_REGION,
+    });
+    const describe: Record<string, string> = { ...sandbox.describe, deploys: OWN_DEPLOYS };
+    if (ledger.describe) describe.ledger = ledger.describe;
+    return {
+      config: ledger.config,
+      sandbox,
+      describe,
+      stop: async () => {
+        await sandbox.stop();
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+}
+
+/**
  * Local mode: Redis (started if needed), the Slack emulator as the bot's Web API, dynalite and the
  * AWS sandbox (unless real AWS is configured), the bot, and the web console on the bot's server.
  */
@@ -90,27 +124,18 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
       ...sessionEnv(env, botToken, emulator.url, redis.url),
       ...(options.prefix ? { OPSBOT_PREFIX: options.prefix } : {}),
     };
-    // The alert webhook checks signatures with this secret; the console signs demo alerts with it.
-    process.env.OPSBOT_WEBHOOK_SECRET ||= source.OPSBOT_WEBHOOK_SECRET;
-    const config: Config = loadConfig(source);
+    let config: Config = loadConfig(source);
     seedWorkspace(emulator.state, config.file);
 
     let sandbox: Sandbox | undefined;
     let describe: Record<string, string> = {
       all: `real: AWS SDK (${env.AWS_ENDPOINT_URL ?? 'default endpoints'})`,
+      deploys: OWN_DEPLOYS,
     };
     if (!usesRealAws(env)) {
-      const dynamo: LocalDynamo = await startLocalDynamo(
-        options.dataDir ?? join('.opsbot', 'dynamo'),
-      );
-      cleanup.push(() => dynamo.stop());
-      sandbox = await sandboxPorts({
-        file: config.file,
-        dynamoEndpoint: dynamo.endpoint,
-        region: config.env.AWS_REGION,
-      });
-      cleanup.push(() => sandbox!.stop());
-      describe = { ...sandbox.describe, dynamodb: `SANDBOX: dynalite at ${dynamo.endpoint}` };
+      const local = await startSandbox(config, options.dataDir ?? join('.opsbot', 'dynamo'));
+      cleanup.push(local.stop);
+      ({ config, sandbox, describe } = local);
     }
 
     let consoleRoutes: ConsoleHandle | undefined;

@@ -75,7 +75,16 @@ export function registerCommandForm(app: App, deps: CommandFormDeps) {
         intake.kind === 'invalid'
           ? intake.problems
           : requiredNames(command).map((field) => ({ field, message: 'required' }));
-      await ack({ response_action: 'errors', errors: formErrors(command, problems) });
+      const errors = formErrors(command, problems);
+      if (Object.keys(errors).length > 0) {
+        await ack({ response_action: 'errors', errors });
+        return;
+      }
+      // No field to show the problem on (a form without inputs): close it and say so privately.
+      await ack();
+      await deps.writer
+        .ephemeral(String(meta.channel ?? ''), body.user.id, invalidArguments(command, problems))
+        .catch(() => {});
       return;
     }
     if (intake.kind !== 'valid') {
