@@ -1,14 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 
-/** Starts a TypeScript entry point as a child process and waits until `ready` answers 200. */
+/**
+ * Starts a TypeScript entry point as a child process and waits until `ready` answers 200.
+ * `BENCH_CPU_PROF=<dir>` makes every bench child write a V8 CPU profile there on exit.
+ */
 export async function startChild(
   entry: string,
   args: string[],
   env: Record<string, string>,
   readyUrl: string,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -23,6 +28,48 @@ export async function startChild(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+const profileArgs = () =>
+  process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+
+/** A TCP port nothing listens on right now, chosen by the kernel (never a local service's port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a TypeScript entry point to its end and returns what it printed on stdout as JSON. */
+export function runChildJson<T>(entry: string, args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', entry, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${entry} exited with ${code}`));
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+/** The load average line (`uptime`'s figures), to print next to every timing. */
+export const loadAverage = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
 
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -51,4 +98,16 @@ export function sampleRss(pid: number) {
       return peak;
     },
   };
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 0 elsewhere). */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5): 11 and 12 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }

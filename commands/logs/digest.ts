@@ -3,9 +3,10 @@ import { clock } from './time.ts';
 
 /** Distinct message shapes counted for the top-5 list; past this, rare ones are dropped (Misra–Gries). */
 const MAX_SHAPES = 5_000;
-/** The uploaded file is built in chunks of about this many characters. */
+/** The uploaded file is built in UTF-8 chunks of about this many characters. */
 const CHUNK_CHARS = 64 * 1024;
 const MAX_LINE_CHARS = 4_000;
+const EMPTY = Buffer.alloc(0);
 
 /** An event's message with its secrets removed: the only form of it that is ever shown. */
 export function redactedMessage(event: LogEvent): string {
@@ -43,7 +44,8 @@ export class SearchDigest {
   private readonly inline: string[] = [];
   private inlineChars = 0;
   private overflow = false;
-  private readonly chunks: string[] = [];
+  /** The file so far, as UTF-8 bytes: one copy, with no string (or rope of lines) kept alive. */
+  private readonly chunks: Buffer[] = [];
   private chunk = '';
 
   constructor(private readonly inlineLimit: { lines: number; chars: number }) {}
@@ -56,7 +58,7 @@ export class SearchDigest {
     const line = eventLine(event, message, true);
     this.chunk += `${line}\n`;
     if (this.chunk.length >= CHUNK_CHARS) {
-      this.chunks.push(this.chunk);
+      this.chunks.push(Buffer.from(this.chunk, 'utf8'));
       this.chunk = '';
     }
     if (!this.overflow) {
@@ -82,12 +84,24 @@ export class SearchDigest {
     return this.inline.join('\n');
   }
 
-  /** The file's text: a header, then every line. Built once, at the end. */
-  fileText(header: string): string {
-    const body = [...this.chunks, this.chunk];
-    this.chunks.length = 0;
+  /**
+   * The file's bytes (UTF-8): a header, then every line. Built once, at the end; the chunks are
+   * released as they are copied in, so the file is held once plus one chunk.
+   */
+  fileBytes(header: string): Buffer {
+    const head = Buffer.from(`${header}\n\n`, 'utf8');
+    const tail = Buffer.from(this.chunk, 'utf8');
     this.chunk = '';
-    return `${header}\n\n${body.join('')}`;
+    const size = this.chunks.reduce((n, c) => n + c.length, head.length + tail.length);
+    const file = Buffer.allocUnsafe(size);
+    let at = head.copy(file, 0);
+    for (let i = 0; i < this.chunks.length; i++) {
+      at += this.chunks[i]!.copy(file, at);
+      this.chunks[i] = EMPTY;
+    }
+    tail.copy(file, at);
+    this.chunks.length = 0;
+    return file;
   }
 
   /** The five most frequent message shapes, with an example and a count (≈ when rare ones were dropped). */

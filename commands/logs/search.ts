@@ -42,6 +42,6 @@ export async function searchLogs(
   const fileName = `logs-${target.name.replace(/[^\w.-]+/g, '_').replace(/^_+/, '')}-${new Date(scope.start).toISOString().replace(/[:.]/g, '-')}.log`;
   await ctx.output.post(summaryResult(digest, scope, limited, fileName));
   const header = `# /ops logs ${target.name}: ${digest.count} events from ${target.logGroup}, ${clock(scope.start)} → ${clock(scope.end)} UTC${scope.filter ? `, filter ${scope.filter}` : ''} (secrets redacted)`;
-  await ctx.output.upload({ name: fileName, title: fileName, content: digest.fileText(header) });
+  await ctx.output.upload({ name: fileName, title: fileName, content: digest.fileBytes(header) });
   return { events: digest.count, file: true };
 }

@@ -1,14 +1,17 @@
 import { retryAfterOf } from './slack-port.ts';
 
-type Task = () => Promise<void>;
+/** A Slack call; resolving `false` says no call was made (nothing to do), so no budget is spent. */
+type Task = () => Promise<unknown>;
 
 /**
- * One FIFO of Slack calls paced to at most one per `intervalMs`. A 429 pauses the lane for
- * `Retry-After` and retries the same call, so nothing throttled is dropped.
+ * One FIFO of Slack calls paced by a token bucket: `burst` calls at once, then one per
+ * `intervalMs`. A 429 pauses the lane for `Retry-After` and retries the same call, so nothing
+ * throttled is dropped.
  */
 class Lane {
   private readonly tasks: Task[] = [];
-  private lastAt = 0;
+  private tokens: number;
+  private refilledAt = Date.now();
   private pausedUntil = 0;
   private running: Promise<void> | undefined;
   stopped = false;
@@ -16,7 +19,20 @@ class Lane {
   constructor(
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
-  ) {}
+    private readonly burst = 1,
+  ) {
+    this.tokens = burst;
+  }
+
+  /** Milliseconds until a call may go (refilling the bucket first). */
+  private waitForToken(): number {
+    const now = Date.now();
+    if (this.intervalMs <= 0) return Math.max(0, this.pausedUntil - now);
+    this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) / this.intervalMs);
+    this.refilledAt = now;
+    const wait = this.tokens >= 1 ? 0 : (1 - this.tokens) * this.intervalMs;
+    return Math.max(wait, this.pausedUntil - now);
+  }
 
   get size() {
     return this.tasks.length;
@@ -35,13 +51,16 @@ class Lane {
 
   private async drain() {
     while (this.tasks.length && !this.stopped) {
-      const wait = Math.max(this.pausedUntil, this.lastAt + this.intervalMs) - Date.now();
-      if (wait > 0) await sleep(wait);
+      const wait = this.waitForToken();
+      if (wait > 0) {
+        await sleep(wait);
+        continue;
+      }
       if (this.stopped) return;
       const task = this.tasks[0]!;
-      this.lastAt = Date.now();
+      if (this.intervalMs > 0) this.tokens -= 1;
       try {
-        await task();
+        if ((await task()) === false && this.intervalMs > 0) this.tokens += 1;
         this.tasks.shift();
       } catch (error) {
         const retryAfter = retryAfterOf(error);
@@ -63,6 +82,20 @@ export interface OutboxOptions {
   postIntervalMs?: number;
   /** Least time between two edits of one message. */
   updateIntervalMs?: number;
+  /**
+   * Edits sent per minute over all messages, with a burst of `updateBurst` (Slack's `chat.update`
+   * is Tier 3: about 50 a minute per workspace). Pacing here spends the budget on the latest
+   * state instead of on 429s.
+   */
+  updatesPerMinute?: number;
+  updateBurst?: number;
+  /**
+   * A repeat's edit waits until the message's state has been still for `editQuietMs`, but no
+   * longer than `editMaxWaitMs`: during a storm the edit budget goes to final counts, not to
+   * counts that are stale a moment later. Urgent edits (resolve, acknowledge) do not wait.
+   */
+  editQuietMs?: number;
+  editMaxWaitMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -77,6 +110,11 @@ export class Outbox {
   private readonly updates: Lane;
   private readonly queuedEdits = new Set<string>();
   private readonly lastEdit = new Map<string, number>();
+  /** When an edit of a message was last asked for, and when the queued one was first asked for. */
+  private readonly lastAsk = new Map<string, number>();
+  private readonly firstAsk = new Map<string, number>();
+  private readonly editQuietMs: number;
+  private readonly editMaxWaitMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly postIntervalMs: number;
   private readonly updateIntervalMs: number;
@@ -87,7 +125,14 @@ export class Outbox {
     this.postIntervalMs = options.postIntervalMs ?? 1000;
     this.updateIntervalMs = options.updateIntervalMs ?? 1000;
     this.onError = options.onError ?? (() => {});
-    this.updates = new Lane(0, this.onError);
+    this.editQuietMs = options.editQuietMs ?? 1000;
+    this.editMaxWaitMs = options.editMaxWaitMs ?? 30_000;
+    const perMinute = options.updatesPerMinute ?? 50;
+    this.updates = new Lane(
+      perMinute > 0 ? 60_000 / perMinute : 0,
+      this.onError,
+      options.updateBurst ?? 20,
+    );
   }
 
   /** Queues a post to `channel`; `send` runs when the channel's turn comes and may be retried. */
@@ -102,25 +147,43 @@ export class Outbox {
 
   /**
    * Asks for an edit of message `id`. Edits asked for while one is queued merge into it; `send`
-   * renders the latest state itself, so the last edit always shows the last count.
+   * renders the latest state itself, so the last edit always shows the last count. Non-urgent
+   * edits wait for the state to settle (see `editQuietMs`).
    */
-  edit(id: string, send: Task): void {
-    if (this.closed || this.queuedEdits.has(id)) return;
+  edit(id: string, send: Task, urgent = true): void {
+    if (this.closed) return;
+    const now = Date.now();
+    this.lastAsk.set(id, now);
+    const first = urgent ? now - this.editMaxWaitMs : now;
+    this.firstAsk.set(id, Math.min(this.firstAsk.get(id) ?? first, first));
+    if (this.queuedEdits.has(id)) return;
     this.queuedEdits.add(id);
-    const due = (this.lastEdit.get(id) ?? 0) + this.updateIntervalMs - Date.now();
-    const enqueue = () =>
-      this.updates.push(async () => {
-        this.queuedEdits.delete(id);
-        this.lastEdit.set(id, Date.now());
-        try {
-          await send();
-        } catch (error) {
-          if (retryAfterOf(error) !== undefined) this.queuedEdits.add(id);
-          throw error;
-        }
-      });
-    if (due <= 0) enqueue();
-    else this.later(due, enqueue);
+    this.scheduleEdit(id, send);
+  }
+
+  private scheduleEdit(id: string, send: Task): void {
+    const settledAt = Math.min(
+      (this.lastAsk.get(id) ?? 0) + this.editQuietMs,
+      (this.firstAsk.get(id) ?? 0) + this.editMaxWaitMs,
+    );
+    const due = Math.max(settledAt, (this.lastEdit.get(id) ?? 0) + this.updateIntervalMs);
+    const wait = due - Date.now();
+    if (wait > 0) {
+      this.later(wait, () => this.scheduleEdit(id, send));
+      return;
+    }
+    this.updates.push(async () => {
+      this.queuedEdits.delete(id);
+      this.firstAsk.delete(id);
+      this.lastAsk.delete(id);
+      this.lastEdit.set(id, Date.now());
+      try {
+        return await send();
+      } catch (error) {
+        if (retryAfterOf(error) !== undefined) this.queuedEdits.add(id);
+        throw error;
+      }
+    });
   }
 
   /** Runs `fn` after `ms` unless the outbox is closed first. */

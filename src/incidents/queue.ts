@@ -1,11 +1,28 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Alert } from '../alerts/alert.ts';
 import type { Delivery } from '../alerts/routes.ts';
+import type { FiringOutcome } from './store.ts';
 
-/** The intake queue of alerts: the endpoints only add to it; a worker counts and renders. */
+/**
+ * The incidents queue. The endpoints count each delivery in Redis themselves (one atomic script)
+ * and queue only the work Slack needs: a transition (open, reopen, resolve) per delivery that
+ * causes one, and one parent refresh per incident at a time for repeats.
+ */
 export const INCIDENTS_QUEUE = 'incidents';
 
+/** What a counted delivery changed; `alert` is what the audit entry names. */
+export interface Transition {
+  outcome: Extract<FiringOutcome, 'open' | 'reopen' | 'resolve'>;
+  id: string;
+  count: number;
+  alert: Pick<Alert, 'source' | 'key' | 'title' | 'severity'>;
+}
+
 export type IncidentJob =
+  | { kind: 'transition'; transition: Transition }
+  | { kind: 'refresh'; id: string }
+  /** Queued by versions that counted in the worker: counted when met, so an upgrade loses none. */
   | { kind: 'delivery'; delivery: Delivery }
   | { kind: 'confirm'; topicArn: string; url: string; messageId: string };
 
@@ -17,6 +34,9 @@ const JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
+/** The Slack work a counted delivery queues. */
+export type IncidentWork = Extract<IncidentJob, { kind: 'transition' | 'refresh' }>;
+
 /** BullMQ ids may not hold `:` or be all digits. */
 const jobIdFor = (id: string) => `a-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
@@ -24,12 +44,17 @@ export function createIncidentsQueue(connection: Redis, prefix: string) {
   return new Queue<IncidentJob>(INCIDENTS_QUEUE, { connection, prefix });
 }
 
-export async function enqueueDeliveries(queue: Queue<IncidentJob>, deliveries: Delivery[]) {
+/** Queues the Slack work of counted deliveries (`deliveryId` names the job, so it is added once). */
+export async function enqueueIncidentWork(
+  queue: Queue<IncidentJob>,
+  work: { deliveryId: string; job: IncidentWork }[],
+) {
+  if (work.length === 0) return;
   await queue.addBulk(
-    deliveries.map((delivery) => ({
-      name: 'delivery',
-      data: { kind: 'delivery' as const, delivery },
-      opts: { ...JOB_OPTIONS, jobId: jobIdFor(delivery.id) },
+    work.map(({ deliveryId, job }) => ({
+      name: job.kind,
+      data: job,
+      opts: { ...JOB_OPTIONS, jobId: jobIdFor(deliveryId) },
     })),
   );
 }

@@ -1,10 +1,10 @@
 import type { Alert } from '../alerts/alert.ts';
-import type { Delivery } from '../alerts/routes.ts';
 import type { AuditSink } from '../audit/sink.ts';
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { Logger } from '../log.ts';
 import type { MessageContent } from '../slack/blocks/types.ts';
 import type { Outbox } from './outbox.ts';
+import type { Transition } from './queue.ts';
 import {
   incidentParent,
   type RunbookButton,
@@ -13,7 +13,7 @@ import {
   resolvedReply,
 } from './render.ts';
 import type { IncidentSlack } from './slack-port.ts';
-import type { FiringOutcome, Incident, IncidentStore } from './store.ts';
+import type { Incident, IncidentStore } from './store.ts';
 
 export interface IncidentServiceDeps {
   store: IncidentStore;
@@ -48,30 +48,19 @@ export class IncidentService {
     );
   }
 
-  /** Counts one delivery (atomically, in Redis) and queues what Slack should show. */
-  async handleDelivery(delivery: Delivery): Promise<FiringOutcome> {
+  /** Shows a transition the intake counted (open, reopen, resolve) and records it for audit. */
+  async applyTransition(transition: Transition): Promise<void> {
     const { store, audit } = this.deps;
-    const { outcome, id, count } = await store.recordDelivery(
-      delivery.id,
-      delivery.alert,
-      this.channelFor(delivery.alert),
-    );
-    const base = {
-      actor: delivery.alert.source,
-      data: { incident_id: id, key: delivery.alert.key, count },
-    };
+    const { outcome, id, count, alert } = transition;
+    const base = { actor: alert.source, data: { incident_id: id, key: alert.key, count } };
     switch (outcome) {
       case 'open':
         audit.append({
           action: 'incident.opened',
           ...base,
-          data: { ...base.data, title: delivery.alert.title, severity: delivery.alert.severity },
+          data: { ...base.data, title: alert.title, severity: alert.severity },
         });
         this.postParent(id);
-        break;
-      case 'repeat':
-        this.editParent(id);
-        await this.scheduleSummary(id);
         break;
       case 'reopen': {
         audit.append({ action: 'incident.reopened', ...base });
@@ -88,7 +77,13 @@ export class IncidentService {
         break;
       }
     }
-    return outcome;
+  }
+
+  /** Repeats were counted: edit the parent (coalesced) and schedule the repeat summary. */
+  async refresh(id: string): Promise<void> {
+    await this.deps.store.takeRefresh(id);
+    this.editParent(id, false);
+    await this.scheduleSummary(id);
   }
 
   /** Posts the parent message when the channel's turn comes, rendering the state at that moment. */
@@ -98,20 +93,15 @@ export class IncidentService {
         if (!incident) return;
         this.deps.outbox.post(incident.channel, async () => {
           const now = await this.deps.store.get(id);
-          if (!now || now.ts) return;
+          if (!now || now.ts) return false;
           const { ts } = await this.deps.slack.post(
             now.channel,
             incidentParent(now, this.deps.runbooksFor(now)),
           );
           await this.deps.store.setParent(id, ts);
           const after = await this.deps.store.get(id);
-          if (
-            after &&
-            (after.count !== now.count ||
-              after.status !== now.status ||
-              after.ackedBy !== now.ackedBy)
-          )
-            this.editParent(id);
+          const changed = after && (after.status !== now.status || after.ackedBy !== now.ackedBy);
+          if (after && (changed || after.count !== now.count)) this.editParent(id, changed);
           if (after && this.deps.openIncidentChannel)
             await this.deps
               .openIncidentChannel({ ...after, ts })
@@ -131,28 +121,35 @@ export class IncidentService {
     );
   }
 
-  /** Edits the parent (coalesced; the latest state is read when the edit is sent). */
-  editParent(id: string): void {
-    this.deps.outbox.edit(id, async () => {
-      const incident = await this.deps.store.get(id);
-      if (!incident?.ts) return;
-      await this.deps.slack.update(
-        incident.channel,
-        incident.ts,
-        incidentParent(incident, this.deps.runbooksFor(incident)),
-      );
-    });
+  /**
+   * Edits the parent (coalesced; the latest state is read when the edit is sent). Repeats are not
+   * `urgent`: their edit waits for the count to settle.
+   */
+  editParent(id: string, urgent = true): void {
+    this.deps.outbox.edit(
+      id,
+      async () => {
+        const incident = await this.deps.store.get(id);
+        if (!incident?.ts) return false;
+        await this.deps.slack.update(
+          incident.channel,
+          incident.ts,
+          incidentParent(incident, this.deps.runbooksFor(incident)),
+        );
+      },
+      urgent,
+    );
   }
 
   /** Posts `content` in the incident's thread (waits for the parent if it is not posted yet). */
   reply(incident: Incident, content: MessageContent, attempt = 0): void {
     this.deps.outbox.post(incident.channel, async () => {
       const now = await this.deps.store.get(incident.id);
-      if (!now) return;
+      if (!now) return false;
       if (!now.ts) {
         if (attempt < 120 && !this.closed)
           setTimeout(() => this.reply(incident, content, attempt + 1), 1000).unref();
-        return;
+        return false;
       }
       await this.deps.slack.post(now.channel, content, now.ts);
     });

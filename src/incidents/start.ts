@@ -20,11 +20,12 @@ import { keys as keysFor } from '../store/keys.ts';
 import { connectRedis } from '../store/redis.ts';
 import { IncidentActions } from './actions.ts';
 import { incidentChannelOpener, permalinkOf } from './incident-channel.ts';
+import { incidentIntake } from './intake.ts';
 import { Outbox } from './outbox.ts';
 import {
   createIncidentsQueue,
   enqueueConfirmation,
-  enqueueDeliveries,
+  enqueueIncidentWork,
   type IncidentJob,
   startIncidentsWorker,
 } from './queue.ts';
@@ -111,10 +112,16 @@ export async function startAlerts(deps: AlertsDeps) {
   const queue = createIncidentsQueue(deps.redis, prefix);
   queue.on('error', (error) => log.warn({ err: error.message }, 'incidents queue error'));
   const sns = new SnsVerifier(deps.options?.sns);
+  const intake = incidentIntake({
+    store,
+    channelFor: (alert) => service.channelFor(alert),
+    queueWork: (work) => enqueueIncidentWork(queue, work),
+    log,
+  });
   if (deps.role !== 'worker') {
     mountAlertRoutes(deps.http, {
       intake: {
-        enqueueDeliveries: (deliveries) => enqueueDeliveries(queue, deliveries),
+        ...intake,
         enqueueConfirmation: (confirmation) => enqueueConfirmation(queue, confirmation),
       },
       sns,
@@ -148,7 +155,9 @@ export async function startAlerts(deps: AlertsDeps) {
       workerRedis,
       prefix,
       async (job) => {
-        if (job.kind === 'delivery') return service.handleDelivery(job.delivery);
+        if (job.kind === 'transition') return service.applyTransition(job.transition);
+        if (job.kind === 'refresh') return service.refresh(job.id);
+        if (job.kind === 'delivery') return intake.enqueueDeliveries([job.delivery]);
         await confirmSubscription(job.url, deps.options?.sns?.ca);
         log.info({ topic: job.topicArn }, 'SNS subscription confirmed');
         deps.audit.append({

@@ -39,7 +39,10 @@ export type FiringOutcome = 'open' | 'repeat' | 'reopen' | 'resolve' | 'ignored'
  * ARGV[1] id for a new incident, ARGV[2] now (ms), ARGV[3] firing|resolved, ARGV[4] reopen window (ms),
  * ARGV[5] delivery marker TTL (s), ARGV[6] incident hash key prefix, ARGV[7] alert JSON,
  * ARGV[8] dedup key, ARGV[9] channel for a new incident, ARGV[10] resolved retention (s)
- * Returns { outcome, incident id, count }.
+ * Returns { outcome, incident id, count, refresh }: `refresh` is 1 when a repeat found no parent
+ * refresh queued (it sets the `refresh_queued` marker to now; the worker clears it when it
+ * refreshes, and a marker older than a minute counts as lost), so a storm queues one refresh per
+ * parent at a time, not one job per firing.
  */
 const RECORD_DELIVERY = `
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[5]) then
@@ -63,7 +66,10 @@ if ARGV[3] == 'firing' then
   if status == 'open' then
     local count = redis.call('HINCRBY', h, 'count', 1)
     redis.call('HSET', h, 'last_seen', now, 'alert', ARGV[7])
-    return {'repeat', id, count}
+    local queued = tonumber(redis.call('HGET', h, 'refresh_queued') or '0')
+    if now - queued < 60000 then return {'repeat', id, count, 0} end
+    redis.call('HSET', h, 'refresh_queued', now)
+    return {'repeat', id, count, 1}
   end
   local resolved_at = tonumber(redis.call('HGET', h, 'resolved_at') or '0')
   if now - resolved_at <= tonumber(ARGV[4]) then
@@ -116,6 +122,17 @@ export interface StoreOptions {
   deliveryTtlSeconds?: number;
 }
 
+/** RECORD_DELIVERY as an ioredis command: EVALSHA, so the hot path does not resend the script. */
+function recordDeliveryScript(redis: Redis): (...args: (string | number)[]) => Promise<unknown> {
+  const commands = redis as unknown as Record<
+    string,
+    (...args: (string | number)[]) => Promise<unknown>
+  >;
+  if (!commands.opsbotRecordDelivery)
+    redis.defineCommand('opsbotRecordDelivery', { numberOfKeys: 3, lua: RECORD_DELIVERY });
+  return (...args) => commands.opsbotRecordDelivery!(...args);
+}
+
 export const newIncidentId = () => `inc_${randomBytes(6).toString('hex')}`;
 const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
@@ -132,10 +149,8 @@ export class IncidentStore {
     alert: Alert,
     channel: string,
     now = Date.now(),
-  ): Promise<{ outcome: FiringOutcome; id: string; count: number }> {
-    const [outcome, id, count] = (await this.redis.eval(
-      RECORD_DELIVERY,
-      3,
+  ): Promise<{ outcome: FiringOutcome; id: string; count: number; refresh: boolean }> {
+    const [outcome, id, count, refresh] = (await recordDeliveryScript(this.redis)(
       this.keys.incidentByKey(keyHash(alert.key)),
       this.keys.alertDelivery(deliveryId),
       this.keys.incidentsOpen(),
@@ -149,8 +164,8 @@ export class IncidentStore {
       alert.key,
       channel,
       this.options.retentionSeconds,
-    )) as [FiringOutcome, string, number];
-    return { outcome, id, count: Number(count) };
+    )) as [FiringOutcome, string, number, number | undefined];
+    return { outcome, id, count: Number(count), refresh: refresh === 1 };
   }
 
   async get(id: string): Promise<Incident | undefined> {
@@ -179,6 +194,11 @@ export class IncidentStore {
       .hget(this.keys.incident(id), 'count')
       .exec();
     return Number(result?.[1]?.[1] ?? 0);
+  }
+
+  /** Clears the refresh marker before a refresh, so firings counted after it queue another. */
+  async takeRefresh(id: string): Promise<void> {
+    await this.redis.hdel(this.keys.incident(id), 'refresh_queued');
   }
 
   async set(id: string, fields: Record<string, string | number>): Promise<void> {

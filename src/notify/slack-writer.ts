@@ -12,7 +12,7 @@ export interface SlackWriter {
   ): Promise<void>;
   upload(
     channel: string,
-    file: { name: string; content: string; title?: string; comment?: string },
+    file: { name: string; content: string | Uint8Array; title?: string; comment?: string },
     threadTs?: string,
   ): Promise<void>;
 }

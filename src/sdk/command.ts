@@ -54,8 +54,13 @@ export interface RunOutput {
   /** Posts in the run's thread; returns an id to update the message with. */
   post(message: OutputMessage): Promise<{ id: string }>;
   update(id: string, message: OutputMessage): Promise<void>;
-  /** Uploads a file into the run's thread (long output). */
-  upload(file: { name: string; content: string; title?: string; comment?: string }): Promise<void>;
+  /** Uploads a file into the run's thread (long output). Bytes are sent as they are (UTF-8 text). */
+  upload(file: {
+    name: string;
+    content: string | Uint8Array;
+    title?: string;
+    comment?: string;
+  }): Promise<void>;
   /** A message only the requester sees, such as a key shown once. Never logged or stored. */
   toRequester(message: OutputMessage): Promise<void>;
 }

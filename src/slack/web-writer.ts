@@ -65,7 +65,16 @@ export function webWriter(client: WebClient): SlackWriter {
         channel_id: channel,
         filename: file.name,
         title: file.title ?? file.name,
-        content: file.content,
+        // Bytes go as `file` (sent as they are); a string would be copied into a new Buffer.
+        ...(typeof file.content === 'string'
+          ? { content: file.content }
+          : {
+              file: Buffer.from(
+                file.content.buffer,
+                file.content.byteOffset,
+                file.content.byteLength,
+              ),
+            }),
         ...(file.comment ? { initial_comment: file.comment } : {}),
         ...(threadTs ? { thread_ts: threadTs } : {}),
       } as Parameters<WebClient['filesUploadV2']>[0]);

@@ -73,6 +73,9 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps) {
         return;
       case 'valid':
         await ack();
+        // Let pending acks (other commands already read) go out before this one's Redis and
+        // queue work: under load, post-ack work would otherwise delay the next acks.
+        await afterPendingIo();
         await deps.submit({
           submissionKey: command.trigger_id,
           command: intake.command.name,
@@ -95,6 +98,9 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps) {
     }
   });
 }
+
+/** Resolves after the event loop has handled the I/O already waiting (setImmediate's turn). */
+const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The `reason="…"` of an emergency request, when the command itself has no `reason` argument. */
 function emergencyReason(text: string): string {

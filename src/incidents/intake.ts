@@ -1,0 +1,67 @@
+import type { Alert } from '../alerts/alert.ts';
+import type { AlertIntake, Delivery } from '../alerts/routes.ts';
+import type { Logger } from '../log.ts';
+import type { enqueueIncidentWork, IncidentWork } from './queue.ts';
+import type { IncidentStore } from './store.ts';
+
+type Work = Parameters<typeof enqueueIncidentWork>[1][number];
+
+export interface IncidentIntakeDeps {
+  store: IncidentStore;
+  channelFor(alert: Alert): string;
+  queueWork(work: Work[]): Promise<void>;
+  log: Logger;
+}
+
+/**
+ * What the endpoints hand deliveries to: each delivery is deduped and counted at once, in one
+ * atomic Redis script (so no firing is lost or counted twice whatever Slack or the workers do),
+ * and only the Slack work it causes is queued: a transition job, or a parent refresh when none is
+ * queued for that incident yet. A storm of repeats thus costs one Redis round trip per firing.
+ */
+export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enqueueDeliveries'> {
+  return {
+    async enqueueDeliveries(deliveries: Delivery[]) {
+      const counted = await Promise.all(
+        deliveries.map((d) =>
+          deps.store.recordDelivery(d.id, d.alert, deps.channelFor(d.alert), d.receivedAt),
+        ),
+      );
+      const work: Work[] = [];
+      counted.forEach(({ outcome, id, count, refresh }, i) => {
+        const delivery = deliveries[i]!;
+        const job = jobFor(outcome, id, count, refresh, delivery.alert);
+        if (job) work.push({ deliveryId: delivery.id, job });
+      });
+      try {
+        await deps.queueWork(work);
+      } catch (error) {
+        // Every delivery is already counted: answering 503 would make the sender count it again.
+        // A lost refresh is retried by the next repeat a minute later; a lost transition is
+        // redone when a worker starts (IncidentService.resume).
+        deps.log.error(
+          { err: (error as Error).message, jobs: work.length },
+          'counted alerts but could not queue their Slack work',
+        );
+      }
+    },
+  };
+}
+
+function jobFor(
+  outcome: string,
+  id: string,
+  count: number,
+  refresh: boolean,
+  alert: Alert,
+): IncidentWork | undefined {
+  if (outcome === 'open' || outcome === 'reopen' || outcome === 'resolve') {
+    const { source, key, title, severity } = alert;
+    return {
+      kind: 'transition',
+      transition: { outcome, id, count, alert: { source, key, title, severity } },
+    };
+  }
+  if (outcome === 'repeat' && refresh) return { kind: 'refresh', id };
+  return undefined;
+}
