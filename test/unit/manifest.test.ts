@@ -28,13 +28,17 @@ describe('manifest.yml', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     const scopes = manifest.oauth_config.scopes.bot;
     // chat.postMessage/update/postEphemeral → chat:write; usergroups.users.list → usergroups:read;
-    // files.getUploadURLExternal → files:write; conversations.create/invite → channels:manage.
+    // files.getUploadURLExternal → files:write; conversations.create/invite → channels:manage;
+    // conversations.members (who may stop a follow) → channels:read, groups:read; users.info → users:read.
     for (const scope of [
       'commands',
       'chat:write',
       'usergroups:read',
       'files:write',
       'channels:manage',
+      'channels:read',
+      'groups:read',
+      'users:read',
     ]) {
       expect(scopes).toContain(scope);
     }
