@@ -137,3 +137,5 @@ await writeBenchSummary('approve', {
   target: `p50 ≤ ${TARGET_P50_MS} ms`,
   met,
 });
+// Some client handle (BullMQ/ioredis) can keep the loop alive after close; the bench is done.
+process.exit(0);
