@@ -1,18 +1,10 @@
-import type { MessageContent } from '../slack/blocks/types.ts';
+import type { SlackWriter } from '../notify/slack-writer.ts';
 
 /**
  * The Slack calls incidents make. Rate-limited calls must reject with an error carrying
  * `retryAfter` (seconds) so the outbox can back off and retry them itself.
  */
-export interface IncidentSlack {
-  post(channel: string, content: MessageContent, threadTs?: string): Promise<{ ts: string }>;
-  update(channel: string, ts: string, content: MessageContent): Promise<void>;
-  ephemeral(
-    channel: string,
-    user: string,
-    content: MessageContent,
-    threadTs?: string,
-  ): Promise<void>;
+export interface IncidentSlack extends Pick<SlackWriter, 'post' | 'update' | 'ephemeral'> {
   createChannel(name: string): Promise<string>;
   invite(channel: string, users: string[]): Promise<void>;
   usergroupMembers(usergroup: string): Promise<string[]>;

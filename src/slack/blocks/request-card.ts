@@ -1,4 +1,5 @@
-import type { OpsRequest, RequestState } from '../../requests/request.ts';
+import type { RequestRecord } from '../../approvals/request-store.ts';
+import type { RequestState } from '../../requests/request.ts';
 import { argsText } from '../../requests/request.ts';
 import type { Plan } from '../../sdk/command.ts';
 import type { Policy } from '../../sdk/policy.ts';
@@ -6,18 +7,8 @@ import { ACTION } from '../ids.ts';
 import { clip, escapeText, user } from './format.ts';
 import { type Block, type ButtonElement, type MessageContent, mrkdwn, plain } from './types.ts';
 
-/** Everything a request card shows. A plain value (the stored request and its approval state). */
-export interface RequestCardView {
-  request: OpsRequest;
-  policy: Policy;
-  state: RequestState;
-  expiresAt: number;
-  approvers: string[];
-  decidedBy?: string;
-  reason?: string;
-  error?: string;
-  acknowledgedBy?: string;
-}
+/** Everything a request card shows: the stored request and its approval state, as a plain value. */
+export type RequestCardView = RequestRecord;
 
 const HEADLINE: Record<RequestState, string> = {
   pending: '🔐 Approval needed',
