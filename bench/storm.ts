@@ -9,7 +9,14 @@ import { Redis } from 'ioredis';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { IncidentStore } from '../src/incidents/store.ts';
 import { keys } from '../src/store/keys.ts';
-import { freePort, loadAverage, runChildJson, startChild, stopChild } from './lib/child.ts';
+import {
+  freePort,
+  loadAverage,
+  runChildJson,
+  sampleRss,
+  startChild,
+  stopChild,
+} from './lib/child.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { ms, summarize } from './lib/stats.ts';
 
@@ -58,6 +65,9 @@ const bot = await startChild(
   },
   `http://127.0.0.1:${port}/health`,
 );
+// The bot's resident memory at idle, then its peak through the storm until every parent converged.
+const idleRssMb = sampleRss(bot.pid!).stop();
+const stormRss = sampleRss(bot.pid!);
 const loadBefore = loadAverage();
 const started = performance.now();
 const sent = await runChildJson<{ samples: number[]; refused: number; seconds: number }>(
@@ -107,6 +117,7 @@ for (const call of slack.state.calls) {
   else entry.ok += 1;
   byMethod.set(call.method, entry);
 }
+const peakRssMb = stormRss.stop();
 const totalCalls = slack.state.calls.length;
 const limited = slack.state.calls.filter((c) => c.status === 429).length;
 await stopChild(bot);
@@ -137,6 +148,8 @@ const body = [
   '',
   `Every firing was sent in ${sendSeconds.toFixed(1)} s (target ≤ 60 s); every parent showed its final count ${convergeSeconds.toFixed(0)} s after the first firing (Slack's own limits bound this: 100 parents over 4 channels at 1 post/s, and chat.update at 50/min for parents posted before the storm ended).`,
   '',
+  `The bot's RSS: ${idleRssMb.toFixed(0)} MB at idle, ${peakRssMb.toFixed(0)} MB at its peak during the storm.`,
+  '',
   `Slack calls: ${totalCalls} in all, ${limited} answered 429 and retried after Retry-After by the outbox (none dropped: every parent converged).`,
   '',
   '| method | ok | 429 (retried) |',
@@ -151,6 +164,8 @@ await writeBenchSummary('storm', {
   p99: s.p99,
   throughput: FIRINGS / sendSeconds,
   unit: 'firings/s',
+  peakRssMb,
+  idleRssMb,
   target: 'p99 ≤ 50 ms; 100 parents, exact counts, 0 lost',
   met,
 });
