@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../src/dev/free-port.ts';
 
 /** A redis-server of the test's own, with AOF persistence, that the test may stop and restart. */
 export class OwnRedis {

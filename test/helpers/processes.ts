@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { FileConfig } from '../../src/config/file.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../src/dev/free-port.ts';
 import { BOT_TOKEN, REDIS_URL, SIGNING_SECRET } from './harness.ts';
 
 export interface BotProcess {

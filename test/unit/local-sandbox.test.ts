@@ -5,13 +5,13 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load.ts';
+import { freePort } from '../../src/dev/free-port.ts';
 import { startLocalDynamo } from '../../src/dev/local/dynamo.ts';
 import { LOCAL_LEDGER_TABLE, withLocalLedger } from '../../src/dev/local/ledger.ts';
 import { ensureRedis, RedisMissingError } from '../../src/dev/local/redis.ts';
 import { seedTables } from '../../src/dev/local/seed.ts';
 import { usesRealAws } from '../../src/dev/local/start-local.ts';
 import { sandboxPorts } from '../../src/dev/sandbox/index.ts';
-import { freePort } from '../helpers/free-port.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 const dirs: string[] = [];

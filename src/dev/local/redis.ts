@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { freePort } from '../free-port.ts';
 
 export const REDIS_INSTALL_HELP = [
   'opsbot local mode needs Redis, and nothing answers at REDIS_URL and redis-server is not installed.',
@@ -46,18 +47,6 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function kernelPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const onPath = (binary: string) => spawnSync('which', [binary]).status === 0;
 
 /**
@@ -72,7 +61,7 @@ export async function ensureRedis(url: string): Promise<LocalRedis> {
   if (await redisAnswers(host, wanted)) return { url, stop: async () => {} };
   if (!onPath('redis-server')) throw new RedisMissingError();
   const local = ['127.0.0.1', 'localhost'].includes(host) && (await portIsFree(wanted));
-  const port = local ? wanted : await kernelPort();
+  const port = local ? wanted : await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
