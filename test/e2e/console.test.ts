@@ -80,6 +80,8 @@ async function send(command: string) {
 
 describe('local console in a browser', () => {
   it('shows every AWS port as SANDBOX', async () => {
+    // The page fills the badge from an API call after load; wait until it has been written.
+    await page.waitForFunction(() => (document.getElementById('aws')?.textContent ?? '') !== '');
     expect(await page.locator('#aws').textContent()).toContain('SANDBOX');
     await page.click('#aws');
     for (const port of [
