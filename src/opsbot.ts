@@ -160,9 +160,9 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       ...listenerDeps,
       openForm: commandFormOpener(client, listenerDeps),
     });
-    registerApprovalListeners(slack.app, { ...listenerDeps, decisions: approvals.decisions });
+    registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: approvals.decisions });
     approvals.startSweeper();
-    registerStopFollowListener(slack.app, { redis, keys, log });
+    registerStopFollowListener(slack.routes, { redis, keys, log });
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
@@ -180,7 +180,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     ...options,
     options: options.alerts,
     http,
-    app: slack?.app,
+    routes: slack?.routes,
     redis,
     registry,
     audit,

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { mountAlertRoutes } from '../alerts/routes.ts';
@@ -15,6 +14,7 @@ import type { SubmitRequest } from '../requests/submit.ts';
 import { provideIncidents } from '../sdk/incidents.ts';
 import { incidentSlack } from '../slack/incident-slack.ts';
 import { registerIncidentListeners } from '../slack/listeners/incidents.ts';
+import type { SlackRoutes } from '../slack/listeners/routes.ts';
 import { createWebClient } from '../slack/web-writer.ts';
 import { keys as keysFor } from '../store/keys.ts';
 import { connectRedis } from '../store/redis.ts';
@@ -45,7 +45,7 @@ export interface AlertsDeps {
   config: Config;
   role: 'all' | 'web' | 'worker';
   http: HttpServer;
-  app?: App;
+  routes?: SlackRoutes;
   redis: Redis;
   registry: Registry;
   submit: SubmitRequest;
@@ -130,7 +130,7 @@ export async function startAlerts(deps: AlertsDeps) {
       alertmanagerToken: env.OPSBOT_ALERTMANAGER_TOKEN,
       log,
     });
-    if (deps.app) {
+    if (deps.routes) {
       const actions = new IncidentActions({
         store,
         service,
@@ -140,7 +140,7 @@ export async function startAlerts(deps: AlertsDeps) {
         submit: deps.submit,
         audit: deps.audit,
       });
-      registerIncidentListeners(deps.app, actions, (channel, user, content) =>
+      registerIncidentListeners(deps.routes, actions, (channel, user, content) =>
         slack.ephemeral(channel, user, content),
       );
     }

@@ -1,5 +1,6 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from '../log.ts';
+import { SlackRoutes } from './listeners/routes.ts';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -35,5 +36,5 @@ export function createSlackApp(options: SlackAppOptions) {
       'slack listener failed',
     );
   });
-  return { app, receiver };
+  return { app, receiver, routes: new SlackRoutes(app) };
 }

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { View, WebClient } from '@slack/web-api';
 import type { FileConfig } from '../../config/file.ts';
 import { type Registry, requiredNames, validateArgs } from '../../intake/validate.ts';
@@ -14,6 +13,7 @@ import {
 } from '../blocks/form-modal.ts';
 import { invalidArguments } from '../blocks/replies.ts';
 import { VIEW } from '../ids.ts';
+import type { SlackRoutes } from './routes.ts';
 
 export interface CommandFormDeps {
   registry: Registry;
@@ -53,8 +53,8 @@ export function commandFormOpener(client: WebClient, deps: CommandFormDeps): Ope
 }
 
 /** A submitted command form: validated exactly like typing; errors go on the form's fields. */
-export function registerCommandForm(app: App, deps: CommandFormDeps) {
-  app.view(VIEW.commandForm, async ({ ack, body, view }) => {
+export function registerCommandForm(routes: SlackRoutes, deps: CommandFormDeps) {
+  routes.view(VIEW.commandForm, async ({ ack, body, view }) => {
     let meta: Partial<FormMetadata> = {};
     try {
       meta = JSON.parse(view.private_metadata) as FormMetadata;

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { View } from '@slack/web-api';
 import type { Decisions, Notice } from '../../approvals/decisions.ts';
 import type { Logger } from '../../log.ts';
@@ -6,6 +6,7 @@ import type { SlackWriter } from '../../notify/slack-writer.ts';
 import { denyReasonModal, denyReasonValue } from '../blocks/form-modal.ts';
 import { simple } from '../blocks/replies.ts';
 import { ACTION, VIEW } from '../ids.ts';
+import type { SlackRoutes } from './routes.ts';
 
 export interface RequestActionDeps {
   decisions: Decisions;
@@ -40,9 +41,9 @@ async function answer(deps: RequestActionDeps, click: Click, decide: () => Promi
 }
 
 /** Approve, Deny (with its reason modal), Cancel and Acknowledge on request cards. Ack first, then decide. */
-export function registerRequestActions(app: App, deps: RequestActionDeps) {
+export function registerRequestActions(routes: SlackRoutes, deps: RequestActionDeps) {
   const button = (actionId: string, decide: (click: Click) => Promise<Notice>) =>
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+    routes.button(actionId, async ({ ack, body, action }) => {
       await ack();
       const click = clickOf(body, action);
       await answer(deps, click, () => decide(click));
@@ -51,7 +52,7 @@ export function registerRequestActions(app: App, deps: RequestActionDeps) {
   button(ACTION.approve, (c) => deps.decisions.approve(c.id, c.user));
   button(ACTION.cancel, (c) => deps.decisions.cancel(c.id, c.user));
   button(ACTION.acknowledgeEmergency, (c) => deps.decisions.acknowledge(c.id, c.user));
-  app.action<BlockAction<ButtonAction>>(ACTION.deny, async ({ ack, body, action, client }) => {
+  routes.button(ACTION.deny, async ({ ack, body, action, client }) => {
     await ack();
     const click = clickOf(body, action);
     await answer(deps, click, async () => {
@@ -65,7 +66,7 @@ export function registerRequestActions(app: App, deps: RequestActionDeps) {
     });
   });
 
-  app.view(VIEW.denyReason, async ({ ack, body, view }) => {
+  routes.view(VIEW.denyReason, async ({ ack, body, view }) => {
     await ack();
     let meta: { request?: string; channel?: string } = {};
     try {

@@ -1,4 +1,3 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.ts';
@@ -6,6 +5,7 @@ import { requestStop } from '../../run/run-state.ts';
 import type { Keys } from '../../store/keys.ts';
 import { simple } from '../blocks/replies.ts';
 import { ACTION } from '../ids.ts';
+import type { SlackRoutes } from './routes.ts';
 
 export interface StopFollowDeps {
   redis: Redis;
@@ -20,38 +20,35 @@ const RUN_ID = /^run_[0-9a-f]{16}$/;
  * run id; the run must be a follow that is still going. The run notices the request and ends itself
  * (closing its live-tail session).
  */
-export function registerStopFollowListener(app: App, deps: StopFollowDeps) {
-  app.action<BlockAction<ButtonAction>>(
-    ACTION.stopFollow,
-    async ({ ack, body, action, client }) => {
-      await ack();
-      const user = body.user.id;
-      const channel = body.channel?.id ?? body.container?.channel_id;
-      const say = (text: string) =>
-        channel
-          ? client.chat
-              .postEphemeral({ channel, user, ...simple(text) })
-              .then(() => {})
-              .catch(() => {})
-          : Promise.resolve();
-      const runId = action.value ?? '';
-      if (!RUN_ID.test(runId) || !channel) {
-        await say('This Stop button is not valid (it does not name a follow).');
-        return;
-      }
-      const follow = await deps.redis.hget(deps.keys.runState(runId), 'follow');
-      if (!follow || (JSON.parse(follow) as { ended?: string }).ended) {
-        await say(`${runId} is not following anything now; nothing to stop.`);
-        return;
-      }
-      if (!(await isMember(client, channel, user))) {
-        await say('Only members of this channel may stop this follow.');
-        return;
-      }
-      await requestStop(deps.redis, deps.keys, runId, user);
-      deps.log.info({ run_id: runId, user }, 'follow stop requested');
-    },
-  );
+export function registerStopFollowListener(routes: SlackRoutes, deps: StopFollowDeps) {
+  routes.button(ACTION.stopFollow, async ({ ack, body, action, client }) => {
+    await ack();
+    const user = body.user.id;
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const say = (text: string) =>
+      channel
+        ? client.chat
+            .postEphemeral({ channel, user, ...simple(text) })
+            .then(() => {})
+            .catch(() => {})
+        : Promise.resolve();
+    const runId = action.value ?? '';
+    if (!RUN_ID.test(runId) || !channel) {
+      await say('This Stop button is not valid (it does not name a follow).');
+      return;
+    }
+    const follow = await deps.redis.hget(deps.keys.runState(runId), 'follow');
+    if (!follow || (JSON.parse(follow) as { ended?: string }).ended) {
+      await say(`${runId} is not following anything now; nothing to stop.`);
+      return;
+    }
+    if (!(await isMember(client, channel, user))) {
+      await say('Only members of this channel may stop this follow.');
+      return;
+    }
+    await requestStop(deps.redis, deps.keys, runId, user);
+    deps.log.info({ run_id: runId, user }, 'follow stop requested');
+  });
 }
 
 async function isMember(client: WebClient, channel: string, user: string): Promise<boolean> {
