@@ -14,6 +14,13 @@ const TOKEN = 'xoxb-bench-token';
 const prefix = `bench${Date.now()}`;
 
 const ROUNDS = 4;
+/**
+ * Commands each app gets before measuring. V8 needs a few thousand requests to optimise the hot
+ * path (Bolt's middleware, ioredis, BullMQ, zod); a bot runs for days, so the figures are for the
+ * warmed-up process. With 200, both apps were still being compiled during the measured rounds.
+ */
+const WARM_UP = Number(process.env.ACK_WARM_UP ?? 3000);
+const TRIALS = 5;
 
 function commandSender(baseUrl: string, label: string) {
   const client = new SignedSlackClient(baseUrl, SECRET);
@@ -58,8 +65,8 @@ const floorChild = await startChild(
   `http://127.0.0.1:${floorPort}/health`,
 );
 // Both apps run side by side and are measured in alternating rounds, so a busy moment of the
-// (shared) machine hits both alike. Each round is N/ROUNDS commands at concurrency C; 200 commands
-// warm each up first (JIT, connections, Redis scripts).
+// (shared) machine hits both alike. Each round is N/ROUNDS commands at concurrency C; WARM_UP
+// commands warm each up first (JIT, connections, Redis scripts).
 const apps = [
   { name: 'opsbot', pid: bot.pid!, send: commandSender(`http://127.0.0.1:${botPort}`, 'opsbot') },
   {
@@ -68,39 +75,54 @@ const apps = [
     send: commandSender(`http://127.0.0.1:${floorPort}`, 'floor'),
   },
 ];
-for (const app of apps) await app.send(200);
+for (const app of apps) await app.send(WARM_UP);
 const loadBefore = loadAverage();
-const results = {
-  opsbot: { samples: [] as number[], failures: 0, cpu: 0 },
-  floor: { samples: [] as number[], failures: 0, cpu: 0 },
-};
-for (let round = 0; round < ROUNDS; round++) {
-  for (const app of round % 2 ? [...apps].reverse() : apps) {
-    const cpuBefore = cpuMs(app.pid);
-    const { samples, failures } = await app.send(Math.ceil(N / ROUNDS));
-    const into = results[app.name as 'opsbot' | 'floor'];
-    // The app's own CPU per command: a cost that does not depend on how busy the machine is.
-    // (Post-ack work still running at the round's end is counted in the app's next round.)
-    into.cpu += cpuMs(app.pid) - cpuBefore;
-    into.samples.push(...samples);
-    into.failures += failures;
+type AppName = 'opsbot' | 'floor';
+/** One trial: N commands to each app in ROUNDS alternating rounds. */
+async function trial() {
+  const into = {
+    opsbot: { samples: [] as number[], failures: 0, cpu: 0, clientCpu: 0 },
+    floor: { samples: [] as number[], failures: 0, cpu: 0, clientCpu: 0 },
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const app of round % 2 ? [...apps].reverse() : apps) {
+      const cpuBefore = cpuMs(app.pid);
+      const clientBefore = process.cpuUsage();
+      const { samples, failures } = await app.send(Math.ceil(N / ROUNDS));
+      const mine = into[app.name as AppName];
+      // The app's own CPU per command: a cost that does not depend on how busy the machine is.
+      // (Post-ack work still running at the round's end is counted in the app's next round.)
+      mine.cpu += cpuMs(app.pid) - cpuBefore;
+      // The sending side's CPU: on 2 cores the client itself can be what limits the rate.
+      const client = process.cpuUsage(clientBefore);
+      mine.clientCpu += (client.user + client.system) / 1000;
+      mine.samples.push(...samples);
+      mine.failures += failures;
+    }
   }
+  const sent = Math.ceil(N / ROUNDS) * ROUNDS;
+  const figures = (name: AppName) => ({
+    ...summarize(into[name].samples),
+    failures: into[name].failures,
+    cpu: into[name].cpu / sent,
+    clientCpu: into[name].clientCpu / sent,
+  });
+  const opsbot = figures('opsbot');
+  const floor = figures('floor');
+  return { opsbot, floor, ratio: opsbot.p99 / floor.p99 };
 }
+// A p99 of 2000 closed-loop samples is set by the machine's few worst moments (a scheduler stall
+// hits the 50 requests in flight at once), so the whole measurement runs TRIALS times; every trial
+// is shown and the verdict uses the median trial by ratio.
+const trials = [];
+for (let t = 0; t < TRIALS; t++) trials.push(await trial());
 const loadAfter = loadAverage();
 await stopChild(bot);
 await stopChild(floorChild);
 await slack.stop();
-const perCommand = (cpu: number) => cpu / (Math.ceil(N / ROUNDS) * ROUNDS);
-const opsbot = {
-  ...summarize(results.opsbot.samples),
-  failures: results.opsbot.failures,
-  cpu: perCommand(results.opsbot.cpu),
-};
-const floor = {
-  ...summarize(results.floor.samples),
-  failures: results.floor.failures,
-  cpu: perCommand(results.floor.cpu),
-};
+const { opsbot, floor, ratio } = [...trials].sort((a, b) => a.ratio - b.ratio)[
+  Math.floor(TRIALS / 2)
+]!;
 
 // Remove the bench's queued jobs and request keys.
 const { Redis } = await import('ioredis');
@@ -113,14 +135,18 @@ do {
 } while (cursor !== '0');
 redis.disconnect();
 
-const ratio = opsbot.p99 / floor.p99;
+type Figures = (typeof trials)[number]['opsbot'];
+const row = (app: string, t: number, f: Figures) =>
+  `| ${app} | ${t + 1} | ${N} | ${C} | ${ms(f.p50)} | ${ms(f.p99)} | ${ms(f.max)} | ${f.failures} | ${f.cpu.toFixed(2)} ms | ${f.clientCpu.toFixed(2)} ms |`;
 const rows = [
-  '| app | N | C | p50 | p99 | max | non-200 | CPU per command |',
-  '|---|---|---|---|---|---|---|---|',
-  `| opsbot (web role) | ${N} | ${C} | ${ms(opsbot.p50)} | ${ms(opsbot.p99)} | ${ms(opsbot.max)} | ${opsbot.failures} | ${opsbot.cpu.toFixed(2)} ms |`,
-  `| minimal Bolt app (floor) | ${N} | ${C} | ${ms(floor.p50)} | ${ms(floor.p99)} | ${ms(floor.max)} | ${floor.failures} | ${floor.cpu.toFixed(2)} ms |`,
+  '| app | trial | N | C | p50 | p99 | max | non-200 | app CPU per command | client CPU per command |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...trials.flatMap((t, i) => [
+    row('opsbot (web role)', i, t.opsbot),
+    row('minimal Bolt app (floor)', i, t.floor),
+  ]),
 ];
-const verdict = `Measured in ${ROUNDS} alternating rounds (${loadBefore} before, ${loadAfter} after). p99 ratio opsbot/floor: ${ratio.toFixed(2)}× (target ≤ 1.3×); p99 ${ms(opsbot.p99)} (target ≤ 50 ms). CPU per command opsbot/floor: ${(opsbot.cpu / floor.cpu).toFixed(2)}× (load-independent: under a closed loop at C=${C}, latency tracks CPU per command once the machine is quiet).`;
+const verdict = `Each trial: ${ROUNDS} alternating rounds; ${TRIALS} trials after ${WARM_UP} warm-up commands per app (${loadBefore} before, ${loadAfter} after). p99 ratio opsbot/floor per trial: ${trials.map((t) => `${t.ratio.toFixed(2)}×`).join(', ')}. Median trial: p99 ratio ${ratio.toFixed(2)}× (target ≤ 1.3×); p99 ${ms(opsbot.p99)} (target ≤ 50 ms); p50 ratio ${(opsbot.p50 / floor.p50).toFixed(2)}×. App CPU per command opsbot/floor: ${(opsbot.cpu / floor.cpu).toFixed(2)}×. The client, one Node process sharing the 2 cores, uses about as much CPU per command as either app: it sets much of the pace, so the latency ratio is smaller than the CPU ratio, and a faster client or more cores would move it toward the CPU ratio.`;
 console.log([...rows, '', verdict].join('\n'));
 await writeBenchSection(
   'ack',
