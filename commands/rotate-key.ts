@@ -11,13 +11,20 @@ import {
   recordTable,
   recordTableProblems,
   recordTableStatements,
-  requestToken,
   type StepContext,
   sha256Hex,
   step,
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import {
+  type Delivery,
+  deliveryPlan,
+  destination,
+  keyVersion,
+  unusedKey,
+} from './rotate-key/delivery.ts';
+import { makeKeyCurrent, stageKey } from './rotate-key/secret.ts';
 
 /**
  * rotate-key (runbook 2): issue a new API key for an ACTIVE duckling and invalidate the old one.
@@ -27,13 +34,22 @@ import {
  * requester. Only its SHA-256 hash and key id are stored, in the same conditional UpdateItem that
  * overwrites (invalidates) the old hash. Step results (checkpointed in Redis) never hold the key.
  *
+ * Secrets Manager delivery follows AWS's rotation protocol (see rotate-key/secret.ts): the key is
+ * staged AWSPENDING, activated in DynamoDB, and only then made AWSCURRENT (step `make-current`).
+ * Consumers reading AWSCURRENT never get a key the API does not accept yet. A secret that does not
+ * exist yet is created with the key as AWSCURRENT: there is no older key anyone depends on.
+ *
  * Crash safety (a worker can die between any two lines; the run is then retried):
  * - The key is delivered BEFORE it is activated in DynamoDB, so an active key always has a
  *   delivered plaintext. The activating UpdateItem stores this request's id in `last_request_id`;
- *   a retry that finds it there knows the key is already active and delivered, and stops.
+ *   a retry that finds it there knows the key is already active and delivered, and does not write
+ *   again; `make-current` still runs, so a key activated but not yet AWSCURRENT is made current.
  * - Secrets Manager: the value is written with a ClientRequestToken derived from the request id.
- *   A retry that finds a version with that token reads the value back (GetSecretValue on that
- *   version) and activates that same key, so the owner's stored key is the one that works.
+ *   A retry that finds a version with that token (AWSPENDING, or AWSCURRENT for a new secret)
+ *   reads the value back (GetSecretValue on that version) and activates that same key, so the
+ *   owner's stored key is the one that works.
+ * - `make-current` moves AWSCURRENT only while DynamoDB still holds this request's key, so a late
+ *   retry never makes current a key that a later rotation has already replaced.
  * - Ephemeral: a message cannot be read back. A retry before activation issues a fresh key and
  *   says that it replaces any key shown earlier for this request; the earlier key was never
  *   activated, so nothing that leaked or got lost can ever work.
@@ -47,23 +63,11 @@ const args = z.object({
 
 type Args = z.output<typeof args>;
 type Ctx = StepContext<Args>;
-type Delivery = FileConfig['targets']['rotate_key'];
 
 const ducklings = (targets: FileConfig['targets']) => recordTable(targets, 'ducklings');
 
 /** The public id of a key: a hash of the key under its own label (not the stored hash). */
 const keyIdOf = (key: string) => `key_${sha256Hex(`opsbot key id:${key}`).slice(0, 16)}`;
-
-function secretPath(delivery: Delivery, ducklingId: string) {
-  return delivery.deliver === 'secrets_manager'
-    ? delivery.path.replaceAll('{duckling_id}', ducklingId)
-    : undefined;
-}
-
-function destination(delivery: Delivery, ducklingId: string) {
-  const path = secretPath(delivery, ducklingId);
-  return path ? `Secrets Manager secret ${path}` : 'an ephemeral message to the requester';
-}
 
 async function readDuckling(ctx: Ctx, table: RecordTable) {
   const record = await ctx.aws.records.get(table.ref(ctx.args.duckling_id));
@@ -85,28 +89,10 @@ function refuseUnlessActive(record: DataRecord, id: string) {
   }
 }
 
-/** Gets the key to the one configured place. Returns it (in memory only). */
+/** Gets the key to the one configured place (AWSPENDING in a secret). Returns it (in memory only). */
 async function deliverKey(ctx: Ctx): Promise<string> {
-  const delivery = ctx.targets.rotate_key;
-  const path = secretPath(delivery, ctx.args.duckling_id);
-  if (path && delivery.deliver === 'secrets_manager') {
-    const region = delivery.region;
-    const token = requestToken(ctx.request.id, 'rotate-key');
-    const info = await ctx.aws.secrets.describe({ secretId: path, region });
-    if (info?.versions[token]) {
-      ctx.progress('recovering the key this request already stored');
-      return ctx.aws.secrets.readVersion({ secretId: path, versionId: token, region });
-    }
-    const key = generateApiKey();
-    await ctx.aws.secrets.putValue({
-      secretId: path,
-      value: key,
-      clientRequestToken: token,
-      create: !info,
-      region,
-    });
-    return key;
-  }
+  const version = keyVersion(ctx.targets.rotate_key, ctx.args.duckling_id, ctx.request.id);
+  if (version) return stageKey(ctx, version);
   const key = generateApiKey();
   await ctx.output.toRequester({
     text: `New API key for duckling ${ctx.args.duckling_id} (shown once, only to you)`,
@@ -131,7 +117,7 @@ async function rotate(ctx: Ctx) {
   const before = await readDuckling(ctx, table);
   const deliveredTo = destination(ctx.targets.rotate_key, id);
   if (before[LAST_REQUEST] === ctx.request.id) {
-    ctx.progress('already rotated by this request');
+    ctx.progress('this request already activated its key');
     return { keyId: before.key_id, rotatedAt: before.rotated_at, deliveredTo, already: true };
   }
   refuseUnlessActive(before, id);
@@ -171,7 +157,7 @@ function explainFailedRotation(
   if (now?.[LAST_REQUEST] === ctx.request.id) {
     return { keyId: now.key_id, rotatedAt: now.rotated_at, deliveredTo, already: true };
   }
-  const unused = `The key sent to ${deliveredTo} was never activated; the old key still works.`;
+  const unused = unusedKey(ctx.targets.rotate_key, deliveredTo);
   if (!now)
     throw new UserError('record_not_found', `no duckling ${id} in ${table.where}. ${unused}`);
   if (now.status !== 'ACTIVE') {
@@ -185,6 +171,38 @@ function explainFailedRotation(
     `the key of duckling ${id} was changed by someone else while this ran (now ${String(now.key_id)}). ${unused}`,
   );
 }
+
+/**
+ * Makes the activated key AWSCURRENT, but only while DynamoDB still holds it: a retry that comes
+ * after a later rotation must not make a replaced key current again.
+ */
+async function makeCurrent(ctx: Ctx) {
+  const version = keyVersion(ctx.targets.rotate_key, ctx.args.duckling_id, ctx.request.id);
+  if (!version) return { current: false, reason: 'keys are not delivered to Secrets Manager' };
+  const record = await readDuckling(ctx, ducklings(ctx.targets));
+  if (record[LAST_REQUEST] !== ctx.request.id) {
+    ctx.progress('a later rotation replaced this key; Secrets Manager left as it is');
+    return { current: false, replaced: true };
+  }
+  const out = await makeKeyCurrent(ctx, version);
+  if (!out.moved) ctx.progress('the new key was already AWSCURRENT');
+  return { current: true, ...out };
+}
+
+const rotateStep = (delivery: Delivery) =>
+  step<Args>(
+    'rotate-key',
+    delivery.deliver === 'secrets_manager'
+      ? 'Stage the new key as AWSPENDING, then activate it (the old key stops working)'
+      : 'Deliver the new key and invalidate the old one',
+    rotate,
+  );
+
+const makeCurrentStep = step<Args>(
+  'make-current',
+  'Make the new key current in Secrets Manager (AWSCURRENT)',
+  makeCurrent,
+);
 
 export default defineCommand({
   name: 'rotate-key',
@@ -208,6 +226,7 @@ export default defineCommand({
           'secretsmanager:PutSecretValue',
           'secretsmanager:CreateSecret',
           'secretsmanager:GetSecretValue',
+          'secretsmanager:UpdateSecretVersionStage',
         ],
         resources: [
           `arn:aws:secretsmanager:${delivery.region ?? region}:*:secret:${pattern}-??????`,
@@ -232,18 +251,19 @@ export default defineCommand({
       summary: `duckling ${ctx.args.duckling_id}: replace key ${keyId ?? '(none)'} with a new one`,
       details: [
         `${table.where}, status ${String(record.status)}`,
-        `new key goes to ${destination(ctx.targets.rotate_key, ctx.args.duckling_id)}`,
+        ...deliveryPlan(ctx.targets.rotate_key, ctx.args.duckling_id),
       ],
       facts: { status: String(record.status), key_id: keyId },
     };
   },
-  run: [
+  run: (_a: Args, targets) => [
     step<Args>('check-account', 'Check the duckling is ACTIVE', async (ctx) => {
       const record = await readDuckling(ctx, ducklings(ctx.targets));
       if (record[LAST_REQUEST] !== ctx.request.id) refuseUnlessActive(record, ctx.args.duckling_id);
       return { status: record.status };
     }),
-    step<Args>('rotate-key', 'Deliver the new key and invalidate the old one', rotate),
+    rotateStep(targets.rotate_key),
+    ...(targets.rotate_key.deliver === 'secrets_manager' ? [makeCurrentStep] : []),
     step<Args>(
       'audit',
       'Record duck.key_rotated',

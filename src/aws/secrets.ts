@@ -5,6 +5,7 @@ import {
   PutSecretValueCommand,
   RotateSecretCommand,
   type SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsPort } from '../sdk/ports.ts';
 import type { ClientFor } from './clients.ts';
@@ -42,13 +43,15 @@ export function secretsAdapter(client: Clients): SecretsPort {
         });
       }
     },
-    async putValue({ secretId, value, clientRequestToken, create, region }) {
+    async putValue({ secretId, value, clientRequestToken, create, pending, region }) {
       try {
         const out = await client(region).send(
           new PutSecretValueCommand({
             SecretId: secretId,
             SecretString: value,
             ClientRequestToken: clientRequestToken,
+            // Without VersionStages AWS makes the new version AWSCURRENT at once.
+            ...(pending ? { VersionStages: ['AWSPENDING'] } : {}),
           }),
         );
         return { versionId: out.VersionId ?? clientRequestToken };
@@ -72,6 +75,20 @@ export function secretsAdapter(client: Clients): SecretsPort {
           ),
       );
       return { versionId: created.VersionId ?? clientRequestToken };
+    },
+    async moveStage({ secretId, stage, toVersionId, fromVersionId, region }) {
+      await awsCall(
+        { action: 'secretsmanager:UpdateSecretVersionStage', resource: where(secretId, region) },
+        () =>
+          client(region).send(
+            new UpdateSecretVersionStageCommand({
+              SecretId: secretId,
+              VersionStage: stage,
+              ...(toVersionId ? { MoveToVersionId: toVersionId } : {}),
+              ...(fromVersionId ? { RemoveFromVersionId: fromVersionId } : {}),
+            }),
+          ),
+      );
     },
     async readVersion({ secretId, versionId, region }) {
       const out = await awsCall(

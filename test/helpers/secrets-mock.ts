@@ -5,6 +5,7 @@ import {
   PutSecretValueCommand,
   RotateSecretCommand,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 
@@ -31,9 +32,12 @@ function awsError(name: string, message: string, status = 400) {
 
 /**
  * Secrets Manager through aws-sdk-client-mock, with the real API's shapes and rules:
- * PutSecretValue moves AWSCURRENT to the new version and AWSPREVIOUS to the old one; a repeated
+ * PutSecretValue moves AWSCURRENT to the new version and AWSPREVIOUS to the old one, or only the
+ * labels in its VersionStages; a label sits on one version at a time; a repeated
  * ClientRequestToken with the same value is a no-op, with another value a ResourceExistsException;
- * RotateSecret stages AWSPENDING and refuses while a rotation is pending.
+ * UpdateSecretVersionStage adds a label to a version (keeping its others) and refuses to take it
+ * from a version other than RemoveFromVersionId; RotateSecret stages AWSPENDING and refuses while a
+ * rotation is pending.
  */
 export function mockSecrets(region = 'us-east-1') {
   const mock = mockClient(SecretsManagerClient);
@@ -59,7 +63,15 @@ export function mockSecrets(region = 'us-east-1') {
   };
   const arnOf = (name: string) =>
     `arn:aws:secretsmanager:${region}:123456789012:secret:${name}-AbCdEf`;
-  const addVersion = (secret: FakeSecret, id: string, value: string) => {
+  /** Puts a label on one version only; AWSCURRENT leaves AWSPREVIOUS where it was. */
+  const attach = (secret: FakeSecret, version: Version, stage: string) => {
+    const holder = secret.versions.find((v) => v.stages.includes(stage));
+    if (holder === version) return;
+    for (const v of secret.versions) v.stages = v.stages.filter((s) => s !== stage);
+    if (stage === 'AWSCURRENT' && holder) attach(secret, holder, 'AWSPREVIOUS');
+    version.stages.push(stage);
+  };
+  const addVersion = (secret: FakeSecret, id: string, value: string, stages = ['AWSCURRENT']) => {
     const existing = secret.versions.find((v) => v.id === id);
     if (existing) {
       if (existing.value !== value) {
@@ -70,12 +82,16 @@ export function mockSecrets(region = 'us-east-1') {
       }
       return existing;
     }
-    for (const v of secret.versions) {
-      v.stages = v.stages.filter((s) => s !== 'AWSPREVIOUS');
-      if (v.stages.includes('AWSCURRENT')) v.stages = ['AWSPREVIOUS'];
-    }
-    const version = { id, value, stages: ['AWSCURRENT'] };
+    const version: Version = { id, value, stages: [] };
     secret.versions.push(version);
+    for (const stage of stages) attach(secret, version, stage);
+    return version;
+  };
+  const versionOf = (secret: FakeSecret, id: string) => {
+    const version = secret.versions.find((v) => v.id === id);
+    if (!version) {
+      throw awsError('ResourceNotFoundException', `Secrets Manager can't find version ${id}.`);
+    }
     return version;
   };
   mock.on(DescribeSecretCommand).callsFake(
@@ -93,9 +109,14 @@ export function mockSecrets(region = 'us-east-1') {
   mock.on(PutSecretValueCommand).callsFake(
     guard(
       'PutSecretValue',
-      (input: { SecretId: string; SecretString: string; ClientRequestToken: string }) => {
+      (input: {
+        SecretId: string;
+        SecretString: string;
+        ClientRequestToken: string;
+        VersionStages?: string[];
+      }) => {
         const s = find(input.SecretId);
-        const v = addVersion(s, input.ClientRequestToken, input.SecretString);
+        const v = addVersion(s, input.ClientRequestToken, input.SecretString, input.VersionStages);
         return { ARN: s.arn, Name: s.name, VersionId: v.id, VersionStages: v.stages };
       },
     ),
@@ -119,6 +140,33 @@ export function mockSecrets(region = 'us-east-1') {
         secrets.set(input.Name, s);
         addVersion(s, input.ClientRequestToken, input.SecretString);
         return { ARN: s.arn, Name: s.name, VersionId: input.ClientRequestToken };
+      },
+    ),
+  );
+  mock.on(UpdateSecretVersionStageCommand).callsFake(
+    guard(
+      'UpdateSecretVersionStage',
+      (input: {
+        SecretId: string;
+        VersionStage: string;
+        MoveToVersionId?: string;
+        RemoveFromVersionId?: string;
+      }) => {
+        const s = find(input.SecretId);
+        const to = input.MoveToVersionId ? versionOf(s, input.MoveToVersionId) : undefined;
+        const from = input.RemoveFromVersionId
+          ? versionOf(s, input.RemoveFromVersionId)
+          : undefined;
+        const holder = s.versions.find((v) => v.stages.includes(input.VersionStage));
+        if (holder && holder !== to && holder !== from) {
+          throw awsError(
+            'InvalidParameterException',
+            `The staging label ${input.VersionStage} is attached to version ${holder.id}; specify it as RemoveFromVersionId.`,
+          );
+        }
+        if (to) attach(s, to, input.VersionStage);
+        else if (holder) holder.stages = holder.stages.filter((x) => x !== input.VersionStage);
+        return { ARN: s.arn, Name: s.name };
       },
     ),
   );

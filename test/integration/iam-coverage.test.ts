@@ -128,14 +128,17 @@ const SCENARIOS: Record<string, Scenario> = {
     ]);
     const sm = w.use(mockSecrets('us-east-1'));
     sm.add('ducklings/dk_existing/api-key');
-    // A retried run whose first attempt stored the key but crashed before activating it.
+    // A retried run whose first attempt staged the key but crashed before activating it.
     sm.add('ducklings/dk_retry/api-key').versions.push({
       id: requestToken('req-test', 'rotate-key'),
       value: 'stored-by-the-first-attempt',
-      stages: ['AWSCURRENT'],
+      stages: ['AWSPENDING'],
     });
+    // Create; Put (AWSPENDING) then UpdateSecretVersionStage; GetSecretValue then the same.
     for (const id of ['dk_new', 'dk_existing', 'dk_retry'])
-      await runCommand(find('rotate-key'), { duckling_id: id }, w); // Create, Put, GetSecretValue
+      await runCommand(find('rotate-key'), { duckling_id: id }, w);
+    expect(sm.current('ducklings/dk_existing/api-key')!.value).not.toBe('initial-value');
+    expect(sm.current('ducklings/dk_retry/api-key')!.value).toBe('stored-by-the-first-attempt');
   },
   'revoke-connection': async (w) => {
     await recordTable(w, 'spaceduck-connections', [{ connection_id: 'conn_1', status: 'ACTIVE' }]);

@@ -158,6 +158,22 @@ describe('rotate-key end to end', () => {
     expect(stored).toContain('rotate-key');
   });
 
+  it('into an existing secret: stages AWSPENDING, then makes it AWSCURRENT, and the key is nowhere else', async () => {
+    await start();
+    const id = uniqueId('dk');
+    await db.put('spaceduck-ducklings', { duckling_id: id, status: 'ACTIVE', key_hash: 'old' });
+    sm.add(`ducklings/${id}/api-key`, 'old-key-in-the-secret');
+    const reply = await runThroughSlack(`rotate-key ${id}`, 'rotate-key');
+    expect(reply.text).toContain('rotate-key done');
+    const secret = sm.secrets.get(`ducklings/${id}/api-key`)!;
+    const key = sm.current(`ducklings/${id}/api-key`)!.value;
+    expect(secret.versions.map((v) => v.stages)).toEqual([['AWSPREVIOUS'], ['AWSCURRENT']]);
+    expect((await db.get('spaceduck-ducklings', { duckling_id: id }))!.key_hash).toBe(
+      sha256Hex(key),
+    );
+    await expectNowhere(key);
+  });
+
   it('ephemeral delivery: the key goes only to the requester, also when the run then fails', async () => {
     await start('ephemeral');
     const id = uniqueId('dk');

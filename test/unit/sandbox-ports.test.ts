@@ -144,6 +144,52 @@ describe('sandbox secrets', () => {
     expect(missing.code).toBe('aws_not_found');
   });
 
+  it('stages a value AWSPENDING, and moveStage makes it AWSCURRENT only from the version holding it', async () => {
+    const secrets = make();
+    const ref = { secretId: 'drop/jwt-secret', region: 'eu-west-1' };
+    const info = await secrets.describe(ref);
+    const before = Object.entries(info!.versions).find(([, s]) => s.includes('AWSCURRENT'))![0];
+    const other = Object.entries(info!.versions).find(([, s]) => s.includes('AWSPREVIOUS'))![0];
+    await secrets.putValue({
+      ...ref,
+      value: 'staged-value',
+      clientRequestToken: 'tok-p',
+      pending: true,
+    });
+    expect((await secrets.describe(ref))!.versions['tok-p']).toEqual(['AWSPENDING']);
+    expect((await secrets.describe(ref))!.versions[before]).toEqual(['AWSCURRENT']);
+    const wrong = await secrets
+      .moveStage({ ...ref, stage: 'AWSCURRENT', toVersionId: 'tok-p', fromVersionId: other })
+      .catch((e) => e);
+    expect(wrong.message).toContain('InvalidParameterException');
+    expect((await secrets.describe(ref))!.versions[before]).toEqual(['AWSCURRENT']);
+    await secrets.moveStage({
+      ...ref,
+      stage: 'AWSCURRENT',
+      toVersionId: 'tok-p',
+      fromVersionId: before,
+    });
+    await secrets.moveStage({ ...ref, stage: 'AWSPENDING', fromVersionId: 'tok-p' });
+    const after = await secrets.describe(ref);
+    expect(after!.versions['tok-p']).toEqual(['AWSCURRENT']);
+    expect(after!.versions[before]).toEqual(['AWSPREVIOUS']);
+    expect(after!.versions[other]).toEqual([]);
+    expect(JSON.stringify(after)).not.toContain('staged-value');
+  });
+
+  it('creates a missing secret with its first version AWSCURRENT, even when asked for AWSPENDING', async () => {
+    const secrets = make();
+    await secrets.putValue({
+      secretId: 'ducklings/dk-new/api-key',
+      value: 'first-value',
+      clientRequestToken: 'tok-c',
+      create: true,
+      pending: true,
+    });
+    const info = await secrets.describe({ secretId: 'ducklings/dk-new/api-key' });
+    expect(info!.versions).toEqual({ 'tok-c': ['AWSCURRENT'] });
+  });
+
   it('keeps a rotation AWSPENDING for a while (refusing a second one), then makes it AWSCURRENT', async () => {
     const secrets = make();
     const ref = { secretId: 'drop/jwt-secret', region: 'eu-west-1' };

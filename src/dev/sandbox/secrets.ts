@@ -4,7 +4,9 @@ import type { SecretInfo, SecretsPort } from '../../sdk/ports.ts';
 
 /**
  * SANDBOX Secrets Manager, in memory. Versions carry staging labels as in AWS: a new value becomes
- * AWSCURRENT, the old current becomes AWSPREVIOUS. A ClientRequestToken is the version id: the same
+ * AWSCURRENT (or only AWSPENDING when asked), the old current becomes AWSPREVIOUS; a label sits on
+ * one version at a time, and `moveStage` refuses to take a label from a version it was not told
+ * about, as UpdateSecretVersionStage does. A ClientRequestToken is the version id: the same
  * token with the same value is a no-op, with another value an error. `rotate` leaves an AWSPENDING
  * version for `rotationMs` (another rotation is refused meanwhile), then promotes it, as a rotation
  * Lambda would. Values are never logged and never appear in an error or in `describe`.
@@ -62,16 +64,19 @@ export class SandboxSecrets implements SecretsPort {
     return secret;
   }
 
-  /** Adds a version as AWSCURRENT; the old current becomes AWSPREVIOUS. */
+  /** Adds a version with one label (AWSCURRENT unless told), taking the label off other versions. */
   private store(secret: Secret, versionId: string, value: string, stage = 'AWSCURRENT') {
-    if (stage === 'AWSCURRENT') {
-      for (const v of secret.versions.values()) {
-        v.stages = v.stages.filter((s) => s !== 'AWSPREVIOUS');
-        if (v.stages.includes('AWSCURRENT'))
-          v.stages = v.stages.filter((s) => s !== 'AWSCURRENT').concat('AWSPREVIOUS');
-      }
-    }
-    secret.versions.set(versionId, { value, stages: [stage] });
+    secret.versions.set(versionId, { value, stages: [] });
+    this.attach(secret, versionId, stage);
+  }
+
+  /** Puts a label on one version only; AWSCURRENT leaves AWSPREVIOUS on the version it left. */
+  private attach(secret: Secret, versionId: string, stage: string) {
+    const holder = [...secret.versions].find(([, v]) => v.stages.includes(stage))?.[0];
+    if (holder === versionId) return;
+    for (const v of secret.versions.values()) v.stages = v.stages.filter((s) => s !== stage);
+    if (stage === 'AWSCURRENT' && holder) this.attach(secret, holder, 'AWSPREVIOUS');
+    secret.versions.get(versionId)?.stages.push(stage);
   }
 
   private notFound(secretId: string, region?: string): never {
@@ -95,11 +100,14 @@ export class SandboxSecrets implements SecretsPort {
   }
 
   async putValue(input: Parameters<SecretsPort['putValue']>[0]) {
-    const { secretId, value, clientRequestToken: token, create, region } = input;
+    const { secretId, value, clientRequestToken: token, create, pending, region } = input;
     let secret = this.find(secretId, region);
     if (!secret) {
       if (!create) this.notFound(secretId, region);
       secret = this.create(secretId, region);
+      // CreateSecret: the first version is AWSCURRENT, whatever was asked.
+      this.store(secret, token, value);
+      return { versionId: token };
     }
     const existing = secret.versions.get(token);
     if (existing) {
@@ -109,8 +117,29 @@ export class SandboxSecrets implements SecretsPort {
         `secretsmanager:PutSecretValue on ${where(secretId, region ?? this.options.region)} failed: ResourceExistsException — a version with this ClientRequestToken holds another value`,
       );
     }
-    this.store(secret, token, value);
+    this.store(secret, token, value, pending ? 'AWSPENDING' : 'AWSCURRENT');
     return { versionId: token };
+  }
+
+  async moveStage(input: Parameters<SecretsPort['moveStage']>[0]) {
+    const { secretId, stage, toVersionId, fromVersionId, region } = input;
+    const secret = this.find(secretId, region);
+    if (!secret) this.notFound(secretId, region);
+    const at = where(secretId, region ?? this.options.region);
+    const holder = [...secret.versions].find(([, v]) => v.stages.includes(stage))?.[0];
+    const missing = [toVersionId, fromVersionId].find((id) => id && !secret.versions.has(id));
+    if (missing) this.notFound(`${secretId} (version ${missing})`, region);
+    if (holder && holder !== toVersionId && holder !== fromVersionId) {
+      throw new PermanentError(
+        'aws_error',
+        `secretsmanager:UpdateSecretVersionStage on ${at} failed: InvalidParameterException — ${stage} is on version ${holder}, not on the version to remove it from`,
+      );
+    }
+    if (toVersionId) this.attach(secret, toVersionId, stage);
+    else if (holder) {
+      const version = secret.versions.get(holder)!;
+      version.stages = version.stages.filter((s) => s !== stage);
+    }
   }
 
   async readVersion({ secretId, versionId, region }: Parameters<SecretsPort['readVersion']>[0]) {
