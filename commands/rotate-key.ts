@@ -22,6 +22,7 @@ import {
   deliveryPlan,
   destination,
   keyVersion,
+  secretIdOf,
   unusedKey,
 } from './rotate-key/delivery.ts';
 import { makeKeyCurrent, stageKey } from './rotate-key/secret.ts';
@@ -219,7 +220,7 @@ export default defineCommand({
     ]);
     const delivery = targets.rotate_key;
     if (delivery.deliver === 'secrets_manager') {
-      const pattern = delivery.path.replaceAll('{duckling_id}', '*');
+      const pattern = secretIdOf(delivery.path, '*');
       statements.push({
         actions: [
           'secretsmanager:DescribeSecret',

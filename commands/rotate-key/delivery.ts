@@ -4,7 +4,8 @@ import type { KeyVersion } from './secret.ts';
 /** Where rotate-key sends a new key (`targets.rotate_key`), and how plans and errors name it. */
 export type Delivery = FileConfig['targets']['rotate_key'];
 
-const secretIdOf = (path: string, ducklingId: string) =>
+/** The secret named by the `path` template for one duckling (`*` for the IAM resource pattern). */
+export const secretIdOf = (path: string, ducklingId: string) =>
   path.replaceAll('{duckling_id}', ducklingId);
 
 /** This request's version of the duckling's secret, when keys go to Secrets Manager. */
