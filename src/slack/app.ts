@@ -27,6 +27,9 @@ export function createSlackApp(options: SlackAppOptions) {
   const app = new App({
     receiver,
     authorize: async () => ({ botToken: options.botToken }),
+    // opsbot keeps no per-conversation state in Bolt; its store would reject (and build an Error
+    // with a stack trace) on every request.
+    convoStore: false,
     clientOptions: { slackApiUrl: options.slackApiUrl, timeout: 10_000 },
     logLevel: LogLevel.WARN,
   });
