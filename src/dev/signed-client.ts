@@ -38,34 +38,12 @@ export class SignedSlackClient {
   }
 
   /** A slash command. `trigger_id` identifies the submission; reuse it to imitate a retry. */
-  command(
-    text: string,
-    user: { id: string; name?: string },
-    options: {
-      channel?: string;
-      triggerId?: string;
-      command?: string;
-      responseUrl?: string;
-      timestamp?: number;
-      signature?: string;
-      headers?: Record<string, string>;
-    } = {},
-  ) {
-    const form = new URLSearchParams({
-      token: 'deprecated-verification-token',
-      team_id: 'T0EMULATE',
-      team_domain: 'emulated',
-      channel_id: options.channel ?? 'C0OPS',
-      channel_name: 'ops',
-      user_id: user.id,
-      user_name: user.name ?? user.id,
-      command: options.command ?? '/ops',
-      text,
-      api_app_id: 'A0OPSBOT',
-      response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0EMULATE/1/emulated',
-      trigger_id: options.triggerId ?? `${Date.now()}.${Math.floor(Math.random() * 1e12)}.emulated`,
-    });
-    return this.send(form.toString(), 'application/x-www-form-urlencoded', options);
+  command(text: string, user: { id: string; name?: string }, options: CommandOptions = {}) {
+    return this.send(
+      commandForm(text, user, options),
+      'application/x-www-form-urlencoded',
+      options,
+    );
   }
 
   /** An interactivity payload (`block_actions`, `view_submission`, …) as `payload=<json>`. */
@@ -133,4 +111,36 @@ export class SignedSlackClient {
       : {};
     return this.send(body, 'application/json', { headers });
   }
+}
+
+export interface CommandOptions {
+  channel?: string;
+  triggerId?: string;
+  command?: string;
+  responseUrl?: string;
+  timestamp?: number;
+  signature?: string;
+  headers?: Record<string, string>;
+}
+
+/** The form-encoded body Slack posts for a slash command. */
+export function commandForm(
+  text: string,
+  user: { id: string; name?: string },
+  options: Omit<CommandOptions, 'timestamp' | 'signature' | 'headers'> = {},
+): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T0EMULATE',
+    team_domain: 'emulated',
+    channel_id: options.channel ?? 'C0OPS',
+    channel_name: 'ops',
+    user_id: user.id,
+    user_name: user.name ?? user.id,
+    command: options.command ?? '/ops',
+    text,
+    api_app_id: 'A0OPSBOT',
+    response_url: options.responseUrl ?? 'https://hooks.slack.com/commands/T0EMULATE/1/emulated',
+    trigger_id: options.triggerId ?? `${Date.now()}.${Math.floor(Math.random() * 1e12)}.emulated`,
+  }).toString();
 }
