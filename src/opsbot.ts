@@ -20,6 +20,12 @@ import { ResourceLocks } from './queue/locks.ts';
 import { startRunWorker } from './queue/run-worker.ts';
 import { createRunsQueue } from './queue/runs-queue.ts';
 import type { RunJob } from './requests/request.ts';
+import {
+  SubmissionConsumer,
+  type SubmissionConsumerDeps,
+  submissionProducer,
+  submissionsWaitingGauge,
+} from './requests/submission-stream.ts';
 import type { AwsPorts } from './sdk/ports.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
@@ -51,6 +57,8 @@ export interface StartOptions {
   routes?: (http: HttpServer) => void;
   /** Test-only alert options (SNS certificate host, pacing); never from configuration. */
   alerts?: AlertsOptions;
+  /** Submissions stream timings (tests use short ones). */
+  submissions?: Pick<SubmissionConsumerDeps, 'reclaimAfterMs' | 'blockMs'>;
 }
 
 export interface Opsbot {
@@ -112,6 +120,9 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     file,
     aws,
   });
+  // The web role hands each submission to the workers; a worker turns it into a request.
+  const submit = submissionProducer({ redis, keys, writer, log });
+  submissionsWaitingGauge(redis, keys);
   let draining = false;
 
   const http = new HttpServer((error) =>
@@ -155,7 +166,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       slackApiUrl: env.SLACK_API_URL,
       log,
     });
-    const listenerDeps = { registry, config: file, submit: approvals.submit, writer, log };
+    const listenerDeps = { registry, config: file, submit, writer, log };
     registerCommandListener(slack.app, {
       ...listenerDeps,
       openForm: commandFormOpener(client, listenerDeps),
@@ -185,15 +196,29 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     registry,
     audit,
     log,
-    submit: approvals.submit,
+    submit,
   });
 
   let worker: Worker | undefined;
   let workerRedis: Redis | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
+  let submissions: SubmissionConsumer | undefined;
   if (options.role !== 'web') {
     workerRedis = connectRedis(env.REDIS_URL, 'worker');
     workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (worker) error'));
+    const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+    const reader = connectRedis(env.REDIS_URL, 'worker');
+    reader.on('error', (error) => log.warn({ err: error.message }, 'redis (submissions) error'));
+    submissions = new SubmissionConsumer({
+      reader,
+      redis,
+      keys,
+      log,
+      submit: approvals.submit,
+      consumer: workerId,
+      ...options.submissions,
+    });
+    submissions.start();
     const locks = new ResourceLocks(workerRedis, keys);
     worker = startRunWorker(
       workerRedis,
@@ -219,7 +244,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     worker.on('stalled', (jobId) =>
       log.warn({ request_id: jobId }, 'run stalled (its worker died); retrying it'),
     );
-    heartbeat = startHeartbeat(workerRedis, keys, `${process.pid}-${randomUUID().slice(0, 8)}`);
+    heartbeat = startHeartbeat(workerRedis, keys, workerId);
   }
 
   options.routes?.(http);
@@ -231,6 +256,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     if (stopped) return;
     stopped = true;
     await heartbeat?.stop();
+    await submissions?.stop();
     await approvals.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.
     worker?.cancelAllJobs('worker stopping');
@@ -251,6 +277,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     const grace = new Promise((resolve) =>
       setTimeout(resolve, env.OPSBOT_GRACE_SECONDS * 1000).unref(),
     );
+    // Submissions not yet read stay in the stream for another worker.
+    await Promise.race([submissions?.stop(), grace]);
     await Promise.race([worker?.close(false), grace]);
     // Then the audit entries still in Redis go to the ledger, within what is left of the grace.
     const flushed = auditTrail.flush().catch((error) => {

@@ -2,6 +2,8 @@
 export function keys(prefix: string) {
   return {
     submission: (key: string) => `${prefix}:submission:${key}`,
+    /** Submissions handed from the web role to the workers (a stream; entries go once handled). */
+    submissions: () => `${prefix}:submissions`,
     request: (id: string) => `${prefix}:request:${id}`,
     requestApprovals: (id: string) => `${prefix}:request:${id}:approvals`,
     requestsPending: () => `${prefix}:requests:pending`,

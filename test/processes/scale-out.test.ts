@@ -29,6 +29,7 @@ const METRIC_NAMES = [
   'opsbot_slack_rate_limited_total',
   'opsbot_incidents_open',
   'opsbot_audit_backlog',
+  'opsbot_submissions_waiting',
   'opsbot_process_cpu_seconds_total',
   'opsbot_process_resident_memory_bytes',
   'opsbot_nodejs_eventloop_lag_seconds',
@@ -159,12 +160,14 @@ describe('2 web and 2 worker processes on one Redis', { timeout: 240_000 }, () =
       for (const name of METRIC_NAMES)
         expect(text, `${bot.role} :${bot.port}`).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     }
-    // Observed values: acks and outcomes on the web processes, runs on the workers.
+    // Observed values: acks on the web processes; request outcomes and runs on the workers, which
+    // turn the submissions the web processes hand over into requests.
     const [webA, webB, workerA, workerB] = await Promise.all(bots.map(scrape));
     const web = `${webA}\n${webB}`;
     const workers = `${workerA}\n${workerB}`;
     expect(web).toMatch(/^opsbot_ack_latency_seconds_count\{kind="slack"\} [1-9]/m);
-    expect(web).toMatch(/^opsbot_requests_total\{command="promote",outcome="queued"\} [1-9]/m);
+    expect(workers).toMatch(/^opsbot_requests_total\{command="promote",outcome="queued"\} [1-9]/m);
+    expect(web).toMatch(/^opsbot_submissions_waiting 0$/m);
     expect(workers).toMatch(/^opsbot_runs_total\{command="promote",status="done"\} [1-9]/m);
     expect(workers).toMatch(
       /^opsbot_run_duration_seconds_count\{command="promote",status="done"\} [1-9]/m,

@@ -1,0 +1,195 @@
+import type { Logger } from '../log.ts';
+import { gaugeFrom, metrics } from '../metrics/metrics.ts';
+import type { SlackWriter } from '../notify/slack-writer.ts';
+import { QUEUE_UNREACHABLE } from '../slack/blocks/replies.ts';
+import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
+import type { Submission, SubmitRequest } from './submission.ts';
+
+/** The consumer group every worker reads submissions in (each submission goes to one worker). */
+export const SUBMITTERS = 'submitters';
+
+/**
+ * The web role's whole share of a request after the ack: one `XADD` of the validated submission
+ * onto the submissions stream. Policy, plan, request card and queueing happen in a worker
+ * (`SubmissionConsumer`), so the process that answers Slack holds no AWS credentials and spends
+ * one Redis write per command. If Redis refuses, the requester is told at once that nothing ran.
+ */
+export function submissionProducer(deps: {
+  redis: Redis;
+  keys: Keys;
+  writer: SlackWriter;
+  log: Logger;
+}): SubmitRequest {
+  return async (submission) => {
+    try {
+      await deps.redis.xadd(deps.keys.submissions(), '*', 'submission', JSON.stringify(submission));
+    } catch (error) {
+      deps.log.error(
+        { err: (error as Error).message, command: submission.command },
+        'could not hand the submission to the workers',
+      );
+      metrics.requests.inc({ command: submission.command, outcome: 'unreachable' });
+      await deps.writer
+        .ephemeral(submission.channel, submission.requester, QUEUE_UNREACHABLE, submission.threadTs)
+        .catch(() => {});
+    }
+  };
+}
+
+/** `opsbot_submissions_waiting`: handed over by a web process, not yet finished by a worker. */
+export function submissionsWaitingGauge(redis: Redis, keys: Keys) {
+  return gaugeFrom(
+    'opsbot_submissions_waiting',
+    'Submissions the web role handed over that no worker has finished yet',
+    () => redis.xlen(keys.submissions()),
+  );
+}
+
+export interface SubmissionConsumerDeps {
+  /** A connection of its own: it blocks in `XREADGROUP`. */
+  reader: Redis;
+  /** Acknowledges and reclaims (the process's shared connection). */
+  redis: Redis;
+  keys: Keys;
+  log: Logger;
+  /** Turns a submission into a request (`submitRequest`); retried submissions are recognised there. */
+  submit: SubmitRequest;
+  consumer: string;
+  /** How long a submission may sit with a consumer that died before another takes it. */
+  reclaimAfterMs?: number;
+  blockMs?: number;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * A worker's reader of the submissions stream. Entries are read in batches through the consumer
+ * group, handled concurrently, then acknowledged and deleted. An entry whose consumer died before
+ * acknowledging it is reclaimed after `reclaimAfterMs` and handled again; `submitRequest`'s claim on
+ * the submission key makes that second handling a no-op when the first got as far as the claim.
+ */
+export class SubmissionConsumer {
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private lastReclaim = 0;
+
+  constructor(private readonly deps: SubmissionConsumerDeps) {}
+
+  start() {
+    this.loop ??= this.run();
+  }
+
+  /** Stops reading; the batch in hand is finished and acknowledged first. */
+  async stop() {
+    this.stopping = true;
+    // Breaks the blocking read; the loop sees `stopping` and ends after its batch.
+    this.deps.reader.disconnect();
+    await this.loop;
+  }
+
+  private async run() {
+    await this.ensureGroup();
+    while (!this.stopping) {
+      try {
+        const entries = [...(await this.reclaimed()), ...(await this.read())];
+        if (entries.length > 0) await this.handle(entries);
+      } catch (error) {
+        if (this.stopping) break;
+        const message = (error as Error).message;
+        if (message.includes('NOGROUP')) {
+          // Redis lost the stream (a restart without persistence): make the group again.
+          await this.ensureGroup();
+          continue;
+        }
+        this.deps.log.warn({ err: message }, 'submissions stream read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async ensureGroup() {
+    for (;;) {
+      try {
+        // From the stream's start: entries handed over before any worker existed are read too.
+        await this.deps.reader.xgroup(
+          'CREATE',
+          this.deps.keys.submissions(),
+          SUBMITTERS,
+          '0',
+          'MKSTREAM',
+        );
+        return;
+      } catch (error) {
+        const message = (error as Error).message;
+        if (message.includes('BUSYGROUP') || this.stopping) return;
+        this.deps.log.warn({ err: message }, 'could not create the submitters group; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async read(): Promise<StreamEntry[]> {
+    const { reader, keys, consumer } = this.deps;
+    const reply = (await reader.xreadgroup(
+      'GROUP',
+      SUBMITTERS,
+      consumer,
+      'COUNT',
+      100,
+      'BLOCK',
+      this.deps.blockMs ?? 2000,
+      'STREAMS',
+      keys.submissions(),
+      '>',
+    )) as [string, StreamEntry[]][] | null;
+    return reply?.[0]?.[1] ?? [];
+  }
+
+  /** Entries a dead consumer held for longer than `reclaimAfterMs` (checked every few seconds). */
+  private async reclaimed(): Promise<StreamEntry[]> {
+    const after = this.deps.reclaimAfterMs ?? 60_000;
+    if (Date.now() - this.lastReclaim < Math.min(after, 5000)) return [];
+    this.lastReclaim = Date.now();
+    const { redis, keys, consumer } = this.deps;
+    const reply = (await redis.xautoclaim(
+      keys.submissions(),
+      SUBMITTERS,
+      consumer,
+      after,
+      '0-0',
+      'COUNT',
+      100,
+    )) as [string, (StreamEntry | null)[]];
+    return reply[1].filter((entry): entry is StreamEntry => entry !== null);
+  }
+
+  private async handle(entries: StreamEntry[]) {
+    await Promise.all(entries.map(([id, fields]) => this.handleOne(id, fields)));
+    const ids = entries.map(([id]) => id);
+    await this.deps.redis
+      .multi()
+      .xack(this.deps.keys.submissions(), SUBMITTERS, ...ids)
+      .xdel(this.deps.keys.submissions(), ...ids)
+      .exec();
+  }
+
+  private async handleOne(id: string, fields: string[]) {
+    let submission: Submission;
+    try {
+      submission = JSON.parse(fields[fields.indexOf('submission') + 1] ?? '') as Submission;
+    } catch {
+      this.deps.log.error({ entry: id }, 'submissions stream entry is not a submission; dropped');
+      return;
+    }
+    try {
+      await this.deps.submit(submission);
+    } catch (error) {
+      // submitRequest tells the requester about every failure it expects; this is a bug.
+      this.deps.log.error(
+        { err: (error as Error).message, entry: id, command: submission.command },
+        'submission failed',
+      );
+    }
+  }
+}

@@ -1,0 +1,234 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/dev/free-port.ts';
+import { createLogger } from '../../src/log.ts';
+import { registry as metricsRegistry } from '../../src/metrics/metrics.ts';
+import type { SlackWriter } from '../../src/notify/slack-writer.ts';
+import type { Submission } from '../../src/requests/submission.ts';
+import {
+  SUBMITTERS,
+  SubmissionConsumer,
+  submissionProducer,
+} from '../../src/requests/submission-stream.ts';
+import { keys as keysFor } from '../../src/store/keys.ts';
+import { connectRedis } from '../../src/store/redis.ts';
+import { type Harness, REDIS_URL, startHarness, USERS, waitFor } from '../helpers/harness.ts';
+
+const log = createLogger('silent');
+
+function submission(n: number): Submission {
+  return {
+    submissionKey: `trigger-${n}`,
+    command: 'promote',
+    args: { function: 'mission-control-api', version: 43, alias: 'staging' },
+    environment: 'staging',
+    requester: USERS.alice.id,
+    channel: 'C0OPS',
+    source: 'typed',
+  };
+}
+
+describe('the web role hands submissions to the workers', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ role: 'web' });
+  });
+  afterAll(async () => h.stop());
+
+  const waiting = () => h.redis.xlen(keysFor(h.prefix).submissions());
+
+  it('adds one stream entry for a valid command and does nothing else itself', async () => {
+    const response = await h.client.command(
+      'promote mission-control-api 43 alias=staging',
+      USERS.alice,
+      { triggerId: 'web-only-1' },
+    );
+    expect(response.status).toBe(200);
+    await waitFor('the submission in the stream', async () => (await waiting()) === 1);
+    const entries = await h.redis.xrange(keysFor(h.prefix).submissions(), '-', '+');
+    expect(entries).toHaveLength(1);
+    const [, fields] = entries[0]!;
+    expect(fields[0]).toBe('submission');
+    const handed = JSON.parse(fields[1]!) as Submission;
+    expect(handed).toMatchObject({
+      submissionKey: 'web-only-1',
+      command: 'promote',
+      args: { function: 'mission-control-api', version: '43', alias: 'staging' },
+      environment: 'staging',
+      requester: USERS.alice.id,
+      channel: 'C0OPS',
+    });
+    // No worker runs: no job, no request card, no claim on the submission.
+    expect(await h.jobCount()).toBe(0);
+    expect(h.slack.state.channelMessages('C0OPS')).toHaveLength(0);
+    expect(await h.redis.exists(keysFor(h.prefix).submission('web-only-1'))).toBe(0);
+  });
+
+  it('hands over nothing for a malformed command', async () => {
+    const before = await waiting();
+    const response = await h.client.command('promote mission-control-api 4x3', USERS.alice);
+    expect(String(response.json?.text)).toContain('`version`');
+    expect(await waiting()).toBe(before);
+  });
+});
+
+describe('a worker reading the submissions stream', () => {
+  const prefix = `sub${Date.now()}`;
+  const keys = keysFor(prefix);
+  const redis = connectRedis(REDIS_URL, 'producer');
+  const admin = new Redis(REDIS_URL);
+  const consumers: SubmissionConsumer[] = [];
+  const writer: SlackWriter = {
+    post: async () => ({ ts: '1' }),
+    update: async () => {},
+    ephemeral: async () => {},
+    upload: async () => {},
+  };
+  const produce = submissionProducer({ redis, keys, writer, log });
+
+  function startConsumer(
+    name: string,
+    submit: (s: Submission) => Promise<unknown>,
+    reclaimAfterMs = 60_000,
+  ) {
+    const consumer = new SubmissionConsumer({
+      reader: connectRedis(REDIS_URL, 'worker'),
+      redis,
+      keys,
+      log,
+      submit,
+      consumer: name,
+      reclaimAfterMs,
+      blockMs: 100,
+    });
+    consumer.start();
+    consumers.push(consumer);
+    return consumer;
+  }
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((c) => c.stop()));
+    await admin.del(keys.submissions());
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    admin.disconnect();
+  });
+
+  it('hands each submission to the worker once, then acknowledges and deletes it', async () => {
+    const seen: string[] = [];
+    startConsumer('w1', async (s) => {
+      seen.push(s.submissionKey);
+    });
+    for (let n = 0; n < 20; n++) await produce(submission(n));
+    await waitFor('20 submissions handled', () => seen.length === 20);
+    expect([...seen].sort()).toEqual(Array.from({ length: 20 }, (_, n) => `trigger-${n}`).sort());
+    await waitFor('the stream emptied', async () => (await admin.xlen(keys.submissions())) === 0);
+    const [pending] = (await admin.xpending(keys.submissions(), SUBMITTERS)) as [number];
+    expect(pending).toBe(0);
+  });
+
+  it('reads submissions handed over before any worker existed', async () => {
+    await produce(submission(100));
+    const seen: string[] = [];
+    startConsumer('late', async (s) => {
+      seen.push(s.submissionKey);
+    });
+    await waitFor('the early submission handled', () => seen.includes('trigger-100'));
+  });
+
+  it('takes over a submission whose worker died before finishing it', async () => {
+    await admin.xgroup('CREATE', keys.submissions(), SUBMITTERS, '0', 'MKSTREAM');
+    await produce(submission(200));
+    // A worker reads it and dies: the entry stays pending under its name.
+    await admin.xreadgroup(
+      'GROUP',
+      SUBMITTERS,
+      'dead',
+      'COUNT',
+      10,
+      'STREAMS',
+      keys.submissions(),
+      '>',
+    );
+    const seen: string[] = [];
+    startConsumer(
+      'survivor',
+      async (s) => {
+        seen.push(s.submissionKey);
+      },
+      200,
+    );
+    await waitFor('the orphaned submission handled', () => seen.includes('trigger-200'), 15_000);
+    expect(seen).toEqual(['trigger-200']);
+    await waitFor('the stream emptied', async () => (await admin.xlen(keys.submissions())) === 0);
+  });
+
+  it('drops an entry that is not a submission and goes on with the next', async () => {
+    const seen: string[] = [];
+    startConsumer('w2', async (s) => {
+      seen.push(s.submissionKey);
+    });
+    await admin.xadd(keys.submissions(), '*', 'submission', '{not json');
+    await produce(submission(300));
+    await waitFor('the good submission handled', () => seen.includes('trigger-300'));
+    await waitFor('both entries gone', async () => (await admin.xlen(keys.submissions())) === 0);
+  });
+
+  it('makes its group again when Redis loses the stream, and goes on', async () => {
+    const seen: string[] = [];
+    startConsumer('w3', async (s) => {
+      seen.push(s.submissionKey);
+    });
+    await produce(submission(400));
+    await waitFor('first handled', () => seen.includes('trigger-400'));
+    await admin.del(keys.submissions());
+    await produce(submission(401));
+    await waitFor('handled after the stream was lost', () => seen.includes('trigger-401'), 15_000);
+  });
+
+  it('finishes the submission in hand when it stops', async () => {
+    let release: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let finished = false;
+    const consumer = startConsumer('stopping', async () => {
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      finished = true;
+    });
+    await produce(submission(500));
+    await started;
+    await consumer.stop();
+    expect(finished).toBe(true);
+    expect(await admin.xlen(keys.submissions())).toBe(0);
+  });
+});
+
+describe('handing over while Redis refuses', () => {
+  it('tells the requester nothing ran and counts the request as unreachable', async () => {
+    const port = await freePort();
+    const down = connectRedis(`redis://127.0.0.1:${port}`, 'producer', {
+      retryStrategy: () => null,
+    });
+    down.on('error', () => {});
+    const told: { channel: string; user: string; text: string }[] = [];
+    const writer: SlackWriter = {
+      post: async () => ({ ts: '1' }),
+      update: async () => {},
+      ephemeral: async (channel, user, content) => {
+        told.push({ channel, user, text: content.text });
+      },
+      upload: async () => {},
+    };
+    const produce = submissionProducer({ redis: down, keys: keysFor('down'), writer, log });
+    await produce({ ...submission(600), command: 'restart' });
+    expect(told).toEqual([
+      { channel: 'C0OPS', user: USERS.alice.id, text: expect.stringContaining('nothing was run') },
+    ]);
+    const counted = await metricsRegistry.getSingleMetricAsString('opsbot_requests_total');
+    expect(counted).toMatch(/opsbot_requests_total\{command="restart",outcome="unreachable"\} 1/);
+    down.disconnect();
+  });
+});
