@@ -48,20 +48,22 @@ export function createApprovals(deps: ApprovalDeps) {
   const reminderMs = settings.emergency_reminder_hours * 3600_000;
   approvalsPendingGauge(() => store.pendingCount());
   let sweeper: ReturnType<typeof startSweeper> | undefined;
+  const submitDeps = {
+    ...deps,
+    opsChannel: deps.file.slack.ops_channel,
+    config: deps.file,
+    groups,
+    store,
+    reminderMs,
+  };
   return {
     store,
     groups,
     decisions,
     runHooks: requestRunHooks(store, cards),
-    submit: (submission: Submission) =>
-      submitRequest(submission, {
-        ...deps,
-        opsChannel: deps.file.slack.ops_channel,
-        config: deps.file,
-        groups,
-        store,
-        reminderMs,
-      }),
+    /** Turns a submission read from the submissions stream into a request (in a worker). */
+    submit: (submission: Submission, delivery: string) =>
+      submitRequest(submission, submitDeps, delivery),
     /** Starts the timer that expires requests and reminds of unacknowledged emergency runs. */
     startSweeper() {
       sweeper ??= startSweeper({

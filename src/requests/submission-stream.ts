@@ -53,8 +53,11 @@ export interface SubmissionConsumerDeps {
   redis: Redis;
   keys: Keys;
   log: Logger;
-  /** Turns a submission into a request (`submitRequest`); retried submissions are recognised there. */
-  submit: SubmitRequest;
+  /**
+   * Turns a submission into a request (`submitRequest`). `delivery` is the stream entry's id, the
+   * same when a dead worker's entry is handed over again; retried submissions are recognised there.
+   */
+  submit: (submission: Submission, delivery: string) => Promise<unknown>;
   consumer: string;
   /** How long a submission may sit with a consumer that died before another takes it. */
   reclaimAfterMs?: number;
@@ -66,8 +69,8 @@ type StreamEntry = [id: string, fields: string[]];
 /**
  * A worker's reader of the submissions stream. Entries are read in batches through the consumer
  * group, handled concurrently, then acknowledged and deleted. An entry whose consumer died before
- * acknowledging it is reclaimed after `reclaimAfterMs` and handled again; `submitRequest`'s claim on
- * the submission key makes that second handling a no-op when the first got as far as the claim.
+ * acknowledging it is reclaimed after `reclaimAfterMs` and handed over again with the same id:
+ * `submitRequest` finishes what the dead worker left, and does nothing if the request was made.
  */
 export class SubmissionConsumer {
   private stopping = false;
@@ -183,7 +186,7 @@ export class SubmissionConsumer {
       return;
     }
     try {
-      await this.deps.submit(submission);
+      await this.deps.submit(submission, id);
     } catch (error) {
       // submitRequest tells the requester about every failure it expects; this is a bug.
       this.deps.log.error(

@@ -13,14 +13,19 @@ export type { Flow, Submission, SubmitDeps, SubmitRequest } from './submission.t
 const SUBMISSION_TTL_SECONDS = 24 * 3600;
 
 /**
- * Turns a validated submission into a request. Runs after the ack. A retried submission (same key)
- * is recognised atomically and does nothing. Then: who may request → `--plan` (ephemeral plan,
- * never queued) → `--emergency` (break-glass) → a request card when approvals are needed → else
- * the run is queued at once.
+ * Turns a validated submission into a request, in a worker. A retried submission (same key, another
+ * `delivery`) is recognised atomically and does nothing. Then: who may request → `--plan`
+ * (ephemeral plan, never queued) → `--emergency` (break-glass) → a request card when approvals are
+ * needed → else the run is queued at once.
+ *
+ * `delivery` names one hand-over of the submission (its stream entry). The same delivery coming
+ * back means the worker that claimed it died before finishing: the flow runs again unless the
+ * request (its record or its job) was already made.
  */
 export async function submitRequest(
   submission: Submission,
   deps: SubmitDeps,
+  delivery?: string,
 ): Promise<OpsRequest | undefined> {
   const request: OpsRequest = {
     id: requestIdFor(submission.submissionKey),
@@ -45,16 +50,14 @@ export async function submitRequest(
   }
   const policy = resolvePolicy(command, submission.environment, deps.config.policies);
   try {
-    const first = await deps.redis.set(
-      deps.keys.submission(submission.submissionKey),
-      request.id,
-      'EX',
-      SUBMISSION_TTL_SECONDS,
-      'NX',
-    );
-    if (first === null) {
+    const claim = await claimSubmission(deps, submission.submissionKey, delivery ?? request.id);
+    if (claim === 'duplicate') {
       log.info('duplicate submission ignored');
       metrics.requests.inc({ command: request.command, outcome: 'duplicate' });
+      return undefined;
+    }
+    if (claim === 'again' && (await alreadyMade(deps, request.id))) {
+      log.info('submission handed over again; its request was already made');
       return undefined;
     }
     const refusal =
@@ -98,4 +101,26 @@ export async function submitRequest(
     await tell(`Queued ${request.id}; follow it in <#${deps.opsChannel}>.`);
   }
   return request;
+}
+
+/**
+ * Claims a submission for one delivery. `first`: nobody had it. `again`: this same delivery claimed
+ * it before (its worker died before finishing). `duplicate`: another delivery of the submission (a
+ * Slack retry, a double submit) has it.
+ */
+async function claimSubmission(
+  deps: SubmitDeps,
+  submissionKey: string,
+  delivery: string,
+): Promise<'first' | 'again' | 'duplicate'> {
+  const key = deps.keys.submission(submissionKey);
+  if ((await deps.redis.set(key, delivery, 'EX', SUBMISSION_TTL_SECONDS, 'NX')) !== null)
+    return 'first';
+  return (await deps.redis.get(key)) === delivery ? 'again' : 'duplicate';
+}
+
+/** Whether the request was stored (approval, break-glass) or its run queued. */
+async function alreadyMade(deps: SubmitDeps, requestId: string): Promise<boolean> {
+  if ((await deps.redis.exists(deps.keys.request(requestId))) > 0) return true;
+  return (await deps.queue.getJob(requestId)) !== undefined;
 }

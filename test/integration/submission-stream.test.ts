@@ -88,7 +88,7 @@ describe('a worker reading the submissions stream', () => {
 
   function startConsumer(
     name: string,
-    submit: (s: Submission) => Promise<unknown>,
+    submit: (s: Submission, delivery: string) => Promise<unknown>,
     reclaimAfterMs = 60_000,
   ) {
     const consumer = new SubmissionConsumer({
@@ -141,7 +141,7 @@ describe('a worker reading the submissions stream', () => {
     await admin.xgroup('CREATE', keys.submissions(), SUBMITTERS, '0', 'MKSTREAM');
     await produce(submission(200));
     // A worker reads it and dies: the entry stays pending under its name.
-    await admin.xreadgroup(
+    const read = (await admin.xreadgroup(
       'GROUP',
       SUBMITTERS,
       'dead',
@@ -150,17 +150,19 @@ describe('a worker reading the submissions stream', () => {
       'STREAMS',
       keys.submissions(),
       '>',
-    );
-    const seen: string[] = [];
+    )) as [string, [string, string[]][]][];
+    const entryId = read[0]![1][0]![0];
+    const seen: { key: string; delivery: string }[] = [];
     startConsumer(
       'survivor',
-      async (s) => {
-        seen.push(s.submissionKey);
+      async (s, delivery) => {
+        seen.push({ key: s.submissionKey, delivery });
       },
       200,
     );
-    await waitFor('the orphaned submission handled', () => seen.includes('trigger-200'), 15_000);
-    expect(seen).toEqual(['trigger-200']);
+    await waitFor('the orphaned submission handled', () => seen.length > 0, 15_000);
+    // Handed over again as the same delivery, so submitRequest can tell it from a Slack retry.
+    expect(seen).toEqual([{ key: 'trigger-200', delivery: entryId }]);
     await waitFor('the stream emptied', async () => (await admin.xlen(keys.submissions())) === 0);
   });
 
@@ -203,6 +205,52 @@ describe('a worker reading the submissions stream', () => {
     await consumer.stop();
     expect(finished).toBe(true);
     expect(await admin.xlen(keys.submissions())).toBe(0);
+  });
+});
+
+describe('a submission handed over again (its worker died after claiming it)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.stop());
+
+  const results = () =>
+    h.slack.state.messages.filter((m) => m.thread_ts && m.text.includes('ping done'));
+
+  it('is finished by another worker, and a Slack retry of it is still dropped', async () => {
+    const keys = keysFor(h.prefix);
+    const ping: Submission = {
+      submissionKey: 'died-after-claim',
+      command: 'ping',
+      args: {},
+      environment: 'default',
+      requester: USERS.alice.id,
+      channel: 'C0OPS',
+      source: 'typed',
+    };
+    // The dead worker claimed the submission for this entry, then made nothing.
+    const base = Date.now() + 60_000;
+    const claimedBy = (entryId: string) =>
+      h.redis.set(keys.submission('died-after-claim'), entryId, 'EX', 3600);
+    await claimedBy(`${base}-0`);
+    await h.redis.xadd(keys.submissions(), `${base}-0`, 'submission', JSON.stringify(ping));
+    await waitFor('the run to finish', () => results().length === 1);
+
+    // A delivery handed over again after its request was made (its worker died before the ack).
+    await claimedBy(`${base}-1`);
+    await h.redis.xadd(keys.submissions(), `${base}-1`, 'submission', JSON.stringify(ping));
+    // A Slack retry of the same submission: another delivery, so a duplicate.
+    const retry = await h.client.command('ping', USERS.alice, { triggerId: 'died-after-claim' });
+    expect(retry.status).toBe(200);
+    await waitFor('the stream drained', async () => (await h.redis.xlen(keys.submissions())) === 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(results()).toHaveLength(1);
+    expect(await h.jobCount()).toBe(1);
+    // One request made: the delivery handed over again made none, the retry was a duplicate.
+    const counted = await metricsRegistry.getSingleMetricAsString('opsbot_requests_total');
+    expect(counted).toMatch(/opsbot_requests_total\{command="ping",outcome="queued"\} 1$/m);
+    expect(counted).toMatch(/opsbot_requests_total\{command="ping",outcome="duplicate"\} 1$/m);
   });
 });
 
