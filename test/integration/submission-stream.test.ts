@@ -10,6 +10,7 @@ import {
   SubmissionConsumer,
   submissionProducer,
 } from '../../src/requests/submission-stream.ts';
+import type { AwsPorts } from '../../src/sdk/ports.ts';
 import { keys as keysFor } from '../../src/store/keys.ts';
 import { connectRedis } from '../../src/store/redis.ts';
 import { type Harness, REDIS_URL, startHarness, USERS, waitFor } from '../helpers/harness.ts';
@@ -28,10 +29,30 @@ function submission(n: number): Submission {
   };
 }
 
+/** AWS ports that record and refuse every call. */
+function refusingAws(calls: string[]): AwsPorts {
+  const port = (name: string) =>
+    new Proxy(
+      {},
+      {
+        get: (_target, method) =>
+          typeof method !== 'string' || method === 'then'
+            ? undefined
+            : () => {
+                calls.push(`${name}.${method}`);
+                throw new Error(`the web role called AWS (${name}.${method})`);
+              },
+      },
+    );
+  const names = ['lambda', 'records', 'secrets', 'tables', 'services', 'http', 'deploys', 'logs'];
+  return Object.fromEntries(names.map((name) => [name, port(name)])) as unknown as AwsPorts;
+}
+
 describe('the web role hands submissions to the workers', () => {
   let h: Harness;
+  const awsCalls: string[] = [];
   beforeAll(async () => {
-    h = await startHarness({ role: 'web' });
+    h = await startHarness({ role: 'web', aws: refusingAws(awsCalls) });
   });
   afterAll(async () => h.stop());
 
@@ -62,6 +83,20 @@ describe('the web role hands submissions to the workers', () => {
     expect(await h.jobCount()).toBe(0);
     expect(h.slack.state.channelMessages('C0OPS')).toHaveLength(0);
     expect(await h.redis.exists(keysFor(h.prefix).submission('web-only-1'))).toBe(0);
+  });
+
+  it('makes no AWS call: plans and requests are made by the workers', async () => {
+    const before = await waiting();
+    for (const text of [
+      'promote mission-control-api 43 --plan',
+      'promote mission-control-api 43 alias=prod',
+      'rollback mission-control-api',
+      'ping',
+    ])
+      expect((await h.client.command(text, USERS.alice)).status).toBe(200);
+    expect((await h.client.command('help promote', USERS.alice)).status).toBe(200);
+    await waitFor('4 submissions handed over', async () => (await waiting()) === before + 4);
+    expect(awsCalls).toEqual([]);
   });
 
   it('hands over nothing for a malformed command', async () => {
