@@ -22,7 +22,6 @@ import { createRunsQueue } from './queue/runs-queue.ts';
 import type { RunJob } from './requests/request.ts';
 import {
   SubmissionConsumer,
-  type SubmissionConsumerDeps,
   submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
@@ -57,8 +56,6 @@ export interface StartOptions {
   routes?: (http: HttpServer) => void;
   /** Test-only alert options (SNS certificate host, pacing); never from configuration. */
   alerts?: AlertsOptions;
-  /** Submissions stream timings (tests use short ones). */
-  submissions?: Pick<SubmissionConsumerDeps, 'reclaimAfterMs' | 'blockMs'>;
 }
 
 export interface Opsbot {
@@ -216,7 +213,6 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       log,
       submit: approvals.submit,
       consumer: workerId,
-      ...options.submissions,
     });
     submissions.start();
     const locks = new ResourceLocks(workerRedis, keys);
