@@ -84,6 +84,7 @@ describe('/metrics', () => {
     const h = await startHarness();
     try {
       await h.client.command('ping', USERS.alice);
+      await h.client.command('ping now', USERS.alice);
       await waitFor('the ping run to finish', () =>
         h.slack.state
           .channelMessages('C0OPS')
@@ -94,6 +95,8 @@ describe('/metrics', () => {
       const text = await response.text();
       expect(text).toMatch(/opsbot_ack_latency_seconds_count\{kind="slack"\} [1-9]/);
       expect(text).toMatch(/opsbot_runs_total\{command="ping",status="done"\} [1-9]/);
+      expect(text).toMatch(/opsbot_requests_total\{command="ping",outcome="queued"\} [1-9]/);
+      expect(text).toMatch(/opsbot_requests_total\{command="ping",outcome="invalid"\} [1-9]/);
       expect(text).toMatch(
         /opsbot_slack_api_calls_total\{method="chat.postMessage",result="ok"\} [1-9]/,
       );

@@ -2,6 +2,7 @@ import type { App, RespondArguments } from '@slack/bolt';
 import { policiesByEnvironment } from '../../approvals/policy.ts';
 import type { FileConfig } from '../../config/file.ts';
 import { intakeText, type Registry, requiredNames } from '../../intake/validate.ts';
+import { metrics } from '../../metrics/metrics.ts';
 import type { SubmitRequest } from '../../requests/submit.ts';
 import { helpCommand, helpIndex } from '../blocks/help.ts';
 import { invalidArguments, syntaxError, unknownCommand } from '../blocks/replies.ts';
@@ -67,9 +68,11 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps) {
             ),
           ),
         );
+        metrics.requests.inc({ command: intake.command.name, outcome: 'invalid' });
         return;
       case 'invalid':
         await ack(ephemeral(invalidArguments(intake.command, intake.problems)));
+        metrics.requests.inc({ command: intake.command.name, outcome: 'invalid' });
         return;
       case 'valid':
         await ack();
