@@ -66,6 +66,9 @@ export interface SubmissionConsumerDeps {
 
 type StreamEntry = [id: string, fields: string[]];
 
+/** How long a submission may sit unacknowledged with a worker before another takes it over. */
+const RECLAIM_AFTER_MS = 60_000;
+
 /**
  * A worker's reader of the submissions stream. Entries are read in batches through the consumer
  * group, handled concurrently, then acknowledged and deleted. An entry whose consumer died before
@@ -151,7 +154,7 @@ export class SubmissionConsumer {
 
   /** Entries a dead consumer held for longer than `reclaimAfterMs` (checked every few seconds). */
   private async reclaimed(): Promise<StreamEntry[]> {
-    const after = this.deps.reclaimAfterMs ?? 60_000;
+    const after = this.deps.reclaimAfterMs ?? RECLAIM_AFTER_MS;
     if (Date.now() - this.lastReclaim < Math.min(after, 5000)) return [];
     this.lastReclaim = Date.now();
     const { redis, keys, consumer } = this.deps;
@@ -168,8 +171,19 @@ export class SubmissionConsumer {
   }
 
   private async handle(entries: StreamEntry[]) {
-    await Promise.all(entries.map(([id, fields]) => this.handleOne(id, fields)));
     const ids = entries.map(([id]) => id);
+    // A slow plan (AWS retries, Slack backoff) must not look like a dead worker: while the batch is
+    // in hand, its entries' idle time is reset well before another worker would take them over.
+    const { redis, keys, consumer } = this.deps;
+    const after = this.deps.reclaimAfterMs ?? RECLAIM_AFTER_MS;
+    const renew = setInterval(() => {
+      redis.xclaim(keys.submissions(), SUBMITTERS, consumer, 0, ...ids, 'JUSTID').catch(() => {});
+    }, after / 3);
+    try {
+      await Promise.all(entries.map(([id, fields]) => this.handleOne(id, fields)));
+    } finally {
+      clearInterval(renew);
+    }
     await this.deps.redis
       .multi()
       .xack(this.deps.keys.submissions(), SUBMITTERS, ...ids)

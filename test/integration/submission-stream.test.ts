@@ -12,7 +12,7 @@ import {
 } from '../../src/requests/submission-stream.ts';
 import type { AwsPorts } from '../../src/sdk/ports.ts';
 import { keys as keysFor } from '../../src/store/keys.ts';
-import { connectRedis } from '../../src/store/redis.ts';
+import { connectRedis, whenReady } from '../../src/store/redis.ts';
 import { type Harness, REDIS_URL, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 
 const log = createLogger('silent');
@@ -141,6 +141,10 @@ describe('a worker reading the submissions stream', () => {
     return consumer;
   }
 
+  // The producer connection fails fast (no offline queue): wait until it is up.
+  beforeAll(async () => {
+    expect(await whenReady(redis)).toBe(true);
+  });
   afterEach(async () => {
     await Promise.all(consumers.splice(0).map((c) => c.stop()));
     await admin.del(keys.submissions());
@@ -199,6 +203,27 @@ describe('a worker reading the submissions stream', () => {
     // Handed over again as the same delivery, so submitRequest can tell it from a Slack retry.
     expect(seen).toEqual([{ key: 'trigger-200', delivery: entryId }]);
     await waitFor('the stream emptied', async () => (await admin.xlen(keys.submissions())) === 0);
+  });
+
+  it('keeps a submission that takes long to handle from being taken over', async () => {
+    const seen: string[] = [];
+    const slow = async (s: Submission) => {
+      seen.push(`slow:${s.submissionKey}`);
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+    };
+    startConsumer('slow', slow, 1500);
+    await produce(submission(250));
+    await waitFor('the slow worker to take it', () => seen.length === 1);
+    // Another worker that would take over anything idle for 1.5 s.
+    startConsumer(
+      'eager',
+      async (s) => {
+        seen.push(`eager:${s.submissionKey}`);
+      },
+      1500,
+    );
+    await waitFor('the stream emptied', async () => (await admin.xlen(keys.submissions())) === 0);
+    expect(seen).toEqual(['slow:trigger-250']);
   });
 
   it('drops an entry that is not a submission and goes on with the next', async () => {
