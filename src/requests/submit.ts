@@ -25,7 +25,7 @@ const SUBMISSION_TTL_SECONDS = 24 * 3600;
 export async function submitRequest(
   submission: Submission,
   deps: SubmitDeps,
-  delivery?: string,
+  delivery: string,
 ): Promise<OpsRequest | undefined> {
   const request: OpsRequest = {
     id: requestIdFor(submission.submissionKey),
@@ -50,7 +50,7 @@ export async function submitRequest(
   }
   const policy = resolvePolicy(command, submission.environment, deps.config.policies);
   try {
-    const claim = await claimSubmission(deps, submission.submissionKey, delivery ?? request.id);
+    const claim = await claimSubmission(deps, submission.submissionKey, delivery);
     if (claim === 'duplicate') {
       log.info('duplicate submission ignored');
       metrics.requests.inc({ command: request.command, outcome: 'duplicate' });
