@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { gaugeFrom, metrics } from '../metrics/metrics.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
@@ -79,8 +80,11 @@ export class SubmissionConsumer {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private lastReclaim = 0;
+  private readonly reclaimAfterMs: number;
 
-  constructor(private readonly deps: SubmissionConsumerDeps) {}
+  constructor(private readonly deps: SubmissionConsumerDeps) {
+    this.reclaimAfterMs = deps.reclaimAfterMs ?? RECLAIM_AFTER_MS;
+  }
 
   start() {
     this.loop ??= this.run();
@@ -109,7 +113,7 @@ export class SubmissionConsumer {
           continue;
         }
         this.deps.log.warn({ err: message }, 'submissions stream read failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sleep(500);
       }
     }
   }
@@ -130,7 +134,7 @@ export class SubmissionConsumer {
         const message = (error as Error).message;
         if (message.includes('BUSYGROUP') || this.stopping) return;
         this.deps.log.warn({ err: message }, 'could not create the submitters group; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await sleep(500);
       }
     }
   }
@@ -154,7 +158,7 @@ export class SubmissionConsumer {
 
   /** Entries a dead consumer held for longer than `reclaimAfterMs` (checked every few seconds). */
   private async reclaimed(): Promise<StreamEntry[]> {
-    const after = this.deps.reclaimAfterMs ?? RECLAIM_AFTER_MS;
+    const after = this.reclaimAfterMs;
     if (Date.now() - this.lastReclaim < Math.min(after, 5000)) return [];
     this.lastReclaim = Date.now();
     const { redis, keys, consumer } = this.deps;
@@ -175,19 +179,18 @@ export class SubmissionConsumer {
     // A slow plan (AWS retries, Slack backoff) must not look like a dead worker: while the batch is
     // in hand, its entries' idle time is reset well before another worker would take them over.
     const { redis, keys, consumer } = this.deps;
-    const after = this.deps.reclaimAfterMs ?? RECLAIM_AFTER_MS;
     const renew = setInterval(() => {
       redis.xclaim(keys.submissions(), SUBMITTERS, consumer, 0, ...ids, 'JUSTID').catch(() => {});
-    }, after / 3);
+    }, this.reclaimAfterMs / 3);
     try {
       await Promise.all(entries.map(([id, fields]) => this.handleOne(id, fields)));
     } finally {
       clearInterval(renew);
     }
-    await this.deps.redis
+    await redis
       .multi()
-      .xack(this.deps.keys.submissions(), SUBMITTERS, ...ids)
-      .xdel(this.deps.keys.submissions(), ...ids)
+      .xack(keys.submissions(), SUBMITTERS, ...ids)
+      .xdel(keys.submissions(), ...ids)
       .exec();
   }
 

@@ -29,6 +29,20 @@ function submission(n: number): Submission {
   };
 }
 
+type Told = { channel: string; user: string; text: string };
+
+/** A Slack writer that records ephemeral replies into `told` and posts nothing. */
+function recordingWriter(told: Told[]): SlackWriter {
+  return {
+    post: async () => ({ ts: '1' }),
+    update: async () => {},
+    ephemeral: async (channel, user, content) => {
+      told.push({ channel, user, text: content.text });
+    },
+    upload: async () => {},
+  };
+}
+
 /** AWS ports that record and refuse every call. */
 function refusingAws(calls: string[]): AwsPorts {
   const port = (name: string) =>
@@ -113,13 +127,7 @@ describe('a worker reading the submissions stream', () => {
   const redis = connectRedis(REDIS_URL, 'producer');
   const admin = new Redis(REDIS_URL);
   const consumers: SubmissionConsumer[] = [];
-  const writer: SlackWriter = {
-    post: async () => ({ ts: '1' }),
-    update: async () => {},
-    ephemeral: async () => {},
-    upload: async () => {},
-  };
-  const produce = submissionProducer({ redis, keys, writer, log });
+  const produce = submissionProducer({ redis, keys, writer: recordingWriter([]), log });
 
   function startConsumer(
     name: string,
@@ -321,16 +329,13 @@ describe('handing over while Redis refuses', () => {
       retryStrategy: () => null,
     });
     down.on('error', () => {});
-    const told: { channel: string; user: string; text: string }[] = [];
-    const writer: SlackWriter = {
-      post: async () => ({ ts: '1' }),
-      update: async () => {},
-      ephemeral: async (channel, user, content) => {
-        told.push({ channel, user, text: content.text });
-      },
-      upload: async () => {},
-    };
-    const produce = submissionProducer({ redis: down, keys: keysFor('down'), writer, log });
+    const told: Told[] = [];
+    const produce = submissionProducer({
+      redis: down,
+      keys: keysFor('down'),
+      writer: recordingWriter(told),
+      log,
+    });
     await produce({ ...submission(600), command: 'restart' });
     expect(told).toEqual([
       { channel: 'C0OPS', user: USERS.alice.id, text: expect.stringContaining('nothing was run') },
