@@ -40,7 +40,14 @@ export type OutputBlock =
   | { type: 'rows'; rows: { text: string; link?: { url: string; label: string } }[] }
   | {
       type: 'buttons';
-      buttons: { label: string; action: string; value: string; style?: 'primary' | 'danger' }[];
+      buttons: (
+        | { label: string; action: string; value: string; style?: 'primary' | 'danger' }
+        /**
+         * A command button: clicking it asks for `command` (`unblock-ip 10.0.0.0/24 target=edge`) again
+         * as the person who clicked, through the same validation, policy and approvals as typing it.
+         */
+        | { label: string; command: string; style?: 'primary' | 'danger' }
+      )[];
     };
 
 export interface OutputMessage {
@@ -98,10 +105,41 @@ export interface Step<A> {
   run(ctx: StepContext<A>): Promise<unknown>;
 }
 
+/** What a check found: ✓ ok, ⚠ warn, ✗ fail, with one line of reason. Checklists and runbooks read it. */
+export interface Verdict {
+  status: 'ok' | 'warn' | 'fail';
+  /** One line: `db down`, `last snapshot 30 h old (max 24 h)`. */
+  reason: string;
+  /** Where the details are (a console URL, a run's permalink). */
+  link?: string;
+  /** Named figures a digest can compare with the previous run (`age_hours: 30`). */
+  values?: Record<string, number>;
+}
+
+/** Config sections a command owns, merged into the configuration's validation at start. */
+export interface CommandConfig {
+  /** Sections under `targets:` (`{ databases: z.record(…) }`). */
+  targets?: Record<string, z.ZodType>;
+  /** Top-level sections (`{ checklists: z.record(…) }`). */
+  settings?: Record<string, z.ZodType>;
+}
+
 export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   name: string;
   summary: string;
   args: S;
+  /**
+   * True when a run changes nothing anywhere (health, logs, table-health). Only read-only commands
+   * may be scheduled or used as checks.
+   */
+  readOnly?: boolean;
+  /**
+   * A read-only verdict for checklists, schedules and runbook check steps. Only on read-only
+   * commands; it must not post anything itself.
+   */
+  check?(ctx: PlanContext<z.output<S>>): Promise<Verdict>;
+  /** The config sections this command owns. */
+  config?: CommandConfig;
   /** Argument names in the order they may be typed without `key=`. */
   positional?: (keyof z.output<S> & string)[];
   /** The last positional argument takes every further word too (`table-health a b c`), space-joined. */

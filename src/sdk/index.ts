@@ -5,6 +5,7 @@ export { type LogsSettings, logsSettings } from '../config/logs.ts';
 export { redact } from '../redact/index.ts';
 export {
   type AnyCommand,
+  type CommandConfig,
   type CommandDefinition,
   defineCommand,
   type IamStatement,
@@ -17,6 +18,7 @@ export {
   type Step,
   type StepContext,
   step,
+  type Verdict,
 } from './command.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';

@@ -9,6 +9,8 @@ export const ACTION = {
   incidentResolve: 'incident.resolve',
   incidentEscalate: 'incident.escalate',
   incidentRunbook: 'incident.runbook',
+  /** Prefix of a command button's action id (`command.run.0`): ids must differ within one block. */
+  runCommand: 'command.run',
 } as const;
 
 export const VIEW = {

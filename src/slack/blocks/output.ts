@@ -27,15 +27,16 @@ function render(block: OutputBlock): Block[] {
     case 'rows':
       return rowSections(block.rows);
     case 'buttons': {
-      const unknown = block.buttons.find((b) => !KNOWN_ACTIONS.has(b.action));
-      if (unknown) throw new Error(`unknown button action ${unknown.action}`);
+      const unknown = block.buttons.find((b) => 'action' in b && !KNOWN_ACTIONS.has(b.action));
+      if (unknown && 'action' in unknown)
+        throw new Error(`unknown button action ${unknown.action}`);
       return chunkArray(block.buttons, 25).map((buttons) => ({
         type: 'actions',
-        elements: buttons.map((b) => ({
+        elements: buttons.map((b, index) => ({
           type: 'button',
-          action_id: b.action,
+          action_id: 'action' in b ? b.action : `${ACTION.runCommand}.${index}`,
           text: plain(clip(b.label, 75)),
-          value: b.value.slice(0, 2000),
+          value: ('action' in b ? b.value : b.command).slice(0, 2000),
           ...(b.style ? { style: b.style } : {}),
         })),
       }));
