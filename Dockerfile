@@ -1,22 +1,45 @@
 # syntax=docker/dockerfile:1
-# opsbot: multi-stage build on the current Node LTS slim image, running as a non-root user.
-FROM node:24-slim AS deps
+# opsbot's production image: TypeScript compiled in a build stage, the runtime stage holds only
+# production packages and dist/, and runs `node dist/main.js` under tini as a non-root user.
+#
+# The base image is pinned by digest (the multi-platform index of node:20-bookworm-slim), so a
+# rebuild starts from the same bytes. To update it, run
+#   docker buildx imagetools inspect node:20-bookworm-slim
+# and put the "Digest:" it prints (sha256:…) here. Renovate and Dependabot can keep it current.
+ARG NODE_IMAGE=node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
+
+# Build stage: every dependency (TypeScript is a devDependency), then `npm run build` → dist/.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
+COPY src ./src
+COPY commands ./commands
+RUN npm run build
+
+# Production packages only: no tsx, no TypeScript, no test tools.
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:24-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
+# tini is PID 1: it forwards SIGTERM to node (which drains for OPSBOT_GRACE_SECONDS) and reaps zombies.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# package.json says "type": "module" (dist/ is ESM); opsbot.example.yml is the default OPSBOT_CONFIG.
 COPY package.json opsbot.example.yml manifest.yml ./
-COPY src ./src
-COPY commands ./commands
-COPY bin ./bin
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# The same start script as the README's quick start; pass `web` or `worker` to run one role.
-ENTRYPOINT ["npm", "start", "--"]
+# Pass `web` or `worker` to run one role, or another subcommand (`setup`, `iam-policy`, `audit`).
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/main.js"]
 CMD ["all"]

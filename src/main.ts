@@ -1,9 +1,3 @@
-import { runAuditCli } from './cli/audit.ts';
-import { printIamPolicy } from './cli/iam-policy.ts';
-import { runLocal } from './cli/local.ts';
-import { runBot } from './cli/run-bot.ts';
-import { runSetup } from './cli/setup.ts';
-
 /**
  * Without Slack settings, `npm start` opens local mode instead of failing, except in production
  * (`NODE_ENV=production`, as in the Docker image), where a missing token must stop the start with
@@ -16,26 +10,42 @@ const startsLocal = () =>
 
 /**
  * The entry point. The first word picks a subcommand; each lives in `src/cli/`. Add one by adding
- * a line here.
+ * a line here. Each is imported only when chosen: a web or worker process never loads local mode
+ * (the Slack emulator, the AWS sandbox, dynalite, a devDependency absent from the image).
  */
 const SUBCOMMANDS: Record<string, { summary: string; run(args: string[]): Promise<void> }> = {
   all: {
     summary:
       'run the HTTP receiver and a worker (default; local mode without Slack settings, outside production)',
-    run: () => (startsLocal() ? runLocal() : runBot('all')),
+    run: async () =>
+      startsLocal()
+        ? (await import('./cli/local.ts')).runLocal()
+        : (await import('./cli/run-bot.ts')).runBot('all'),
   },
-  web: { summary: 'run the HTTP receiver only', run: () => runBot('web') },
-  worker: { summary: 'run a worker only', run: () => runBot('worker') },
+  web: {
+    summary: 'run the HTTP receiver only',
+    run: async () => (await import('./cli/run-bot.ts')).runBot('web'),
+  },
+  worker: {
+    summary: 'run a worker only',
+    run: async () => (await import('./cli/run-bot.ts')).runBot('worker'),
+  },
   'iam-policy': {
     summary: 'print the IAM policy JSON the configured commands need',
-    run: printIamPolicy,
+    run: async (args) => (await import('./cli/iam-policy.ts')).printIamPolicy(args),
   },
-  setup: { summary: 'create the audit ledger table (DynamoDB or dynalite)', run: runSetup },
+  setup: {
+    summary: 'create the audit ledger table (DynamoDB or dynalite)',
+    run: async (args) => (await import('./cli/setup.ts')).runSetup(args),
+  },
   audit: {
     summary: 'audit verify --file export.jsonl: verify an export offline',
-    run: runAuditCli,
+    run: async (args) => (await import('./cli/audit.ts')).runAuditCli(args),
   },
-  local: { summary: 'local mode: embedded Slack, AWS sandbox, web console', run: () => runLocal() },
+  local: {
+    summary: 'local mode: embedded Slack, AWS sandbox, web console',
+    run: async () => (await import('./cli/local.ts')).runLocal(),
+  },
 };
 
 async function main(argv: string[]) {

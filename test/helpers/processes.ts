@@ -30,15 +30,19 @@ export interface ProcessEnv {
   awsEndpoint?: string;
   redisUrl?: string;
   extra?: Record<string, string>;
+  /** What node runs and where: `src/main.ts` through tsx from the checkout unless given. */
+  entry?: { args: string[]; cwd: string };
 }
 
-/** Starts `src/main.ts <role>` as a real child process and waits for `/health`. */
+/** Starts `src/main.ts <role>` (or `env.entry`) as a real child process and waits for `/health`. */
 export async function startBotProcess(
   role: 'all' | 'web' | 'worker',
   env: ProcessEnv,
 ): Promise<BotProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
+  const entry = env.entry ?? { args: ['--import', 'tsx', 'src/main.ts'], cwd: process.cwd() };
+  const child = spawn(process.execPath, [...entry.args, role], {
+    cwd: entry.cwd,
     env: {
       ...process.env,
       SLACK_BOT_TOKEN: BOT_TOKEN,
