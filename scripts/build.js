@@ -18,9 +18,13 @@ const SOURCES = ['src', 'commands'];
 
 rmSync(out, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out], {
-  stdio: 'inherit',
-});
+const compiled = spawnSync(
+  process.execPath,
+  [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out],
+  {
+    stdio: 'inherit',
+  },
+);
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 
 /** Every file under `dir` that tsc does not turn into JavaScript. */
