@@ -35,7 +35,7 @@ import { slackLookups } from './slack/lookups.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { redisDeployHistory } from './store/deploy-history.ts';
 import { keys as keysFor } from './store/keys.ts';
-import { connectRedis, type Redis, whenReady } from './store/redis.ts';
+import { connectRedis, describeEndpoint, type Redis, whenReady } from './store/redis.ts';
 
 export type Role = 'all' | 'web' | 'worker';
 
@@ -79,10 +79,11 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const prefix = env.OPSBOT_PREFIX;
   const keys = keysFor(prefix);
   const registry = createRegistry(commands);
-  const redis = connectRedis(env.REDIS_URL, 'producer');
+  const endpoint = { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES };
+  const redis = connectRedis(endpoint, 'producer');
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis (producer) error'));
   if (!(await whenReady(redis)))
-    log.error({ url: env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'redis is not reachable yet');
+    log.error({ redis: describeEndpoint(endpoint) }, 'redis is not reachable yet');
   const queue = createRunsQueue(redis, prefix);
   queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
@@ -130,8 +131,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   let slackIdentity: Promise<unknown> | undefined;
   let slackCheckedAt = 0;
   const checks = {
+    // A read of one of opsbot's keys, not PING: on a cluster that reaches the master holding
+    // opsbot's slot (a PING goes to any node), so a failover of that master shows here.
     redis: async () => {
-      await redis.ping();
+      await redis.exists(keys.submissions());
     },
     slack: async () => {
       if (!slackIdentity || Date.now() - slackCheckedAt > 30_000) {
@@ -201,10 +204,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
   let submissions: SubmissionConsumer | undefined;
   if (options.role !== 'web') {
-    workerRedis = connectRedis(env.REDIS_URL, 'worker');
+    workerRedis = connectRedis(endpoint, 'worker');
     workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (worker) error'));
     const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-    const reader = connectRedis(env.REDIS_URL, 'worker');
+    const reader = connectRedis(endpoint, 'worker');
     reader.on('error', (error) => log.warn({ err: error.message }, 'redis (submissions) error'));
     submissions = new SubmissionConsumer({
       reader,

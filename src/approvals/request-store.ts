@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { OpsRequest, RequestState } from '../requests/request.ts';
 import type { Policy } from '../sdk/policy.ts';
 import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 import { ACKNOWLEDGE, APPROVE, CLAIM_REMINDER, TRANSITION } from './scripts.ts';
 
 export type { RequestState };

@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
@@ -11,6 +10,7 @@ import type { RunJob } from '../requests/request.ts';
 import { type Submission, submitRequest } from '../requests/submit.ts';
 import type { AwsPorts } from '../sdk/ports.ts';
 import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 import { RequestCards } from './cards.ts';
 import { Decisions } from './decisions.ts';
 import { GroupResolver } from './groups.ts';

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 import type { QueuedEntry } from './entry.ts';
 
 /** What the writer may look up in Slack. Both answer undefined when they cannot tell. */

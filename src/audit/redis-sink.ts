@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
 import { redact } from '../redact/index.ts';
 import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 import type { QueuedEntry } from './entry.ts';
 import { redactRecord } from './redact.ts';
 import type { AuditInput, AuditSink } from './sink.ts';

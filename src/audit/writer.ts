@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
 import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 import { type AppendFloors, appendExactlyOnce } from './append.ts';
 import type { ChainHead, QueuedEntry } from './entry.ts';
 import type { LedgerTable } from './table.ts';

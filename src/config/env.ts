@@ -7,7 +7,10 @@ export const SECRET_ENV_NAMES = [
   'SLACK_APP_TOKEN',
   'OPSBOT_WEBHOOK_SECRET',
   'OPSBOT_ALERTMANAGER_TOKEN',
+  'REDIS_CLUSTER_NODES',
 ];
+
+const CLUSTER_NODE = /^(?:rediss?:\/\/(?:[^@/]*@)?)?(?:\[[^\]]+\]|[^:/@\s]+):\d+\/?$/;
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -32,6 +35,21 @@ export const envSchema = z.object({
       .string()
       .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
       .default('redis://127.0.0.1:6379'),
+  ),
+  /**
+   * Redis Cluster (ElastiCache cluster mode, MemoryDB): seed nodes, `host:port,host:port` or
+   * `redis[s]://[user:password@]host:port` entries (TLS and AUTH on any apply to all). When set,
+   * every connection is a Cluster client and REDIS_URL is not used.
+   */
+  REDIS_CLUSTER_NODES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(
+        (text) => text.split(',').every((node) => CLUSTER_NODE.test(node.trim())),
+        'comma-separated host:port or redis[s]://[user:password@]host:port entries',
+      )
+      .optional(),
   ),
   /** Prefix for every Redis key (BullMQ's prefix too). Use a hash tag such as `{opsbot}` on Redis Cluster. */
   OPSBOT_PREFIX: z.preprocess(

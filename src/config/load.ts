@@ -28,6 +28,9 @@ function describeIssues(where: string, issues: z.core.$ZodIssue[]): string[] {
   });
 }
 
+/** A key prefix whose first `{…}` is non-empty: Redis Cluster hashes only that part of each key. */
+const HASH_TAG = /^[^{]*\{[^}]+\}/;
+
 function checkEnv(source: NodeJS.ProcessEnv): { env?: Env; problems: string[] } {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) return { problems: describeIssues('env', parsed.error.issues) };
@@ -36,6 +39,11 @@ function checkEnv(source: NodeJS.ProcessEnv): { env?: Env; problems: string[] } 
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     problems.push(
       'env SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if (env.REDIS_CLUSTER_NODES && !HASH_TAG.test(env.OPSBOT_PREFIX)) {
+    problems.push(
+      'env OPSBOT_PREFIX: on Redis Cluster use a hash tag such as {opsbot}, so the keys BullMQ and opsbot use together share one slot',
     );
   }
   return { env, problems };

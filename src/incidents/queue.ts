@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Alert } from '../alerts/alert.ts';
 import type { Delivery } from '../alerts/routes.ts';
+import type { Redis } from '../store/redis.ts';
 import type { FiringOutcome } from './store.ts';
 
 /**

@@ -1,5 +1,4 @@
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { mountAlertRoutes } from '../alerts/routes.ts';
 import { confirmSubscription, SnsVerifier, type SnsVerifierOptions } from '../alerts/sns.ts';
 import type { AuditSink } from '../audit/sink.ts';
@@ -17,6 +16,7 @@ import { registerIncidentListeners } from '../slack/listeners/incidents.ts';
 import type { SlackRoutes } from '../slack/listeners/routes.ts';
 import { createWebClient } from '../slack/web-writer.ts';
 import { keys as keysFor } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 import { connectRedis } from '../store/redis.ts';
 import { IncidentActions } from './actions.ts';
 import { incidentChannelOpener, permalinkOf } from './incident-channel.ts';
@@ -149,7 +149,10 @@ export async function startAlerts(deps: AlertsDeps) {
   let worker: Worker<IncidentJob> | undefined;
   let workerRedis: Redis | undefined;
   if (deps.role !== 'web') {
-    workerRedis = connectRedis(env.REDIS_URL, 'worker');
+    workerRedis = connectRedis(
+      { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES },
+      'worker',
+    );
     workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (incidents) error'));
     worker = startIncidentsWorker(
       workerRedis,

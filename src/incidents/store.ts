@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Alert } from '../alerts/alert.ts';
 import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 
 /** An incident as kept in Redis (one hash per incident). Survives restarts. */
 export interface Incident {

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 
 // KEYS[1] lock key · ARGV[1] owner · ARGV[2] ttl ms → 1 when extended, 0 when owned by another
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;

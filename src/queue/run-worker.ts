@@ -1,8 +1,8 @@
 import { UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { metrics } from '../metrics/metrics.ts';
 import type { RunJob } from '../requests/request.ts';
 import { executeRun, type RunDeps } from '../run/execute.ts';
+import type { Redis } from '../store/redis.ts';
 import { RUN_ATTEMPTS, RUNS_QUEUE } from './runs-queue.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { RunJob } from '../requests/request.ts';
+import type { Redis } from '../store/redis.ts';
 
 export const RUNS_QUEUE = 'runs';
 export const RUN_ATTEMPTS = 5;

@@ -180,7 +180,9 @@ export class SubmissionConsumer {
     // in hand, its entries' idle time is reset well before another worker would take them over.
     const { redis, keys, consumer } = this.deps;
     const renew = setInterval(() => {
-      redis.xclaim(keys.submissions(), SUBMITTERS, consumer, 0, ...ids, 'JUSTID').catch(() => {});
+      redis
+        .call('XCLAIM', keys.submissions(), SUBMITTERS, consumer, 0, ...ids, 'JUSTID')
+        .catch(() => {});
     }, this.reclaimAfterMs / 3);
     try {
       await Promise.all(entries.map(([id, fields]) => this.handleOne(id, fields)));

@@ -1,5 +1,4 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { GroupResolver } from '../approvals/groups.ts';
 import type { RequestStore } from '../approvals/request-store.ts';
 import type { AuditSink } from '../audit/sink.ts';
@@ -11,6 +10,7 @@ import type { AnyCommand } from '../sdk/command.ts';
 import type { Policy } from '../sdk/policy.ts';
 import type { AwsPorts } from '../sdk/ports.ts';
 import type { Keys } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 import type { OpsRequest, RunJob } from './request.ts';
 
 export interface Submission {

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 
 /**
  * Which steps of a run already finished, and what they returned. A run retried after a crash reads

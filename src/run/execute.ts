@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
@@ -13,6 +12,7 @@ import { PermanentError, UserError } from '../sdk/errors.ts';
 import type { AwsPorts } from '../sdk/ports.ts';
 import { runMessage, runResult } from '../slack/blocks/run-message.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 import { Checkpoints } from './checkpoints.ts';
 import { classify } from './classify.ts';
 import { driftBetween } from './drift.ts';

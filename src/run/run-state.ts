@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { ResourceLocks } from '../queue/locks.ts';
 import type { RunState } from '../sdk/run-state.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
+import type { Redis } from '../store/redis.ts';
 
 /** Seconds a stop request for a run is remembered. */
 export const STOP_REQUEST_TTL_SECONDS = 24 * 3600;

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { DeployEntry, DeployHistoryPort } from '../sdk/ports.ts';
 import type { Keys } from './keys.ts';
+import type { Redis } from './redis.ts';
 
 /** Entries kept per alias; older ones are dropped. */
 const KEEP = 100;

@@ -15,8 +15,8 @@ export function keys(prefix: string) {
     runState: (runId: string) => `${prefix}:run:${runId}:state`,
     runStop: (runId: string) => `${prefix}:run:${runId}:stop`,
     lock: (resource: string) => `${prefix}:lock:${resource}`,
-    workerHeartbeat: (workerId: string) => `${prefix}:worker:${workerId}`,
-    workerHeartbeats: () => `${prefix}:worker:*`,
+    /** Live workers (a sorted set: worker id → when its heartbeat lapses, Redis time in ms). */
+    workers: () => `${prefix}:workers`,
     deployOrder: (fn: string, alias: string) => `${prefix}:deploys:${fn}:${alias}:order`,
     deployEntries: (fn: string, alias: string) => `${prefix}:deploys:${fn}:${alias}:entries`,
     /** Audit entries waiting for the ledger writer (a list, oldest first). */

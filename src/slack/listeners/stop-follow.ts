@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../log.ts';
 import { requestStop } from '../../run/run-state.ts';
 import type { Keys } from '../../store/keys.ts';
+import type { Redis } from '../../store/redis.ts';
 import { simple } from '../blocks/replies.ts';
 import { ACTION } from '../ids.ts';
 import type { SlackRoutes } from './routes.ts';
