@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
+import { Cluster } from 'ioredis';
 import { commands } from '../commands/index.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
@@ -33,6 +34,7 @@ import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
 import { slackLookups } from './slack/lookups.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
+import { shardProblem } from './store/cluster-health.ts';
 import { redisDeployHistory } from './store/deploy-history.ts';
 import { keys as keysFor } from './store/keys.ts';
 import { connectRedis, describeEndpoint, type Redis, whenReady } from './store/redis.ts';
@@ -128,6 +130,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   );
   http.route('GET', '/health', (_req, res) => sendJson(res, 200, { status: 'ok' }));
 
+  let slot: number | undefined;
   let slackIdentity: Promise<unknown> | undefined;
   let slackCheckedAt = 0;
   const checks = {
@@ -135,6 +138,11 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     // opsbot's slot (a PING goes to any node), so a failover of that master shows here.
     redis: async () => {
       await redis.exists(keys.submissions());
+      if (redis instanceof Cluster) {
+        slot ??= Number(await redis.cluster('KEYSLOT', keys.submissions()));
+        const problem = await shardProblem(redis, slot);
+        if (problem) return { degraded: problem };
+      }
     },
     slack: async () => {
       if (!slackIdentity || Date.now() - slackCheckedAt > 30_000) {
