@@ -5,7 +5,7 @@ import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
-import { awsPorts } from './aws/ports.ts';
+import { awsAdapters } from './aws/adapters.ts';
 import type { Config } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
@@ -25,7 +25,7 @@ import {
   submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
-import type { AwsPorts } from './sdk/ports.ts';
+import type { Ports } from './sdk/ports/index.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
@@ -44,7 +44,7 @@ export interface StartOptions {
   role: Role;
   /** Replaces the real AWS adapters (tests, local sandbox). */
   /** Replaces the real AWS adapters (tests, local sandbox); deploy history defaults to Redis. */
-  aws?: Omit<AwsPorts, 'deploys'> & Partial<Pick<AwsPorts, 'deploys'>>;
+  aws?: Omit<Ports, 'deploys'> & Partial<Pick<Ports, 'deploys'>>;
   log?: Logger;
   port?: number;
   host?: string;
@@ -102,7 +102,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   // Deploy history is the bot's own (Redis), whatever answers for AWS.
   const own = { deploys: redisDeployHistory(redis, keys) };
   const aws = auditTrail.withLedger(
-    options.aws ? { ...own, ...options.aws } : awsPorts(env.AWS_REGION, own),
+    options.aws ? { ...own, ...options.aws } : awsAdapters(env.AWS_REGION, own),
   );
   const opsChannel = file.slack.ops_channel;
   const approvals = createApprovals({

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
 import type { PolicyDefaults } from './policy.ts';
-import type { AwsPorts } from './ports.ts';
+import type { Ports } from './ports/index.ts';
 import type { RunState } from './run-state.ts';
 
 /** What a person asked for, as the worker sees it. Carries no secret. */
@@ -24,7 +24,7 @@ export interface PlanContext<A> {
   args: A;
   request: RequestInfo;
   targets: FileConfig['targets'];
-  aws: AwsPorts;
+  aws: Ports;
 }
 
 /** Records a domain event (`deploy.promoted`, `duck.key_rotated`) for the audit trail. */

@@ -27,7 +27,6 @@ export * from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
   AuditEntry,
-  AwsPorts,
   ChainReport,
   DataRecord,
   DeployEntry,
@@ -40,6 +39,7 @@ export type {
   LogEvent,
   LogGroupRef,
   LogsPort,
+  Ports,
   RecordCondition,
   RecordRef,
   RecordsPort,
@@ -51,7 +51,7 @@ export type {
   ServiceRef,
   TableAlarm,
   TableDescription,
-} from './ports.ts';
+} from './ports/index.ts';
 export * from './records.ts';
 export type { RunState } from './run-state.ts';
 export { targetName } from './targets.ts';

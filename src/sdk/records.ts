@@ -3,7 +3,7 @@ import type { FileConfig } from '../config/file.ts';
 import type { RecordKind } from '../config/runbook-targets.ts';
 import type { IamStatement } from './command.ts';
 import { UserError } from './errors.ts';
-import type { RecordRef } from './ports.ts';
+import type { RecordRef } from './ports/index.ts';
 
 /** The configured table that holds one kind of record, resolved for a command. */
 export interface RecordTable {

@@ -6,7 +6,7 @@ import {
   type StepContext,
   stepsOf,
 } from '../../src/sdk/command.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { memoryRunState } from './memory-run-state.ts';
 
 /** What a run's steps did to the outside world besides AWS: events recorded, messages. */
@@ -23,7 +23,7 @@ type AnyArgs = any;
 export interface StepContextOptions {
   command: AnyCommand;
   args: Record<string, unknown>;
-  aws: AwsPorts;
+  aws: Ports;
   targets: FileConfig['targets'];
   requestId?: string;
   requester?: string;

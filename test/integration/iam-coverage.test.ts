@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { type AppendFloors, appendExactlyOnce } from '../../src/audit/append.ts';
 import { ledgerPort } from '../../src/audit/ledger-port.ts';
-import { createLedgerTable, dynamoClient, LedgerTable } from '../../src/audit/table.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
+import { createLedgerTable, dynamoClient, LedgerTable } from '../../src/aws/ledger-table.ts';
 import { buildIamPolicy, type IamPolicy } from '../../src/cli/iam-policy.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { requestToken } from '../../src/sdk/generate.ts';
 import { provideIncidents } from '../../src/sdk/incidents.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { redisDeployHistory } from '../../src/store/deploy-history.ts';
 import { keys } from '../../src/store/keys.ts';
 import { metricAlarm, mockCloudWatch } from '../helpers/cloudwatch-mock.ts';
@@ -38,7 +38,7 @@ interface Mocked {
 }
 
 interface World {
-  aws: AwsPorts;
+  aws: Ports;
   targets: FileConfig['targets'];
   /** Registers an aws-sdk-client-mock mock whose calls count (and restores it afterwards). */
   use<M extends Mocked>(mocked: M): M;
@@ -321,7 +321,7 @@ describe('the printed IAM policy covers exactly the calls commands make', () => 
       }
     };
     const world: World = {
-      aws: awsPorts('us-east-1', {
+      aws: awsAdapters('us-east-1', {
         deploys: redisDeployHistory(redis, keys(`${prefix}${name}`)),
       }),
       targets: file.targets,

@@ -7,7 +7,7 @@ import { queuedEntry } from '../../src/audit/redis-sink.ts';
 import { describeReport, verifyEntries } from '../../src/audit/verify.ts';
 import { fileConfigSchema } from '../../src/config/file.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
-import type { AuditEntry } from '../../src/sdk/ports.ts';
+import type { AuditEntry } from '../../src/sdk/ports/index.ts';
 import { helpCommand } from '../../src/slack/blocks/help.ts';
 import { outputMessage } from '../../src/slack/blocks/output.ts';
 import { canonicalJson } from '../../src/util/canonical-json.ts';

@@ -7,7 +7,7 @@ import { generatedEvent, matchesFilter, SandboxLogs } from '../../src/dev/sandbo
 import { SandboxSecrets } from '../../src/dev/sandbox/secrets.ts';
 import { SandboxServices } from '../../src/dev/sandbox/services.ts';
 import { redact } from '../../src/redact/index.ts';
-import type { LogEvent } from '../../src/sdk/ports.ts';
+import type { LogEvent } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /** Each local-mode sandbox port on its own: behaviour the commands rely on, with short clocks. */
