@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
-import { commands } from '../commands/index.ts';
+import { commands } from './registry/commands.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { commands } from '../../commands/index.ts';
+import { commands } from '../registry/commands.ts';
 import type { AuditConfig } from '../audit/config.ts';
 import { LEDGER_SETUP_NOTE, ledgerStatements } from '../audit/iam.ts';
 import type { FileConfig } from '../config/file.ts';

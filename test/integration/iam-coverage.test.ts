@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { type AppendFloors, appendExactlyOnce } from '../../src/audit/append.ts';
 import { ledgerPort } from '../../src/audit/ledger-port.ts';
 import { awsAdapters } from '../../src/aws/adapters.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { chainEntry, EMPTY_HEAD, entryHash, type QueuedEntry } from '../../src/audit/entry.ts';
 import { parseJsonl, toJsonl } from '../../src/audit/jsonl.ts';
 import { isSensitiveKey, redactValue } from '../../src/audit/redact.ts';

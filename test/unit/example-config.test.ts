@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
