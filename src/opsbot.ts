@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
-import { commands } from './registry/commands.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
@@ -19,6 +18,7 @@ import { liveWorkers, startHeartbeat } from './queue/heartbeat.ts';
 import { ResourceLocks } from './queue/locks.ts';
 import { startRunWorker } from './queue/run-worker.ts';
 import { createRunsQueue } from './queue/runs-queue.ts';
+import { commands } from './registry/commands.ts';
 import type { RunJob } from './requests/request.ts';
 import {
   SubmissionConsumer,

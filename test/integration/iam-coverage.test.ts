@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../src/registry/commands.ts';
 import { type AppendFloors, appendExactlyOnce } from '../../src/audit/append.ts';
 import { ledgerPort } from '../../src/audit/ledger-port.ts';
 import { awsAdapters } from '../../src/aws/adapters.ts';
 import { createLedgerTable, dynamoClient, LedgerTable } from '../../src/aws/ledger-table.ts';
 import { buildIamPolicy, type IamPolicy } from '../../src/cli/iam-policy.ts';
 import type { FileConfig } from '../../src/config/file.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { requestToken } from '../../src/sdk/generate.ts';
 import { provideIncidents } from '../../src/sdk/incidents.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
