@@ -93,6 +93,7 @@ export default defineCommand({
   args,
   positional: ['cert_id'],
   policy: { default: { approvals: 0 } },
+  config: { recordKinds: ['certs'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'certs'),
   resources: (a: Args) => [`certs:${a.cert_id}`],
   permissions: (targets, region) =>

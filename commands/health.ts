@@ -95,6 +95,7 @@ export default defineCommand({
   args,
   positional: ['service'],
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   validate(a: Args, targets) {
     if (targets.endpoints[a.service]) return [];
     const known = Object.keys(targets.endpoints).join(', ') || 'none configured';

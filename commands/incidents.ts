@@ -13,6 +13,7 @@ export default defineCommand({
   summary: 'List the open incidents with links to their threads',
   args: z.object({}),
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   run: [
     step('list', 'List the open incidents', async ({ output }) => {
       const open = await incidents.listOpen();

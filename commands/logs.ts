@@ -72,6 +72,7 @@ export default defineCommand({
   args,
   positional: ['target'],
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   permissions: (targets, region) => {
     const settings = logsSettings(targets);
     const configured = Object.values(targets.logs ?? {});

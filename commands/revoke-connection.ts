@@ -72,6 +72,7 @@ export default defineCommand({
   args,
   positional: ['connection_id'],
   policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  config: { recordKinds: ['connections'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'connections'),
   resources: (a: Args) => [`connections:${a.connection_id}`],
   permissions: (targets, region) =>

@@ -122,6 +122,8 @@ export interface CommandConfig {
   targets?: Record<string, z.ZodType>;
   /** Top-level sections (`{ checklists: z.record(…) }`). */
   settings?: Record<string, z.ZodType>;
+  /** Kinds of record this command changes: values `holds:` may take on a `targets.tables` entry. */
+  recordKinds?: string[];
 }
 
 export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {

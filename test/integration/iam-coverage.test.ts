@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configured as tableHealth } from '../../commands/table-health.ts';
 import { type AppendFloors, appendExactlyOnce } from '../../src/audit/append.ts';
 import { ledgerPort } from '../../src/audit/ledger-port.ts';
 import { awsAdapters } from '../../src/aws/adapters.ts';
@@ -102,7 +103,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'table-health': async (w) => {
     await w.setup(async () => {
-      for (const t of w.targets.table_health.tables) await ensureTable(w, t);
+      for (const t of tableHealth(w.targets).tables) await ensureTable(w, t);
     });
     w.use(
       mockCloudWatch({ series: () => 1, alarms: [metricAlarm('eggs', 'spaceduck-eggs', 'OK')] }),

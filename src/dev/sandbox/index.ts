@@ -1,3 +1,4 @@
+import { configured as tableHealth } from '../../../commands/table-health.ts';
 import type { FileConfig } from '../../config/file.ts';
 import type { Ports } from '../../sdk/ports/index.ts';
 import { sandboxHttp } from './http.ts';
@@ -43,7 +44,7 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       rotationLambdaArn: s.rotation_lambda,
     })),
   });
-  const healthTables = file.targets.table_health.tables;
+  const healthTables = tableHealth(file.targets).tables;
   const logGroups = Object.values(file.targets.logs ?? {}).map((t) => t.log_group);
   return {
     ports: {
