@@ -225,6 +225,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         registry,
         targets: file.targets,
         aws,
+        incidents: alerts.incidents,
         writer,
         locks,
         audit,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
+import type { IncidentsPort } from './incidents.ts';
 import type { PolicyDefaults } from './policy.ts';
 import type { Ports } from './ports/index.ts';
 import type { RunState } from './run-state.ts';
@@ -88,6 +89,8 @@ export interface StepContext<A> extends PlanContext<A> {
   state: RunState;
   /** Aborted when the worker stops or loses the run: a long step saves its place and throws. */
   signal: AbortSignal;
+  /** The open incidents (read-only). */
+  incidents: IncidentsPort;
 }
 
 /** One statement of the bot's least-privilege IAM policy. */

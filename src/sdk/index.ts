@@ -23,7 +23,7 @@ export {
 export { configSection } from './config-section.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
-export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';
+export type { IncidentsPort, OpenIncident } from './incidents.ts';
 export * from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {

@@ -6,6 +6,8 @@ import {
   type StepContext,
   stepsOf,
 } from '../../src/sdk/command.ts';
+import { PermanentError } from '../../src/sdk/errors.ts';
+import type { IncidentsPort } from '../../src/sdk/incidents.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
 import { memoryRunState } from './memory-run-state.ts';
 
@@ -33,7 +35,13 @@ export interface StepContextOptions {
   done?: Record<string, unknown>;
   /** The plan that was shown; without it, `runAll` makes one. */
   plan?: Plan;
+  /** The open incidents; without it, reading them fails as in a process without incidents. */
+  incidents?: IncidentsPort;
 }
+
+const noIncidents: IncidentsPort = {
+  listOpen: () => Promise.reject(new PermanentError('incidents_unavailable', 'no incidents here')),
+};
 
 /**
  * A step context like the worker's, without Redis or Slack, so a command's plan and steps can be
@@ -60,6 +68,7 @@ export function stepContext(options: StepContextOptions) {
     attempt: 1,
     state: memoryRunState(),
     signal: new AbortController().signal,
+    incidents: options.incidents ?? noIncidents,
     progress: (note) => captured.progress.push(note),
     record: (event, data) => captured.records.push({ event, data }),
     output: {
