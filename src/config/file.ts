@@ -4,7 +4,6 @@ import { auditConfigSchema } from '../audit/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
 import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
-import type { CommandSections } from './sections.ts';
 import { endpointsSchema, servicesSchema } from './service-targets.ts';
 
 /** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */
@@ -74,7 +73,10 @@ export const CORE_SECTIONS = {
 };
 
 /** The file schema with the sections commands own merged in (under `targets:` and top-level). */
-export function fileConfigSchemaWith(sections: Pick<CommandSections, 'targets' | 'settings'>) {
+export function fileConfigSchemaWith(sections: {
+  targets: Record<string, z.ZodType>;
+  settings: Record<string, z.ZodType>;
+}) {
   return z
     .object({
       ...coreShape,
