@@ -1,6 +1,12 @@
 import {
   defineCommand,
   type FileConfig,
+  type StepContext,
+  step,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+import {
   LAST_REQUEST,
   operatorReason,
   recordEnvironment,
@@ -8,11 +14,7 @@ import {
   recordTable,
   recordTableProblems,
   recordTableStatements,
-  type StepContext,
-  step,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
+} from './lib/records.ts';
 
 /**
  * revoke-connection (runbook 3): mark a connection record REVOKED so the client can no longer

@@ -1,4 +1,5 @@
-import { type FileConfig, lambdaTarget, PermanentError, type Ports } from '../../src/sdk/index.ts';
+import { type FileConfig, PermanentError, type Ports } from '../../src/sdk/index.ts';
+import { lambdaTarget } from '../lib/lambda-targets.ts';
 
 /** What the alias steps of promote and rollback read from their context. */
 interface AliasContext {

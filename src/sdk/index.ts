@@ -24,7 +24,6 @@ export { configSection } from './config-section.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';
-export * from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
   AuditEntry,
@@ -53,6 +52,17 @@ export type {
   TableAlarm,
   TableDescription,
 } from './ports/index.ts';
-export * from './records.ts';
 export type { RunState } from './run-state.ts';
-export { targetName } from './targets.ts';
+export {
+  argsProblems,
+  endpoint,
+  lambdaFunction,
+  secret,
+  sectionOf,
+  service,
+  type TargetOptions,
+  table,
+  target,
+  targetName,
+  targetOf,
+} from './targets.ts';

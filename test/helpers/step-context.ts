@@ -9,6 +9,7 @@ import {
 import { PermanentError } from '../../src/sdk/errors.ts';
 import type { IncidentsPort } from '../../src/sdk/incidents.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
+import { argsProblems } from '../../src/sdk/targets.ts';
 import { memoryRunState } from './memory-run-state.ts';
 
 /** What a run's steps did to the outside world besides AWS: events recorded, messages. */
@@ -121,7 +122,7 @@ export async function runCommand(
   raw: Record<string, string>,
   options: Omit<StepContextOptions, 'command' | 'args'>,
 ) {
-  const problems = command.validate?.(command.args.parse(raw), options.targets) ?? [];
+  const problems = argsProblems(command, command.args.parse(raw), options.targets);
   if (problems.length > 0)
     throw new Error(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
   const run = stepContext({

@@ -14,7 +14,7 @@ describe('config: services, endpoints and table_health targets', () => {
       poll_interval_ms: 5000,
     });
     // The section table-health owns (its `config`), defaulted when the file loads.
-    expect((file?.targets.table_health as { tables: unknown }).tables).toEqual([]);
+    expect((file!.targets.table_health as { tables: unknown }).tables).toEqual([]);
   });
 
   it('names the field when a service, endpoint or table is malformed', () => {

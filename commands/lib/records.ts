@@ -1,8 +1,10 @@
-import { z } from 'zod';
-import type { FileConfig } from '../config/file.ts';
-import type { IamStatement } from './command.ts';
-import { UserError } from './errors.ts';
-import type { RecordRef } from './ports/index.ts';
+import {
+  type FileConfig,
+  type IamStatement,
+  type RecordRef,
+  UserError,
+  z,
+} from '../../src/sdk/index.ts';
 
 /** A kind of record a command changes (`ducklings`), declared in its `config.recordKinds`. */
 type RecordKind = string;
