@@ -28,6 +28,7 @@ import {
 import type { Ports } from './sdk/ports/index.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
+import { registerCommandButtonListener } from './slack/listeners/command-button.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
@@ -171,6 +172,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: approvals.decisions });
     approvals.startSweeper();
     registerStopFollowListener(slack.routes, { redis, keys, log });
+    registerCommandButtonListener(slack.routes, listenerDeps);
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
