@@ -52,6 +52,7 @@ export type {
   TableAlarm,
   TableDescription,
 } from './ports/index.ts';
+export { requirePort } from './ports/index.ts';
 export type { RunState } from './run-state.ts';
 export {
   argsProblems,
