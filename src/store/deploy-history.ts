@@ -1,4 +1,4 @@
-import type { DeployEntry, DeployHistoryPort } from '../sdk/ports.ts';
+import type { DeployEntry, DeployHistoryPort } from '../sdk/ports/index.ts';
 import type { Keys } from './keys.ts';
 import type { Redis } from './redis.ts';
 
