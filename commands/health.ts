@@ -3,6 +3,7 @@ import {
   type FileConfig,
   type HttpResult,
   type OutputBlock,
+  own,
   step,
   targetName,
   UserError,
@@ -31,7 +32,7 @@ const OK_WORDS = /^(ok|pass|passed|up|healthy|ready|true|green|success)$/i;
 const DETAIL_KEYS = ['error', 'message', 'detail', 'reason', 'status'] as const;
 
 function endpoint(targets: FileConfig['targets'], name: string) {
-  const found = targets.endpoints[name];
+  const found = own(targets.endpoints, name);
   if (!found) throw new UserError('unknown_target', `no endpoint named ${name} in config`);
   return found;
 }
@@ -96,7 +97,7 @@ export default defineCommand({
   positional: ['service'],
   policy: { default: { approvals: 0 } },
   validate(a: Args, targets) {
-    if (targets.endpoints[a.service]) return [];
+    if (own(targets.endpoints, a.service)) return [];
     const known = Object.keys(targets.endpoints).join(', ') || 'none configured';
     return [{ field: 'service', message: `no endpoint named ${a.service} (known: ${known})` }];
   },

@@ -3,6 +3,7 @@ import {
   type FileConfig,
   type IamStatement,
   logsSettings,
+  own,
   PermanentError,
   step,
   targetName,
@@ -53,7 +54,7 @@ const RAW_LOG_GROUP = /^[\w\-./#]{1,512}$/;
 
 /** The log group a target names: a configured target, or a raw name when the config allows it. */
 function logGroupOf(targets: FileConfig['targets'], name: string) {
-  const found = targets.logs?.[name];
+  const found = own(targets.logs, name);
   if (found) return { name, logGroup: found.log_group, region: found.region };
   if (logsSettings(targets).allow_raw_log_groups && RAW_LOG_GROUP.test(name))
     return { name, logGroup: name, region: undefined };

@@ -1,4 +1,4 @@
-import { defineCommand, targetName, z } from '../src/sdk/index.ts';
+import { defineCommand, own, targetName, z } from '../src/sdk/index.ts';
 import {
   restartPermissions,
   restartSteps,
@@ -23,7 +23,7 @@ export default defineCommand({
   resources: (a: Args) => [serviceResource(a.service)],
   permissions: (targets, region) => restartPermissions(Object.values(targets.services), region),
   validate(a: Args, targets) {
-    if (targets.services[a.service]) return [];
+    if (own(targets.services, a.service)) return [];
     const known = Object.keys(targets.services).join(', ') || 'none configured';
     return [{ field: 'service', message: `no service named ${a.service} (known: ${known})` }];
   },

@@ -1,9 +1,11 @@
 import {
   currentVersion,
+  DEFAULT_APPROVER_GROUP,
   defineCommand,
   type FileConfig,
   generateSecretValue,
   type IamStatement,
+  own,
   pendingVersion,
   requestToken,
   type Step,
@@ -42,7 +44,7 @@ type Ctx = StepContext<Args>;
 const PURPOSE = 'rotate-secret';
 
 function target(targets: FileConfig['targets'], name: string) {
-  const found = targets.secrets[name];
+  const found = own(targets.secrets, name);
   if (!found) throw new UserError('unknown_target', `no secret target named ${name} in config`);
   return found;
 }
@@ -113,7 +115,7 @@ export function consumerRestartSteps(consumers: string[]): Step<Args>[] {
 }
 
 const consumersOf = (targets: FileConfig['targets'], name: string) =>
-  targets.secrets[name]?.consumers ?? [];
+  own(targets.secrets, name)?.consumers ?? [];
 
 function secretStatements(
   t: FileConfig['targets']['secrets'][string],
@@ -148,8 +150,11 @@ export default defineCommand({
   summary: 'Store a new value for a secret (or start its rotation Lambda); never shows the value',
   args,
   positional: ['secret'],
-  policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
-  environment: (a: Args, targets) => targets.secrets[a.secret]?.environment ?? 'prod',
+  policy: {
+    default: { approvals: 0 },
+    environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
+  },
+  environment: (a: Args, targets) => own(targets.secrets, a.secret)?.environment ?? 'prod',
   resources: (a: Args, targets) => [
     `secret:${a.secret}`,
     ...consumersOf(targets, a.secret).map(serviceResource),
@@ -158,19 +163,19 @@ export default defineCommand({
     ...Object.values(targets.secrets).flatMap((t) => secretStatements(t, region)),
     ...restartPermissions(
       [...new Set(Object.values(targets.secrets).flatMap((t) => t.consumers))].flatMap(
-        (name) => targets.services[name] ?? [],
+        (name) => own(targets.services, name) ?? [],
       ),
       region,
     ),
   ],
   validate(a: Args, targets) {
-    const t = targets.secrets[a.secret];
+    const t = own(targets.secrets, a.secret);
     if (!t) {
       const known = Object.keys(targets.secrets).join(', ') || 'none configured';
       return [{ field: 'secret', message: `no secret target named ${a.secret} (known: ${known})` }];
     }
     return t.consumers
-      .filter((name) => !targets.services[name])
+      .filter((name) => !own(targets.services, name))
       .map((name) => ({
         field: 'secret',
         message: `consumer ${name} of ${a.secret} is not a service in targets.services`,

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { commands } from '../commands/index.ts';
+import { policyProblems } from './approvals/policy.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
 import { awsPorts } from './aws/ports.ts';
-import type { Config } from './config/load.ts';
+import { type Config, ConfigError } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
@@ -78,6 +79,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const prefix = env.OPSBOT_PREFIX;
   const keys = keysFor(prefix);
+  const problems = policyProblems(commands, file);
+  if (problems.length > 0) throw new ConfigError(problems);
   const registry = createRegistry(commands);
   const redis = connectRedis(env.REDIS_URL, 'producer');
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis (producer) error'));

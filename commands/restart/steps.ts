@@ -1,5 +1,6 @@
 import {
   type FileConfig,
+  own,
   PermanentError,
   type Redeploy,
   type ServiceRef,
@@ -19,7 +20,7 @@ import {
 
 /** A configured service as the ports see it, with what the plan shows and how to watch it. */
 export function serviceTarget(targets: FileConfig['targets'], name: string) {
-  const found = targets.services[name];
+  const found = own(targets.services, name);
   if (!found) throw new UserError('unknown_target', `no service named ${name} in config`);
   const ref: ServiceRef =
     found.type === 'ecs'

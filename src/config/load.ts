@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { own } from '../util/own.ts';
 import { type Env, envSchema } from './env.ts';
 import { type FileConfig, fileConfigSchema } from './file.ts';
 
@@ -75,7 +76,7 @@ function crossCheck(file: FileConfig, path: string): string[] {
     }
   }
   for (const [name, secret] of Object.entries(file.targets.secrets)) {
-    for (const consumer of secret.consumers.filter((c) => !file.targets.services[c]))
+    for (const consumer of secret.consumers.filter((c) => !own(file.targets.services, c)))
       problems.push(
         `${path} targets.secrets.${name}.consumers: "${consumer}" is not a service in targets.services`,
       );

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
+import { own } from '../util/own.ts';
 import type { IamStatement } from './command.ts';
 import { UserError } from './errors.ts';
-import type { PolicyDefaults } from './policy.ts';
+import { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
 
 /** A configured Lambda target (`targets.lambda.<name>`), or a user error naming it. */
 export function lambdaTarget(targets: FileConfig['targets'], name: string) {
-  const found = targets.lambda[name];
+  const found = own(targets.lambda, name);
   if (!found) throw new UserError('unknown_target', `no Lambda target named ${name} in config`);
   return {
     functionName: found.function_name ?? name,
@@ -20,14 +21,14 @@ export function checkLambdaAlias(
   a: { function: string; alias: string },
   targets: FileConfig['targets'],
 ): { field: string; message: string }[] {
-  const found = targets.lambda[a.function];
+  const found = own(targets.lambda, a.function);
   if (!found) {
     const known = Object.keys(targets.lambda).join(', ') || 'none configured';
     return [
       { field: 'function', message: `no Lambda target named ${a.function} (known: ${known})` },
     ];
   }
-  if (!(a.alias in found.aliases)) {
+  if (own(found.aliases, a.alias) === undefined) {
     const known = Object.keys(found.aliases).join(', ');
     return [
       { field: 'alias', message: `${a.alias} is not an alias opsbot may move (allowed: ${known})` },
@@ -61,14 +62,16 @@ export const lambdaAliasArg = (description: string) =>
 /** One approval in prod, with break-glass; none elsewhere. */
 export const LAMBDA_ALIAS_POLICY: PolicyDefaults = {
   default: { approvals: 0 },
-  environments: { prod: { approvals: 1, breakGlass: true } },
+  environments: {
+    prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP], breakGlass: true },
+  },
 };
 
 /** The environment an alias stands for in config (`aliases: { prod: prod }`), else its name. */
 export const lambdaAliasEnvironment = (
   a: { function: string; alias: string },
   targets: FileConfig['targets'],
-) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias;
+) => own(own(targets.lambda, a.function)?.aliases, a.alias) ?? a.alias;
 
 /** The lock a run moving this alias holds. */
 export const lambdaAliasResources = (a: { function: string; alias: string }) => [
