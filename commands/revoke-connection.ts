@@ -2,6 +2,12 @@ import {
   DEFAULT_APPROVER_GROUP,
   defineCommand,
   type FileConfig,
+  type StepContext,
+  step,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+import {
   LAST_REQUEST,
   operatorReason,
   recordEnvironment,
@@ -9,11 +15,7 @@ import {
   recordTable,
   recordTableProblems,
   recordTableStatements,
-  type StepContext,
-  step,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
+} from './lib/records.ts';
 
 /**
  * revoke-connection (runbook 3): mark a connection record REVOKED so the client can no longer
@@ -76,6 +78,7 @@ export default defineCommand({
     default: { approvals: 0 },
     environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
   },
+  config: { recordKinds: ['connections'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'connections'),
   resources: (a: Args) => [`connections:${a.connection_id}`],
   permissions: (targets, region) =>

@@ -5,13 +5,13 @@ import {
   type FileConfig,
   generateSecretValue,
   type IamStatement,
-  own,
   pendingVersion,
   requestToken,
   type Step,
   type StepContext,
+  secret as secretArg,
   step,
-  targetName,
+  targetOf,
   UserError,
   z,
 } from '../src/sdk/index.ts';
@@ -36,18 +36,17 @@ import {
  */
 
 const args = z.object({
-  secret: targetName('secrets', 'Secret to rotate (a target name from config)'),
+  secret: secretArg('Secret to rotate (a target name from config)'),
 });
 
 type Args = z.output<typeof args>;
 type Ctx = StepContext<Args>;
 const PURPOSE = 'rotate-secret';
 
-function target(targets: FileConfig['targets'], name: string) {
-  const found = own(targets.secrets, name);
-  if (!found) throw new UserError('unknown_target', `no secret target named ${name} in config`);
-  return found;
-}
+type SecretTarget = FileConfig['targets']['secrets'][string];
+
+const target = (targets: FileConfig['targets'], name: string) =>
+  targetOf<SecretTarget>(targets, 'secrets', name);
 
 async function describe(ctx: Pick<Ctx, 'args' | 'targets' | 'aws'>) {
   const t = target(ctx.targets, ctx.args.secret);
@@ -115,7 +114,7 @@ export function consumerRestartSteps(consumers: string[]): Step<Args>[] {
 }
 
 const consumersOf = (targets: FileConfig['targets'], name: string) =>
-  own(targets.secrets, name)?.consumers ?? [];
+  Object.hasOwn(targets.secrets, name) ? targets.secrets[name]!.consumers : [];
 
 function secretStatements(
   t: FileConfig['targets']['secrets'][string],
@@ -154,7 +153,8 @@ export default defineCommand({
     default: { approvals: 0 },
     environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
   },
-  environment: (a: Args, targets) => own(targets.secrets, a.secret)?.environment ?? 'prod',
+  environment: (a: Args, targets) =>
+    Object.hasOwn(targets.secrets, a.secret) ? targets.secrets[a.secret]!.environment : 'prod',
   resources: (a: Args, targets) => [
     `secret:${a.secret}`,
     ...consumersOf(targets, a.secret).map(serviceResource),
@@ -162,20 +162,15 @@ export default defineCommand({
   permissions: (targets, region) => [
     ...Object.values(targets.secrets).flatMap((t) => secretStatements(t, region)),
     ...restartPermissions(
-      [...new Set(Object.values(targets.secrets).flatMap((t) => t.consumers))].flatMap(
-        (name) => own(targets.services, name) ?? [],
+      [...new Set(Object.values(targets.secrets).flatMap((t) => t.consumers))].flatMap((name) =>
+        Object.hasOwn(targets.services, name) ? [targets.services[name]!] : [],
       ),
       region,
     ),
   ],
   validate(a: Args, targets) {
-    const t = own(targets.secrets, a.secret);
-    if (!t) {
-      const known = Object.keys(targets.secrets).join(', ') || 'none configured';
-      return [{ field: 'secret', message: `no secret target named ${a.secret} (known: ${known})` }];
-    }
-    return t.consumers
-      .filter((name) => !own(targets.services, name))
+    return target(targets, a.secret)
+      .consumers.filter((name) => !Object.hasOwn(targets.services, name))
       .map((name) => ({
         field: 'secret',
         message: `consumer ${name} of ${a.secret} is not a service in targets.services`,

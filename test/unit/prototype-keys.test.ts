@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
-import { GroupResolver } from '../../src/approvals/groups.ts';
-import { resolvePolicy } from '../../src/approvals/policy.ts';
-import { createRegistry, intakeText } from '../../src/intake/validate.ts';
 import {
   checkLambdaAlias,
   lambdaAliasEnvironment,
   lambdaTarget,
-} from '../../src/sdk/lambda-targets.ts';
+} from '../../commands/lib/lambda-targets.ts';
+import { GroupResolver } from '../../src/approvals/groups.ts';
+import { resolvePolicy } from '../../src/approvals/policy.ts';
+import { createRegistry, intakeText } from '../../src/intake/validate.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /**

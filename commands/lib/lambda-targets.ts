@@ -1,14 +1,17 @@
-import { z } from 'zod';
-import type { FileConfig } from '../config/file.ts';
-import { own } from '../util/own.ts';
-import type { IamStatement } from './command.ts';
-import { UserError } from './errors.ts';
-import { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
+import {
+  DEFAULT_APPROVER_GROUP,
+  type FileConfig,
+  type IamStatement,
+  type PolicyDefaults,
+  targetOf,
+  z,
+} from '../../src/sdk/index.ts';
+
+type LambdaTarget = FileConfig['targets']['lambda'][string];
 
 /** A configured Lambda target (`targets.lambda.<name>`), or a user error naming it. */
 export function lambdaTarget(targets: FileConfig['targets'], name: string) {
-  const found = own(targets.lambda, name);
-  if (!found) throw new UserError('unknown_target', `no Lambda target named ${name} in config`);
+  const found = targetOf<LambdaTarget>(targets, 'lambda', name);
   return {
     functionName: found.function_name ?? name,
     region: found.region,
@@ -16,19 +19,13 @@ export function lambdaTarget(targets: FileConfig['targets'], name: string) {
   };
 }
 
-/** Problems with a function and alias typed by an operator: unknown target, alias not allowed. */
+/** Problems with an alias typed by an operator (the function, a typed target, exists): not allowed. */
 export function checkLambdaAlias(
   a: { function: string; alias: string },
   targets: FileConfig['targets'],
 ): { field: string; message: string }[] {
-  const found = own(targets.lambda, a.function);
-  if (!found) {
-    const known = Object.keys(targets.lambda).join(', ') || 'none configured';
-    return [
-      { field: 'function', message: `no Lambda target named ${a.function} (known: ${known})` },
-    ];
-  }
-  if (own(found.aliases, a.alias) === undefined) {
+  const found = targetOf<LambdaTarget>(targets, 'lambda', a.function);
+  if (!Object.hasOwn(found.aliases, a.alias)) {
     const known = Object.keys(found.aliases).join(', ');
     return [
       { field: 'alias', message: `${a.alias} is not an alias opsbot may move (allowed: ${known})` },
@@ -71,7 +68,10 @@ export const LAMBDA_ALIAS_POLICY: PolicyDefaults = {
 export const lambdaAliasEnvironment = (
   a: { function: string; alias: string },
   targets: FileConfig['targets'],
-) => own(own(targets.lambda, a.function)?.aliases, a.alias) ?? a.alias;
+) => {
+  const fn = Object.hasOwn(targets.lambda, a.function) ? targets.lambda[a.function] : undefined;
+  return fn && Object.hasOwn(fn.aliases, a.alias) ? fn.aliases[a.alias]! : a.alias;
+};
 
 /** The lock a run moving this alias holds. */
 export const lambdaAliasResources = (a: { function: string; alias: string }) => [
