@@ -34,6 +34,7 @@ import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
 import { slackLookups } from './slack/lookups.ts';
+import { refuseSlackRequest } from './slack/request-guard.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { redisDeployHistory } from './store/deploy-history.ts';
 import { keys as keysFor } from './store/keys.ts';
@@ -180,6 +181,11 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
         if (draining) return sendJson(res, 503, { error: 'draining' });
+        const refused = refuseSlackRequest(req);
+        if (refused) {
+          req.resume();
+          return sendJson(res, refused.status, { error: refused.error });
+        }
         const timer = metrics.ackLatency.startTimer({ kind: 'slack' });
         res.once('finish', () => timer());
         return listener(req, res);
