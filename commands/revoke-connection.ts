@@ -1,4 +1,5 @@
 import {
+  DEFAULT_APPROVER_GROUP,
   defineCommand,
   type FileConfig,
   type StepContext,
@@ -73,7 +74,10 @@ export default defineCommand({
   summary: 'Mark a connection REVOKED so its client can no longer connect (runbook 3)',
   args,
   positional: ['connection_id'],
-  policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  policy: {
+    default: { approvals: 0 },
+    environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
+  },
   config: { recordKinds: ['connections'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'connections'),
   resources: (a: Args) => [`connections:${a.connection_id}`],

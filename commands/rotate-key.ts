@@ -1,5 +1,6 @@
 import {
   type DataRecord,
+  DEFAULT_APPROVER_GROUP,
   defineCommand,
   type FileConfig,
   generateApiKey,
@@ -214,7 +215,10 @@ export default defineCommand({
   summary: 'Issue a new API key for a duckling and invalidate the old one (runbook 2)',
   args,
   positional: ['duckling_id'],
-  policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  policy: {
+    default: { approvals: 0 },
+    environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
+  },
   config: { targets: { rotate_key: rotateKeySchema }, recordKinds: ['ducklings'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'ducklings'),
   resources: (a: Args) => [`ducklings:${a.duckling_id}`],

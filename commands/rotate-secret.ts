@@ -1,5 +1,6 @@
 import {
   currentVersion,
+  DEFAULT_APPROVER_GROUP,
   defineCommand,
   type FileConfig,
   generateSecretValue,
@@ -148,7 +149,10 @@ export default defineCommand({
   summary: 'Store a new value for a secret (or start its rotation Lambda); never shows the value',
   args,
   positional: ['secret'],
-  policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  policy: {
+    default: { approvals: 0 },
+    environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
+  },
   environment: (a: Args, targets) =>
     Object.hasOwn(targets.secrets, a.secret) ? targets.secrets[a.secret]!.environment : 'prod',
   resources: (a: Args, targets) => [

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
+import { policyProblems } from './approvals/policy.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
 import { awsAdapters } from './aws/adapters.ts';
-import type { Config } from './config/load.ts';
+import { type Config, ConfigError } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
@@ -34,6 +35,7 @@ import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
 import { slackLookups } from './slack/lookups.ts';
+import { refuseSlackRequest } from './slack/request-guard.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { shardProblem } from './store/cluster-health.ts';
 import { redisDeployHistory } from './store/deploy-history.ts';
@@ -81,6 +83,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const prefix = env.OPSBOT_PREFIX;
   const keys = keysFor(prefix);
+  const problems = policyProblems(commands, file);
+  if (problems.length > 0) throw new ConfigError(problems);
   const registry = createRegistry(commands);
   const endpoint = { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES };
   const redis = connectRedis(endpoint, 'producer');
@@ -188,6 +192,11 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
         if (draining) return sendJson(res, 503, { error: 'draining' });
+        const refused = refuseSlackRequest(req);
+        if (refused) {
+          req.resume();
+          return sendJson(res, refused.status, { error: refused.error });
+        }
         const timer = metrics.ackLatency.startTimer({ kind: 'slack' });
         res.once('finish', () => timer());
         return listener(req, res);

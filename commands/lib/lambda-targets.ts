@@ -1,4 +1,5 @@
 import {
+  DEFAULT_APPROVER_GROUP,
   type FileConfig,
   type IamStatement,
   type PolicyDefaults,
@@ -58,7 +59,9 @@ export const lambdaAliasArg = (description: string) =>
 /** One approval in prod, with break-glass; none elsewhere. */
 export const LAMBDA_ALIAS_POLICY: PolicyDefaults = {
   default: { approvals: 0 },
-  environments: { prod: { approvals: 1, breakGlass: true } },
+  environments: {
+    prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP], breakGlass: true },
+  },
 };
 
 /** The environment an alias stands for in config (`aliases: { prod: prod }`), else its name. */

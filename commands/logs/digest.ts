@@ -8,16 +8,20 @@ const CHUNK_CHARS = 64 * 1024;
 const MAX_LINE_CHARS = 4_000;
 const EMPTY = Buffer.alloc(0);
 
-/** An event's message with its secrets removed: the only form of it that is ever shown. */
+/**
+ * An event's message with its secrets removed: the only form of it that is ever shown. The line is
+ * cut to what is shown *before* redacting, so a 256 KB event costs no more than a 4,000-char one.
+ */
 export function redactedMessage(event: LogEvent): string {
-  return redact(event.message.replace(/\s+$/, ''));
+  const message = event.message.trimEnd();
+  return message.length > MAX_LINE_CHARS
+    ? `${redact(message.slice(0, MAX_LINE_CHARS))} …`
+    : redact(message);
 }
 
 /** One event as a line of text, as shown in Slack and in the uploaded file. */
 export function eventLine(event: LogEvent, message: string, withStream: boolean): string {
-  const clipped =
-    message.length > MAX_LINE_CHARS ? `${message.slice(0, MAX_LINE_CHARS)} …` : message;
-  return `${clock(event.timestamp)}${withStream && event.stream ? `  [${event.stream}]` : ''}  ${clipped}`;
+  return `${clock(event.timestamp)}${withStream && event.stream ? `  [${event.stream}]` : ''}  ${message}`;
 }
 
 /** A message with numbers and ids folded, so `took 12 ms` and `took 13 ms` count as one. */

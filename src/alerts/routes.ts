@@ -105,16 +105,17 @@ async function receiveSns(req: IncomingMessage, res: ServerResponse, deps: Alert
       res,
       `x-amz-sns-message-type ${headerType} does not match Type ${message.Type}`,
     );
-  const problem = await deps.sns.verify(message);
-  if (problem) {
-    deps.log.warn({ topic: message.TopicArn, problem }, 'refused an SNS message');
-    return unauthorized(res, `SNS signature: ${problem}`);
-  }
+  // The allow-list first: a message for another topic never makes the bot download a certificate.
   if (!deps.allowedTopicArns.includes(message.TopicArn))
     return sendJson(res, 403, {
       error: 'forbidden',
       reason: `topic ${message.TopicArn} is not allowed`,
     });
+  const problem = await deps.sns.verify(message);
+  if (problem) {
+    deps.log.warn({ topic: message.TopicArn, problem }, 'refused an SNS message');
+    return unauthorized(res, `SNS signature: ${problem}`);
+  }
   if (message.Type === 'SubscriptionConfirmation') {
     const urlProblem = deps.sns.checkUrl(message.SubscribeURL, 'SubscribeURL');
     if (urlProblem) return badRequest(res, urlProblem);

@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { BadAlert } from './alert.ts';
 
 /** The hosts SNS serves signing certificates and subscription URLs from. */
-export const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+/** `sns.<region>.amazonaws.com` (or `.com.cn`), with a real region shape: never `sns.s3.amazonaws.com`. */
+export const SNS_HOST = /^sns\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(\.cn)?$/;
+/** The path of an SNS signing certificate. */
+export const SNS_CERT_PATH = /^\/SimpleNotificationService-[0-9a-f]+\.pem$/;
+/** Messages older than this are refused, whatever their signature. */
+export const MAX_SNS_AGE_MS = 60 * 60_000;
+/** Signing certificates kept; the oldest is dropped past this. */
+const MAX_CACHED_CERTS = 32;
 
 const snsSchema = z
   .object({
@@ -80,11 +87,16 @@ export class SnsVerifier {
     if (parsed.protocol !== 'https:') return `${what} is not https`;
     if (!this.trustHost(parsed.hostname))
       return `${what} host ${parsed.hostname} is not an SNS host`;
+    if (what === 'SigningCertURL' && (!SNS_CERT_PATH.test(parsed.pathname) || parsed.search))
+      return `${what} path ${parsed.pathname} is not an SNS signing certificate`;
     return undefined;
   }
 
   /** Returns undefined when the message is genuine, else what is wrong. */
-  async verify(message: SnsMessage): Promise<string | undefined> {
+  async verify(message: SnsMessage, now = Date.now()): Promise<string | undefined> {
+    const sent = Date.parse(message.Timestamp ?? '');
+    if (!Number.isFinite(sent)) return 'Timestamp is missing or not a date';
+    if (now - sent > MAX_SNS_AGE_MS) return `Timestamp ${message.Timestamp} is over 1 hour old`;
     const urlProblem = this.checkUrl(message.SigningCertURL, 'SigningCertURL');
     if (urlProblem) return urlProblem;
     let key: KeyObject;
@@ -106,6 +118,7 @@ export class SnsVerifier {
       cached = download(url, this.options.ca).then((pem) => new X509Certificate(pem).publicKey);
       cached.catch(() => this.certs.delete(url));
       this.certs.set(url, cached);
+      if (this.certs.size > MAX_CACHED_CERTS) this.certs.delete(this.certs.keys().next().value!);
     }
     return cached;
   }

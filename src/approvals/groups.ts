@@ -1,4 +1,5 @@
 import type { FileConfig } from '../config/file.ts';
+import { own } from '../util/own.ts';
 
 /** Looks up the members of a Slack user group (`usergroups.users.list`). */
 export type UsergroupLookup = (usergroup: string) => Promise<string[]>;
@@ -26,7 +27,7 @@ export class GroupResolver {
   /** True when `user` is in any of `names`. An unknown group name matches nobody. */
   async isMember(user: string, names: string[], options: { fresh?: boolean } = {}) {
     for (const name of names) {
-      const group = this.groups[name];
+      const group = own(this.groups, name);
       if (!group) continue;
       if ('users' in group) {
         if (group.users.includes(user)) return true;

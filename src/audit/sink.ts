@@ -1,3 +1,5 @@
+import { redactValue } from './redact.ts';
+
 /**
  * What happened, as one audit entry before it is chained. Producers call `AuditSink.append`; the
  * ledger writer (`src/audit/writer.ts`) persists entries in order. `args` and `data` are redacted
@@ -22,7 +24,15 @@ export interface AuditSink {
   append(entry: AuditInput): void;
 }
 
-/** A sink that only writes structured log lines (the deploy log before a ledger is configured). */
+/**
+ * A sink that only writes structured log lines (the deploy log before a ledger is configured).
+ * It redacts exactly as the ledger's sink does: a log line is no safer a place for a secret.
+ */
 export function logAuditSink(log: { info(obj: object, msg: string): void }): AuditSink {
-  return { append: (entry) => log.info({ audit: entry }, `audit ${entry.action}`) };
+  return {
+    append: (entry) => {
+      const safe = redactValue(entry) as AuditInput;
+      log.info({ audit: safe }, `audit ${safe.action}`);
+    },
+  };
 }

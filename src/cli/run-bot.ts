@@ -3,9 +3,9 @@ import { type Role, startOpsbot } from '../opsbot.ts';
 
 /** `opsbot [all|web|worker]`: runs the bot, draining on SIGTERM/SIGINT. */
 export async function runBot(role: Role): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let bot: Awaited<ReturnType<typeof startOpsbot>>;
   try {
-    config = loadConfig();
+    bot = await startOpsbot({ config: loadConfig(), role });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -13,7 +13,6 @@ export async function runBot(role: Role): Promise<void> {
     }
     throw error;
   }
-  const bot = await startOpsbot({ config, role });
   const shutdown = (signal: string) => {
     bot.log.info({ signal }, 'stopping');
     bot.drain().then(

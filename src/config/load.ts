@@ -129,6 +129,11 @@ export function loadConfig(
   commands: AnyCommand[] = discovered,
 ): Config {
   const { env, problems } = checkEnv(source);
+  // In production the example config is never a silent fallback (issue 16, finding 13).
+  if (source.NODE_ENV === 'production' && !source.OPSBOT_CONFIG?.trim())
+    problems.push(
+      'env OPSBOT_CONFIG: required when NODE_ENV=production (the path of your config file)',
+    );
   const path = env?.OPSBOT_CONFIG ?? source.OPSBOT_CONFIG ?? 'opsbot.example.yml';
   let text: string | undefined;
   try {

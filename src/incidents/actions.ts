@@ -7,6 +7,7 @@ import type { SubmitRequest } from '../requests/submit.ts';
 import { escapeText, user } from '../slack/blocks/format.ts';
 import { simple } from '../slack/blocks/replies.ts';
 import type { MessageContent } from '../slack/blocks/types.ts';
+import { own } from '../util/own.ts';
 import { escalatedReply, resolvedReply } from './render.ts';
 import { mappingMatches, parseRunbookValue } from './runbooks.ts';
 import type { IncidentService } from './service.ts';
@@ -136,7 +137,7 @@ export class IncidentActions {
 
   private oncallMention(): string | undefined {
     const name = this.deps.config.oncall_group;
-    const group = name ? this.deps.file.groups[name] : undefined;
+    const group = name ? own(this.deps.file.groups, name) : undefined;
     if (!group) return undefined;
     return 'usergroup' in group
       ? `<!subteam^${group.usergroup}>`

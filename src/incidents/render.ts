@@ -1,5 +1,5 @@
 import type { Severity } from '../alerts/alert.ts';
-import { clip, duration, escapeText, user } from '../slack/blocks/format.ts';
+import { clip, duration, escapeText, link, user } from '../slack/blocks/format.ts';
 import {
   type Block,
   type ButtonElement,
@@ -67,7 +67,7 @@ export function incidentParent(incident: Incident, runbooks: RunbookButton[]): M
     block_id: 'incident_actions',
     elements: buttons(incident, runbooks),
   });
-  const text = `${emoji} ${resolved ? 'Resolved' : alert.severity.toUpperCase()}: ${alert.title} (${incident.count} firing${incident.count === 1 ? '' : 's'})`;
+  const text = `${emoji} ${resolved ? 'Resolved' : alert.severity.toUpperCase()}: ${escapeText(alert.title)} (${incident.count} firing${incident.count === 1 ? '' : 's'})`;
   return { text: clip(text, 3000), blocks };
 }
 
@@ -96,8 +96,8 @@ function mapText(title: string, map: Record<string, string> | undefined): string
 
 function contextLine(incident: Incident): string {
   const parts: string[] = [];
-  for (const link of incident.alert.links ?? [])
-    parts.push(`<${link.url}|${escapeText(link.label)}>`);
+  for (const alertLink of incident.alert.links ?? [])
+    parts.push(link(alertLink.url, alertLink.label));
   if (incident.incidentChannel) parts.push(`Channel: <#${incident.incidentChannel}>`);
   if (incident.ackedBy && incident.ackedAt)
     parts.push(`Acknowledged by ${user(incident.ackedBy)} ${slackDate(incident.ackedAt)}`);
@@ -184,9 +184,9 @@ export function incidentList(incidents: Incident[], permalinks: Map<string, stri
   if (!incidents.length) return 'No open incidents.';
   return incidents
     .map((i) => {
-      const link = permalinks.get(i.id);
-      const title = link ? `<${link}|${escapeText(i.alert.title)}>` : escapeText(i.alert.title);
-      return `${SEVERITY_EMOJI[i.alert.severity]} ${title} — ${i.alert.source}, ${i.count} firing${i.count === 1 ? '' : 's'}, since ${slackDate(i.firstSeen)}${i.ackedBy ? `, acked by ${user(i.ackedBy)}` : ''}`;
+      const permalink = permalinks.get(i.id);
+      const title = permalink ? link(permalink, i.alert.title) : escapeText(i.alert.title);
+      return `${SEVERITY_EMOJI[i.alert.severity]} ${title} — ${escapeText(i.alert.source)}, ${i.count} firing${i.count === 1 ? '' : 's'}, since ${slackDate(i.firstSeen)}${i.ackedBy ? `, acked by ${user(i.ackedBy)}` : ''}`;
     })
     .join('\n');
 }

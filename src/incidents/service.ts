@@ -3,6 +3,7 @@ import type { AuditSink } from '../audit/sink.ts';
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { Logger } from '../log.ts';
 import type { MessageContent } from '../slack/blocks/types.ts';
+import { own } from '../util/own.ts';
 import type { Outbox } from './outbox.ts';
 import type { Transition } from './queue.ts';
 import {
@@ -42,7 +43,7 @@ export class IncidentService {
   channelFor(alert: Alert): string {
     const { channels } = this.deps.config;
     return (
-      channels.by_source[alert.source] ??
+      own(channels.by_source, alert.source) ??
       channels.by_severity[alert.severity] ??
       this.deps.defaultChannel
     );

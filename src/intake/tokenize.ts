@@ -46,7 +46,7 @@ export function tokenize(text: string): CommandLine {
   const line: CommandLine = {
     command: command.toLowerCase(),
     positional: [],
-    named: {},
+    named: Object.create(null),
     flags: [],
   };
   for (const word of rest) {
@@ -57,7 +57,7 @@ export function tokenize(text: string): CommandLine {
     const equals = word.indexOf('=');
     if (equals > 0 && /^[A-Za-z_][\w-]*$/.test(word.slice(0, equals))) {
       const key = word.slice(0, equals).replace(/-/g, '_');
-      if (key in line.named) throw new SyntaxProblem(`${key} is given twice`);
+      if (Object.hasOwn(line.named, key)) throw new SyntaxProblem(`${key} is given twice`);
       line.named[key] = word.slice(equals + 1);
       continue;
     }

@@ -96,10 +96,10 @@ export function validateArgs(
   const problems: FieldProblem[] = [];
   const shape = command.args.shape as Record<string, unknown>;
   const positional = command.positional ?? [];
-  const given: Record<string, string> = {};
+  const given: Record<string, string> = Object.create(null);
   line.positional.forEach((value, index) => {
     const name = positional[index] ?? (command.variadic ? positional.at(-1) : undefined);
-    if (name !== undefined && name in given) given[name] = `${given[name]} ${value}`;
+    if (name !== undefined && Object.hasOwn(given, name)) given[name] = `${given[name]} ${value}`;
     else if (name === undefined) {
       problems.push({
         field: value,
@@ -108,13 +108,13 @@ export function validateArgs(
     } else given[name] = value;
   });
   for (const [key, value] of Object.entries(line.named)) {
-    if (!(key in shape)) {
+    if (!Object.hasOwn(shape, key)) {
       if (key === 'reason' && line.flags.includes('emergency')) continue;
       problems.push({
         field: key,
         message: `unknown argument (known: ${Object.keys(shape).join(', ')})`,
       });
-    } else if (key in given) {
+    } else if (Object.hasOwn(given, key)) {
       problems.push({ field: key, message: 'given twice, once by position and once as key=value' });
     } else given[key] = value;
   }

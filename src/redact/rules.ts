@@ -2,6 +2,16 @@
  * What the redaction pass removes before log text reaches Slack, an uploaded file or the audit
  * trail. Each rule is a regular expression and its replacement; replacements never match a rule
  * again, so redacting twice changes nothing.
+ *
+ * Every rule runs in time linear in the text (finding 1 of issue 16, a ReDoS), and
+ * test/unit/redact-linear.test.ts keeps it so:
+ * - a pattern starts only where a run of its characters starts (a lookbehind), so a long run is
+ *   scanned once, not once per position;
+ * - a secret's key name (`db_password=`, `"apiToken":`) is checked by a lookbehind in front of the
+ *   value, which reads the name once; only the value is replaced, by a constant (V8 can build a
+ *   `$1` replacement super-linearly when a line holds many matches);
+ * - each value pattern is guarded by a one-character negative lookahead, so whitespace runs cost
+ *   nothing (V8 runs a positive `(?=[…])` guard super-linearly on lines with many matches).
  */
 export interface RedactionRule {
   name: string;
@@ -9,7 +19,11 @@ export interface RedactionRule {
   replace: string | ((match: string, ...groups: string[]) => string);
 }
 
-const SECRET_KEY_NAMES = String.raw`[\w.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key)[\w.-]*`;
+/** Words that make a key name secret wherever they appear in it (`db_password`, `x-api-key`). */
+const SECRET_WORDS = String.raw`(?:password|passwd|pwd|secret|token|api[_-]?key)`;
+
+/** A whole key name, a run of `[\w.-]` that holds a secret word (inside a lookbehind). */
+const SECRET_NAME = String.raw`(?<![\w.-])[\w.-]*${SECRET_WORDS}[\w.-]*`;
 
 /** Looks like a 40-character AWS secret access key: base64 alphabet with upper, lower and a digit. */
 function secretKeyLike(match: string): string {
@@ -29,18 +43,41 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
   },
   {
     name: 'jwt',
-    pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
+    pattern: /(?<![\w-])eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g,
     replace: '[REDACTED:jwt]',
   },
   {
+    name: 'url-credentials',
+    // postgres://user:pass@host → postgres://user:[REDACTED]@host (the password may hold `@`).
+    pattern:
+      /(?![\s/@])(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s/]+(?=@)/g,
+    replace: '[REDACTED]',
+  },
+  {
+    name: 'basic-auth',
+    pattern:
+      /(?![^A-Za-z0-9+/])(?<=\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?basic\s+)[A-Za-z0-9+/]+=*/gi,
+    replace: '[REDACTED]',
+  },
+  {
     name: 'bearer-token',
-    pattern: /\b([Bb]earer)\s+[A-Za-z0-9._~+/-]{16,}=*/g,
-    replace: '$1 [REDACTED]',
+    pattern: /(?![^A-Za-z0-9._~+/-])(?<=\b[Bb]earer\s+)[A-Za-z0-9._~+/-]{16,}=*/g,
+    replace: '[REDACTED]',
   },
   {
     name: 'slack-token',
     pattern: /\b(?:xox[a-z](?:\.xox[a-z])?|xapp)-[A-Za-z0-9-]{6,}/g,
     replace: '[REDACTED:slack-token]',
+  },
+  {
+    name: 'github-token',
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{22,})/g,
+    replace: '[REDACTED:github-token]',
+  },
+  {
+    name: 'google-api-key',
+    pattern: /\bAIza[\w-]{35}/g,
+    replace: '[REDACTED:google-api-key]',
   },
   {
     name: 'aws-access-key-id',
@@ -55,13 +92,21 @@ export const REDACTION_RULES: readonly RedactionRule[] = [
   },
   {
     name: 'json-secret-value',
-    pattern: new RegExp(`("${SECRET_KEY_NAMES}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'),
-    replace: '$1"[REDACTED]"',
+    // A string value, or a bare number (`"pin": 1234` under a secret name is a secret too).
+    pattern: new RegExp(
+      String.raw`(?![^"\d-])(?<="${SECRET_NAME}"\s*:\s*)(?:"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*)`,
+      'gi',
+    ),
+    replace: '"[REDACTED]"',
   },
   {
     name: 'key-value-secret',
-    pattern: new RegExp(`(\\b${SECRET_KEY_NAMES}\\s*=\\s*)(?:"[^"]*"|'[^']*'|[^\\s&,;"']+)`, 'gi'),
-    replace: '$1[REDACTED]',
+    // `password=x`, `password: x`, `x-api-key: x`; a quote left open (a cut line) runs to the end.
+    pattern: new RegExp(
+      String.raw`(?![\s&,;])(?<=${SECRET_NAME}[ \t]*(?:=\s*|:[ \t]*))(?:"[^"]*(?:"|$)|'[^']*(?:'|$)|[^\s&,;"']+)`,
+      'gi',
+    ),
+    replace: '[REDACTED]',
   },
   {
     name: 'aws-secret-key',

@@ -3,6 +3,7 @@ export { z } from 'zod';
 export type { FileConfig } from '../config/file.ts';
 export { type LogsSettings, logsSettings } from '../config/logs.ts';
 export { redact } from '../redact/index.ts';
+export { own } from '../util/own.ts';
 export {
   type AnyCommand,
   type CommandConfig,
@@ -24,7 +25,7 @@ export { configSection } from './config-section.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';
-export type { PolicyDefaults } from './policy.ts';
+export { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
 export type {
   AuditEntry,
   ChainReport,

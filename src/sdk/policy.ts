@@ -33,3 +33,9 @@ export const BASE_POLICY: Policy = {
   breakGlass: false,
   breakGlassGroups: [],
 };
+
+/**
+ * The group every built-in policy that needs an approval names. The bot does not start when the
+ * config does not define it (or overrides the policy's `approver_groups`).
+ */
+export const DEFAULT_APPROVER_GROUP = 'operators';

@@ -16,7 +16,7 @@ export async function startFakeSns() {
   });
   const confirmed: string[] = [];
   const server: Server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
-    if (req.url === '/SimpleNotificationService-test.pem') {
+    if (req.url === '/SimpleNotificationService-0123456789abcdef.pem') {
       res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(pems.cert);
     } else if (req.url?.startsWith('/confirm')) {
       confirmed.push(req.url);
@@ -25,7 +25,7 @@ export async function startFakeSns() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const certUrl = `${base}/SimpleNotificationService-test.pem`;
+  const certUrl = `${base}/SimpleNotificationService-0123456789abcdef.pem`;
 
   function sign(message: Omit<SnsMessage, 'Signature'>): SnsMessage {
     const algorithm = message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256';

@@ -80,7 +80,7 @@ describe('the alert endpoints under 10,000 random inputs each', { timeout: 240_0
   beforeAll(async () => {
     sns = await startFakeSns();
     h = await startHarness({
-      file: alertsFile(),
+      file: alertsFile({ sns: { allowed_topic_arns: [TOPIC] } }),
       env: ALERT_ENV,
       alerts: {
         sns: { trustHost: (host) => host === '127.0.0.1', ca: sns.ca },

@@ -82,8 +82,9 @@ describe('POST /alerts/sns', () => {
     });
     expect(response.status).toBe(401);
     expect((await response.json()).reason).toMatch(/signature does not match/);
+    // A topic off the allow-list is refused before its signature (and certificate) is looked at.
     const unsignedTopic = await postSns(h.baseUrl, { ...message, TopicArn: OTHER_TOPIC });
-    expect(unsignedTopic.status).toBe(401);
+    expect(unsignedTopic.status).toBe(403);
   });
 
   it('confirms a subscription to an allowed topic by fetching its SubscribeURL', async () => {
@@ -150,7 +151,10 @@ describe('SnsVerifier host check (strict by default)', () => {
       ),
     ).toBeUndefined();
     expect(
-      verifier.checkUrl('https://sns.cn-north-1.amazonaws.com.cn/x.pem', 'SigningCertURL'),
+      verifier.checkUrl(
+        'https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-0123abcd.pem',
+        'SigningCertURL',
+      ),
     ).toBeUndefined();
     expect(verifier.checkUrl('http://sns.us-east-1.amazonaws.com/x.pem', 'SigningCertURL')).toMatch(
       /not https/,

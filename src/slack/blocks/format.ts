@@ -5,6 +5,18 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Only http(s) links with nothing Slack would read as the end of a link (`|`, `>`) or a space. */
+const SAFE_URL = /^https?:\/\/[^\s<>|]+$/i;
+
+export function isSafeUrl(url: string): boolean {
+  return SAFE_URL.test(url);
+}
+
+/** `<url|label>` for a safe URL with its label escaped; only the escaped label otherwise. */
+export function link(url: string, label: string): string {
+  return isSafeUrl(url) ? `<${url}|${escapeText(label)}>` : escapeText(label);
+}
+
 export function user(id: string): string {
   return /^[UW][A-Z0-9]+$/.test(id) ? `<@${id}>` : escapeText(id);
 }

@@ -1,6 +1,6 @@
 import type { OutputBlock, OutputMessage } from '../../sdk/command.ts';
 import { ACTION } from '../ids.ts';
-import { clip, escapeText } from './format.ts';
+import { clip, escapeText, isSafeUrl } from './format.ts';
 import { type Block, type MessageContent, mrkdwn, plain } from './types.ts';
 
 const KNOWN_ACTIONS = new Set<string>(Object.values(ACTION));
@@ -11,9 +11,10 @@ function render(block: OutputBlock): Block[] {
     case 'text':
       return [{ type: 'section', text: mrkdwn(clip(escapeText(block.text), 3000)) }];
     case 'code':
-      return chunk(block.text, 3000 - 8).map((part) => ({
+      // Escaped like any other text: inside a code block Slack still reads `<!everyone>` and links.
+      return chunk(escapeText(block.text.replace(/```/g, "'''")), 3000 - 8).map((part) => ({
         type: 'section',
-        text: mrkdwn(`\`\`\`${part.replace(/```/g, "'''")}\`\`\``),
+        text: mrkdwn(`\`\`\`${part}\`\`\``),
       }));
     case 'fields':
       return chunkArray(block.fields, 10).map((fields) => ({
@@ -44,12 +45,10 @@ function render(block: OutputBlock): Block[] {
   }
 }
 
-const SAFE_URL = /^https?:\/\/[^\s<>|]+$/;
-
 function rowSections(rows: Extract<OutputBlock, { type: 'rows' }>['rows']): Block[] {
   const lines = rows.map((row) => {
     const text = `\`${escapeText(row.text).replace(/`/g, "'")}\``;
-    const link = row.link && SAFE_URL.test(row.link.url) ? row.link : undefined;
+    const link = row.link && isSafeUrl(row.link.url) ? row.link : undefined;
     return link ? `${text} <${link.url}|${escapeText(link.label)}>` : text;
   });
   const sections: Block[] = [];
@@ -85,7 +84,10 @@ function chunk(text: string, size: number): string[] {
   let rest = text;
   while (rest.length > size) {
     const cut = rest.lastIndexOf('\n', size);
-    const at = cut > size / 2 ? cut : size;
+    let at = cut > size / 2 ? cut : size;
+    // Never split an entity (`&amp;`, `&lt;`, `&gt;`) that escaping put in.
+    const amp = rest.lastIndexOf('&', at - 1);
+    if (amp >= 0 && at - amp < 5 && !rest.slice(amp, at).includes(';')) at = amp;
     parts.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\n/, '');
   }
