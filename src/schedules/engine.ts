@@ -8,7 +8,7 @@ import type { SubmitRequest } from '../requests/submission.ts';
 import type { ScheduleConfig } from './config.ts';
 import { latestOccurrence } from './cron.ts';
 import { type OccurrenceJob, occurrenceOfJob, reconcileSchedules } from './reconcile.ts';
-import type { ScheduleStore } from './store.ts';
+import type { LastRun, ScheduleStore } from './store.ts';
 
 export const SCHEDULES_QUEUE = 'schedules';
 
@@ -31,6 +31,19 @@ export interface ScheduleEngineDeps {
   /** Seconds the worker blocks waiting for a job (BullMQ `drainDelay`); tests use less. */
   drainDelaySeconds?: number;
   concurrency?: number;
+}
+
+/** One schedule as `/ops schedule list` and the handoff show it. */
+export interface ScheduleRow {
+  name: string;
+  cron: string;
+  timezone: string;
+  command: string;
+  channel: string;
+  enabled: boolean;
+  paused: boolean;
+  next?: number;
+  last?: LastRun;
 }
 
 /** Why a schedule could not be asked for now. */
@@ -83,6 +96,29 @@ export class ScheduleEngine {
     const schedulers = await this.queue.getJobSchedulers(0, -1);
     return new Map(
       schedulers.filter((s) => s.next !== undefined).map((s) => [s.key, s.next as number]),
+    );
+  }
+
+  /** Every configured schedule with its next run (BullMQ), pause state and last run (Redis). */
+  async list(): Promise<ScheduleRow[]> {
+    const { file, store } = this.deps;
+    const [next, paused] = await Promise.all([this.nextRuns(), store.paused()]);
+    return Promise.all(
+      Object.entries(file.schedules).map(async ([name, s]) => {
+        const last = await store.last(name);
+        const at = next.get(name);
+        return {
+          name,
+          cron: s.cron,
+          timezone: s.timezone,
+          command: s.command,
+          channel: s.channel ?? file.slack.ops_channel,
+          enabled: s.enabled,
+          paused: paused.has(name),
+          ...(at !== undefined && s.enabled ? { next: at } : {}),
+          ...(last ? { last } : {}),
+        };
+      }),
     );
   }
 

@@ -73,22 +73,30 @@ export class ScheduleStore {
     return { schedule: h.schedule, occurrence: Number(h.occurrence), lateMs: Number(h.lateMs) };
   }
 
-  /** Records how a scheduled request's run ended, if it is still that schedule's last run. */
+  /**
+   * Records how a scheduled request's run ended (merged into what is known: a checklist gives the
+   * verdict, the run's end gives the link), if it is still that schedule's last run.
+   * `onlyIfOpen`: leave a verdict already recorded alone.
+   */
   async finished(
     requestId: string,
-    result: { status: Status; summary: string; link?: string },
-    now = Date.now(),
+    result: { status?: Status; summary?: string; link?: string },
+    options: { onlyIfOpen?: boolean; now?: number } = {},
   ): Promise<void> {
     const run = await this.scheduledRequest(requestId);
     if (!run) return;
     const last = await this.last(run.schedule);
     if (last && last.requestId !== requestId) return;
+    const keep =
+      options.onlyIfOpen && last?.status ? { status: last.status, summary: last.summary } : {};
     const updated: LastRun = {
       occurrence: run.occurrence,
       requestId,
       lateMs: run.lateMs,
-      ...result,
-      finishedAt: now,
+      ...last,
+      ...Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)),
+      ...keep,
+      finishedAt: options.now ?? Date.now(),
     };
     await this.redis.set(this.keys.scheduleLast(run.schedule), JSON.stringify(updated));
   }
