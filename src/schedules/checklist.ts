@@ -21,6 +21,8 @@ export interface ChecklistDeps {
   /** Hands alerts to the incident flow (deduplicated by key like any alert); absent: no incidents. */
   raise?: (deliveries: Delivery[]) => Promise<void>;
   log: Logger;
+  /** The process's ports, which the checks read through (the same the run worker uses). */
+  ports: () => AwsPorts;
 }
 
 export interface ChecklistOutcome {
@@ -43,10 +45,7 @@ export class Checklists {
     return Object.keys(this.deps.file.checklists);
   }
 
-  async run(
-    name: string,
-    ctx: { request: RequestInfo; ports: AwsPorts },
-  ): Promise<ChecklistOutcome> {
+  async run(name: string, request: RequestInfo): Promise<ChecklistOutcome> {
     const config = this.deps.file.checklists[name];
     if (!config)
       throw new PermanentError(
@@ -59,17 +58,17 @@ export class Checklists {
       timeoutMs: config.timeout_seconds * 1000,
       registry: this.deps.registry,
       targets: this.deps.file.targets,
-      ports: ctx.ports,
-      request: ctx.request,
+      ports: this.deps.ports(),
+      request,
     });
     const at = Date.now();
     const previous = await this.deps.history.replace(name, {
       at,
-      requestId: ctx.request.id,
+      requestId: request.id,
       results,
     });
     const changes = previous ? changesSince(previous.results, results) : undefined;
-    const scheduled = await this.deps.store.scheduledRequest(ctx.request.id);
+    const scheduled = await this.deps.store.scheduledRequest(request.id);
     const message = digestMessage({
       title,
       results,
@@ -79,7 +78,7 @@ export class Checklists {
     });
     const status = worst(results);
     const summary = headline(title, results);
-    await this.deps.store.finished(ctx.request.id, { status, summary });
+    await this.deps.store.finished(request.id, { status, summary });
     if (config.open_incident_on === 'fail') await this.raise(name, config, results, changes, at);
     return { message, status, summary, results, changes };
   }

@@ -5,10 +5,13 @@ import { intakeText, type Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import { requestIdFor } from '../requests/request.ts';
 import type { SubmitRequest } from '../requests/submission.ts';
+import type { ScheduleRow } from '../sdk/schedules.ts';
 import type { ScheduleConfig } from './config.ts';
 import { latestOccurrence } from './cron.ts';
 import { type OccurrenceJob, occurrenceOfJob, reconcileSchedules } from './reconcile.ts';
-import type { LastRun, ScheduleStore } from './store.ts';
+import type { ScheduleStore } from './store.ts';
+
+export type { ScheduleRow };
 
 export const SCHEDULES_QUEUE = 'schedules';
 
@@ -31,19 +34,6 @@ export interface ScheduleEngineDeps {
   /** Seconds the worker blocks waiting for a job (BullMQ `drainDelay`); tests use less. */
   drainDelaySeconds?: number;
   concurrency?: number;
-}
-
-/** One schedule as `/ops schedule list` and the handoff show it. */
-export interface ScheduleRow {
-  name: string;
-  cron: string;
-  timezone: string;
-  command: string;
-  channel: string;
-  enabled: boolean;
-  paused: boolean;
-  next?: number;
-  last?: LastRun;
 }
 
 /** Why a schedule could not be asked for now. */

@@ -1,24 +1,10 @@
 import type { Redis } from 'ioredis';
+import type { LastRun, Status } from '../sdk/schedules.ts';
 import type { Keys } from '../store/keys.ts';
 
-/** ✓ ok, ⚠ warn, ✗ fail: the verdict words, shared by checks, digests and schedules. */
-export type Status = 'ok' | 'warn' | 'fail';
+export type { LastRun, Status };
 
 export const MARK: Record<Status, string> = { ok: '✓', warn: '⚠', fail: '✗' };
-
-/** The last run of a schedule, as `/ops schedule list` and the handoff show it. */
-export interface LastRun {
-  /** The cron occurrence it ran for (ms), or when `/ops schedule run` asked for it. */
-  occurrence: number;
-  requestId: string;
-  /** Unset while the run has not finished. */
-  status?: Status;
-  summary?: string;
-  link?: string;
-  /** How late it fired, when it was a catch-up after downtime (ms). */
-  lateMs?: number;
-  finishedAt?: number;
-}
 
 /** What a request knows about the schedule occurrence it came from. */
 export interface ScheduledRequest {

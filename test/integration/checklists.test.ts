@@ -58,6 +58,7 @@ describe('checklist runs', () => {
         raised.push(...d);
       },
       log: createLogger('silent'),
+      ports: () => ({}) as AwsPorts,
     });
   }
 
@@ -73,10 +74,7 @@ describe('checklist runs', () => {
         checks: ['gauge slow-1', 'gauge quick', 'gauge slow-2', 'gauge broken'],
       },
     });
-    const outcome = await lists.run('timeouts', {
-      request: request('req_t1'),
-      ports: {} as AwsPorts,
-    });
+    const outcome = await lists.run('timeouts', request('req_t1'));
     expect(outcome.results.map((x) => [x.check, x.status, x.reason])).toEqual([
       ['gauge slow-1', 'fail', 'timed out after 300 ms'],
       ['gauge quick', 'warn', 'a bit slow'],
@@ -106,7 +104,7 @@ describe('checklist runs', () => {
       },
     });
     const run = async (id: string) => {
-      const o = await lists.run('daily', { request: request(id), ports: {} as AwsPorts });
+      const o = await lists.run('daily', request(id));
       return { ...o, text: JSON.stringify(o.message.blocks) };
     };
     // Run 1: all ✓ — nothing to compare with.
@@ -173,8 +171,8 @@ describe('checklist runs', () => {
 
   it('an unknown checklist is a clear error', async () => {
     const lists = checklists({ a: { checks: ['gauge x'] } });
-    await expect(
-      lists.run('nope', { request: request('req_n'), ports: {} as AwsPorts }),
-    ).rejects.toThrow('no checklist named nope (known: a)');
+    await expect(lists.run('nope', request('req_n'))).rejects.toThrow(
+      'no checklist named nope (known: a)',
+    );
   });
 });
