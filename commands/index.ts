@@ -1,8 +1,11 @@
 import type { AnyCommand } from '../src/sdk/index.ts';
 import audit from './audit.ts';
+import checklist from './checklist.ts';
 import expireCert from './expire-cert.ts';
+import handoff from './handoff.ts';
 import health from './health.ts';
 import incidents from './incidents.ts';
+import logErrors from './log-errors.ts';
 import logs from './logs.ts';
 import note from './note.ts';
 import ping from './ping.ts';
@@ -12,6 +15,8 @@ import revokeConnection from './revoke-connection.ts';
 import rollback from './rollback.ts';
 import rotateKey from './rotate-key.ts';
 import rotateSecret from './rotate-secret.ts';
+import schedule from './schedule.ts';
+import serviceStatus from './service-status.ts';
 import tableHealth from './table-health.ts';
 
 /** The registry: every command the bot knows. Adding a runbook means adding a file and a line here. */
@@ -30,4 +35,9 @@ export const commands: AnyCommand[] = [
   note,
   incidents,
   ping,
+  checklist,
+  schedule,
+  handoff,
+  serviceStatus,
+  logErrors,
 ];

@@ -6,7 +6,7 @@ import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
 import { awsPorts } from './aws/ports.ts';
-import type { Config } from './config/load.ts';
+import { type Config, ConfigError } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
@@ -25,7 +25,11 @@ import {
   submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
+import { incidents } from './sdk/incidents.ts';
 import type { AwsPorts } from './sdk/ports.ts';
+import { scheduleProblems } from './schedules/problems.ts';
+import { allHooks } from './schedules/run-hooks.ts';
+import { createSchedules, type Schedules } from './schedules/start.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
@@ -79,6 +83,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const prefix = env.OPSBOT_PREFIX;
   const keys = keysFor(prefix);
   const registry = createRegistry(commands);
+  const scheduling = scheduleProblems(file, registry, env.OPSBOT_CONFIG);
+  if (scheduling.length > 0) throw new ConfigError(scheduling);
   const redis = connectRedis(env.REDIS_URL, 'producer');
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis (producer) error'));
   if (!(await whenReady(redis)))
@@ -200,6 +206,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   let workerRedis: Redis | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
   let submissions: SubmissionConsumer | undefined;
+  let schedules: Schedules | undefined;
   if (options.role !== 'web') {
     workerRedis = connectRedis(env.REDIS_URL, 'worker');
     workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (worker) error'));
@@ -216,6 +223,21 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     });
     submissions.start();
     const locks = new ResourceLocks(workerRedis, keys);
+    schedules = createSchedules({
+      file,
+      registry,
+      redis,
+      workerRedis,
+      prefix,
+      keys,
+      submit,
+      runs: queue,
+      incidents,
+      raise: alerts.raise,
+      log,
+      ports: () => runPorts,
+    });
+    const runPorts: AwsPorts = { ...aws, ...schedules.ports };
     worker = startRunWorker(
       workerRedis,
       prefix,
@@ -224,7 +246,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         keys,
         registry,
         targets: file.targets,
-        aws,
+        aws: runPorts,
         writer,
         locks,
         audit,
@@ -232,7 +254,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         opsChannel,
         lockWaitMs: options.lockWaitMs ?? 60_000,
         updateIntervalMs: options.updateIntervalMs,
-        hooks: approvals.runHooks,
+        hooks: allHooks(approvals.runHooks, schedules.hooks),
       },
       env.OPSBOT_JOB_LOCK_SECONDS,
     );
@@ -241,6 +263,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       log.warn({ request_id: jobId }, 'run stalled (its worker died); retrying it'),
     );
     heartbeat = startHeartbeat(workerRedis, keys, workerId);
+    // Reconciles the configured schedules with BullMQ, then fires each occurrence on one worker.
+    await schedules.start();
   }
 
   options.routes?.(http);
@@ -252,6 +276,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     if (stopped) return;
     stopped = true;
     await heartbeat?.stop();
+    await schedules?.stop();
     await submissions?.stop();
     await approvals.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.

@@ -11,12 +11,21 @@ import { lambdaAdapter } from './lambda.ts';
 import { logsAdapter } from './logs.ts';
 import { dynamoClients, recordsAdapter } from './records.ts';
 import { secretsAdapter } from './secrets.ts';
+import { serviceStatusAdapter } from './service-status.ts';
 import { servicesAdapter } from './services.ts';
 import { tablesAdapter } from './tables.ts';
 
 /** Ports the bot keeps itself (Redis) rather than asking AWS. */
 export interface OwnPorts {
   deploys: DeployHistoryPort;
+}
+
+function servicePorts(region: string) {
+  const clients = {
+    ecs: regionalClients((c) => new ECSClient(c), region),
+    apprunner: regionalClients((c) => new AppRunnerClient(c), region),
+  };
+  return { services: servicesAdapter(clients), serviceStatus: serviceStatusAdapter(clients) };
 }
 
 /** The real adapters, using the SDK's own credential chain and `AWS_ENDPOINT_URL`. */
@@ -31,10 +40,7 @@ export function awsPorts(region: string, own: OwnPorts): AwsPorts {
       dynamodb,
       cloudwatch: regionalClients((c) => new CloudWatchClient(c), region),
     }),
-    services: servicesAdapter({
-      ecs: regionalClients((c) => new ECSClient(c), region),
-      apprunner: regionalClients((c) => new AppRunnerClient(c), region),
-    }),
+    ...servicePorts(region),
     http: fetchHttp(),
     deploys: own.deploys,
   };

@@ -3,41 +3,9 @@ import type { RequestStore } from '../approvals/request-store.ts';
 import type { RunJob } from '../requests/request.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { LedgerPort } from '../sdk/ports.ts';
+import type { HandoffView, ScheduleRow } from '../sdk/schedules.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
-import type { ScheduleRow } from './engine.ts';
-
-/** What the person taking over a shift needs to know, gathered from opsbot's own state. */
-export interface HandoffView {
-  since: number;
-  now: number;
-  incidents: {
-    title: string;
-    severity: string;
-    ageMs: number;
-    acknowledgedBy?: string;
-    link?: string;
-  }[];
-  /** Break-glass runs no approver has acknowledged yet. */
-  breakGlass: {
-    requestId: string;
-    command: string;
-    requester: string;
-    reason: string;
-    at: number;
-  }[];
-  failedRuns: {
-    requestId: string;
-    command: string;
-    requester: string;
-    at: number;
-    reason: string;
-  }[];
-  awaitingApproval: { requestId: string; command: string; requester: string; at: number }[];
-  schedules: ScheduleRow[];
-  /** Undefined when there is no audit ledger to read notes from. */
-  notes: { at: number; actor: string; text: string }[] | undefined;
-}
 
 export interface HandoffDeps {
   redis: Redis;

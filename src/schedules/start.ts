@@ -16,7 +16,6 @@ import { Checklists } from './checklist.ts';
 import { ScheduleEngine } from './engine.ts';
 import { gatherHandoff } from './handoff.ts';
 import { ChecklistHistory } from './history.ts';
-import { handoffMessage } from './messages.ts';
 import { scheduleRunHooks } from './run-hooks.ts';
 import { ScheduleStore } from './store.ts';
 
@@ -85,19 +84,17 @@ export function createSchedules(deps: SchedulesDeps) {
   };
   const requests = new RequestStore(deps.redis, deps.keys);
   const handoff: HandoffPort = {
-    card: async (input) =>
-      handoffMessage(
-        await gatherHandoff(
-          {
-            redis: deps.redis,
-            keys: deps.keys,
-            requests,
-            runs: deps.runs,
-            incidents: deps.incidents,
-            schedules: () => engine.list(),
-          },
-          { sinceMs: input.sinceMs, ledger: deps.ports().ledger },
-        ),
+    view: (input) =>
+      gatherHandoff(
+        {
+          redis: deps.redis,
+          keys: deps.keys,
+          requests,
+          runs: deps.runs,
+          incidents: deps.incidents,
+          schedules: () => engine.list(),
+        },
+        { sinceMs: input.sinceMs, ledger: deps.ports().ledger },
       ),
   };
   const checklistsPort: ChecklistsPort = {

@@ -49,9 +49,21 @@ export type {
   SecretInfo,
   SecretsPort,
   ServiceRef,
+  ServiceStatus,
+  ServiceStatusPort,
   TableAlarm,
   TableDescription,
 } from './ports.ts';
 export * from './records.ts';
 export type { RunState } from './run-state.ts';
+export {
+  botService,
+  type ChecklistsPort,
+  type HandoffPort,
+  type HandoffView,
+  type LastRun,
+  type ScheduleRow,
+  type SchedulesPort,
+  type Status,
+} from './schedules.ts';
 export { targetName } from './targets.ts';

@@ -50,9 +50,41 @@ export interface ChecklistsPort {
   ): Promise<{ message: OutputMessage; status: Status; summary: string }>;
 }
 
+/** What the person taking over a shift needs to know, gathered from opsbot's own state. */
+export interface HandoffView {
+  since: number;
+  now: number;
+  incidents: {
+    title: string;
+    severity: string;
+    ageMs: number;
+    acknowledgedBy?: string;
+    link?: string;
+  }[];
+  /** Break-glass runs no approver has acknowledged yet. */
+  breakGlass: {
+    requestId: string;
+    command: string;
+    requester: string;
+    reason: string;
+    at: number;
+  }[];
+  failedRuns: {
+    requestId: string;
+    command: string;
+    requester: string;
+    at: number;
+    reason: string;
+  }[];
+  awaitingApproval: { requestId: string; command: string; requester: string; at: number }[];
+  schedules: ScheduleRow[];
+  /** Undefined when there is no audit ledger to read notes from. */
+  notes: { at: number; actor: string; text: string }[] | undefined;
+}
+
 /** The shift handoff, for `/ops handoff`. */
 export interface HandoffPort {
-  card(input: { sinceMs: number }): Promise<OutputMessage>;
+  view(input: { sinceMs: number }): Promise<HandoffView>;
 }
 
 /** The bot's own services a command may reach through its ports (attached by src/schedules). */

@@ -1,8 +1,23 @@
-import type { OutputBlock, OutputMessage } from '../sdk/command.ts';
-import { duration } from './digest.ts';
-import type { ScheduleRow } from './engine.ts';
-import type { HandoffView } from './handoff.ts';
-import { MARK } from './store.ts';
+import type {
+  HandoffView,
+  OutputBlock,
+  OutputMessage,
+  ScheduleRow,
+  Status,
+} from '../../src/sdk/index.ts';
+
+const MARK: Record<Status, string> = { ok: '✓', warn: '⚠', fail: '✗' };
+
+/** `2 h 5 min`, `40 s`, `3 d 4 h`. */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
 
 const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
