@@ -25,11 +25,11 @@ import {
   submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
-import { incidents } from './sdk/incidents.ts';
-import type { AwsPorts } from './sdk/ports.ts';
 import { scheduleProblems } from './schedules/problems.ts';
 import { allHooks } from './schedules/run-hooks.ts';
 import { createSchedules, type Schedules } from './schedules/start.ts';
+import { incidents } from './sdk/incidents.ts';
+import type { AwsPorts } from './sdk/ports.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';

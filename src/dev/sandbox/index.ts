@@ -66,7 +66,8 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       tables: 'SANDBOX: DescribeTable on dynalite; metrics and alarms made up in memory',
       secrets: 'SANDBOX: secrets and their versions in memory (values never shown)',
       services: 'SANDBOX: ECS / App Runner deployments that roll out in a few seconds',
-      serviceStatus: 'SANDBOX: every ECS service steady (2/2 tasks), every App Runner service RUNNING',
+      serviceStatus:
+        'SANDBOX: every ECS service steady (2/2 tasks), every App Runner service RUNNING',
       http: 'SANDBOX: only the targets.endpoints URLs answer (one readiness check fails)',
       logs: 'SANDBOX: generated log lines, one a second, in the targets.logs groups',
     },
