@@ -71,6 +71,7 @@ export default defineCommand({
   summary: 'Search a log group, or follow it live in the thread (read-only)',
   args,
   positional: ['target'],
+  readOnly: true,
   policy: { default: { approvals: 0 } },
   permissions: (targets, region) => {
     const settings = logsSettings(targets);
