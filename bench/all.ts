@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { BenchSummary } from './lib/report.ts';
 import { machine } from './lib/report.ts';
 
-const BENCHES = ['ack', 'approve', 'e2e', 'logs', 'storm', 'audit'];
+const BENCHES = ['ack', 'approve', 'e2e', 'logs', 'storm', 'audit', 'schedule'];
 const only = process.argv.slice(2);
 
 for (const name of BENCHES) {
