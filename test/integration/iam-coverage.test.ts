@@ -74,7 +74,49 @@ const recordTable = (w: World, table: keyof typeof SPACEDUCK_TABLES, items: obje
     for (const item of items) await w.dynamodb.put(table, item as Record<string, unknown>);
   });
 
+/** The bot's own services (no AWS) that checklist, schedule and handoff reach through ports. */
+const botServices = (w: World) => ({
+  ...w,
+  aws: {
+    ...w.aws,
+    checklists: {
+      names: () => ['daily'],
+      run: async () => ({ message: { text: 'Daily: 1 ✓ · 0 ⚠ · 0 ✗' }, status: 'ok', summary: '' }),
+    },
+    schedules: { list: async () => [], runNow: async () => 'req_x', setPaused: async () => true },
+    handoff: {
+      view: async () => ({
+        since: 0,
+        now: 1,
+        incidents: [],
+        breakGlass: [],
+        failedRuns: [],
+        awaitingApproval: [],
+        schedules: [],
+        notes: [],
+      }),
+    },
+  } as AwsPorts,
+});
+
 const SCENARIOS: Record<string, Scenario> = {
+  checklist: noAwsCalls((w) => runCommand(find('checklist'), { name: 'daily' }, botServices(w))),
+  schedule: noAwsCalls(async (w) => {
+    await runCommand(find('schedule'), { action: 'list' }, botServices(w));
+    await runCommand(find('schedule'), { action: 'pause', name: 'drop-daily' }, botServices(w));
+  }),
+  handoff: noAwsCalls((w) => runCommand(find('handoff'), {}, botServices(w))),
+  'service-status': async (w) => {
+    w.use(mockEcs({ cluster: 'autostack', service: 'autostack-backend' }));
+    await runCommand(find('service-status'), { service: 'autostack-backend' }, w);
+    w.use(mockAppRunner({ serviceArn: DROP_ARN }));
+    await runCommand(find('service-status'), { service: 'drop' }, w);
+  },
+  'log-errors': async (w) => {
+    const now = Date.now();
+    w.use(mockLogs({ events: () => [{ timestamp: now - 60_000, message: 'ERROR boom' }] }));
+    await runCommand(find('log-errors'), { target: 'mantissa-log-detector' }, w);
+  },
   ping: noAwsCalls((w) => runCommand(find('ping'), {}, w)),
   note: noAwsCalls((w) => runCommand(find('note'), { text: 'restarted the db by hand' }, w)),
   incidents: noAwsCalls(async (w) => {
