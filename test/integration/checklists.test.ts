@@ -169,6 +169,22 @@ describe('checklist runs', () => {
     expect(fourth.text).toContain('nothing.');
   });
 
+  it('a catch-up run says in the digest that it is late, and by how much', async () => {
+    const lists = checklists({ late: { title: 'Late', checks: ['gauge x'] } });
+    const occurrence = Date.parse('2026-06-01T06:00:00Z');
+    await new ScheduleStore(r.redis, r.keys).started('req_late', {
+      schedule: 'late',
+      occurrence,
+      lateMs: (2 * 60 + 5) * 60_000,
+    });
+    const outcome = await lists.run('late', request('req_late'));
+    expect(JSON.stringify(outcome.message.blocks)).toContain(
+      '⏰ Late by 2 h 5 min: the run for 2026-06-01 06:00 UTC, caught up at start-up',
+    );
+    const onTime = await lists.run('late', request('req_on_time'));
+    expect(JSON.stringify(onTime.message.blocks)).not.toContain('Late by');
+  });
+
   it('an unknown checklist is a clear error', async () => {
     const lists = checklists({ a: { checks: ['gauge x'] } });
     await expect(lists.run('nope', request('req_n'))).rejects.toThrow(
