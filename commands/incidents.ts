@@ -1,4 +1,4 @@
-import { defineCommand, incidents, step, z } from '../src/sdk/index.ts';
+import { defineCommand, type IncidentsPort, step, z } from '../src/sdk/index.ts';
 
 const EMOJI: Record<string, string> = {
   critical: ':red_circle:',
@@ -16,7 +16,7 @@ const args = z.object({
 
 type Args = z.output<typeof args>;
 
-const openOf = async (a: Args) =>
+const openOf = async (incidents: IncidentsPort, a: Args) =>
   (await incidents.listOpen()).filter((i) => !a.severity || i.severity === a.severity);
 
 /** Lists the open incidents with links to their threads. Reads only. */
@@ -27,8 +27,8 @@ export default defineCommand({
   readOnly: true,
   policy: { default: { approvals: 0 } },
   /** ✗ when an incident of the severity asked for (any, without one) is open and unresolved. */
-  async check({ args: a }) {
-    const open = await openOf(a);
+  async check({ args: a, incidents }) {
+    const open = await openOf(incidents, a);
     const which = a.severity ? `${a.severity} ` : '';
     const unacked = open.filter((i) => !i.acknowledgedBy).length;
     return {
@@ -42,8 +42,8 @@ export default defineCommand({
     };
   },
   run: [
-    step<Args>('list', 'List the open incidents', async ({ args: a, output }) => {
-      const open = await openOf(a);
+    step<Args>('list', 'List the open incidents', async ({ args: a, output, incidents }) => {
+      const open = await openOf(incidents, a);
       const lines = open.map((i) => {
         const title = i.link ? `<${i.link}|${i.title}>` : i.title;
         const since = `<!date^${Math.floor(i.firstSeen / 1000)}^{date_short_pretty} {time}|${new Date(i.firstSeen).toISOString()}>`;

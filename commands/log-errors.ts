@@ -5,7 +5,7 @@ import {
   type PlanContext,
   redact,
   step,
-  targetName,
+  target,
   UserError,
   type Verdict,
   z,
@@ -22,7 +22,7 @@ const COUNT_CAP = 10_000;
 const SAMPLES = 3;
 
 const args = z.object({
-  target: targetName('logs', 'Log target (a name from targets.logs)'),
+  target: target('logs', 'Log target (a name from targets.logs)', { label: 'log target' }),
   since: z
     .string()
     .default('24h')
@@ -46,7 +46,7 @@ const args = z.object({
 type Args = z.output<typeof args>;
 
 function logTarget(targets: FileConfig['targets'], name: string) {
-  const found = targets.logs?.[name];
+  const found = Object.hasOwn(targets.logs ?? {}, name) ? targets.logs?.[name] : undefined;
   if (!found) throw new UserError('unknown_target', `no log target named ${name} in config`);
   return { logGroup: found.log_group, region: found.region };
 }
@@ -116,11 +116,6 @@ export default defineCommand({
     );
     if (groups.length === 0) return [];
     return [{ actions: ['logs:FilterLogEvents'], resources: groups.flatMap((g) => [g, `${g}:*`]) }];
-  },
-  validate(a: Args, targets) {
-    if (targets.logs?.[a.target]) return [];
-    const known = Object.keys(targets.logs ?? {}).join(', ') || 'none configured';
-    return [{ field: 'target', message: `no log target named ${a.target} (known: ${known})` }];
   },
   async check({ args: a, targets, aws }: PlanContext<Args>) {
     return verdictOf(a, await countErrors(a, targets, aws.logs));

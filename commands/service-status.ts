@@ -3,8 +3,8 @@ import {
   type FileConfig,
   type PlanContext,
   type ServiceStatus,
+  service as serviceArg,
   step,
-  targetName,
   UserError,
   type Verdict,
   z,
@@ -17,7 +17,7 @@ import { serviceTarget } from './restart/steps.ts';
  */
 
 const args = z.object({
-  service: targetName('services', 'Service to look at (a target name from targets.services)'),
+  service: serviceArg('Service to look at (a target name from targets.services)'),
 });
 
 type Args = z.output<typeof args>;
@@ -87,11 +87,6 @@ export default defineCommand({
           }
         : { actions: ['apprunner:DescribeService'], resources: [s.service_arn] },
     ),
-  validate(a: Args, targets) {
-    if (targets.services[a.service]) return [];
-    const known = Object.keys(targets.services).join(', ') || 'none configured';
-    return [{ field: 'service', message: `no service named ${a.service} (known: ${known})` }];
-  },
   async check(ctx) {
     return judgeService(await describe(ctx.args, ctx));
   },

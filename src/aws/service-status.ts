@@ -1,7 +1,7 @@
 import { type AppRunnerClient, DescribeServiceCommand } from '@aws-sdk/client-apprunner';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { UserError } from '../sdk/errors.ts';
-import type { ServiceRef, ServiceStatus, ServiceStatusPort } from '../sdk/ports.ts';
+import type { ServiceRef, ServiceStatus, ServiceStatusPort } from '../sdk/ports/index.ts';
 
 import type { RegionalClients } from './clients.ts';
 import { awsCall } from './errors.ts';

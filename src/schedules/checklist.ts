@@ -5,7 +5,8 @@ import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import type { OutputMessage, RequestInfo } from '../sdk/command.ts';
 import { PermanentError } from '../sdk/errors.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { IncidentsPort } from '../sdk/incidents.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 import { type CheckResult, runChecks } from './checks.ts';
 import type { ChecklistConfig } from './config.ts';
 import { type Changes, changesSince } from './diff.ts';
@@ -22,7 +23,9 @@ export interface ChecklistDeps {
   raise?: (deliveries: Delivery[]) => Promise<void>;
   log: Logger;
   /** The process's ports, which the checks read through (the same the run worker uses). */
-  ports: () => AwsPorts;
+  ports: () => Ports;
+  /** The open incidents, for checks that read them (`incidents severity=critical`). */
+  incidents: IncidentsPort;
 }
 
 export interface ChecklistOutcome {
@@ -59,6 +62,7 @@ export class Checklists {
       registry: this.deps.registry,
       targets: this.deps.file.targets,
       ports: this.deps.ports(),
+      incidents: this.deps.incidents,
       request,
     });
     const at = Date.now();

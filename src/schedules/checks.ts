@@ -1,7 +1,8 @@
 import type { FileConfig } from '../config/file.ts';
 import { intakeText, type Registry } from '../intake/validate.ts';
 import type { RequestInfo, Verdict } from '../sdk/command.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { IncidentsPort } from '../sdk/incidents.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 
 /** One check's verdict in a checklist run, named by its command line (`health drop`). */
 export interface CheckResult extends Verdict {
@@ -14,7 +15,8 @@ export interface RunChecksInput {
   timeoutMs: number;
   registry: Registry;
   targets: FileConfig['targets'];
-  ports: AwsPorts;
+  ports: Ports;
+  incidents: IncidentsPort;
   request: RequestInfo;
 }
 
@@ -50,6 +52,7 @@ async function runCheck(check: string, input: RunChecksInput): Promise<CheckResu
       request: input.request,
       targets: input.targets,
       aws: input.ports,
+      incidents: input.incidents,
     });
     return done(await Promise.race([verdict, timeout]));
   } catch (error) {

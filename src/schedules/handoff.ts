@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { RequestStore } from '../approvals/request-store.ts';
 import type { RunJob } from '../requests/request.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
-import type { LedgerPort } from '../sdk/ports.ts';
+import type { LedgerPort } from '../sdk/ports/index.ts';
 import type { HandoffView, ScheduleRow } from '../sdk/schedules.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';

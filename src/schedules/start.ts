@@ -8,7 +8,7 @@ import type { RunJob } from '../requests/request.ts';
 import type { SubmitRequest } from '../requests/submission.ts';
 import { UserError } from '../sdk/errors.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 import type { ChecklistsPort, HandoffPort, SchedulesPort } from '../sdk/schedules.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
@@ -34,7 +34,7 @@ export interface SchedulesDeps {
   raise?: (deliveries: Delivery[]) => Promise<void>;
   log: Logger;
   /** The process's ports (checks read through them; the handoff reads notes from the ledger). */
-  ports: () => AwsPorts;
+  ports: () => Ports;
   drainDelaySeconds?: number;
 }
 
@@ -64,6 +64,7 @@ export function createSchedules(deps: SchedulesDeps) {
     raise: deps.raise,
     log,
     ports: deps.ports,
+    incidents: deps.incidents,
   });
   const known = (name: string) => {
     if (!Object.hasOwn(deps.file.schedules, name)) {

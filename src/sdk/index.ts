@@ -5,6 +5,7 @@ export { type LogsSettings, logsSettings } from '../config/logs.ts';
 export { redact } from '../redact/index.ts';
 export {
   type AnyCommand,
+  type CheckContext,
   type CommandConfig,
   type CommandDefinition,
   defineCommand,
@@ -20,14 +21,13 @@ export {
   step,
   type Verdict,
 } from './command.ts';
+export { configSection } from './config-section.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
-export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';
-export * from './lambda-targets.ts';
+export type { IncidentsPort, OpenIncident } from './incidents.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
   AuditEntry,
-  AwsPorts,
   ChainReport,
   DataRecord,
   DeployEntry,
@@ -40,6 +40,7 @@ export type {
   LogEvent,
   LogGroupRef,
   LogsPort,
+  Ports,
   RecordCondition,
   RecordRef,
   RecordsPort,
@@ -53,8 +54,8 @@ export type {
   ServiceStatusPort,
   TableAlarm,
   TableDescription,
-} from './ports.ts';
-export * from './records.ts';
+} from './ports/index.ts';
+export { requirePort } from './ports/index.ts';
 export type { RunState } from './run-state.ts';
 export {
   botService,
@@ -66,4 +67,16 @@ export {
   type SchedulesPort,
   type Status,
 } from './schedules.ts';
-export { targetName } from './targets.ts';
+export {
+  argsProblems,
+  endpoint,
+  lambdaFunction,
+  secret,
+  sectionOf,
+  service,
+  type TargetOptions,
+  table,
+  target,
+  targetName,
+  targetOf,
+} from './targets.ts';

@@ -7,7 +7,7 @@ import serviceStatus from '../../commands/service-status.ts';
 import { regionalClients } from '../../src/aws/clients.ts';
 import { serviceStatusAdapter } from '../../src/aws/service-status.ts';
 import type { AnyCommand } from '../../src/sdk/command.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { mockLogs } from '../helpers/logs-mock.ts';
 import { mockEcs } from '../helpers/services-mock.ts';
@@ -25,12 +25,13 @@ const statusPort = () =>
     ecs: regionalClients((c) => new ECSClient(c), 'us-east-1'),
     apprunner: regionalClients((c) => new AppRunnerClient(c), 'us-east-1'),
   });
-const check = (command: AnyCommand, args: Record<string, unknown>, aws: Partial<AwsPorts>) =>
+const check = (command: AnyCommand, args: Record<string, unknown>, aws: Partial<Ports>) =>
   command.check!({
     args: command.args.parse(args),
     request,
     targets: file.targets,
-    aws: aws as AwsPorts,
+    aws: aws as Ports,
+    incidents: { listOpen: async () => [] },
   });
 
 describe('service-status check (real adapter, DescribeService / DescribeServices mocked)', () => {

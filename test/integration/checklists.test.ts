@@ -7,7 +7,7 @@ import { Checklists } from '../../src/schedules/checklist.ts';
 import { checklistSchema } from '../../src/schedules/config.ts';
 import { ChecklistHistory } from '../../src/schedules/history.ts';
 import { ScheduleStore } from '../../src/schedules/store.ts';
-import { type AwsPorts, defineCommand, step, type Verdict, z } from '../../src/sdk/index.ts';
+import { defineCommand, type Ports, step, type Verdict, z } from '../../src/sdk/index.ts';
 import { testRedis } from '../helpers/schedules.ts';
 
 /** Verdicts each test sets per check target; `hang` never answers. */
@@ -58,7 +58,8 @@ describe('checklist runs', () => {
         raised.push(...d);
       },
       log: createLogger('silent'),
-      ports: () => ({}) as AwsPorts,
+      ports: () => ({}) as Ports,
+      incidents: { listOpen: async () => [] },
     });
   }
 

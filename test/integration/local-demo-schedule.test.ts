@@ -1,16 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { DEMO, withDemoSchedule } from '../../src/dev/local/demo-schedule.ts';
 import { startLocalDynamo } from '../../src/dev/local/dynamo.ts';
 import { sandboxPorts } from '../../src/dev/sandbox/index.ts';
 import { createRegistry } from '../../src/intake/validate.ts';
 import { createLogger } from '../../src/log.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { Checklists } from '../../src/schedules/checklist.ts';
 import { ChecklistHistory } from '../../src/schedules/history.ts';
 import { scheduleProblems } from '../../src/schedules/problems.ts';
 import { ScheduleStore } from '../../src/schedules/store.ts';
-import { provideIncidents } from '../../src/sdk/incidents.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { memoryDeploys } from '../helpers/memory-deploys.ts';
 import { testRedis } from '../helpers/schedules.ts';
@@ -33,9 +32,8 @@ describe('local mode demo schedule', () => {
       region: 'us-east-1',
       dynamoEndpoint: dynamo.endpoint,
     });
-    provideIncidents({ listOpen: async () => [] });
     try {
-      const ports = { ...sandbox.ports, deploys: memoryDeploys() } as AwsPorts;
+      const ports = { ...sandbox.ports, deploys: memoryDeploys() } as Ports;
       const lists = new Checklists({
         file,
         registry,
@@ -43,6 +41,7 @@ describe('local mode demo schedule', () => {
         store: new ScheduleStore(r.redis, r.keys),
         log: createLogger('silent'),
         ports: () => ports,
+        incidents: { listOpen: async () => [] },
       });
       const request = {
         id: 'req_demo',
@@ -59,7 +58,6 @@ describe('local mode demo schedule', () => {
       expect(['ok', 'fail']).toContain(byCheck['log-errors']);
       expect(outcome.message.text).toMatch(/^Demo daily checks: \d ✓ · 0 ⚠ · [12] ✗$/);
     } finally {
-      provideIncidents(undefined);
       await sandbox.stop();
       await dynamo.stop();
     }

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerTable } from '../../src/audit/table.ts';
-import type { AuditEntry } from '../../src/sdk/ports.ts';
+import type { LedgerTable } from '../../src/aws/ledger-table.ts';
+import type { AuditEntry } from '../../src/sdk/ports/index.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import {
   exampleConfig,
@@ -221,5 +221,6 @@ describe('schedules and checklists through Slack', () => {
     expect(text).toMatch(/e2e: ✗ E2E checks: 2 ✓ · 0 ⚠ · 1 ✗/);
     expect(text).toContain('shift: never run');
     expect(text).toContain('jane: db failover rehearsed, all good');
+    lambda.mock.restore();
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { parseFileConfig } from '../../src/config/load.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { scheduleProblems } from '../../src/schedules/problems.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 

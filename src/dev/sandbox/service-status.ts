@@ -1,4 +1,4 @@
-import type { ServiceRef, ServiceStatus, ServiceStatusPort } from '../../sdk/ports.ts';
+import type { ServiceRef, ServiceStatus, ServiceStatusPort } from '../../sdk/ports/index.ts';
 
 /**
  * SANDBOX service status: every ECS service is ACTIVE with 2/2 tasks and one COMPLETED deployment;
