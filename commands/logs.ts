@@ -78,8 +78,8 @@ export default defineCommand({
   summary: 'Search a log group, or follow it live in the thread (read-only)',
   args,
   positional: ['target'],
-  readOnly: true,
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   permissions: (targets, region) => {
     const settings = logsSettings(targets);
     const configured = Object.values(targets.logs ?? {});

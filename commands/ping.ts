@@ -5,7 +5,7 @@ export default defineCommand({
   name: 'ping',
   summary: 'Check opsbot end to end: a run that changes nothing',
   args: z.object({}),
-  readOnly: true,
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   run: [step('pong', 'Answer from a worker', async ({ runId }) => ({ pong: runId }))],
 });
