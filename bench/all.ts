@@ -5,7 +5,17 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { BenchSummary } from './lib/report.ts';
 import { machine } from './lib/report.ts';
 
-const BENCHES = ['ack', 'approve', 'e2e', 'commands', 'logs', 'storm', 'audit', 'redact'];
+const BENCHES = [
+  'ack',
+  'approve',
+  'e2e',
+  'commands',
+  'logs',
+  'storm',
+  'audit',
+  'redact',
+  'schedule',
+];
 const only = process.argv.slice(2);
 
 for (const name of BENCHES) {

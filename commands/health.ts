@@ -4,8 +4,10 @@ import {
   type FileConfig,
   type HttpResult,
   type OutputBlock,
+  type PlanContext,
   step,
   targetOf,
+  type Verdict,
   z,
 } from '../src/sdk/index.ts';
 
@@ -88,25 +90,52 @@ function probeBlock(p: Probe): OutputBlock {
   return { type: 'text', text: lines.join('\n') };
 }
 
+async function probeAll(a: Args, targets: FileConfig['targets'], aws: PlanContext<Args>['aws']) {
+  const e = endpoint(targets, a.service);
+  const options = { timeoutMs: e.timeout_ms };
+  const [health, ready] = await Promise.all([
+    aws.http.get(e.health_url, options),
+    e.ready_url ? aws.http.get(e.ready_url, options) : undefined,
+  ]);
+  const probes = [probe('health', health)];
+  if (ready) probes.push(probe('ready', ready));
+  return probes;
+}
+
+/** ✓ when /health and /ready answer 2xx with no failing check, else ✗ naming what failed. */
+function verdictOf(service: string, probes: Probe[]): Verdict {
+  const ms = Math.max(...probes.map((p) => p.ms));
+  const bad = probes.filter((p) => !healthy(p));
+  const link = probes.at(-1)!.url;
+  if (bad.length === 0)
+    return {
+      status: 'ok',
+      reason: `${service} healthy and ready (${ms} ms)`,
+      link,
+      values: { ms },
+    };
+  const what = bad.map((p) => {
+    const answer = p.status === null ? (p.error ?? 'no answer') : `HTTP ${p.status}`;
+    const failing = p.failing.map((f) => `${f.check}: ${f.detail}`).join(', ');
+    return `${p.name} ${answer}${failing ? ` (${failing})` : ''}`;
+  });
+  return { status: 'fail', reason: `${service}: ${what.join('; ')}`, link, values: { ms } };
+}
+
 export default defineCommand({
   name: 'health',
   summary: "GET a service's /health and /ready; show status, latency and failing checks",
   args,
   positional: ['service'],
-  policy: { default: { approvals: 0 } },
   readOnly: true,
+  policy: { default: { approvals: 0 } },
+  async check({ args: a, targets, aws }) {
+    return verdictOf(a.service, await probeAll(a, targets, aws));
+  },
   run: [
-    step<Args>('probe', 'GET /health and /ready', async ({ args: a, targets, aws }) => {
-      const e = endpoint(targets, a.service);
-      const options = { timeoutMs: e.timeout_ms };
-      const [health, ready] = await Promise.all([
-        aws.http.get(e.health_url, options),
-        e.ready_url ? aws.http.get(e.ready_url, options) : undefined,
-      ]);
-      const probes = [probe('health', health)];
-      if (ready) probes.push(probe('ready', ready));
-      return { probes };
-    }),
+    step<Args>('probe', 'GET /health and /ready', async ({ args: a, targets, aws }) => ({
+      probes: await probeAll(a, targets, aws),
+    })),
     step<Args>('report', 'Post the result card', async ({ args: a, results, output }) => {
       const { probes } = results.probe as { probes: Probe[] };
       const ok = probes.every(healthy);

@@ -1,4 +1,4 @@
-import { defineCommand, step, z } from '../src/sdk/index.ts';
+import { defineCommand, type IncidentsPort, step, z } from '../src/sdk/index.ts';
 
 const EMOJI: Record<string, string> = {
   critical: ':red_circle:',
@@ -7,16 +7,43 @@ const EMOJI: Record<string, string> = {
   info: ':large_blue_circle:',
 };
 
+const args = z.object({
+  severity: z
+    .enum(['critical', 'high', 'warning', 'info'])
+    .optional()
+    .describe('Only incidents of this severity (critical, high, warning, info)'),
+});
+
+type Args = z.output<typeof args>;
+
+const openOf = async (incidents: IncidentsPort, a: Args) =>
+  (await incidents.listOpen()).filter((i) => !a.severity || i.severity === a.severity);
+
 /** Lists the open incidents with links to their threads. Reads only. */
 export default defineCommand({
   name: 'incidents',
-  summary: 'List the open incidents with links to their threads',
-  args: z.object({}),
-  policy: { default: { approvals: 0 } },
+  summary: 'List the open incidents with links to their threads (severity=critical to filter)',
+  args,
   readOnly: true,
+  policy: { default: { approvals: 0 } },
+  /** ✗ when an incident of the severity asked for (any, without one) is open and unresolved. */
+  async check({ args: a, incidents }) {
+    const open = await openOf(incidents, a);
+    const which = a.severity ? `${a.severity} ` : '';
+    const unacked = open.filter((i) => !i.acknowledgedBy).length;
+    return {
+      status: open.length > 0 ? 'fail' : 'ok',
+      reason:
+        open.length > 0
+          ? `${open.length} open ${which}incident${open.length === 1 ? '' : 's'} (${unacked} not acknowledged): ${open.map((i) => i.title).join(', ')}`
+          : `no open ${which}incidents`,
+      ...(open[0]?.link ? { link: open[0].link } : {}),
+      values: { open: open.length },
+    };
+  },
   run: [
-    step('list', 'List the open incidents', async ({ output, incidents }) => {
-      const open = await incidents.listOpen();
+    step<Args>('list', 'List the open incidents', async ({ args: a, output, incidents }) => {
+      const open = await openOf(incidents, a);
       const lines = open.map((i) => {
         const title = i.link ? `<${i.link}|${i.title}>` : i.title;
         const since = `<!date^${Math.floor(i.firstSeen / 1000)}^{date_short_pretty} {time}|${new Date(i.firstSeen).toISOString()}>`;

@@ -3,9 +3,11 @@ import {
   defineCommand,
   type FileConfig,
   type OutputBlock,
+  type PlanContext,
   step,
   type TableAlarm,
   type TableDescription,
+  type Verdict,
   z,
 } from '../src/sdk/index.ts';
 
@@ -113,14 +115,63 @@ function tableBlocks(r: TableReport): OutputBlock[] {
   ];
 }
 
+async function gather(
+  a: Args,
+  targets: FileConfig['targets'],
+  aws: PlanContext<Args>['aws'],
+  progress: (note: string) => void = () => {},
+): Promise<TableReport[]> {
+  const tables = chosen(a, targets);
+  const { region } = configured(targets);
+  const alarms = await aws.tables.alarms({ tables, region });
+  const reports: TableReport[] = [];
+  for (const [index, name] of tables.entries()) {
+    progress(`${index + 1}/${tables.length} ${name}`);
+    let missing: string | undefined;
+    const table = await aws.tables.describe({ table: name, region }).catch((error) => {
+      if ((error as { code?: string }).code !== 'aws_not_found') throw error;
+      missing = (error as Error).message;
+      return undefined;
+    });
+    const series = table
+      ? await aws.tables.metrics({
+          table: name,
+          region,
+          metrics: METRICS,
+          hours: HOURS,
+          periodSeconds: PERIOD_SECONDS,
+        })
+      : {};
+    reports.push(judge({ name, missing, table, series, alarms: alarms[name] ?? [] }));
+  }
+  return reports;
+}
+
+/** ✗ when any table is ✗, ⚠ when any is ⚠; the reason names the tables that are not ✓. */
+function verdictOf(reports: TableReport[]): Verdict {
+  const tally = (v: string) => reports.filter((r) => r.verdict === v).length;
+  const bad = reports.filter((r) => r.verdict !== '✓');
+  const status = tally('✗') > 0 ? 'fail' : tally('⚠') > 0 ? 'warn' : 'ok';
+  const head = `${reports.length} tables: ${tally('✓')} ✓ · ${tally('⚠')} ⚠ · ${tally('✗')} ✗`;
+  const why = bad.map((r) => `${r.name}: ${r.reasons.join('; ')}`).join(' · ');
+  return {
+    status,
+    reason: why ? `${head} — ${why}` : head,
+    values: { failing: tally('✗'), warning: tally('⚠') },
+  };
+}
+
 export default defineCommand({
   name: 'table-health',
   summary: 'Check DynamoDB tables: status, billing, 24 h metrics, alarms (runbook 4)',
   args,
   positional: ['tables'],
   variadic: true,
-  policy: { default: { approvals: 0 } },
   readOnly: true,
+  policy: { default: { approvals: 0 } },
+  async check({ args: a, targets, aws }) {
+    return verdictOf(await gather(a, targets, aws));
+  },
   config: { targets: { table_health: tableHealthSchema } },
   permissions(targets, region) {
     const { tables, region: r = region } = configured(targets);
@@ -160,32 +211,9 @@ export default defineCommand({
     step<Args>(
       'gather',
       'Read tables, metrics and alarms',
-      async ({ args: a, targets, aws, progress }) => {
-        const tables = chosen(a, targets);
-        const { region } = configured(targets);
-        const alarms = await aws.tables.alarms({ tables, region });
-        const reports: TableReport[] = [];
-        for (const [index, name] of tables.entries()) {
-          progress(`${index + 1}/${tables.length} ${name}`);
-          let missing: string | undefined;
-          const table = await aws.tables.describe({ table: name, region }).catch((error) => {
-            if ((error as { code?: string }).code !== 'aws_not_found') throw error;
-            missing = (error as Error).message;
-            return undefined;
-          });
-          const series = table
-            ? await aws.tables.metrics({
-                table: name,
-                region,
-                metrics: METRICS,
-                hours: HOURS,
-                periodSeconds: PERIOD_SECONDS,
-              })
-            : {};
-          reports.push(judge({ name, missing, table, series, alarms: alarms[name] ?? [] }));
-        }
-        return { reports };
-      },
+      async ({ args: a, targets, aws, progress }) => ({
+        reports: await gather(a, targets, aws, progress),
+      }),
     ),
     step<Args>('report', 'Post the result card', async ({ results, output }) => {
       const { reports } = results.gather as { reports: TableReport[] };

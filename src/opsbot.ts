@@ -27,6 +27,9 @@ import {
   submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
+import { scheduleProblems } from './schedules/problems.ts';
+import { allHooks } from './schedules/run-hooks.ts';
+import { createSchedules, type Schedules } from './schedules/start.ts';
 import type { Ports } from './sdk/ports/index.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
@@ -86,6 +89,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const problems = policyProblems(commands, file);
   if (problems.length > 0) throw new ConfigError(problems);
   const registry = createRegistry(commands);
+  const scheduling = scheduleProblems(file, registry, env.OPSBOT_CONFIG);
+  if (scheduling.length > 0) throw new ConfigError(scheduling);
   const endpoint = { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES };
   const redis = connectRedis(endpoint, 'producer');
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis (producer) error'));
@@ -222,6 +227,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   let workerRedis: Redis | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
   let submissions: SubmissionConsumer | undefined;
+  let schedules: Schedules | undefined;
   if (options.role !== 'web') {
     workerRedis = connectRedis(endpoint, 'worker');
     workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (worker) error'));
@@ -238,6 +244,21 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     });
     submissions.start();
     const locks = new ResourceLocks(workerRedis, keys);
+    schedules = createSchedules({
+      file,
+      registry,
+      redis,
+      workerRedis,
+      prefix,
+      keys,
+      submit,
+      runs: queue,
+      incidents: alerts.incidents,
+      raise: alerts.raise,
+      log,
+      ports: () => runPorts,
+    });
+    const runPorts: Ports = { ...aws, ...schedules.ports };
     worker = startRunWorker(
       workerRedis,
       prefix,
@@ -246,7 +267,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         keys,
         registry,
         targets: file.targets,
-        aws,
+        aws: runPorts,
         incidents: alerts.incidents,
         writer,
         locks,
@@ -255,7 +276,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         opsChannel,
         lockWaitMs: options.lockWaitMs ?? 60_000,
         updateIntervalMs: options.updateIntervalMs,
-        hooks: approvals.runHooks,
+        hooks: allHooks(approvals.runHooks, schedules.hooks),
       },
       env.OPSBOT_JOB_LOCK_SECONDS,
     );
@@ -264,6 +285,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       log.warn({ request_id: jobId }, 'run stalled (its worker died); retrying it'),
     );
     heartbeat = startHeartbeat(workerRedis, keys, workerId);
+    // Reconciles the configured schedules with BullMQ, then fires each occurrence on one worker.
+    await schedules.start();
   }
 
   options.routes?.(http);
@@ -275,6 +298,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     if (stopped) return;
     stopped = true;
     await heartbeat?.stop();
+    await schedules?.stop();
     await submissions?.stop();
     await approvals.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.

@@ -11,6 +11,7 @@ import { lambdaAdapter } from './lambda.ts';
 import { logsAdapter } from './logs.ts';
 import { dynamoClients, recordsAdapter } from './records.ts';
 import { secretsAdapter } from './secrets.ts';
+import { serviceStatusAdapter } from './service-status.ts';
 import { servicesAdapter } from './services.ts';
 import { tablesAdapter } from './tables.ts';
 
@@ -40,6 +41,11 @@ const ADAPTERS: {
     secretsAdapter(regionalClients((c) => new SecretsManagerClient(c), region)),
   services: ({ region }) =>
     servicesAdapter({
+      ecs: regionalClients((c) => new ECSClient(c), region),
+      apprunner: regionalClients((c) => new AppRunnerClient(c), region),
+    }),
+  serviceStatus: ({ region }) =>
+    serviceStatusAdapter({
       ecs: regionalClients((c) => new ECSClient(c), region),
       apprunner: regionalClients((c) => new AppRunnerClient(c), region),
     }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalSettingsSchema } from '../approvals/settings.ts';
 import { auditConfigSchema } from '../audit/config.ts';
+import { schedulesShape } from '../schedules/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
 import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
@@ -64,6 +65,7 @@ const coreShape = {
   approvals: approvalSettingsSchema,
   audit: auditConfigSchema.optional(),
   alerts: alertsConfigSchema.optional(),
+  ...schedulesShape,
 };
 
 /** Names the core configuration owns; a command may not declare a section by one of them. */

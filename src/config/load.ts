@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { createRegistry } from '../intake/validate.ts';
 import { commands as discovered } from '../registry/commands.ts';
+import { scheduleProblems } from '../schedules/problems.ts';
 import type { AnyCommand } from '../sdk/command.ts';
 import { type Env, envSchema } from './env.ts';
 import { CORE_SECTIONS, type FileConfig, fileConfigSchemaWith } from './file.ts';
@@ -84,7 +86,14 @@ export function parseFileConfig(
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) return { problems: describeIssues(path, parsed.error.issues) };
   const file = parsed.data as FileConfig;
-  return { file, problems: crossCheck(file, path, sections) };
+  return {
+    file,
+    problems: [
+      ...crossCheck(file, path, sections),
+      // Schedules and checks may name only read-only commands that exist, with valid arguments.
+      ...scheduleProblems(file, createRegistry(commands), path),
+    ],
+  };
 }
 
 /** Checks that names used in one part of the file exist in another. */

@@ -186,6 +186,9 @@ export async function startAlerts(deps: AlertsDeps) {
     outbox,
     service,
     queue,
+    /** Hands alerts raised inside opsbot (a checklist's ✗) to the same dedup and incident flow. */
+    raise: (deliveries: Parameters<typeof intake.enqueueDeliveries>[0]) =>
+      intake.enqueueDeliveries(deliveries),
     async stop() {
       service.close();
       await worker?.close();

@@ -26,7 +26,7 @@ export interface Submission {
   /** `--plan`: show the plan only. `--emergency reason="…"`: break-glass. */
   flags?: { plan?: boolean; emergency?: { reason: string } };
   /** Where the request came from: typed, a form, or a button (runbook or incident). */
-  source?: 'typed' | 'form' | 'button';
+  source?: 'typed' | 'form' | 'button' | 'schedule';
 }
 
 /** Hands a validated submission on (after the ack). The one entry point for typed, form and button requests. */

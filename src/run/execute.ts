@@ -258,11 +258,12 @@ function checkForDrift(approved: Plan | undefined, fresh: Plan) {
 async function openRunMessage(job: RunJob, runId: string, view: RunView, deps: RunDeps) {
   const key = deps.keys.runMessage(runId);
   let ts = await deps.redis.hget(key, 'ts');
-  // The card's channel, else the thread's (an incident thread), else the ops channel.
+  // The card's channel, else the thread's (an incident thread) or a schedule's own channel, else
+  // the ops channel.
   const channel =
     (await deps.redis.hget(key, 'channel')) ??
     job.card?.channel ??
-    (job.threadTs ? job.channel : deps.opsChannel);
+    (job.threadTs || job.requester.startsWith('schedule:') ? job.channel : deps.opsChannel);
   if (!ts) {
     const posted = await deps.writer.post(channel, runMessage(view), job.threadTs);
     ts = posted.ts;

@@ -108,6 +108,11 @@ export interface Step<A> {
   run(ctx: StepContext<A>): Promise<unknown>;
 }
 
+/** What a check reads: the plan's context, and the open incidents. */
+export interface CheckContext<A> extends PlanContext<A> {
+  incidents: IncidentsPort;
+}
+
 /** What a check found: ✓ ok, ⚠ warn, ✗ fail, with one line of reason. Checklists and runbooks read it. */
 export interface Verdict {
   status: 'ok' | 'warn' | 'fail';
@@ -142,7 +147,7 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
    * A read-only verdict for checklists, schedules and runbook check steps. Only on read-only
    * commands; it must not post anything itself.
    */
-  check?(ctx: PlanContext<z.output<S>>): Promise<Verdict>;
+  check?(ctx: CheckContext<z.output<S>>): Promise<Verdict>;
   /** The config sections this command owns. */
   config?: CommandConfig;
   /** Argument names in the order they may be typed without `key=`. */

@@ -6,6 +6,7 @@ export { redact } from '../redact/index.ts';
 export { own } from '../util/own.ts';
 export {
   type AnyCommand,
+  type CheckContext,
   type CommandConfig,
   type CommandDefinition,
   defineCommand,
@@ -50,11 +51,23 @@ export type {
   SecretInfo,
   SecretsPort,
   ServiceRef,
+  ServiceStatus,
+  ServiceStatusPort,
   TableAlarm,
   TableDescription,
 } from './ports/index.ts';
 export { requirePort } from './ports/index.ts';
 export type { RunState } from './run-state.ts';
+export {
+  botService,
+  type ChecklistsPort,
+  type HandoffPort,
+  type HandoffView,
+  type LastRun,
+  type ScheduleRow,
+  type SchedulesPort,
+  type Status,
+} from './schedules.ts';
 export {
   argsProblems,
   endpoint,

@@ -29,6 +29,14 @@ export function keys(prefix: string) {
     incidentByKey: (keyHash: string) => `${prefix}:incident-key:${keyHash}`,
     incidentsOpen: () => `${prefix}:incidents:open`,
     alertDelivery: (deliveryId: string) => `${prefix}:alert-delivery:${deliveryId}`,
+    /** Schedules an operator paused (a set of names; survives restarts). */
+    schedulesPaused: () => `${prefix}:schedules:paused`,
+    /** A schedule's last run: occurrence, request id, ✓/⚠/✗, summary, link (a hash). */
+    scheduleLast: (name: string) => `${prefix}:schedule:${name}:last`,
+    /** Which schedule occurrence a request came from, and how late it fired (request id → hash). */
+    scheduledRequest: (requestId: string) => `${prefix}:scheduled-request:${requestId}`,
+    /** The previous results of a checklist, for "changed since the last run". */
+    checklistLast: (name: string) => `${prefix}:checklist:${name}:last`,
   };
 }
 

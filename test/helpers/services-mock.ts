@@ -1,5 +1,6 @@
 import {
   AppRunnerClient,
+  DescribeServiceCommand,
   ListOperationsCommand,
   type OperationSummary,
   StartDeploymentCommand,
@@ -155,6 +156,8 @@ export function mockAppRunner(options: { serviceArn: string }) {
       },
     ] as OperationSummary[],
     polls: 0,
+    /** What DescribeService reports as the service's Status. */
+    status: 'RUNNING',
   };
   mock.on(StartDeploymentCommand).callsFake((input: { ServiceArn: string }) => {
     if (state.throttleStarts > 0) {
@@ -179,6 +182,29 @@ export function mockAppRunner(options: { serviceArn: string }) {
     });
     state.polls = 0;
     return { OperationId: id };
+  });
+  // DescribeService (service-status): the service as AWS describes it, RUNNING unless set.
+  mock.on(DescribeServiceCommand).callsFake((input: { ServiceArn: string }) => {
+    if (input.ServiceArn !== options.serviceArn)
+      throw Object.assign(new Error(`Service not found: ${input.ServiceArn}`), {
+        name: 'ResourceNotFoundException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      });
+    return {
+      Service: {
+        ServiceName: options.serviceArn.split('/').at(-2),
+        ServiceId: options.serviceArn.split('/').at(-1),
+        ServiceArn: options.serviceArn,
+        ServiceUrl: 'abc123.eu-west-1.awsapprunner.com',
+        CreatedAt: new Date(Date.now() - 30 * 86_400_000),
+        UpdatedAt: new Date(),
+        Status: state.status,
+        SourceConfiguration: {},
+        InstanceConfiguration: {},
+        NetworkConfiguration: {},
+      },
+    };
   });
   mock.on(ListOperationsCommand).callsFake(() => {
     state.lists += 1;

@@ -13,7 +13,7 @@ const databases = z
     z.object({ identifier: z.string().min(1), engine: z.enum(['postgres', 'mysql']) }).strict(),
   )
   .default({});
-const checklists = z.record(z.string(), z.array(z.string()).min(1)).default({});
+const windows = z.record(z.string(), z.array(z.string()).min(1)).default({});
 
 /** A command as a new file in commands/ would declare it: its own sections. */
 const restoreDb = defineCommand({
@@ -21,7 +21,11 @@ const restoreDb = defineCommand({
   summary: 'x',
   args: z.object({}),
   policy: { default: { approvals: 0 } },
-  config: { targets: { databases }, settings: { checklists }, recordKinds: ['snapshots'] },
+  config: {
+    targets: { databases },
+    settings: { maintenance_windows: windows },
+    recordKinds: ['snapshots'],
+  },
   run: [],
 });
 
@@ -30,12 +34,12 @@ const withRestore: AnyCommand[] = [...commands, restoreDb];
 describe('a command owns its config sections', () => {
   it('its targets and top-level sections are validated with the rest of the file', () => {
     const { problems } = parseFileConfig(
-      `${base}targets:\n  databases:\n    main: { identifier: db-1, engine: oracle }\nchecklists:\n  morning: []\n`,
+      `${base}targets:\n  databases:\n    main: { identifier: db-1, engine: oracle }\nmaintenance_windows:\n  morning: []\n`,
       'x.yml',
       withRestore,
     );
     expect(problems.join('\n')).toContain('x.yml targets.databases.main.engine');
-    expect(problems.join('\n')).toContain('x.yml checklists.morning');
+    expect(problems.join('\n')).toContain('x.yml maintenance_windows.morning');
   });
 
   it('a valid section is kept as its schema made it, defaults filled in', () => {
@@ -46,7 +50,7 @@ describe('a command owns its config sections', () => {
     );
     expect(problems).toEqual([]);
     expect(file!.targets.databases).toEqual({ main: { identifier: 'db-1', engine: 'postgres' } });
-    expect((file as Record<string, unknown>).checklists).toEqual({});
+    expect((file as Record<string, unknown>).maintenance_windows).toEqual({});
   });
 
   it('without the command, its section is not checked as one (it is not known)', () => {

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseFileConfig } from '../../src/config/load.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { scheduleProblems } from '../../src/schedules/problems.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /** The example config is what newcomers copy: everything it wires must actually work. */
@@ -26,5 +29,18 @@ describe('opsbot.example.yml', () => {
     for (const name of Object.keys(file.policies)) {
       expect(registry.find(name), `policies.${name}`).toBeDefined();
     }
+  });
+
+  it('wires the Drop daily and Mantissa morning checklists, and every schedule and check validates', () => {
+    const { file: full } = parseFileConfig(readFileSync('opsbot.example.yml', 'utf8'), 'x');
+    expect(Object.keys(full!.checklists)).toEqual(
+      expect.arrayContaining(['drop-daily', 'mantissa-morning']),
+    );
+    expect(full!.schedules['drop-daily']).toMatchObject({
+      cron: '0 8 * * *',
+      timezone: 'Europe/Oslo',
+      command: 'checklist drop-daily',
+    });
+    expect(scheduleProblems(full!, registry, 'opsbot.example.yml')).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { type Opsbot, startOpsbot } from '../../opsbot.ts';
 import { type ConsoleHandle, mountConsole } from '../console/routes.ts';
 import { type Sandbox, sandboxPorts } from '../sandbox/index.ts';
 import { SlackEmulator } from '../slack-emulator/emulator.ts';
+import { withDemoSchedule } from './demo-schedule.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
 import { withLocalLedger } from './ledger.ts';
 import { ensureRedis, type LocalRedis } from './redis.ts';
@@ -136,6 +137,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
       const local = await startSandbox(config, options.dataDir ?? join('.opsbot', 'dynamo'));
       cleanup.push(local.stop);
       ({ config, sandbox, describe } = local);
+      config = { ...config, file: withDemoSchedule(config.file) };
     }
 
     let consoleRoutes: ConsoleHandle | undefined;

@@ -6,6 +6,7 @@ import { startSandboxLambda } from './lambda.ts';
 import { SandboxLogs } from './logs.ts';
 import { localDynamoPorts } from './records.ts';
 import { SandboxSecrets } from './secrets.ts';
+import { sandboxServiceStatus } from './service-status.ts';
 import { SandboxServices } from './services.ts';
 import { sandboxTables } from './tables.ts';
 
@@ -56,6 +57,7 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       }),
       secrets,
       services: new SandboxServices({ rolloutMs: options.rolloutMs }),
+      serviceStatus: sandboxServiceStatus(),
       http: sandboxHttp(file),
       logs: new SandboxLogs({ logGroups }),
     },
@@ -65,6 +67,8 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       tables: 'SANDBOX: DescribeTable on dynalite; metrics and alarms made up in memory',
       secrets: 'SANDBOX: secrets and their versions in memory (values never shown)',
       services: 'SANDBOX: ECS / App Runner deployments that roll out in a few seconds',
+      serviceStatus:
+        'SANDBOX: every ECS service steady (2/2 tasks), every App Runner service RUNNING',
       http: 'SANDBOX: only the targets.endpoints URLs answer (one readiness check fails)',
       logs: 'SANDBOX: generated log lines, one a second, in the targets.logs groups',
     },

@@ -6,6 +6,7 @@ import type { LedgerPort } from './ledger.ts';
 import type { LogsPort } from './logs.ts';
 import type { RecordsPort } from './records.ts';
 import type { SecretsPort } from './secrets.ts';
+import type { ServiceStatusPort } from './service-status.ts';
 import type { ServicesPort } from './services.ts';
 import type { TablesPort } from './tables.ts';
 
@@ -16,6 +17,7 @@ export type * from './ledger.ts';
 export type * from './logs.ts';
 export type * from './records.ts';
 export type * from './secrets.ts';
+export type * from './service-status.ts';
 export type * from './services.ts';
 export type * from './tables.ts';
 
@@ -37,6 +39,8 @@ export interface Ports {
   records: RecordsPort;
   secrets: SecretsPort;
   services: ServicesPort;
+  /** App Runner / ECS status, read only (`service-status`). */
+  serviceStatus?: ServiceStatusPort;
   tables: TablesPort;
 }
 

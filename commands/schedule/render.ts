@@ -1,0 +1,111 @@
+import type {
+  HandoffView,
+  OutputBlock,
+  OutputMessage,
+  ScheduleRow,
+  Status,
+} from '../../src/sdk/index.ts';
+
+const MARK: Record<Status, string> = { ok: '✓', warn: '⚠', fail: '✗' };
+
+/** `2 h 5 min`, `40 s`, `3 d 4 h`. */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** `✓ Drop daily checks: 5 ✓ · 1 ⚠ · 0 ✗ (2026-06-01 06:00 UTC)`, or what is known of a run in flight. */
+function lastText(row: ScheduleRow): string {
+  const last = row.last;
+  if (!last) return 'never run';
+  const late = last.lateMs ? `, ${duration(last.lateMs)} late` : '';
+  if (!last.status) return `running since ${utc(last.occurrence)}${late}`;
+  return `${MARK[last.status]} ${last.summary ?? ''} (${utc(last.occurrence)}${late})`.trim();
+}
+
+function stateText(row: ScheduleRow): string {
+  if (!row.enabled) return 'disabled';
+  if (row.paused) return 'paused';
+  return row.next ? `next ${utc(row.next)}` : 'not scheduled';
+}
+
+/** `/ops schedule list`: a line per schedule with its next and last run. */
+export function scheduleListMessage(rows: ScheduleRow[]): OutputMessage {
+  if (rows.length === 0)
+    return { text: 'No schedules configured (schedules: in the config file).' };
+  const text = `${rows.length} schedule${rows.length === 1 ? '' : 's'}`;
+  return {
+    text,
+    blocks: [
+      { type: 'text', text: `*${text}*` },
+      {
+        type: 'rows',
+        rows: rows.map((row) => ({
+          text: `${row.name} · ${row.cron} ${row.timezone} · ${row.command} · ${stateText(row)} · last: ${lastText(row)}`,
+          ...(row.last?.link ? { link: { url: row.last.link, label: 'last run' } } : {}),
+        })),
+      },
+    ],
+  };
+}
+
+function section(title: string, lines: string[], empty: string): OutputBlock {
+  const body = lines.length > 0 ? lines.map((l) => `• ${l}`).join('\n') : `_${empty}_`;
+  return { type: 'text', text: `*${title}*\n${body}`.slice(0, 2900) };
+}
+
+/** `/ops handoff`: one card for the person taking over. */
+export function handoffMessage(view: HandoffView): OutputMessage {
+  const window = duration(view.now - view.since);
+  const text = `Handoff: ${view.incidents.length} open incident${view.incidents.length === 1 ? '' : 's'}, ${view.breakGlass.length} unacknowledged break-glass, ${view.failedRuns.length} failed run${view.failedRuns.length === 1 ? '' : 's'} and ${view.awaitingApproval.length} awaiting approval (last ${window})`;
+  const blocks: OutputBlock[] = [
+    { type: 'text', text: `*${text}*` },
+    section(
+      'Open incidents',
+      view.incidents.map(
+        (i) =>
+          `[${i.severity}] ${i.title} — open ${duration(i.ageMs)}, ${i.acknowledgedBy ? `acknowledged by ${i.acknowledgedBy}` : 'not acknowledged'}${i.link ? ` (${i.link})` : ''}`,
+      ),
+      'none',
+    ),
+    section(
+      'Break-glass runs not yet acknowledged',
+      view.breakGlass.map(
+        (b) => `${b.command} by ${b.requester} at ${utc(b.at)} — "${b.reason}" (${b.requestId})`,
+      ),
+      'none',
+    ),
+    section(
+      `Runs that failed (last ${window})`,
+      view.failedRuns.map(
+        (f) => `${f.command} by ${f.requester} at ${utc(f.at)} — ${f.reason} (${f.requestId})`,
+      ),
+      'none',
+    ),
+    section(
+      'Requests waiting for approval',
+      view.awaitingApproval.map(
+        (a) => `${a.command} by ${a.requester} since ${utc(a.at)} (${a.requestId})`,
+      ),
+      'none',
+    ),
+    section(
+      'Schedules: last result',
+      view.schedules.map((s) => `${s.name}: ${lastText(s)}${s.paused ? ' · paused' : ''}`),
+      'no schedules configured',
+    ),
+    section(
+      `Notes (last ${window})`,
+      view.notes?.map((n) => `${utc(n.at)} ${n.actor}: ${n.text}`) ?? [],
+      view.notes ? 'none' : 'notes need the audit ledger (audit.table)',
+    ),
+  ];
+  return { text, blocks };
+}
