@@ -29,6 +29,11 @@ export function mockEcs(options: { cluster: string; service: string; region?: st
     failReason: 'ECS deployment circuit breaker: tasks failed to start.',
     throttleUpdates: 0,
     denyUpdate: false,
+    /**
+     * A service behind a Classic Load Balancer (or not on rolling updates): AWS reports no
+     * `rolloutState`; each DescribeServices starts one new task and stops one old one.
+     */
+    noRolloutState: false,
     /** UpdateService calls that started a deployment. */
     updates: 0,
     describes: 0,
@@ -70,7 +75,13 @@ export function mockEcs(options: { cluster: string; service: string; region?: st
       if (input.forceNewDeployment) {
         for (const d of state.deployments) d.status = 'ACTIVE';
         const id = `ecs-svc/${String(2000000000000000000n + BigInt(state.updates))}`;
-        state.deployments.unshift(deployment(id, 'PRIMARY', 'IN_PROGRESS', new Date(), 0));
+        const started = deployment(id, 'PRIMARY', 'IN_PROGRESS', new Date(), 0);
+        if (state.noRolloutState)
+          for (const d of [started, ...state.deployments]) {
+            delete d.rolloutState;
+            delete d.rolloutStateReason;
+          }
+        state.deployments.unshift(started);
         state.updates += 1;
         state.polls = 0;
       }
@@ -88,7 +99,14 @@ export function mockEcs(options: { cluster: string; service: string; region?: st
       };
     }
     const primary = state.deployments[0]!;
-    if (state.updates > 0 && primary.rolloutState === 'IN_PROGRESS') {
+    if (state.updates > 0 && state.noRolloutState) {
+      state.polls += 1;
+      primary.runningCount = Math.min(2, state.polls);
+      primary.pendingCount = 2 - primary.runningCount;
+      for (const old of state.deployments.slice(1))
+        old.runningCount = Math.max(0, (old.runningCount ?? 0) - 1);
+      state.deployments = state.deployments.filter((d, i) => i === 0 || d.runningCount! > 0);
+    } else if (state.updates > 0 && primary.rolloutState === 'IN_PROGRESS') {
       const next = state.script[Math.min(state.polls, state.script.length - 1)]!;
       state.polls += 1;
       primary.runningCount = next === 'COMPLETED' ? 2 : 1;
