@@ -7,6 +7,9 @@ import logs from './logs.ts';
 import note from './note.ts';
 import ping from './ping.ts';
 import promote from './promote.ts';
+import rdsSnapshot from './rds-snapshot.ts';
+import rdsSnapshotAge from './rds-snapshot-age.ts';
+import rdsStatus from './rds-status.ts';
 import restart from './restart.ts';
 import revokeConnection from './revoke-connection.ts';
 import rollback from './rollback.ts';
@@ -21,6 +24,9 @@ export const commands: AnyCommand[] = [
   restart,
   health,
   tableHealth,
+  rdsStatus,
+  rdsSnapshot,
+  rdsSnapshotAge,
   rotateKey,
   revokeConnection,
   expireCert,

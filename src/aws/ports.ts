@@ -3,12 +3,14 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fetchHttp } from '../http/fetch-port.ts';
 import type { AwsPorts, DeployHistoryPort } from '../sdk/ports.ts';
 import { regionalClients } from './clients.ts';
 import { lambdaAdapter } from './lambda.ts';
 import { logsAdapter } from './logs.ts';
+import { rdsAdapter } from './rds.ts';
 import { dynamoClients, recordsAdapter } from './records.ts';
 import { secretsAdapter } from './secrets.ts';
 import { servicesAdapter } from './services.ts';
@@ -34,6 +36,10 @@ export function awsPorts(region: string, own: OwnPorts): AwsPorts {
     services: servicesAdapter({
       ecs: regionalClients((c) => new ECSClient(c), region),
       apprunner: regionalClients((c) => new AppRunnerClient(c), region),
+    }),
+    rds: rdsAdapter({
+      rds: regionalClients((c) => new RDSClient(c), region),
+      cloudwatch: regionalClients((c) => new CloudWatchClient(c), region),
     }),
     http: fetchHttp(),
     deploys: own.deploys,

@@ -1,3 +1,5 @@
+import type { RdsPort } from './ports/rds.ts';
+
 /**
  * Ports: what commands may ask of the outside world. `src/aws/` implements them with the AWS SDK,
  * tests and local mode may implement them otherwise. Commands never see an SDK client.
@@ -36,6 +38,8 @@ export interface AwsPorts {
   /** The audit ledger (read side); absent when no `audit.table` is configured. */
   ledger?: LedgerPort;
   logs?: LogsPort;
+  /** RDS instances and Aurora clusters (rds-status, rds-snapshot, rotate-db-password). */
+  rds?: RdsPort;
 }
 
 /** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */

@@ -17,6 +17,7 @@ import { SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 import { mockLambda } from '../helpers/lambda-mock.ts';
 import { mockLogs } from '../helpers/logs-mock.ts';
+import { mockRds } from '../helpers/rds-mock.ts';
 import { mockSecrets } from '../helpers/secrets-mock.ts';
 import { mockAppRunner, mockEcs } from '../helpers/services-mock.ts';
 import { runCommand } from '../helpers/step-context.ts';
@@ -166,6 +167,26 @@ const SCENARIOS: Record<string, Scenario> = {
     logs.live.update([{ timestamp: now, message: 'ERROR live' }]);
     await runCommand(find('logs'), { target: 'mission-control-api', follow: '1s' }, w);
   },
+  'rds-status': async (w) => {
+    w.use(mockRds({ id: 'drop-db' }));
+    await runCommand(find('rds-status'), { db: 'drop-db' }, w);
+  },
+  'rds-snapshot': async (w) => {
+    w.use(mockRds({ id: 'drop-db' })).state.progress = [0];
+    const fast = structuredClone(w.targets) as typeof w.targets & {
+      databases: Record<string, { poll_interval_ms: number }>;
+    };
+    fast.databases['drop-db']!.poll_interval_ms = 1;
+    await runCommand(
+      find('rds-snapshot'),
+      { db: 'drop-db', reason: 'pre-deploy' },
+      { ...w, targets: fast },
+    );
+  },
+  'rds-snapshot-age': async (w) => {
+    w.use(mockRds({ id: 'drop-db' }));
+    await runCommand(find('rds-snapshot-age'), { db: 'drop-db' }, w);
+  },
   audit: async (w) => {
     const table = await w.ledger();
     await w.setup(async () => {
@@ -221,6 +242,16 @@ function resourceOf(
       return s('ServiceArn');
     case 'cloudwatch':
       return '*';
+    case 'rds': {
+      // IAM checks a snapshot call on the snapshot when one is named, else on the database.
+      const snapshot = s('DBSnapshotIdentifier') || s('DBClusterSnapshotIdentifier');
+      const cluster = action.includes('Cluster');
+      if (snapshot && (action.startsWith('Create') || !s('DBInstanceIdentifier')))
+        return `arn:aws:rds:${region}:${ACCOUNT}:${cluster ? 'cluster-snapshot' : 'snapshot'}:${snapshot}`;
+      const filter = (input.Filters as { Values: string[] }[] | undefined)?.[0]?.Values[0];
+      const db = s('DBInstanceIdentifier') || s('DBClusterIdentifier') || filter || '';
+      return `arn:aws:rds:${region}:${ACCOUNT}:${cluster ? 'cluster' : 'db'}:${db}`;
+    }
     case 'dynamodb':
       return `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${s('TableName')}`;
     case 'secretsmanager': {
@@ -254,10 +285,11 @@ async function sdkCalls(mocked: Mocked[]) {
       const service = client.constructor.name.replace(/Client$/, '').toLowerCase();
       const action = command.constructor.name.replace(/Command$/, '');
       const region = await client.config.region();
-      out.push({
-        action: `${IAM_PREFIX[service] ?? service}:${action}`,
-        resource: resourceOf(service, action, region, command.input),
-      });
+      const resource = resourceOf(service, action, region, command.input);
+      out.push({ action: `${IAM_PREFIX[service] ?? service}:${action}`, resource });
+      // IAM also asks for rds:AddTagsToResource when a snapshot is created with tags.
+      if (service === 'rds' && action.startsWith('Create') && command.input.Tags)
+        out.push({ action: 'rds:AddTagsToResource', resource });
     }
   }
   return out;
