@@ -1,5 +1,6 @@
 import type { AnyCommand } from '../src/sdk/index.ts';
 import audit from './audit.ts';
+import deploy from './deploy.ts';
 import expireCert from './expire-cert.ts';
 import health from './health.ts';
 import incidents from './incidents.ts';
@@ -22,6 +23,7 @@ export const commands: AnyCommand[] = [
   promote,
   rollback,
   restart,
+  deploy,
   health,
   tableHealth,
   rdsStatus,

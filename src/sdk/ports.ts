@@ -1,3 +1,4 @@
+import type { ImagesPort } from './ports/images.ts';
 import type { RdsPort } from './ports/rds.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface AwsPorts {
   logs?: LogsPort;
   /** RDS instances and Aurora clusters (rds-status, rds-snapshot, rotate-db-password). */
   rds?: RdsPort;
+  /** ECR images and the image a service runs (deploy, rollback of a service). */
+  images?: ImagesPort;
 }
 
 /** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */
@@ -220,7 +223,8 @@ export interface HttpPort {
 // ── rollback: what promote and rollback did to an alias ──────────────────────────────────────────
 
 export interface DeployEntry {
-  kind: 'promote' | 'rollback';
+  /** `promote`/`rollback` of a Lambda alias; `deploy`/`rollback` of a service's image. */
+  kind: 'promote' | 'rollback' | 'deploy';
   /** The run that moved the alias; a retried run records once. */
   runId: string;
   from: string;
@@ -231,11 +235,14 @@ export interface DeployEntry {
   undoes?: string;
 }
 
+/** Whose history: a Lambda alias, or a service (its image deploys, `from`/`to` are image URIs). */
+export type DeployTarget = { function: string; alias: string } | { service: string };
+
 export interface DeployHistoryPort {
   /** Adds an entry for `<function>:<alias>`; recording the same run id twice keeps the first. */
-  record(target: { function: string; alias: string }, entry: DeployEntry): Promise<void>;
+  record(target: DeployTarget, entry: DeployEntry): Promise<void>;
   /** Newest first. */
-  list(target: { function: string; alias: string }, limit?: number): Promise<DeployEntry[]>;
+  list(target: DeployTarget, limit?: number): Promise<DeployEntry[]>;
 }
 
 /** One audit entry as stored in the ledger: hash = SHA-256(prev_hash + canonical JSON of the rest). */

@@ -15,6 +15,7 @@ import { keys } from '../../src/store/keys.ts';
 import { metricAlarm, mockCloudWatch } from '../helpers/cloudwatch-mock.ts';
 import { SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
+import { mockEcr, withAppRunnerImage } from '../helpers/images-mock.ts';
 import { mockLambda } from '../helpers/lambda-mock.ts';
 import { mockLogs } from '../helpers/logs-mock.ts';
 import { mockRds } from '../helpers/rds-mock.ts';
@@ -167,6 +168,12 @@ const SCENARIOS: Record<string, Scenario> = {
     logs.live.update([{ timestamp: now, message: 'ERROR live' }]);
     await runCommand(find('logs'), { target: 'mission-control-api', follow: '1s' }, w);
   },
+  deploy: async (w) => {
+    w.use(mockEcr({ registryId: ACCOUNT, repository: 'drop-web', region: 'eu-west-1' }));
+    const ar = w.use(mockAppRunner({ serviceArn: DROP_ARN }));
+    withAppRunnerImage(ar, `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/drop-web:v41`);
+    await runCommand(find('deploy'), { service: 'drop', image: 'v42' }, w);
+  },
   'rds-status': async (w) => {
     w.use(mockRds({ id: 'drop-db' }));
     await runCommand(find('rds-status'), { db: 'drop-db' }, w);
@@ -242,6 +249,8 @@ function resourceOf(
       return s('ServiceArn');
     case 'cloudwatch':
       return '*';
+    case 'ecr':
+      return `arn:aws:ecr:${region}:${s('registryId') || ACCOUNT}:repository/${s('repositoryName')}`;
     case 'rds': {
       // IAM checks a snapshot call on the snapshot when one is named, else on the database.
       const snapshot = s('DBSnapshotIdentifier') || s('DBClusterSnapshotIdentifier');
@@ -287,6 +296,15 @@ async function sdkCalls(mocked: Mocked[]) {
       const region = await client.config.region();
       const resource = resourceOf(service, action, region, command.input);
       out.push({ action: `${IAM_PREFIX[service] ?? service}:${action}`, resource });
+      // App Runner passes the access role it pulls images with: iam:PassRole on it.
+      if (service === 'apprunner' && action === 'UpdateService') {
+        const auth = (
+          command.input.SourceConfiguration as {
+            AuthenticationConfiguration?: { AccessRoleArn?: string };
+          }
+        )?.AuthenticationConfiguration;
+        if (auth?.AccessRoleArn) out.push({ action: 'iam:PassRole', resource: auth.AccessRoleArn });
+      }
       // IAM also asks for rds:AddTagsToResource when a snapshot is created with tags.
       if (service === 'rds' && action.startsWith('Create') && command.input.Tags)
         out.push({ action: 'rds:AddTagsToResource', resource });
