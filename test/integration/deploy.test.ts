@@ -2,6 +2,7 @@ import { UpdateServiceCommand as UpdateAppRunnerService } from '@aws-sdk/client-
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import deploy from '../../commands/deploy.ts';
+import rollback from '../../commands/rollback.ts';
 import { awsPorts } from '../../src/aws/ports.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import type { DeployEntry, DeployHistoryPort } from '../../src/sdk/ports.ts';
@@ -209,5 +210,54 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     await retry.runAll();
     expect(ar.mock.commandCalls(UpdateAppRunnerService)).toHaveLength(1);
     expect(retry.ctx.results['start-deploy']).toMatchObject({ adopted: true });
+  });
+
+  it('rollback <service> goes back to the image before the last deploy; a second rollback finds nothing to undo', async () => {
+    use(mockEcr({ registryId: '123456789012', repository: 'drop-web', region: 'eu-west-1' }));
+    const ar = use(mockAppRunner({ serviceArn: DROP_ARN }));
+    const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
+    const h = history();
+    const aws = awsPorts('us-east-1', { deploys: h.port });
+    await runCommand(
+      deploy,
+      { service: 'drop', image: '9f3c2ab' },
+      { targets: targets(), aws, runId: 'run-deploy' },
+    );
+    const out = await runCommand(
+      rollback,
+      { function: 'drop' },
+      { targets: targets(), aws, runId: 'run-rollback' },
+    );
+    expect(out.plan!.summary).toBe(
+      `drop: ${digestOf(43).slice(0, 19)} → ${digestOf(42).slice(0, 19)}`,
+    );
+    expect(service.image).toBe(`${DROP_REPO}@${digestOf(42)}`);
+    expect(ar.mock.commandCalls(UpdateAppRunnerService)).toHaveLength(2);
+    expect(h.by.get(JSON.stringify({ service: 'drop' }))![0]).toMatchObject({
+      kind: 'rollback',
+      undoes: 'run-deploy',
+    });
+    await expect(
+      runCommand(rollback, { function: 'drop' }, { targets: targets(), aws, runId: 'run-again' }),
+    ).rejects.toThrow(/no record of a deploy of drop/);
+  });
+
+  it('rollback <service> refuses when the service was changed outside opsbot', async () => {
+    use(mockEcr({ registryId: '123456789012', repository: 'drop-web', region: 'eu-west-1' }));
+    const ar = use(mockAppRunner({ serviceArn: DROP_ARN }));
+    const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
+    const aws = awsPorts('us-east-1', { deploys: history().port });
+    await runCommand(deploy, { service: 'drop', image: '9f3c2ab' }, { targets: targets(), aws });
+    service.image = `${DROP_REPO}:hotfix`; // someone used the console
+    await expect(
+      runCommand(
+        rollback,
+        { function: 'drop' },
+        { targets: targets(), aws, runId: 'run-rollback' },
+      ),
+    ).rejects.toThrow(
+      'drop runs hotfix, but the last deploy (run-test) set sha256:004300430043; it was changed outside opsbot',
+    );
+    expect(ar.mock.commandCalls(UpdateAppRunnerService)).toHaveLength(1);
   });
 });
