@@ -1,4 +1,5 @@
 import { defineCommand, step, targetName, UserError, z } from '../src/sdk/index.ts';
+import { safeDeploySteps, safeProblems } from './deploy/safe.ts';
 import { currentImage, deploySteps } from './deploy/steps.ts';
 import {
   DEPLOY_POLICY,
@@ -30,6 +31,10 @@ const args = z.object({
       'an image tag (9f3c2ab) or digest (sha256:…)',
     )
     .describe('Image tag or digest in the configured ECR repository'),
+  safe: z
+    .stringbool()
+    .default(false)
+    .describe('--safe: snapshot the database first and check health after the rollout'),
 });
 type Args = z.output<typeof args>;
 
@@ -39,12 +44,16 @@ export default defineCommand({
     'Deploy an ECR image (tag or digest) to an App Runner or ECS service and follow the rollout',
   args,
   positional: ['service', 'image'],
+  flags: ['safe'],
   config: { targets: { deploys: deploysSchema } },
   policy: DEPLOY_POLICY,
   environment: deployEnvironment,
   resources: (a: Args) => [serviceResource(a.service)],
   permissions: deployPermissions,
-  validate: (a: Args, targets) => deployProblems(targets, a.service),
+  validate(a: Args, targets) {
+    const problems = deployProblems(targets, a.service);
+    return problems.length === 0 && a.safe ? safeProblems(targets, a.service) : problems;
+  },
   async plan(ctx) {
     const { args: a, targets, aws } = ctx;
     const t = deployTarget(targets, a.service);
@@ -62,16 +71,21 @@ export default defineCommand({
         `${a.service} already runs ${a.image} (${shortImage(to)})`,
       );
     return {
-      summary: `${a.service}: ${shortImage(from)} → ${shortImage(to)}`,
+      summary: `${a.service}: ${shortImage(from)} → ${shortImage(to)}${a.safe ? ' (safe)' : ''}`,
       details: [
         `${t.service.label}`,
+        ...(a.safe
+          ? [`first a snapshot of ${t.database}; after the rollout, health of ${t.health}`]
+          : []),
         `image ${a.image}${found.tags.length ? ` (tags ${found.tags.join(', ')})` : ''}${found.pushedAt ? `, pushed ${found.pushedAt}` : ''}`,
       ],
       facts: { from, to },
     };
   },
-  run: (a: Args) => [
-    ...deploySteps<Args>(a.service, 'deploy'),
+  run: (a: Args, targets) => [
+    ...(a.safe
+      ? safeDeploySteps<Args>(a.service, deployTarget(targets, a.service).database!)
+      : deploySteps<Args>(a.service, 'deploy')),
     step<Args>('report', 'Post the result', async ({ results, output }) => {
       const { from, to } = results.record as { from: string; to: string };
       const text = `✓ ${a.service}: ${shortImage(from)} → ${shortImage(to)} deployed`;

@@ -24,6 +24,13 @@ export const deploySchema = z
     /** Roles the new ECS task definition (or App Runner access role) passes: iam:PassRole. */
     pass_roles: z.array(z.string().startsWith('arn:aws')).default([]),
     environment: z.string().min(1).default('prod'),
+    /** `--safe`: the database (`targets.databases`) snapshotted first. */
+    database: z.string().min(1).optional(),
+    /** `--safe`: the endpoint (`targets.endpoints`) that must be healthy after the rollout. */
+    health: z.string().min(1).optional(),
+    /** `--safe`: how long to wait for health to pass after the rollout, and how often to look. */
+    health_timeout_seconds: z.number().positive().default(120),
+    health_poll_ms: z.number().int().positive().default(5000),
   })
   .strict();
 
