@@ -1,4 +1,4 @@
-import { defineCommand, step, targetName, UserError, z } from '../src/sdk/index.ts';
+import { defineCommand, service, step, UserError, z } from '../src/sdk/index.ts';
 import { safeDeploySteps, safeProblems } from './deploy/safe.ts';
 import { currentImage, deploySteps } from './deploy/steps.ts';
 import {
@@ -20,10 +20,7 @@ import { serviceResource } from './restart/steps.ts';
  */
 
 const args = z.object({
-  service: targetName(
-    'services',
-    'Service to deploy (a name under targets.services and targets.deploys)',
-  ),
+  service: service('Service to deploy (a name under targets.services and targets.deploys)'),
   image: z
     .string()
     .regex(

@@ -1,10 +1,10 @@
 import {
   defineCommand,
+  endpoint as endpointArg,
   type FileConfig,
   type PlanContext,
   step,
-  targetName,
-  UserError,
+  targetOf,
   z,
 } from '../src/sdk/index.ts';
 import { mark, type Probe, probeBlock, readProbe, verdictOf } from './health/verdict.ts';
@@ -18,16 +18,15 @@ export { failingChecks } from './health/payload.ts';
  */
 
 const args = z.object({
-  service: targetName('endpoints', 'Service whose /health and /ready to check (from config)'),
+  service: endpointArg('Service whose /health and /ready to check (from config)'),
 });
 
 type Args = z.output<typeof args>;
 
-function endpoint(targets: FileConfig['targets'], name: string) {
-  const found = targets.endpoints[name];
-  if (!found) throw new UserError('unknown_target', `no endpoint named ${name} in config`);
-  return found;
-}
+type EndpointTarget = FileConfig['targets']['endpoints'][string];
+
+const endpoint = (targets: FileConfig['targets'], name: string) =>
+  targetOf<EndpointTarget>(targets, 'endpoints', name);
 
 /** Probes the endpoint's URLs. Required checks are judged on the last URL (readiness when set). */
 export async function probeEndpoint({ args: a, targets, aws }: PlanContext<Args>) {
@@ -60,11 +59,6 @@ export default defineCommand({
   positional: ['service'],
   readOnly: true,
   policy: { default: { approvals: 0 } },
-  validate(a: Args, targets) {
-    if (targets.endpoints[a.service]) return [];
-    const known = Object.keys(targets.endpoints).join(', ') || 'none configured';
-    return [{ field: 'service', message: `no endpoint named ${a.service} (known: ${known})` }];
-  },
   async check(ctx) {
     return verdictOf(ctx.args.service, await probeEndpoint(ctx));
   },

@@ -2,7 +2,7 @@ import {
   defineCommand,
   type PlanContext,
   step,
-  targetName,
+  target,
   type Verdict,
   z,
 } from '../src/sdk/index.ts';
@@ -22,7 +22,7 @@ import { rdsOf } from './rds/need.ts';
  */
 
 const args = z.object({
-  db: targetName('databases', 'Database whose latest snapshot to check'),
+  db: target('databases', 'Database whose latest snapshot to check', { label: 'database' }),
   max: durationArg('Oldest acceptable age of the latest snapshot (24h, 2d)').default(
     24 * 3_600_000,
   ),

@@ -1,4 +1,4 @@
-import { defineCommand, targetName, z } from '../src/sdk/index.ts';
+import { defineCommand, target, z } from '../src/sdk/index.ts';
 import {
   DB_POLICY,
   database,
@@ -19,7 +19,9 @@ import { snapshotSteps } from './rds/snapshot.ts';
  */
 
 const args = z.object({
-  db: targetName('databases', 'Database to snapshot (a name under targets.databases)'),
+  db: target('databases', 'Database to snapshot (a name under targets.databases)', {
+    label: 'database',
+  }),
   reason: z.string().max(200).optional().describe('Why (stored as a tag on the snapshot)'),
 });
 type Args = z.output<typeof args>;

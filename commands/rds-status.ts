@@ -1,4 +1,4 @@
-import { defineCommand, type PlanContext, step, targetName, z } from '../src/sdk/index.ts';
+import { defineCommand, type PlanContext, step, target, z } from '../src/sdk/index.ts';
 import {
   age,
   database,
@@ -15,7 +15,9 @@ import { rdsOf } from './rds/need.ts';
  */
 
 const args = z.object({
-  db: targetName('databases', 'Database to show (a name under targets.databases)'),
+  db: target('databases', 'Database to show (a name under targets.databases)', {
+    label: 'database',
+  }),
 });
 type Args = z.output<typeof args>;
 

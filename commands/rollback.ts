@@ -1,25 +1,27 @@
 import {
-  checkLambdaAlias,
   type DeployEntry,
   defineCommand,
   type FileConfig,
-  LAMBDA_ALIAS_POLICY,
-  lambdaAliasArg,
-  lambdaAliasEnvironment,
-  lambdaAliasResources,
-  lambdaPermissions,
-  lambdaTarget,
   PermanentError,
   type Plan,
   type PlanContext,
   step,
-  targetName,
+  target,
   UserError,
   z,
 } from '../src/sdk/index.ts';
 import { currentImage, deploySteps } from './deploy/steps.ts';
 import { deployEnvironment, deployPermissions, deploys, shortImage } from './deploy/targets.ts';
 import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import {
+  checkLambdaAlias,
+  LAMBDA_ALIAS_POLICY,
+  lambdaAliasArg,
+  lambdaAliasEnvironment,
+  lambdaAliasResources,
+  lambdaPermissions,
+  lambdaTarget,
+} from './lib/lambda-targets.ts';
 import { serviceResource } from './restart/steps.ts';
 
 /**
@@ -28,17 +30,24 @@ import { serviceResource } from './restart/steps.ts';
  * deploy). A service changed outside opsbot since is refused: there is no safe "previous" then.
  */
 
+/** A name under `targets.deploys` (and `targets.services`) that is no Lambda target. */
+const isService = (a: { function: string }, targets: FileConfig['targets']) =>
+  !Object.hasOwn(targets.lambda, a.function) &&
+  Object.hasOwn(deploys(targets), a.function) &&
+  Object.hasOwn(targets.services, a.function);
+
 const args = z.object({
-  function: targetName('lambda', 'Lambda function (a target name from config)'),
-  alias: lambdaAliasArg('Alias to move back'),
+  function: target('lambda', 'Lambda function, or a deployed service (a target name from config)', {
+    label: 'Lambda target',
+    other: {
+      accepts: (value, targets) => isService({ function: value }, targets),
+      hint: () => ' or a service under targets.deploys',
+    },
+  }),
+  alias: lambdaAliasArg('Alias to move back (Lambda only)'),
 });
 
 type Args = z.output<typeof args>;
-
-/** A name under `targets.deploys` (and `targets.services`) that is no Lambda target. */
-const isService = (a: { function: string }, targets: FileConfig['targets']) =>
-  !targets.lambda[a.function] &&
-  Boolean(deploys(targets)[a.function] && targets.services[a.function]);
 
 /** The plan of a service rollback: back to the image before the last recorded deploy. */
 async function servicePlan(ctx: PlanContext<Args>): Promise<Plan> {

@@ -1,6 +1,5 @@
-import type { FileConfig, IamStatement } from '../../src/sdk/index.ts';
+import type { FileConfig, IamStatement, ImagesPort, RepositoryRef } from '../../src/sdk/index.ts';
 import { PermanentError, UserError, z } from '../../src/sdk/index.ts';
-import type { ImagesPort, RepositoryRef } from '../../src/sdk/ports/images.ts';
 import { serviceTarget } from '../restart/steps.ts';
 
 /**

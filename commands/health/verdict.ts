@@ -1,4 +1,3 @@
-import type { EndpointTarget } from '../../src/config/service-targets.ts';
 import type { HttpResult, OutputBlock, Verdict } from '../../src/sdk/index.ts';
 import { type HealthPayload, missingChecks, readHealthPayload } from './payload.ts';
 
@@ -48,7 +47,7 @@ function certFinding(days: number): Finding | undefined {
 export function readProbe(
   name: Probe['name'],
   result: HttpResult,
-  endpoint: Pick<EndpointTarget, 'required_checks' | 'max_latency_ms'>,
+  endpoint: { required_checks?: string[]; max_latency_ms?: number },
   now = Date.now(),
 ): Probe {
   const payload = readHealthPayload(result.json);

@@ -1,6 +1,5 @@
-import type { FileConfig, IamStatement } from '../../src/sdk/index.ts';
+import type { DatabaseRef, FileConfig, IamStatement } from '../../src/sdk/index.ts';
 import { UserError, z } from '../../src/sdk/index.ts';
-import type { DatabaseRef } from '../../src/sdk/ports/rds.ts';
 
 /**
  * `targets.databases.<name>`: an RDS instance (`instance_id`) or an Aurora cluster (`cluster_id`)

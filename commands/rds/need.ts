@@ -1,5 +1,5 @@
+import type { RdsPort } from '../../src/sdk/index.ts';
 import { PermanentError } from '../../src/sdk/index.ts';
-import type { RdsPort } from '../../src/sdk/ports/rds.ts';
 
 /** The RDS port, which every process that runs commands provides. */
 export function rdsOf(aws: { rds?: RdsPort }): RdsPort {

@@ -1,3 +1,4 @@
+import type { DbSnapshot } from '../../src/sdk/index.ts';
 import {
   PermanentError,
   type Step,
@@ -5,7 +6,6 @@ import {
   step,
   UserError,
 } from '../../src/sdk/index.ts';
-import type { DbSnapshot } from '../../src/sdk/ports/rds.ts';
 import { database } from './databases.ts';
 import { rdsOf } from './need.ts';
 

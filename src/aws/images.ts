@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../sdk/errors.ts';
 import type { ImagesPort, RepositoryRef } from '../sdk/ports/images.ts';
-import type { Redeploy, ServiceRef } from '../sdk/ports.ts';
+import type { Redeploy, ServiceRef } from '../sdk/ports/index.ts';
 import type { RegionalClients } from './clients.ts';
 import { awsCall, explainAwsError } from './errors.ts';
 import { ecsServiceArn } from './services.ts';
@@ -191,15 +191,13 @@ export function imagesAdapter(clients: {
       if (!arn)
         throw new UserError('no_task_definition', 'ECS registered no task definition revision');
       const out = await awsCall({ action: 'ecs:UpdateService', resource: ecsWhere(s) }, () =>
-        clients
-          .ecs(s.region)
-          .send(
-            new UpdateServiceCommand({
-              cluster: s.cluster,
-              service: s.service,
-              taskDefinition: arn,
-            }),
-          ),
+        clients.ecs(s.region).send(
+          new UpdateServiceCommand({
+            cluster: s.cluster,
+            service: s.service,
+            taskDefinition: arn,
+          }),
+        ),
       );
       const primary = out.service?.deployments?.find((d) => d.status === 'PRIMARY');
       if (!primary?.id)

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import type { HttpPort, HttpResult } from '../sdk/ports.ts';
+import type { HttpPort, HttpResult } from '../sdk/ports/index.ts';
 
 /** Bodies past this many characters are not parsed (a readiness body is small). */
 const MAX_BODY_CHARS = 256 * 1024;

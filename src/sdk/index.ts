@@ -20,19 +20,22 @@ export {
   step,
   type Verdict,
 } from './command.ts';
+export { configSection } from './config-section.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
-export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';
-export * from './lambda-targets.ts';
+export type { IncidentsPort, OpenIncident } from './incidents.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
   AuditEntry,
-  AwsPorts,
   ChainReport,
+  DatabaseRef,
   DataRecord,
+  DbSnapshot,
   DeployEntry,
   DeployHistoryPort,
   HttpResult,
+  ImageInfo,
+  ImagesPort,
   LambdaAlias,
   LambdaPort,
   LedgerPort,
@@ -40,18 +43,33 @@ export type {
   LogEvent,
   LogGroupRef,
   LogsPort,
+  Ports,
+  RdsPort,
   RecordCondition,
   RecordRef,
   RecordsPort,
   RecordUpdate,
   Redeploy,
+  RepositoryRef,
   Rollout,
   SecretInfo,
   SecretsPort,
   ServiceRef,
   TableAlarm,
   TableDescription,
-} from './ports.ts';
-export * from './records.ts';
+} from './ports/index.ts';
+export { requirePort } from './ports/index.ts';
 export type { RunState } from './run-state.ts';
-export { targetName } from './targets.ts';
+export {
+  argsProblems,
+  endpoint,
+  lambdaFunction,
+  secret,
+  sectionOf,
+  service,
+  type TargetOptions,
+  table,
+  target,
+  targetName,
+  targetOf,
+} from './targets.ts';

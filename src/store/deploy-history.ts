@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { DeployEntry, DeployHistoryPort, DeployTarget } from '../sdk/ports.ts';
+import type { DeployEntry, DeployHistoryPort, DeployTarget } from '../sdk/ports/index.ts';
 import type { Keys } from './keys.ts';
 
 /** Entries kept per alias; older ones are dropped. */
@@ -32,11 +32,7 @@ export function redisDeployHistory(redis: Redis, keys: Keys): DeployHistoryPort 
           .exec();
     },
     async list(target, limit = KEEP) {
-      const ids = await redis.zrevrange(
-        keys.deployOrder(...keyParts(target)),
-        0,
-        limit - 1,
-      );
+      const ids = await redis.zrevrange(keys.deployOrder(...keyParts(target)), 0, limit - 1);
       if (ids.length === 0) return [];
       const raw = await redis.hmget(keys.deployEntries(...keyParts(target)), ...ids);
       return raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as DeployEntry);

@@ -4,7 +4,7 @@ import { UpdateServiceCommand as UpdateAppRunnerService } from '@aws-sdk/client-
 import { CreateDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import deploy from '../../commands/deploy.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { fetchHttp } from '../../src/http/fetch-port.ts';
 import { exampleConfig } from '../helpers/harness.ts';
@@ -78,7 +78,7 @@ describe('deploy --safe: snapshot → deploy → follow → health', () => {
     const ar = mockAppRunner({ serviceArn: DROP_ARN });
     mocks.push(ecr, rds, ar);
     const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
-    const aws = { ...awsPorts('us-east-1', { deploys: memoryDeploys() }), http: fetchHttp() };
+    const aws = { ...awsAdapters('us-east-1', { deploys: memoryDeploys() }), http: fetchHttp() };
     return { rds, ar, service, aws };
   }
   const args = { service: 'drop', image: '9f3c2ab', safe: 'true' };
@@ -159,7 +159,7 @@ describe('deploy --safe: snapshot → deploy → follow → health', () => {
 describe('typing deploy --safe', () => {
   it('the command flag sets safe=true; an unknown flag is still refused', async () => {
     const { createRegistry, intakeText } = await import('../../src/intake/validate.ts');
-    const { commands } = await import('../../commands/index.ts');
+    const { commands } = await import('../../src/registry/commands.ts');
     const registry = createRegistry(commands);
     const t = targets();
     const safe = intakeText('deploy drop 9f3c2ab --safe', registry, t);

@@ -3,9 +3,9 @@ import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/cl
 import { afterEach, describe, expect, it } from 'vitest';
 import deploy from '../../commands/deploy.ts';
 import rollback from '../../commands/rollback.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
-import type { DeployEntry, DeployHistoryPort } from '../../src/sdk/ports.ts';
+import type { DeployEntry, DeployHistoryPort } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import {
   digestOf,
@@ -67,7 +67,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       deploy,
       { service: 'drop', image: '9f3c2ab' },
-      { targets: targets(), aws: awsPorts('us-east-1', { deploys: h.port }) },
+      { targets: targets(), aws: awsAdapters('us-east-1', { deploys: h.port }) },
     );
     expect(out.plan!.summary).toBe(
       `drop: ${digestOf(42).slice(0, 19)} → ${digestOf(43).slice(0, 19)}`,
@@ -97,7 +97,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
       runCommand(
         deploy,
         { service: 'drop', image: 'nope123' },
-        { targets: targets(), aws: awsPorts('us-east-1', { deploys: history().port }) },
+        { targets: targets(), aws: awsAdapters('us-east-1', { deploys: history().port }) },
       ),
     ).rejects.toThrow(`${DROP_REPO} has no image nope123; push it first (nothing was deployed)`);
     expect(ar.mock.commandCalls(UpdateAppRunnerService)).toHaveLength(0);
@@ -113,7 +113,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
       runCommand(
         deploy,
         { service: 'drop', image: 'v41' },
-        { targets: targets(), aws: awsPorts('us-east-1', { deploys: h.port }) },
+        { targets: targets(), aws: awsAdapters('us-east-1', { deploys: h.port }) },
       ),
     ).rejects.toThrow(/deployment .* failed \(operation ROLLBACK_SUCCEEDED\)/);
     expect(h.by.size).toBe(0);
@@ -128,7 +128,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       deploy,
       { service: 'autostack-backend', image: 'v42' },
-      { targets: targets(), aws: awsPorts('us-east-1', { deploys: history().port }) },
+      { targets: targets(), aws: awsAdapters('us-east-1', { deploys: history().port }) },
     );
     expect(out.plan!.summary).toBe(`autostack-backend: v41 → ${digestOf(42).slice(0, 19)}`);
     const registered = ecs.mock.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input;
@@ -163,7 +163,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       deploy,
       { service: 'autostack-backend', image: 'v42' },
-      { targets: targets(), aws: awsPorts('us-east-1', { deploys: history().port }) },
+      { targets: targets(), aws: awsAdapters('us-east-1', { deploys: history().port }) },
     );
     expect(out.results['wait-rollout']).toMatchObject({ state: 'COMPLETED' });
   });
@@ -179,7 +179,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
       runCommand(
         deploy,
         { service: 'autostack-backend', image: 'v42' },
-        { targets: targets(), aws: awsPorts('us-east-1', { deploys: history().port }) },
+        { targets: targets(), aws: awsAdapters('us-east-1', { deploys: history().port }) },
       ),
     ).rejects.toThrow(/circuit breaker/);
   });
@@ -188,7 +188,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     use(mockEcr({ registryId: '123456789012', repository: 'drop-web', region: 'eu-west-1' }));
     const ar = use(mockAppRunner({ serviceArn: DROP_ARN }));
     withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
-    const aws = awsPorts('us-east-1', { deploys: history().port });
+    const aws = awsAdapters('us-east-1', { deploys: history().port });
     const first = stepContext({
       command: deploy,
       args: { service: 'drop', image: '9f3c2ab' },
@@ -217,7 +217,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const ar = use(mockAppRunner({ serviceArn: DROP_ARN }));
     const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
     const h = history();
-    const aws = awsPorts('us-east-1', { deploys: h.port });
+    const aws = awsAdapters('us-east-1', { deploys: h.port });
     await runCommand(
       deploy,
       { service: 'drop', image: '9f3c2ab' },
@@ -246,7 +246,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     use(mockEcr({ registryId: '123456789012', repository: 'drop-web', region: 'eu-west-1' }));
     const ar = use(mockAppRunner({ serviceArn: DROP_ARN }));
     const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
-    const aws = awsPorts('us-east-1', { deploys: history().port });
+    const aws = awsAdapters('us-east-1', { deploys: history().port });
     await runCommand(deploy, { service: 'drop', image: '9f3c2ab' }, { targets: targets(), aws });
     service.image = `${DROP_REPO}:hotfix`; // someone used the console
     await expect(

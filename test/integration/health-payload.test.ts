@@ -9,7 +9,7 @@ import health from '../../commands/health.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import type { EndpointTarget } from '../../src/config/service-targets.ts';
 import { fetchHttp } from '../../src/http/fetch-port.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { runCommand } from '../helpers/step-context.ts';
 
@@ -100,7 +100,7 @@ function targetsWith(endpoint: Partial<EndpointTarget> & { health_url: string })
 describe('health reads real payloads (local HTTP server)', () => {
   let server: Server;
   let base = '';
-  const aws = { http: fetchHttp() } as AwsPorts;
+  const aws = { http: fetchHttp() } as Ports;
   beforeAll(async () => {
     server = createServer(handler);
     base = `http://127.0.0.1:${await listen(server)}`;
@@ -234,7 +234,7 @@ describe('health checks the TLS certificate of an https URL (real local HTTPS se
 
   async function run(days: number) {
     const { url, ca } = await httpsServer(days);
-    const aws = { http: fetchHttp({ ca: [ca] }) } as AwsPorts;
+    const aws = { http: fetchHttp({ ca: [ca] }) } as Ports;
     return runCommand(
       health,
       { service: 'svc' },

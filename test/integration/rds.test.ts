@@ -4,9 +4,9 @@ import { snapshotName } from '../../commands/rds/snapshot.ts';
 import rdsSnapshot from '../../commands/rds-snapshot.ts';
 import rdsSnapshotAge from '../../commands/rds-snapshot-age.ts';
 import rdsStatus from '../../commands/rds-status.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
-import type { DeployHistoryPort } from '../../src/sdk/ports.ts';
+import type { DeployHistoryPort } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { mockRds } from '../helpers/rds-mock.ts';
 import { runCommand, stepContext } from '../helpers/step-context.ts';
@@ -27,7 +27,7 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
   afterEach(() => {
     for (const m of mocks.splice(0)) m.mock.restore();
   });
-  const aws = () => awsPorts('us-east-1', { deploys: noDeploys });
+  const aws = () => awsAdapters('us-east-1', { deploys: noDeploys });
   const use = (m: ReturnType<typeof mockRds>) => {
     mocks.push(m);
     return m;

@@ -7,7 +7,7 @@ import { sandboxHttp } from '../../src/dev/sandbox/http.ts';
 import { SandboxImages } from '../../src/dev/sandbox/images.ts';
 import { SandboxRds } from '../../src/dev/sandbox/rds.ts';
 import { SandboxServices } from '../../src/dev/sandbox/services.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { memoryDeploys } from '../helpers/memory-deploys.ts';
 import { runCommand } from '../helpers/step-context.ts';
@@ -27,7 +27,7 @@ describe('sandbox RDS, ECR and deploys', () => {
     rds: new SandboxRds({ snapshotMs: 30 }),
     http: sandboxHttp(file),
     deploys: memoryDeploys(),
-  } as unknown as AwsPorts;
+  } as unknown as Ports;
 
   it('deploy drop v42 --safe, then rollback drop, on the example config', async () => {
     const out = await runCommand(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ImageInfo, ImagesPort, RepositoryRef } from '../../sdk/ports/images.ts';
-import type { Redeploy, ServiceRef, ServicesPort } from '../../sdk/ports.ts';
+import type { Redeploy, ServiceRef, ServicesPort } from '../../sdk/ports/index.ts';
 
 /**
  * SANDBOX ECR and service images, in memory: every repository has the tags `v41`, `v42` and

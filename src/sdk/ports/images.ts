@@ -1,4 +1,4 @@
-import type { Redeploy, ServiceRef } from '../ports.ts';
+import type { Redeploy, ServiceRef } from './services.ts';
 
 /** Container images: ECR repositories, and the image an App Runner or ECS service runs. */
 
