@@ -157,6 +157,9 @@ export function rdsAdapter(clients: {
           ...(i.StorageType ? { storageType: i.StorageType } : {}),
           ...(i.MultiAZ !== undefined ? { multiAz: i.MultiAZ } : {}),
           ...(i.Endpoint?.Address ? { endpoint: `${i.Endpoint.Address}:${i.Endpoint.Port}` } : {}),
+          pendingModified: Object.entries(i.PendingModifiedValues ?? {})
+            .filter(([, v]) => v !== undefined)
+            .map(([k]) => k),
         };
       }
       const out = await awsCall({ action: 'rds:DescribeDBClusters', resource: where(db) }, () =>

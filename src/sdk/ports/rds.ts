@@ -31,6 +31,8 @@ export interface DatabaseInfo {
   multiAz?: boolean;
   /** `host:port`. */
   endpoint?: string;
+  /** Changes not applied yet (`PendingModifiedValues` keys, such as `MasterUserPassword`). */
+  pendingModified?: string[];
 }
 
 export interface DbSnapshot {
