@@ -2,16 +2,20 @@ import {
   defineCommand,
   endpoint as endpointArg,
   type FileConfig,
-  type HttpResult,
-  type OutputBlock,
   type PlanContext,
   step,
   targetOf,
-  type Verdict,
   z,
 } from '../src/sdk/index.ts';
+import { mark, type Probe, probeBlock, readProbe, verdictOf } from './health/verdict.ts';
 
-/** The API service runbook's `/health` (alive) and `/ready` (db, migrations, signing, workers). */
+export { failingChecks } from './health/payload.ts';
+
+/**
+ * GET a service's health URL (and readiness URL) and read the real payload: top-level status,
+ * checks (also under `data`), Spring Boot components and IETF health+json; required checks, a
+ * latency limit, version and uptime, and for https the certificate's days left.
+ */
 
 const args = z.object({
   service: endpointArg('Service whose /health and /ready to check (from config)'),
@@ -19,132 +23,58 @@ const args = z.object({
 
 type Args = z.output<typeof args>;
 
-interface Probe {
-  name: 'health' | 'ready';
-  url: string;
-  status: number | null;
-  ms: number;
-  error?: string;
-  /** Readiness checks the JSON body reports as failing: name and what it said. */
-  failing: { check: string; detail: string }[];
-}
-
-const OK_WORDS = /^(ok|pass|passed|up|healthy|ready|true|green|success)$/i;
-const DETAIL_KEYS = ['error', 'message', 'detail', 'reason', 'status'] as const;
-
 type EndpointTarget = FileConfig['targets']['endpoints'][string];
 
 const endpoint = (targets: FileConfig['targets'], name: string) =>
   targetOf<EndpointTarget>(targets, 'endpoints', name);
 
-function checkFails(value: unknown): string | undefined {
-  if (value === false) return 'false';
-  if (typeof value === 'string') return OK_WORDS.test(value) ? undefined : value;
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    const bad =
-      v.ok === false ||
-      v.healthy === false ||
-      (typeof v.status === 'string' && !OK_WORDS.test(v.status));
-    if (!bad) return undefined;
-    const key = DETAIL_KEYS.find((k) => typeof v[k] === 'string');
-    return key ? String(v[key]) : 'failing';
-  }
-  return undefined;
-}
-
-/** Failing checks in a readiness body: `{checks: {db: {ok: false, error}}}`, `{checks: [{name, status}]}` and the like. */
-export function failingChecks(body: unknown): { check: string; detail: string }[] {
-  if (!body || typeof body !== 'object') return [];
-  const b = body as Record<string, unknown>;
-  const checks = b.checks ?? b.details ?? b.components ?? b.dependencies;
-  const entries: [string, unknown][] = Array.isArray(checks)
-    ? checks.map((c, i) => [String((c as { name?: unknown })?.name ?? `check ${i + 1}`), c])
-    : checks && typeof checks === 'object'
-      ? Object.entries(checks)
-      : [];
-  return entries.flatMap(([check, value]) => {
-    const detail = checkFails(value);
-    return detail === undefined ? [] : [{ check, detail: detail.slice(0, 300) }];
-  });
-}
-
-function probe(name: Probe['name'], result: HttpResult): Probe {
-  return {
-    name,
-    url: result.url,
-    status: result.status,
-    ms: result.ms,
-    error: result.error,
-    failing: name === 'ready' ? failingChecks(result.json) : [],
-  };
-}
-
-const healthy = (p: Probe) =>
-  p.status !== null && p.status >= 200 && p.status < 300 && p.failing.length === 0;
-
-function probeBlock(p: Probe): OutputBlock {
-  const answer = p.status === null ? (p.error ?? 'no answer') : `HTTP ${p.status}`;
-  const lines = [`${healthy(p) ? '✓' : '✗'} *${p.name}* \`${p.url}\` — ${answer} · ${p.ms} ms`];
-  for (const f of p.failing) lines.push(`   ✗ ${f.check}: ${f.detail}`);
-  return { type: 'text', text: lines.join('\n') };
-}
-
-async function probeAll(a: Args, targets: FileConfig['targets'], aws: PlanContext<Args>['aws']) {
+/** Probes the endpoint's URLs. Required checks are judged on the last URL (readiness when set). */
+export async function probeEndpoint({ args: a, targets, aws }: PlanContext<Args>) {
   const e = endpoint(targets, a.service);
   const options = { timeoutMs: e.timeout_ms };
   const [health, ready] = await Promise.all([
     aws.http.get(e.health_url, options),
     e.ready_url ? aws.http.get(e.ready_url, options) : undefined,
   ]);
-  const probes = [probe('health', health)];
-  if (ready) probes.push(probe('ready', ready));
+  const limits = (last: boolean) => ({
+    required_checks: last ? (e.required_checks ?? []) : [],
+    max_latency_ms: e.max_latency_ms,
+  });
+  const probes = [readProbe('health', health, limits(!ready))];
+  if (ready) probes.push(readProbe('ready', ready, limits(true)));
   return probes;
 }
 
-/** ✓ when /health and /ready answer 2xx with no failing check, else ✗ naming what failed. */
-function verdictOf(service: string, probes: Probe[]): Verdict {
-  const ms = Math.max(...probes.map((p) => p.ms));
-  const bad = probes.filter((p) => !healthy(p));
-  const link = probes.at(-1)!.url;
-  if (bad.length === 0)
-    return {
-      status: 'ok',
-      reason: `${service} healthy and ready (${ms} ms)`,
-      link,
-      values: { ms },
-    };
-  const what = bad.map((p) => {
-    const answer = p.status === null ? (p.error ?? 'no answer') : `HTTP ${p.status}`;
-    const failing = p.failing.map((f) => `${f.check}: ${f.detail}`).join(', ');
-    return `${p.name} ${answer}${failing ? ` (${failing})` : ''}`;
-  });
-  return { status: 'fail', reason: `${service}: ${what.join('; ')}`, link, values: { ms } };
-}
+const HEADLINE = {
+  ok: 'is healthy and ready',
+  warn: 'is healthy, with warnings',
+  fail: 'is not healthy',
+} as const;
 
 export default defineCommand({
   name: 'health',
-  summary: "GET a service's /health and /ready; show status, latency and failing checks",
+  summary:
+    "GET a service's /health and /ready; status, latency, version, uptime, every failing check (even on HTTP 200) and TLS days left",
   args,
   positional: ['service'],
   readOnly: true,
   policy: { default: { approvals: 0 } },
-  async check({ args: a, targets, aws }) {
-    return verdictOf(a.service, await probeAll(a, targets, aws));
+  async check(ctx) {
+    return verdictOf(ctx.args.service, await probeEndpoint(ctx));
   },
   run: [
-    step<Args>('probe', 'GET /health and /ready', async ({ args: a, targets, aws }) => ({
-      probes: await probeAll(a, targets, aws),
+    step<Args>('probe', 'GET /health and /ready', async (ctx) => ({
+      probes: await probeEndpoint(ctx),
     })),
     step<Args>('report', 'Post the result card', async ({ args: a, results, output }) => {
       const { probes } = results.probe as { probes: Probe[] };
-      const ok = probes.every(healthy);
-      const text = `${ok ? '✓' : '✗'} ${a.service} is ${ok ? 'healthy and ready' : 'not healthy'}`;
+      const verdict = verdictOf(a.service, probes);
+      const text = `${mark(verdict.status)} ${a.service} ${HEADLINE[verdict.status]}`;
       await output.post({
         text,
         blocks: [{ type: 'text', text: `*${text}*` }, ...probes.map(probeBlock)],
       });
-      return { healthy: ok };
+      return { healthy: verdict.status !== 'fail' };
     }),
   ],
 });

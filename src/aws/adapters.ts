@@ -1,14 +1,18 @@
 import { AppRunnerClient } from '@aws-sdk/client-apprunner';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fetchHttp } from '../http/fetch-port.ts';
 import type { DeployHistoryPort, Ports } from '../sdk/ports/index.ts';
 import { regionalClients } from './clients.ts';
+import { imagesAdapter } from './images.ts';
 import { lambdaAdapter } from './lambda.ts';
 import { logsAdapter } from './logs.ts';
+import { rdsAdapter } from './rds.ts';
 import { dynamoClients, recordsAdapter } from './records.ts';
 import { secretsAdapter } from './secrets.ts';
 import { serviceStatusAdapter } from './service-status.ts';
@@ -34,8 +38,19 @@ const ADAPTERS: {
   [K in Exclude<keyof Ports, 'deploys' | 'ledger'>]-?: (c: AdapterContext) => Ports[K];
 } = {
   http: () => fetchHttp(),
+  images: ({ region }) =>
+    imagesAdapter({
+      ecr: regionalClients((c) => new ECRClient(c), region),
+      ecs: regionalClients((c) => new ECSClient(c), region),
+      apprunner: regionalClients((c) => new AppRunnerClient(c), region),
+    }),
   lambda: ({ region }) => lambdaAdapter(regionalClients((c) => new LambdaClient(c), region)),
   logs: ({ region }) => logsAdapter(regionalClients((c) => new CloudWatchLogsClient(c), region)),
+  rds: ({ region }) =>
+    rdsAdapter({
+      rds: regionalClients((c) => new RDSClient(c), region),
+      cloudwatch: regionalClients((c) => new CloudWatchClient(c), region),
+    }),
   records: ({ dynamodb }) => recordsAdapter(dynamodb),
   secrets: ({ region }) =>
     secretsAdapter(regionalClients((c) => new SecretsManagerClient(c), region)),

@@ -25,13 +25,34 @@ export function ecsServiceArn(region: string, cluster: string, service: string, 
 
 const iso = (date: Date | undefined) => (date ?? new Date()).toISOString();
 
-function ecsRollout(deployment: Deployment): Rollout {
+/**
+ * Where an ECS deployment stands. AWS reports no `rolloutState` for services behind a Classic Load
+ * Balancer or not using rolling updates; then the deployment is done when it is PRIMARY, runs its
+ * desired count with none pending, and no older deployment still runs tasks.
+ */
+export function ecsRollout(deployment: Deployment, all: Deployment[] = [deployment]): Rollout {
   const tasks = `${deployment.runningCount ?? 0}/${deployment.desiredCount ?? 0} tasks running`;
   const reason = deployment.rolloutStateReason ? ` — ${deployment.rolloutStateReason}` : '';
   const state = deployment.rolloutState;
   if (state === 'COMPLETED') return { state, detail: tasks };
   if (state === 'FAILED') return { state, detail: `${tasks}${reason}` };
-  return { state: 'IN_PROGRESS', detail: tasks };
+  if (state) return { state: 'IN_PROGRESS', detail: tasks };
+  if (deployment.status !== 'PRIMARY')
+    return {
+      state: 'FAILED',
+      detail: `deployment is ${deployment.status ?? 'not primary'}: a newer deployment replaced it`,
+    };
+  const older = all.filter((d) => d.id !== deployment.id && (d.runningCount ?? 0) > 0);
+  const done =
+    (deployment.runningCount ?? 0) === (deployment.desiredCount ?? 0) &&
+    (deployment.pendingCount ?? 0) === 0 &&
+    older.length === 0;
+  if (done) return { state: 'COMPLETED', detail: tasks };
+  const draining = older.reduce((n, d) => n + (d.runningCount ?? 0), 0);
+  return {
+    state: 'IN_PROGRESS',
+    detail: draining > 0 ? `${tasks}, ${draining} old still running` : tasks,
+  };
 }
 
 /** App Runner operation status → rollout state. A rolled-back deployment failed. */
@@ -91,13 +112,14 @@ function ecsPort(clients: RegionalClients<ECSClient>) {
       return newest ? { id: newest.id!, startedAt: iso(newest.createdAt) } : undefined;
     },
     async rollout(s: Ecs, id: string): Promise<Rollout> {
-      const deployment = (await deployments(s)).find((d) => d.id === id);
+      const all = await deployments(s);
+      const deployment = all.find((d) => d.id === id);
       if (!deployment)
         return {
           state: 'FAILED',
           detail: `deployment ${id} is no longer listed: a newer deployment replaced it`,
         };
-      return ecsRollout(deployment);
+      return ecsRollout(deployment, all);
     },
   };
 }

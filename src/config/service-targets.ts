@@ -52,6 +52,10 @@ export const endpointsSchema = z
         health_url: z.url({ protocol: /^https?$/ }),
         ready_url: z.url({ protocol: /^https?$/ }).optional(),
         timeout_ms: z.number().int().positive().default(3000),
+        /** Checks the payload must report (ok): a missing one is ✗ (`[db, migrations]`). */
+        required_checks: z.array(z.string().min(1)).optional(),
+        /** An answer slower than this is ✗. */
+        max_latency_ms: z.number().int().positive().optional(),
       })
       .strict(),
   )

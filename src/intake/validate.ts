@@ -60,6 +60,10 @@ export function intakeText(
     const names = registry.commands.map((c) => c.name);
     return { kind: 'unknown', name: line.command, suggestions: closest(line.command, names) };
   }
+  // A command's own flags (`deploy --safe`) set its boolean argument of that name.
+  for (const flag of line.flags.filter((f) => command.flags?.includes(f)))
+    line.named[flag] = 'true';
+  line.flags = line.flags.filter((f) => !command.flags?.includes(f));
   const badFlags = line.flags.filter((flag) => !(FLAGS as readonly string[]).includes(flag));
   if (badFlags.length > 0) {
     return {

@@ -150,6 +150,8 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
   check?(ctx: CheckContext<z.output<S>>): Promise<Verdict>;
   /** The config sections this command owns. */
   config?: CommandConfig;
+  /** Flags of this command that set a boolean argument: `--safe` is `safe=true`. */
+  flags?: (keyof z.output<S> & string)[];
   /** Argument names in the order they may be typed without `key=`. */
   positional?: (keyof z.output<S> & string)[];
   /** The last positional argument takes every further word too (`table-health a b c`), space-joined. */

@@ -1,4 +1,4 @@
-import type { DeployEntry, DeployHistoryPort } from '../sdk/ports/index.ts';
+import type { DeployEntry, DeployHistoryPort, DeployTarget } from '../sdk/ports/index.ts';
 import type { Keys } from './keys.ts';
 import type { Redis } from './redis.ts';
 
@@ -9,11 +9,15 @@ const KEEP = 100;
  * What promote and rollback did to each alias, in Redis: a sorted set of run ids by time and a hash
  * of entries by run id, so a retried step records once (ZADD NX, HSETNX).
  */
+/** A service's history sits beside the aliases', under `service:<name>` / `image`. */
+const keyParts = (t: DeployTarget): [string, string] =>
+  'service' in t ? [`service:${t.service}`, 'image'] : [t.function, t.alias];
+
 export function redisDeployHistory(redis: Redis, keys: Keys): DeployHistoryPort {
   return {
     async record(target, entry) {
-      const order = keys.deployOrder(target.function, target.alias);
-      const entries = keys.deployEntries(target.function, target.alias);
+      const order = keys.deployOrder(...keyParts(target));
+      const entries = keys.deployEntries(...keyParts(target));
       await redis
         .multi()
         .zadd(order, 'NX', String(Date.parse(entry.at) || Date.now()), entry.runId)
@@ -28,13 +32,9 @@ export function redisDeployHistory(redis: Redis, keys: Keys): DeployHistoryPort 
           .exec();
     },
     async list(target, limit = KEEP) {
-      const ids = await redis.zrevrange(
-        keys.deployOrder(target.function, target.alias),
-        0,
-        limit - 1,
-      );
+      const ids = await redis.zrevrange(keys.deployOrder(...keyParts(target)), 0, limit - 1);
       if (ids.length === 0) return [];
-      const raw = await redis.hmget(keys.deployEntries(target.function, target.alias), ...ids);
+      const raw = await redis.hmget(keys.deployEntries(...keyParts(target)), ...ids);
       return raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as DeployEntry);
     },
   };

@@ -30,6 +30,11 @@ export function mockEcs(options: { cluster: string; service: string; region?: st
     failReason: 'ECS deployment circuit breaker: tasks failed to start.',
     throttleUpdates: 0,
     denyUpdate: false,
+    /**
+     * A service behind a Classic Load Balancer (or not on rolling updates): AWS reports no
+     * `rolloutState`; each DescribeServices starts one new task and stops one old one.
+     */
+    noRolloutState: false,
     /** UpdateService calls that started a deployment. */
     updates: 0,
     describes: 0,
@@ -52,31 +57,42 @@ export function mockEcs(options: { cluster: string; service: string; region?: st
     desiredCount: 2,
     runningCount: 2,
     launchType: 'FARGATE',
+    taskDefinition: state.deployments[0]!.taskDefinition,
     deployments: state.deployments.map((d) => ({ ...d })),
   });
   mock
     .on(UpdateServiceCommand)
-    .callsFake((input: { service: string; forceNewDeployment?: boolean }) => {
-      if (state.throttleUpdates > 0) {
-        state.throttleUpdates -= 1;
-        throw throttled();
-      }
-      if (state.denyUpdate) throw accessDenied('ecs:UpdateService', serviceArn);
-      if (input.service !== options.service)
-        throw Object.assign(new Error('Service not found.'), {
-          name: 'ServiceNotFoundException',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 400 },
-        });
-      if (input.forceNewDeployment) {
-        for (const d of state.deployments) d.status = 'ACTIVE';
-        const id = `ecs-svc/${String(2000000000000000000n + BigInt(state.updates))}`;
-        state.deployments.unshift(deployment(id, 'PRIMARY', 'IN_PROGRESS', new Date(), 0));
-        state.updates += 1;
-        state.polls = 0;
-      }
-      return { service: serviceOut() };
-    });
+    .callsFake(
+      (input: { service: string; forceNewDeployment?: boolean; taskDefinition?: string }) => {
+        if (state.throttleUpdates > 0) {
+          state.throttleUpdates -= 1;
+          throw throttled();
+        }
+        if (state.denyUpdate) throw accessDenied('ecs:UpdateService', serviceArn);
+        if (input.service !== options.service)
+          throw Object.assign(new Error('Service not found.'), {
+            name: 'ServiceNotFoundException',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+          });
+        // A new task definition starts a deployment as forceNewDeployment does.
+        if (input.forceNewDeployment || input.taskDefinition) {
+          for (const d of state.deployments) d.status = 'ACTIVE';
+          const id = `ecs-svc/${String(2000000000000000000n + BigInt(state.updates))}`;
+          const started = deployment(id, 'PRIMARY', 'IN_PROGRESS', new Date(), 0);
+          started.taskDefinition = input.taskDefinition ?? state.deployments[0]!.taskDefinition;
+          if (state.noRolloutState)
+            for (const d of [started, ...state.deployments]) {
+              delete d.rolloutState;
+              delete d.rolloutStateReason;
+            }
+          state.deployments.unshift(started);
+          state.updates += 1;
+          state.polls = 0;
+        }
+        return { service: serviceOut() };
+      },
+    );
   mock.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => {
     state.describes += 1;
     if (!input.services.includes(options.service)) {
@@ -89,7 +105,14 @@ export function mockEcs(options: { cluster: string; service: string; region?: st
       };
     }
     const primary = state.deployments[0]!;
-    if (state.updates > 0 && primary.rolloutState === 'IN_PROGRESS') {
+    if (state.updates > 0 && state.noRolloutState) {
+      state.polls += 1;
+      primary.runningCount = Math.min(2, state.polls);
+      primary.pendingCount = 2 - primary.runningCount;
+      for (const old of state.deployments.slice(1))
+        old.runningCount = Math.max(0, (old.runningCount ?? 0) - 1);
+      state.deployments = state.deployments.filter((d, i) => i === 0 || d.runningCount! > 0);
+    } else if (state.updates > 0 && primary.rolloutState === 'IN_PROGRESS') {
       const next = state.script[Math.min(state.polls, state.script.length - 1)]!;
       state.polls += 1;
       primary.runningCount = next === 'COMPLETED' ? 2 : 1;
@@ -209,7 +232,10 @@ export function mockAppRunner(options: { serviceArn: string }) {
   mock.on(ListOperationsCommand).callsFake(() => {
     state.lists += 1;
     const newest = state.operations[0]!;
-    if (newest.Type === 'START_DEPLOYMENT' && !newest.EndedAt) {
+    if (
+      (newest.Type === 'START_DEPLOYMENT' || newest.Type === 'UPDATE_SERVICE') &&
+      !newest.EndedAt
+    ) {
       newest.Status = state.script[Math.min(state.polls, state.script.length - 1)]!;
       state.polls += 1;
       newest.UpdatedAt = new Date();

@@ -63,6 +63,18 @@ function resourceOf(
       return s('ServiceArn');
     case 'cloudwatch':
       return '*';
+    case 'ecr':
+      return `arn:aws:ecr:${region}:${s('registryId') || ACCOUNT}:repository/${s('repositoryName')}`;
+    case 'rds': {
+      // IAM checks a snapshot call on the snapshot when one is named, else on the database.
+      const snapshot = s('DBSnapshotIdentifier') || s('DBClusterSnapshotIdentifier');
+      const cluster = action.includes('Cluster');
+      if (snapshot && (action.startsWith('Create') || !s('DBInstanceIdentifier')))
+        return `arn:aws:rds:${region}:${ACCOUNT}:${cluster ? 'cluster-snapshot' : 'snapshot'}:${snapshot}`;
+      const filter = (input.Filters as { Values: string[] }[] | undefined)?.[0]?.Values[0];
+      const db = s('DBInstanceIdentifier') || s('DBClusterIdentifier') || filter || '';
+      return `arn:aws:rds:${region}:${ACCOUNT}:${cluster ? 'cluster' : 'db'}:${db}`;
+    }
     case 'dynamodb':
       return `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${s('TableName')}`;
     case 'secretsmanager': {
@@ -96,15 +108,35 @@ async function sdkCalls(mocked: Mocked[]) {
       const service = client.constructor.name.replace(/Client$/, '').toLowerCase();
       const action = command.constructor.name.replace(/Command$/, '');
       const region = await client.config.region();
-      out.push({
-        action: `${IAM_PREFIX[service] ?? service}:${action}`,
-        resource:
-          m.resourceOf?.(action, command.input, region) ??
-          resourceOf(service, action, region, command.input),
-      });
+      const resource =
+        m.resourceOf?.(action, command.input, region) ??
+        resourceOf(service, action, region, command.input);
+      out.push({ action: `${IAM_PREFIX[service] ?? service}:${action}`, resource });
+      out.push(...dependentCalls(service, action, command.input, resource));
     }
   }
   return out;
+}
+
+/** What IAM also checks for a call (the Service Authorization Reference's dependent actions). */
+function dependentCalls(
+  service: string,
+  action: string,
+  input: Record<string, unknown>,
+  resource: string,
+) {
+  // A snapshot created with tags needs rds:AddTagsToResource on it.
+  if (service === 'rds' && action.startsWith('Create') && input.Tags)
+    return [{ action: 'rds:AddTagsToResource', resource }];
+  // App Runner passes the access role it pulls images with.
+  if (service === 'apprunner' && action === 'UpdateService') {
+    const source = input.SourceConfiguration as
+      | { AuthenticationConfiguration?: { AccessRoleArn?: string } }
+      | undefined;
+    const role = source?.AuthenticationConfiguration?.AccessRoleArn;
+    if (role) return [{ action: 'iam:PassRole', resource: role }];
+  }
+  return [];
 }
 
 /** IAM's service prefix where it is not the SDK client's name. */

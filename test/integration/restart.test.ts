@@ -54,6 +54,26 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     ]);
   });
 
+  it('judges an ECS deployment without rolloutState (Classic Load Balancer) by its counts and PRIMARY status', async () => {
+    const ecs = mockEcs({ cluster: 'autostack', service: 'autostack-backend' });
+    mocks.push(ecs);
+    ecs.state.noRolloutState = true;
+    const out = await runCommand(
+      restart,
+      { service: 'autostack-backend' },
+      { targets: targets(), aws: aws() },
+    );
+    expect(out.results['wait-rollout']).toMatchObject({
+      state: 'COMPLETED',
+      detail: '2/2 tasks running',
+    });
+    expect(out.progress).toContain('IN_PROGRESS: 1/2 tasks running, 1 old still running');
+    expect(out.records.map((r) => r.event)).toEqual([
+      'service.redeploy_started',
+      'service.restarted',
+    ]);
+  });
+
   it('fails with the circuit breaker reason when the rollout FAILED', async () => {
     const ecs = mockEcs({ cluster: 'autostack', service: 'autostack-backend' });
     mocks.push(ecs);

@@ -7,7 +7,7 @@ import { type AnyCommand, defineCommand, z } from '../../src/sdk/index.ts';
 const base = 'slack: { ops_channel: C0OPS }\n';
 
 /** Sections default to empty, so a file without them still loads. */
-const databases = z
+const replicas = z
   .record(
     z.string(),
     z.object({ identifier: z.string().min(1), engine: z.enum(['postgres', 'mysql']) }).strict(),
@@ -22,7 +22,7 @@ const restoreDb = defineCommand({
   args: z.object({}),
   policy: { default: { approvals: 0 } },
   config: {
-    targets: { databases },
+    targets: { replicas },
     settings: { maintenance_windows: windows },
     recordKinds: ['snapshots'],
   },
@@ -34,28 +34,28 @@ const withRestore: AnyCommand[] = [...commands, restoreDb];
 describe('a command owns its config sections', () => {
   it('its targets and top-level sections are validated with the rest of the file', () => {
     const { problems } = parseFileConfig(
-      `${base}targets:\n  databases:\n    main: { identifier: db-1, engine: oracle }\nmaintenance_windows:\n  morning: []\n`,
+      `${base}targets:\n  replicas:\n    main: { identifier: db-1, engine: oracle }\nmaintenance_windows:\n  morning: []\n`,
       'x.yml',
       withRestore,
     );
-    expect(problems.join('\n')).toContain('x.yml targets.databases.main.engine');
+    expect(problems.join('\n')).toContain('x.yml targets.replicas.main.engine');
     expect(problems.join('\n')).toContain('x.yml maintenance_windows.morning');
   });
 
   it('a valid section is kept as its schema made it, defaults filled in', () => {
     const { file, problems } = parseFileConfig(
-      `${base}targets:\n  databases:\n    main: { identifier: db-1, engine: postgres }\n`,
+      `${base}targets:\n  replicas:\n    main: { identifier: db-1, engine: postgres }\n`,
       'x.yml',
       withRestore,
     );
     expect(problems).toEqual([]);
-    expect(file!.targets.databases).toEqual({ main: { identifier: 'db-1', engine: 'postgres' } });
+    expect(file!.targets.replicas).toEqual({ main: { identifier: 'db-1', engine: 'postgres' } });
     expect((file as Record<string, unknown>).maintenance_windows).toEqual({});
   });
 
   it('without the command, its section is not checked as one (it is not known)', () => {
     const { problems } = parseFileConfig(
-      `${base}targets:\n  databases:\n    main: { identifier: db-1, engine: oracle }\n`,
+      `${base}targets:\n  replicas:\n    main: { identifier: db-1, engine: oracle }\n`,
       'x.yml',
       commands,
     );
@@ -82,7 +82,7 @@ describe('a command owns its config sections', () => {
   });
 
   it('two commands may not declare one section differently, nor take a core name', () => {
-    const twin = { ...restoreDb, name: 'twin', config: { targets: { databases: z.object({}) } } };
+    const twin = { ...restoreDb, name: 'twin', config: { targets: { replicas: z.object({}) } } };
     expect(() => parseFileConfig(base, 'x.yml', [restoreDb, twin])).toThrow(SectionConflict);
     expect(() =>
       parseFileConfig(base, 'x.yml', [restoreDb, { ...twin, config: restoreDb.config }]),

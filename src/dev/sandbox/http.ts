@@ -21,7 +21,14 @@ function answers(file: FileConfig): Map<string, Answer> {
   const map = new Map<string, Answer>();
   let failingShown = false;
   for (const [name, e] of Object.entries(file.targets.endpoints)) {
-    map.set(e.health_url, { status: 200, json: { status: 'ok', service: name } });
+    map.set(e.health_url, {
+      status: 200,
+      json: {
+        status: 'ok',
+        service: name,
+        checks: Object.fromEntries((e.required_checks ?? []).map((c) => [c, 'ok'])),
+      },
+    });
     if (!e.ready_url) continue;
     const failing = !failingShown;
     failingShown = true;

@@ -1,9 +1,11 @@
 import { configured as tableHealth } from '../../../commands/table-health.ts';
 import type { FileConfig } from '../../config/file.ts';
-import type { Ports } from '../../sdk/ports/index.ts';
+import type { Ports, ServiceRef } from '../../sdk/ports/index.ts';
 import { sandboxHttp } from './http.ts';
+import { SandboxImages } from './images.ts';
 import { startSandboxLambda } from './lambda.ts';
 import { SandboxLogs } from './logs.ts';
+import { SandboxRds } from './rds.ts';
 import { localDynamoPorts } from './records.ts';
 import { SandboxSecrets } from './secrets.ts';
 import { sandboxServiceStatus } from './service-status.ts';
@@ -47,6 +49,19 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
   });
   const healthTables = tableHealth(file.targets).tables;
   const logGroups = Object.values(file.targets.logs ?? {}).map((t) => t.log_group);
+  const services = new SandboxServices({ rolloutMs: options.rolloutMs });
+  const deploys = ((file.targets as Record<string, unknown>).deploys ?? {}) as Record<
+    string,
+    { repository?: string }
+  >;
+  const repositoryOf = (ref: ServiceRef) => {
+    const name = Object.entries(file.targets.services).find(([, t]) =>
+      t.type === 'ecs' && ref.type === 'ecs'
+        ? t.cluster === ref.cluster && t.service === ref.service
+        : t.type === 'apprunner' && ref.type === 'apprunner' && t.service_arn === ref.serviceArn,
+    )?.[0];
+    return name ? deploys[name]?.repository : undefined;
+  };
   return {
     ports: {
       lambda: lambda.port,
@@ -56,7 +71,9 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
         alarmingTable: healthTables[1] ?? healthTables[0],
       }),
       secrets,
-      services: new SandboxServices({ rolloutMs: options.rolloutMs }),
+      services,
+      images: new SandboxImages(services, repositoryOf),
+      rds: new SandboxRds({ snapshotMs: options.rolloutMs }),
       serviceStatus: sandboxServiceStatus(),
       http: sandboxHttp(file),
       logs: new SandboxLogs({ logGroups }),
@@ -71,6 +88,8 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
         'SANDBOX: every ECS service steady (2/2 tasks), every App Runner service RUNNING',
       http: 'SANDBOX: only the targets.endpoints URLs answer (one readiness check fails)',
       logs: 'SANDBOX: generated log lines, one a second, in the targets.logs groups',
+      images: 'SANDBOX: ECR repositories with tags v41, v42 (= latest); services start on v41',
+      rds: 'SANDBOX: available databases with a 5 h old automated snapshot; snapshots finish in seconds',
     },
     async stop() {
       secrets.stop();

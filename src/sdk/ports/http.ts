@@ -9,6 +9,8 @@ export interface HttpResult {
   error?: string;
   /** The body parsed as JSON, when it was JSON. */
   json?: unknown;
+  /** For https: the server's certificate as presented on this request. */
+  certificate?: { validTo: string; subject?: string };
 }
 
 export interface HttpPort {

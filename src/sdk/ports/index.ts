@@ -1,9 +1,11 @@
 import { PermanentError } from '../errors.ts';
 import type { DeployHistoryPort } from './deploys.ts';
 import type { HttpPort } from './http.ts';
+import type { ImagesPort } from './images.ts';
 import type { LambdaPort } from './lambda.ts';
 import type { LedgerPort } from './ledger.ts';
 import type { LogsPort } from './logs.ts';
+import type { RdsPort } from './rds.ts';
 import type { RecordsPort } from './records.ts';
 import type { SecretsPort } from './secrets.ts';
 import type { ServiceStatusPort } from './service-status.ts';
@@ -12,9 +14,11 @@ import type { TablesPort } from './tables.ts';
 
 export type * from './deploys.ts';
 export type * from './http.ts';
+export type * from './images.ts';
 export type * from './lambda.ts';
 export type * from './ledger.ts';
 export type * from './logs.ts';
+export type * from './rds.ts';
 export type * from './records.ts';
 export type * from './secrets.ts';
 export type * from './service-status.ts';
@@ -32,10 +36,14 @@ export type * from './tables.ts';
 export interface Ports {
   deploys: DeployHistoryPort;
   http: HttpPort;
+  /** ECR images and the image a service runs (deploy, rollback of a service). */
+  images?: ImagesPort;
   lambda: LambdaPort;
   /** The audit ledger (read side); absent when no `audit.table` is configured. */
   ledger?: LedgerPort;
   logs?: LogsPort;
+  /** RDS instances and Aurora clusters (rds-status, rds-snapshot, deploy --safe). */
+  rds?: RdsPort;
   records: RecordsPort;
   secrets: SecretsPort;
   services: ServicesPort;

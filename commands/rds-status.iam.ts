@@ -1,0 +1,7 @@
+import { iamScenario } from '../test/helpers/iam-world.ts';
+import { mockRds } from '../test/helpers/rds-mock.ts';
+
+export default iamScenario(async (w) => {
+  w.use(mockRds({ id: 'drop-db' }));
+  await w.run('rds-status', { db: 'drop-db' });
+});
