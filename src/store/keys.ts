@@ -29,6 +29,12 @@ export function keys(prefix: string) {
     incidentByKey: (keyHash: string) => `${prefix}:incident-key:${keyHash}`,
     incidentsOpen: () => `${prefix}:incidents:open`,
     alertDelivery: (deliveryId: string) => `${prefix}:alert-delivery:${deliveryId}`,
+    /** A containment action (block-ip, disable-access-key, …) and what undid it, by request id. */
+    containmentAction: (requestId: string) => `${prefix}:containment:${requestId}`,
+    /** The addresses opsbot blocks now (a hash: `<target>|<cidr>` → who, why, expiry). */
+    activeBlocks: () => `${prefix}:blocks`,
+    /** Set once the expiry note of a block is posted (its request id). */
+    blockExpiryNote: (requestId: string) => `${prefix}:blocks:expired-note:${requestId}`,
   };
 }
 
