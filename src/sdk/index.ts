@@ -20,6 +20,7 @@ export {
   step,
   type Verdict,
 } from './command.ts';
+export * from './containment.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
 export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';

@@ -155,7 +155,7 @@ describe('network ACL blocklist', () => {
     const taken = [10, 11, 12, 13].map((n) => ({
       RuleNumber: n,
       Protocol: '-1',
-      RuleAction: 'deny',
+      RuleAction: 'deny' as const,
       Egress: false,
       CidrBlock: `192.0.2.${n}/32`,
     }));
