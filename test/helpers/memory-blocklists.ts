@@ -6,8 +6,8 @@ export function memoryBlocklists() {
   const calls = { block: 0, unblock: 0 };
   const key = (t: BlocklistRef) => (t.type === 'waf' ? `waf:${t.id}` : `nacl:${t.networkAclId}`);
   const list = (t: BlocklistRef) => {
-    let set = lists.get(key(t));
-    if (!set) lists.set(key(t), (set = new Set()));
+    const set = lists.get(key(t)) ?? new Set<string>();
+    lists.set(key(t), set);
     return set;
   };
   const port: IpBlocklistsPort = {
