@@ -7,6 +7,7 @@ import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
 import { awsPorts } from './aws/ports.ts';
 import type { Config } from './config/load.ts';
+import { containmentPorts, startBlockExpiry } from './containment/start.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
@@ -27,6 +28,7 @@ import {
 } from './requests/submission-stream.ts';
 import type { AwsPorts } from './sdk/ports.ts';
 import { createSlackApp } from './slack/app.ts';
+import { outputMessage } from './slack/blocks/output.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
@@ -101,8 +103,11 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const audit: AuditSink = auditTrail.sink;
   // Deploy history is the bot's own (Redis), whatever answers for AWS.
   const own = { deploys: redisDeployHistory(redis, keys) };
+  const containment = containmentPorts(redis, keys, prefix);
   const aws = auditTrail.withLedger(
-    options.aws ? { ...own, ...options.aws } : awsPorts(env.AWS_REGION, own),
+    options.aws
+      ? { ...own, ...containment.ports, ...options.aws }
+      : { ...awsPorts(env.AWS_REGION, own), ...containment.ports },
   );
   const opsChannel = file.slack.ops_channel;
   const approvals = createApprovals({
@@ -199,6 +204,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   let worker: Worker | undefined;
   let workerRedis: Redis | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
+  let blockExpiry: Worker | undefined;
   let submissions: SubmissionConsumer | undefined;
   if (options.role !== 'web') {
     workerRedis = connectRedis(env.REDIS_URL, 'worker');
@@ -241,6 +247,17 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       log.warn({ request_id: jobId }, 'run stalled (its worker died); retrying it'),
     );
     heartbeat = startHeartbeat(workerRedis, keys, workerId);
+    blockExpiry = startBlockExpiry({
+      connection: workerRedis,
+      prefix,
+      keys,
+      aws,
+      post: async (channel, threadTs, message) => {
+        await writer.post(channel, outputMessage(message), threadTs);
+      },
+      audit,
+      log,
+    });
   }
 
   options.routes?.(http);
@@ -256,12 +273,14 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await approvals.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.
     worker?.cancelAllJobs('worker stopping');
+    await blockExpiry?.close();
     await alerts.stop();
     await worker?.close(true);
     await CoalescedMessage.settleAll();
     await http.close();
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
     await queue.close();
+    await containment.close();
     await auditTrail.stop();
     redis.disconnect();
     workerRedis?.disconnect();

@@ -25,6 +25,13 @@ export interface LambdaPort {
   }): Promise<LambdaAlias>;
 }
 
+import type { AccessKeysPort, IdentityPort } from './ports/access-keys.ts';
+import type { ActiveBlocksPort } from './ports/active-blocks.ts';
+import type { ContainmentLedgerPort } from './ports/containment-ledger.ts';
+import type { IpBlocklistsPort } from './ports/ip-blocklists.ts';
+import type { TfLocksPort } from './ports/tf-locks.ts';
+import type { UserPoolsPort } from './ports/user-pools.ts';
+
 export interface AwsPorts {
   lambda: LambdaPort;
   records: RecordsPort;
@@ -36,6 +43,16 @@ export interface AwsPorts {
   /** The audit ledger (read side); absent when no `audit.table` is configured. */
   ledger?: LedgerPort;
   logs?: LogsPort;
+  // Containment (issue 19): optional, so a process without them says so when a command asks.
+  accessKeys?: AccessKeysPort;
+  identity?: IdentityPort;
+  ipBlocklists?: IpBlocklistsPort;
+  userPools?: UserPoolsPort;
+  tfLocks?: TfLocksPort;
+  /** The bot's own record of containment actions and their undo (Redis). */
+  containment?: ContainmentLedgerPort;
+  /** The addresses opsbot blocks now, and their expiry (Redis, BullMQ). */
+  blocks?: ActiveBlocksPort;
 }
 
 /** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */
