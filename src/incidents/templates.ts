@@ -20,7 +20,7 @@ export function hasPlaceholder(text: string): boolean {
   return text.includes('{{');
 }
 
-function valueOf(alert: Alert, source: string, name: string): string | undefined {
+function alertValue(alert: Alert, source: string, name: string): string | undefined {
   switch (source) {
     case 'labels':
       return alert.labels?.[name];
@@ -43,7 +43,7 @@ function fill(word: string, alert: Alert): { value: string } | { problem: string
       problem ??= `{{${source}.${name}}}: use ${SOURCES.map((s) => `{{${s}.…}}`).join(', ')}`;
       return '';
     }
-    const found = valueOf(alert, source, name);
+    const found = alertValue(alert, source, name);
     if (found === undefined) problem ??= `the alert has no ${source}.${name}`;
     return found ?? '';
   });
