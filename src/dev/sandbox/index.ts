@@ -1,5 +1,11 @@
 import type { FileConfig } from '../../config/file.ts';
 import type { AwsPorts } from '../../sdk/ports.ts';
+import {
+  sandboxAccessKeys,
+  sandboxBlocklists,
+  sandboxTfLocks,
+  sandboxUserPools,
+} from './containment.ts';
 import { sandboxHttp } from './http.ts';
 import { startSandboxLambda } from './lambda.ts';
 import { SandboxLogs } from './logs.ts';
@@ -10,7 +16,7 @@ import { sandboxTables } from './tables.ts';
 
 /** The stand-ins for AWS that local mode uses, one per port; shown as SANDBOX in the console. */
 export interface Sandbox {
-  ports: Omit<AwsPorts, 'deploys' | 'ledger'>;
+  ports: Omit<AwsPorts, 'deploys' | 'ledger' | 'containment' | 'blocks'>;
   /** One line per port for the console, e.g. `lambda: SANDBOX: aliases … in memory`. */
   describe: Partial<Record<keyof AwsPorts, string>>;
   stop(): Promise<void>;
@@ -45,6 +51,8 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
   });
   const healthTables = file.targets.table_health.tables;
   const logGroups = Object.values(file.targets.logs ?? {}).map((t) => t.log_group);
+  const iam = sandboxAccessKeys();
+  const tfLocks = await sandboxTfLocks(file, options.dynamoEndpoint, region);
   return {
     ports: {
       lambda: lambda.port,
@@ -57,6 +65,11 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       services: new SandboxServices({ rolloutMs: options.rolloutMs }),
       http: sandboxHttp(file),
       logs: new SandboxLogs({ logGroups }),
+      accessKeys: iam.keys,
+      identity: iam.identity,
+      ipBlocklists: sandboxBlocklists(),
+      userPools: sandboxUserPools(),
+      tfLocks: tfLocks.port,
     },
     describe: {
       lambda: 'SANDBOX: aliases and versions (41–44) held in memory',
@@ -66,10 +79,16 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       services: 'SANDBOX: ECS / App Runner deployments that roll out in a few seconds',
       http: 'SANDBOX: only the targets.endpoints URLs answer (one readiness check fails)',
       logs: 'SANDBOX: generated log lines, one a second, in the targets.logs groups',
+      accessKeys: 'SANDBOX: IAM user ci-deployer with key AKIAIOSFODNN7EXAMPLE, in memory',
+      identity: 'SANDBOX: the bot is IAM user opsbot (its own key is refused)',
+      ipBlocklists: 'SANDBOX: every targets.ip_blocklists WAF IP set / network ACL in memory',
+      userPools: 'SANDBOX: users mallory and alice in every targets.user_pools pool, in memory',
+      tfLocks: 'SANDBOX: targets.tf_locks tables on dynalite, each with one stale lock',
     },
     async stop() {
       secrets.stop();
       dynamo.stop();
+      tfLocks.stop();
       await lambda.stop();
     },
   };
