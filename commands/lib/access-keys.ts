@@ -53,4 +53,9 @@ export function lastUseText(use: AccessKeyUse): string {
 /** Any IAM user's key may be the compromised one: the user resource is `user/*`. */
 export const accessKeyStatements = (actions: string[]): IamStatement[] => [
   { actions, resources: ['arn:aws:iam::*:user/*'] },
+  {
+    actions: ['sts:GetCallerIdentity'],
+    resources: ['*'],
+    note: 'AWS answers GetCallerIdentity without any permission; listed so the policy names every call the bot makes',
+  },
 ];

@@ -13,13 +13,16 @@ import type { AwsPorts } from '../../src/sdk/ports.ts';
 import { redisDeployHistory } from '../../src/store/deploy-history.ts';
 import { keys } from '../../src/store/keys.ts';
 import { metricAlarm, mockCloudWatch } from '../helpers/cloudwatch-mock.ts';
+import { mockCognito, mockIam, mockNacl, mockSts, mockWaf } from '../helpers/containment-mocks.ts';
 import { SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 import { mockLambda } from '../helpers/lambda-mock.ts';
 import { mockLogs } from '../helpers/logs-mock.ts';
+import { memoryContainment } from '../helpers/memory-containment.ts';
 import { mockSecrets } from '../helpers/secrets-mock.ts';
 import { mockAppRunner, mockEcs } from '../helpers/services-mock.ts';
 import { runCommand } from '../helpers/step-context.ts';
+import { tfLockTable } from '../helpers/tf-lock-table.ts';
 
 /**
  * Every AWS call a command makes must be allowed by the policy `opsbot iam-policy` prints, and
@@ -184,6 +187,112 @@ const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+/** The containment commands' own ports (Redis in the bot) in memory, for IAM scenarios. */
+function containmentWorld(w: World) {
+  return { ...w, aws: { ...w.aws, ...memoryContainment().ports } };
+}
+
+const KEY = 'AKIAIOSFODNN7EXAMPLE';
+
+Object.assign(SCENARIOS, {
+  'disable-access-key': async (w: World) => {
+    w.use(mockIam({ 'ci-deployer': { [KEY]: 'Active' } }));
+    w.use(mockSts());
+    await runCommand(
+      find('disable-access-key'),
+      { access_key_id: KEY, reason: 'leaked', deny_all: 'true' },
+      containmentWorld(w),
+    );
+  },
+  'enable-access-key': async (w: World) => {
+    w.use(mockIam({ 'ci-deployer': { [KEY]: 'Inactive' } }));
+    w.use(mockSts());
+    const world = containmentWorld(w);
+    await world.aws.containment.record({
+      requestId: 'req_0123456789abcdef',
+      command: 'disable-access-key',
+      subject: KEY,
+      by: 'U0ALICE',
+      at: '2026-12-01T00:00:00Z',
+      facts: { user: 'ci-deployer', policy: 'opsbot-quarantine-req_0123456789abcdef' },
+    });
+    await runCommand(
+      find('enable-access-key'),
+      { access_key_id: KEY, undo: 'req_0123456789abcdef' },
+      world,
+    );
+  },
+  'block-ip': async (w: World) => {
+    w.use(mockWaf());
+    const nacl = w.use(mockNacl());
+    await runCommand(
+      find('block-ip'),
+      { cidr: '203.0.113.7', target: 'edge', reason: 'abuse', ttl: '1h' },
+      containmentWorld(w),
+    );
+    await runCommand(
+      find('block-ip'),
+      { cidr: '203.0.113.7', target: 'vpc', reason: 'abuse' },
+      containmentWorld(w),
+    );
+    expect(nacl.state.created).toEqual([10]);
+  },
+  'unblock-ip': async (w: World) => {
+    w.use(mockWaf({ addresses: ['203.0.113.7/32'] }));
+    w.use(
+      mockNacl({
+        entries: [
+          {
+            RuleNumber: 10,
+            Protocol: '-1',
+            RuleAction: 'deny',
+            Egress: false,
+            CidrBlock: '203.0.113.7/32',
+          },
+        ],
+      }),
+    );
+    await runCommand(
+      find('unblock-ip'),
+      { cidr: '203.0.113.7', target: 'edge' },
+      containmentWorld(w),
+    );
+    await runCommand(
+      find('unblock-ip'),
+      { cidr: '203.0.113.7', target: 'vpc' },
+      containmentWorld(w),
+    );
+  },
+  // Lists what opsbot keeps in Redis: no AWS call.
+  blocks: noAwsCalls((w) => runCommand(find('blocks'), {}, containmentWorld(w))),
+  'signout-user': async (w: World) => {
+    w.use(mockCognito({ 'us-east-1_AbCdEf123': { mallory: true } }));
+    await runCommand(
+      find('signout-user'),
+      { username: 'mallory', pool: 'customers', reason: 'abuse', disable: 'true' },
+      containmentWorld(w),
+    );
+  },
+  'enable-user': async (w: World) => {
+    w.use(mockCognito({ 'us-east-1_AbCdEf123': { mallory: false } }));
+    await runCommand(
+      find('enable-user'),
+      { username: 'mallory', pool: 'customers' },
+      containmentWorld(w),
+    );
+  },
+  'tf-lock': async (w: World) => {
+    await w.setup(() =>
+      tfLockTable(w.dynamodb, 'autostack-tf-locks', {
+        id: 'lock-1',
+        created: new Date(Date.now() - 3_600_000).toISOString(),
+      }),
+    );
+    await runCommand(find('tf-lock'), { action: 'show' }, w);
+    await runCommand(find('tf-lock'), { action: 'release', subject: 'lock-1', reason: 'stale' }, w);
+  },
+} satisfies Record<string, Scenario>);
+
 /** The ledger writer's floors, in memory: the lowest seq tried per entry. */
 function memoryFloors(): AppendFloors {
   const floors = new Map<string, number>();
@@ -229,6 +338,22 @@ function resourceOf(
         ? id
         : `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${id}-AbCdEf`;
     }
+    case 'wafv2':
+      return s('Scope') === 'CLOUDFRONT'
+        ? `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/ipset/${s('Name')}/${s('Id')}`
+        : `arn:aws:wafv2:${region}:${ACCOUNT}:regional/ipset/${s('Name')}/${s('Id')}`;
+    case 'ec2':
+      // IAM checks Describe* on no resource.
+      return action.startsWith('Describe')
+        ? '*'
+        : `arn:aws:ec2:${region}:${ACCOUNT}:network-acl/${s('NetworkAclId')}`;
+    case 'iam':
+      // GetAccessKeyLastUsed is checked on the key's user, whom the caller does not know yet.
+      return `arn:aws:iam::${ACCOUNT}:user/${s('UserName') || 'owner-of-the-key'}`;
+    case 'cognitoidentityprovider':
+      return `arn:aws:cognito-idp:${region}:${ACCOUNT}:userpool/${s('UserPoolId')}`;
+    case 'sts':
+      return '*';
     case 'cloudwatchlogs':
       if (action === 'StartLiveTail') return (input.logGroupIdentifiers as string[])[0]!;
       // IAM checks DescribeLogGroups on the region's pseudo stream, never on one log group.
@@ -264,7 +389,10 @@ async function sdkCalls(mocked: Mocked[]) {
 }
 
 /** IAM's service prefix where it is not the SDK client's name. */
-const IAM_PREFIX: Record<string, string> = { cloudwatchlogs: 'logs' };
+const IAM_PREFIX: Record<string, string> = {
+  cloudwatchlogs: 'logs',
+  cognitoidentityprovider: 'cognito-idp',
+};
 
 const glob = (pattern: string) =>
   new RegExp(
