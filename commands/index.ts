@@ -12,12 +12,14 @@ import logs from './logs.ts';
 import note from './note.ts';
 import ping from './ping.ts';
 import promote from './promote.ts';
+import reactivateDuckling from './reactivate-duckling.ts';
 import restart from './restart.ts';
 import revokeConnection from './revoke-connection.ts';
 import rollback from './rollback.ts';
 import rotateKey from './rotate-key.ts';
 import rotateSecret from './rotate-secret.ts';
 import signoutUser from './signout-user.ts';
+import suspendDuckling from './suspend-duckling.ts';
 import tableHealth from './table-health.ts';
 import tfLock from './tf-lock.ts';
 import unblockIp from './unblock-ip.ts';
@@ -47,4 +49,6 @@ export const commands: AnyCommand[] = [
   signoutUser,
   enableUser,
   tfLock,
+  suspendDuckling,
+  reactivateDuckling,
 ];

@@ -291,6 +291,24 @@ Object.assign(SCENARIOS, {
     await runCommand(find('tf-lock'), { action: 'show' }, w);
     await runCommand(find('tf-lock'), { action: 'release', subject: 'lock-1', reason: 'stale' }, w);
   },
+  'suspend-duckling': async (w: World) => {
+    await recordTable(w, 'spaceduck-ducklings', [{ duckling_id: 'dk_abuse', status: 'ACTIVE' }]);
+    await runCommand(
+      find('suspend-duckling'),
+      { duckling_id: 'dk_abuse', reason: 'scraping' },
+      containmentWorld(w),
+    );
+  },
+  'reactivate-duckling': async (w: World) => {
+    await recordTable(w, 'spaceduck-ducklings', [
+      { duckling_id: 'dk_paused', status: 'SUSPENDED', status_before_suspension: 'ACTIVE' },
+    ]);
+    await runCommand(
+      find('reactivate-duckling'),
+      { duckling_id: 'dk_paused' },
+      containmentWorld(w),
+    );
+  },
 } satisfies Record<string, Scenario>);
 
 /** The ledger writer's floors, in memory: the lowest seq tried per entry. */

@@ -29,6 +29,12 @@ const PAIRS = [
     'signout-user mallory pool=customers reason=abuse',
     'enable-user mallory pool=customers',
   ],
+  [
+    'suspend-duckling',
+    'reactivate-duckling',
+    'suspend-duckling dk_1 reason=abuse',
+    'reactivate-duckling dk_1',
+  ],
 ] as const;
 
 describe('containment policy', () => {
@@ -83,6 +89,8 @@ describe('containment policy', () => {
       'signout-user',
       'enable-user',
       'tf-lock',
+      'suspend-duckling',
+      'reactivate-duckling',
     ])
       expect(text).toContain(name);
   });
