@@ -1,5 +1,7 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsPorts } from '../../src/aws/ports.ts';
+import { BLOCK_EXPIRY_QUEUE } from '../../src/containment/expiry.ts';
 import { click, ephemeralsFor, waitForCardText, waitForEphemeral } from '../helpers/approvals.ts';
 import { ACCOUNT, mockCognito, mockIam, mockSts, mockWaf } from '../helpers/containment-mocks.ts';
 import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
@@ -107,6 +109,28 @@ describe('containment with undo', () => {
     expect(ephemeralsFor(h, alice).join('\n')).toContain(`by request ${inverse.id}`);
     expect(await h.jobCount()).toBe(jobs);
     expect(waf.state.updates).toBe(2);
+  });
+
+  it('ttl: the delayed job lifts the block, notes it in the thread, and a later Undo is refused', async () => {
+    const card = await approved('block-ip 203.0.113.9 target=edge reason="scanner" ttl=2h');
+    expect(waf.state.addresses).toContain('203.0.113.9/32');
+    // Fire the delayed job now instead of in 2 h (BullMQ's own promote), as the clock would.
+    const queue = new Queue(BLOCK_EXPIRY_QUEUE, { connection: h.redis, prefix: h.prefix });
+    try {
+      const job = await waitFor('the expiry job', () => queue.getJob(`expire-${card.id}`));
+      expect(await job.getState()).toBe('delayed');
+      await job.promote();
+      const note = await waitFor('the expiry note in the thread', () =>
+        h.slack.state.channelMessages('C0OPS', card.ts).find((m) => m.text.includes('expired')),
+      );
+      expect(note.text).toContain('203.0.113.9/32 on edge expired');
+      expect(waf.state.addresses).not.toContain('203.0.113.9/32');
+      await waitFor('the job to complete', async () => (await job.getState()) === 'completed');
+    } finally {
+      await queue.close();
+    }
+    await h.client.command(`unblock-ip 203.0.113.9 target=edge undo=${card.id}`, alice);
+    await waitForEphemeral(h, alice, 'by its ttl expiring');
   });
 
   it('disable-access-key deny_all=true → Undo reactivates and removes opsbot-quarantine-<id>', async () => {
