@@ -4,7 +4,6 @@ import {
   checkBlockable,
   defineCommand,
   type FileConfig,
-  operatorReason,
   type StepContext,
   step,
   targetName,
@@ -22,6 +21,7 @@ import {
   neverBlock,
   neverBlockSchema,
 } from './lib/containment-targets.ts';
+import { operatorReason } from './lib/records.ts';
 
 /**
  * block-ip (Mantissa Log containment, AutoStack scenario 2): deny an address or network at a

@@ -1,4 +1,4 @@
-import { defineCommand, operatorReason, type StepContext, step, z } from '../src/sdk/index.ts';
+import { defineCommand, type StepContext, step, z } from '../src/sdk/index.ts';
 import {
   accessKeyArg,
   accessKeyStatements,
@@ -7,6 +7,7 @@ import {
   quarantinePolicyName,
 } from './lib/access-keys.ts';
 import { CONTAINMENT_POLICY, port, undoButton, YES } from './lib/containment.ts';
+import { operatorReason } from './lib/records.ts';
 
 /**
  * disable-access-key (Mantissa Log containment): deactivate a compromised IAM access key, and with

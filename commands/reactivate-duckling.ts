@@ -1,12 +1,6 @@
 import {
   defineCommand,
   type FileConfig,
-  LAST_REQUEST,
-  recordEnvironment,
-  recordId,
-  recordTable,
-  recordTableProblems,
-  recordTableStatements,
   type StepContext,
   step,
   UserError,
@@ -21,6 +15,14 @@ import {
   undoArg,
   undoesLine,
 } from './lib/containment.ts';
+import {
+  LAST_REQUEST,
+  recordEnvironment,
+  recordId,
+  recordTable,
+  recordTableProblems,
+  recordTableStatements,
+} from './lib/records.ts';
 
 /**
  * reactivate-duckling: the Undo of suspend-duckling. Puts back the status kept in

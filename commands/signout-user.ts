@@ -1,6 +1,5 @@
 import {
   defineCommand,
-  operatorReason,
   type StepContext,
   step,
   targetName,
@@ -9,6 +8,7 @@ import {
 } from '../src/sdk/index.ts';
 import { CONTAINMENT_POLICY, port, undoButton, YES } from './lib/containment.ts';
 import { userPools, userPoolsSchema } from './lib/containment-targets.ts';
+import { operatorReason } from './lib/records.ts';
 import { poolProblems, poolStatements, poolUser, usernameArg } from './lib/user-pools.ts';
 
 /**

@@ -1,6 +1,13 @@
 import {
   defineCommand,
   type FileConfig,
+  type StepContext,
+  step,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+import { CONTAINMENT_POLICY, port, undoButton } from './lib/containment.ts';
+import {
   LAST_REQUEST,
   operatorReason,
   recordEnvironment,
@@ -8,12 +15,7 @@ import {
   recordTable,
   recordTableProblems,
   recordTableStatements,
-  type StepContext,
-  step,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
-import { CONTAINMENT_POLICY, port, undoButton } from './lib/containment.ts';
+} from './lib/records.ts';
 
 /**
  * suspend-duckling (API runbook, tenant abuse or compromise: "disable/suspend tenant"): one

@@ -1,7 +1,7 @@
 import {
   type AccessKeyUse,
-  type AwsPorts,
   type IamStatement,
+  type Ports,
   UserError,
   z,
 } from '../../src/sdk/index.ts';
@@ -23,7 +23,7 @@ export const quarantinePolicyName = (requestId: string) => `opsbot-quarantine-${
  * the bot's own key (its IAM user, or the key it signs with).
  */
 export async function ownerOf(
-  aws: AwsPorts,
+  aws: Ports,
   accessKeyId: string,
   user?: string,
 ): Promise<AccessKeyUse> {

@@ -1,10 +1,10 @@
 import {
-  type AwsPorts,
   type ContainmentAction,
   type ContainmentLedgerPort,
   type OutputBlock,
   PermanentError,
   type PolicyDefaults,
+  type Ports,
   type StepContext,
   UserError,
   z,
@@ -38,11 +38,11 @@ type PortName =
   | 'blocks';
 
 /** A containment port, or a permanent error naming it when this process has none. */
-export function port<K extends PortName>(aws: AwsPorts, name: K): NonNullable<AwsPorts[K]> {
+export function port<K extends PortName>(aws: Ports, name: K): NonNullable<Ports[K]> {
   const found = aws[name];
   if (!found)
     throw new PermanentError('port_unavailable', `the ${name} port is not available here`);
-  return found as NonNullable<AwsPorts[K]>;
+  return found as NonNullable<Ports[K]>;
 }
 
 /** `undo=<request id>`: the request this one undoes (set by the Undo button). */

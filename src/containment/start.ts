@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { AuditSink } from '../audit/sink.ts';
 import type { Logger } from '../log.ts';
 import type { OutputMessage } from '../sdk/command.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import { redisActiveBlocks } from './active-blocks.ts';
 import { createExpiryQueue, scheduleExpiry, startExpiryWorker } from './expiry.ts';
@@ -19,7 +19,7 @@ export function containmentPorts(redis: Redis, keys: Keys, prefix: string) {
     ports: {
       containment: redisContainmentLedger(redis, keys),
       blocks: redisActiveBlocks(redis, keys, scheduleExpiry(queue)),
-    } satisfies Partial<AwsPorts>,
+    } satisfies Partial<Ports>,
     close: () => queue.close(),
   };
 }
@@ -29,7 +29,7 @@ export interface ExpiryWorkerDeps {
   connection: Redis;
   prefix: string;
   keys: Keys;
-  aws: AwsPorts;
+  aws: Ports;
   /** Posts a note in a thread. */
   post(channel: string, threadTs: string, message: OutputMessage): Promise<void>;
   audit: AuditSink;

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import { BLOCK_EXPIRY_QUEUE } from '../../src/containment/expiry.ts';
 import { click, ephemeralsFor, waitForCardText, waitForEphemeral } from '../helpers/approvals.ts';
 import { ACCOUNT, mockCognito, mockIam, mockSts, mockWaf } from '../helpers/containment-mocks.ts';
@@ -28,7 +28,7 @@ describe('containment with undo', () => {
     iam = mockIam({ 'ci-deployer': { [KEY]: 'Active' }, opsbot: { [BOT_KEY]: 'Active' } });
     cognito = mockCognito({ 'us-east-1_AbCdEf123': { mallory: true } });
     mocks.push(waf, iam, cognito, mockSts(`arn:aws:iam::${ACCOUNT}:user/opsbot`));
-    h = await startHarness({ aws: awsPorts('us-east-1', { deploys: memoryDeploys() }) });
+    h = await startHarness({ aws: awsAdapters('us-east-1', { deploys: memoryDeploys() }) });
   });
   afterAll(async () => {
     await h?.stop();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import {
   ALERT_ENV,
   alertsFile,
@@ -41,7 +41,7 @@ describe('runbook templates from alert labels', () => {
         ],
       }),
       env: ALERT_ENV,
-      aws: awsPorts('us-east-1', { deploys: memoryDeploys() }),
+      aws: awsAdapters('us-east-1', { deploys: memoryDeploys() }),
       alerts: { postIntervalMs: 50 },
     });
   });

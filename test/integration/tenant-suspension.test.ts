@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import reactivateDuckling from '../../commands/reactivate-duckling.ts';
 import suspendDuckling from '../../commands/suspend-duckling.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { memoryContainment } from '../helpers/memory-containment.ts';
@@ -20,7 +20,7 @@ describe('suspend-duckling and its undo', () => {
   it('suspends keeping the prior status; the undo restores it; a second undo is refused', async () => {
     await db.put('spaceduck-ducklings', { duckling_id: 'dk_abuse', status: 'TRIAL' });
     const aws = {
-      ...({ records: db.records } as unknown as AwsPorts),
+      ...({ records: db.records } as unknown as Ports),
       ...memoryContainment().ports,
     };
     const suspend = stepContext({

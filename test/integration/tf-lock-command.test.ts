@@ -3,7 +3,7 @@ import tfLock from '../../commands/tf-lock.ts';
 import { dynamoClients } from '../../src/aws/records.ts';
 import { tfLocksAdapter } from '../../src/aws/tf-locks.ts';
 import type { FileConfig } from '../../src/config/file.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { stepContext } from '../helpers/step-context.ts';
@@ -11,7 +11,7 @@ import { goTime, tfLockInfo, tfLockTable } from '../helpers/tf-lock-table.ts';
 
 /** tf-lock on dynalite (a real DynamoDB wire protocol and condition semantics). */
 let db: Dynalite;
-let aws: AwsPorts;
+let aws: Ports;
 let n = 0;
 beforeAll(async () => {
   db = await startDynalite();
@@ -22,7 +22,7 @@ beforeAll(async () => {
         credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret-key' },
       }),
     ),
-  } as unknown as AwsPorts;
+  } as unknown as Ports;
 });
 afterAll(() => db.stop());
 
