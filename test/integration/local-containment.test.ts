@@ -82,7 +82,14 @@ describe('local mode: block and unblock the demo alert’s address from the inci
     const undo = `unblock-ip 203.0.113.7/32 target=edge undo=${card.id}`;
     expect(messageText(result)).toContain(undo);
 
-    await h.client.command(undo, USERS.alice);
+    // Click Undo as the newcomer would: the command button asks for unblock-ip as the clicker.
+    const undoButton = buttons(result).get('Undo')!;
+    expect(undoButton.action_id).toMatch(/^command\.run/);
+    await h.client.clickButton(undoButton.action_id, undoButton.value, USERS.alice, {
+      channel: 'C0INCIDENTS',
+      ts: result.ts,
+    });
+    // Its request card goes to the ops channel, where approvers look.
     const inverse = await waitFor('the unblock-ip card', async () => {
       const m = h.slack.state
         .channelMessages('C0OPS')
