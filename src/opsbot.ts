@@ -8,6 +8,7 @@ import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
 import { awsAdapters } from './aws/adapters.ts';
 import { type Config, ConfigError } from './config/load.ts';
+import { containmentPorts, startBlockExpiry } from './containment/start.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
@@ -32,6 +33,7 @@ import { allHooks } from './schedules/run-hooks.ts';
 import { createSchedules, type Schedules } from './schedules/start.ts';
 import type { Ports } from './sdk/ports/index.ts';
 import { createSlackApp } from './slack/app.ts';
+import { outputMessage } from './slack/blocks/output.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { registerCommandButtonListener } from './slack/listeners/command-button.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
@@ -114,8 +116,11 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const audit: AuditSink = auditTrail.sink;
   // Deploy history is the bot's own (Redis), whatever answers for AWS.
   const own = { deploys: redisDeployHistory(redis, keys) };
+  const containment = containmentPorts(redis, keys, prefix);
   const aws = auditTrail.withLedger(
-    options.aws ? { ...own, ...options.aws } : awsAdapters(env.AWS_REGION, own),
+    options.aws
+      ? { ...own, ...containment.ports, ...options.aws }
+      : { ...awsAdapters(env.AWS_REGION, own), ...containment.ports },
   );
   const opsChannel = file.slack.ops_channel;
   const approvals = createApprovals({
@@ -226,6 +231,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   let worker: Worker | undefined;
   let workerRedis: Redis | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
+  let blockExpiry: Worker | undefined;
   let submissions: SubmissionConsumer | undefined;
   let schedules: Schedules | undefined;
   if (options.role !== 'web') {
@@ -287,6 +293,17 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     heartbeat = startHeartbeat(workerRedis, keys, workerId);
     // Reconciles the configured schedules with BullMQ, then fires each occurrence on one worker.
     await schedules.start();
+    blockExpiry = startBlockExpiry({
+      connection: workerRedis,
+      prefix,
+      keys,
+      aws,
+      post: async (channel, threadTs, message) => {
+        await writer.post(channel, outputMessage(message), threadTs);
+      },
+      audit,
+      log,
+    });
   }
 
   options.routes?.(http);
@@ -303,12 +320,14 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await approvals.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.
     worker?.cancelAllJobs('worker stopping');
+    await blockExpiry?.close();
     await alerts.stop();
     await worker?.close(true);
     await CoalescedMessage.settleAll();
     await http.close();
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
     await queue.close();
+    await containment.close();
     await auditTrail.stop();
     redis.disconnect();
     workerRedis?.disconnect();

@@ -27,6 +27,8 @@ export interface Alert {
   facts?: [label: string, value: string][];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** CloudWatch: the alarm metric's dimensions (name → value), for runbook templates. */
+  dimensions?: Record<string, string>;
   links?: AlertLink[];
   /** When the source says it happened (ISO 8601), if it says. */
   occurredAt?: string;

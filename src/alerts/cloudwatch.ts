@@ -89,6 +89,9 @@ export function parseCloudWatchAlarm(message: string, severity: Severity = 'high
     facts: alarmFacts(alarm),
     labels: { alarm_name: alarm.AlarmName, ...(region ? { region } : {}) },
     ...(alarm.AlarmDescription ? { annotations: { description: alarm.AlarmDescription } } : {}),
+    ...(alarm.Trigger?.Dimensions?.length
+      ? { dimensions: Object.fromEntries(alarm.Trigger.Dimensions.map((d) => [d.name, d.value])) }
+      : {}),
     links: region
       ? [
           {

@@ -56,6 +56,13 @@ const webhookSchema = z
       .array(z.object({ label: z.string().min(1).max(75).optional(), url: z.url() }))
       .max(10)
       .optional(),
+    /** Labels runbook mappings match on and runbook templates read (`{{labels.source_ip}}`). */
+    labels: z
+      .record(
+        z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/i, 'a label name such as source_ip'),
+        z.string().max(256),
+      )
+      .optional(),
   })
   .strict();
 
@@ -81,7 +88,7 @@ export function parseGenericWebhook(body: unknown): Alert {
       ? { facts: Object.entries(details).map(([k, v]): [string, string] => [k, String(v)]) }
       : {}),
     stateChange: hook.status === 'firing' ? 'ok → firing' : 'firing → resolved',
-    labels: { source: hook.source, key: hook.key },
+    labels: { ...hook.labels, source: hook.source, key: hook.key },
     links: (hook.links ?? []).map((l) => ({ label: l.label ?? 'Link', url: l.url })),
   };
 }

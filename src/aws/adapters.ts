@@ -1,15 +1,23 @@
 import { AppRunnerClient } from '@aws-sdk/client-apprunner';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { STSClient } from '@aws-sdk/client-sts';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { fetchHttp } from '../http/fetch-port.ts';
 import type { DeployHistoryPort, Ports } from '../sdk/ports/index.ts';
+import { accessKeysAdapter } from './access-keys.ts';
 import { regionalClients } from './clients.ts';
+import { identityAdapter } from './identity.ts';
 import { imagesAdapter } from './images.ts';
+import { ipBlocklistsAdapter } from './ip-blocklists.ts';
 import { lambdaAdapter } from './lambda.ts';
 import { logsAdapter } from './logs.ts';
 import { rdsAdapter } from './rds.ts';
@@ -18,6 +26,8 @@ import { secretsAdapter } from './secrets.ts';
 import { serviceStatusAdapter } from './service-status.ts';
 import { servicesAdapter } from './services.ts';
 import { tablesAdapter } from './tables.ts';
+import { tfLocksAdapter } from './tf-locks.ts';
+import { userPoolsAdapter } from './user-pools.ts';
 
 /** Ports the bot keeps itself (Redis) rather than asking AWS. */
 export interface OwnPorts {
@@ -35,8 +45,21 @@ interface AdapterContext {
  * by the audit module when `audit.table` is set; deploy history is the bot's own.
  */
 const ADAPTERS: {
-  [K in Exclude<keyof Ports, 'deploys' | 'ledger'>]-?: (c: AdapterContext) => Ports[K];
+  [K in Exclude<keyof Ports, 'deploys' | 'ledger' | 'containment' | 'blocks'>]-?: (
+    c: AdapterContext,
+  ) => Ports[K];
 } = {
+  // Containment. IAM is global (its endpoint is in us-east-1); STS answers in the bot's region.
+  accessKeys: () => accessKeysAdapter(new IAMClient({ region: 'us-east-1', maxAttempts: 3 })),
+  identity: ({ region }) => identityAdapter(new STSClient({ region, maxAttempts: 3 })),
+  ipBlocklists: ({ region }) =>
+    ipBlocklistsAdapter({
+      wafv2: regionalClients((c) => new WAFV2Client(c), region),
+      ec2: regionalClients((c) => new EC2Client(c), region),
+    }),
+  userPools: ({ region }) =>
+    userPoolsAdapter(regionalClients((c) => new CognitoIdentityProviderClient(c), region)),
+  tfLocks: ({ dynamodb }) => tfLocksAdapter(dynamodb),
   http: () => fetchHttp(),
   images: ({ region }) =>
     imagesAdapter({
@@ -76,6 +99,6 @@ export function awsAdapters(region: string, own: OwnPorts): Ports {
   const context: AdapterContext = { region, dynamodb: dynamoClients(region) };
   const built = Object.fromEntries(
     Object.entries(ADAPTERS).map(([name, make]) => [name, make(context)]),
-  ) as Omit<Ports, 'deploys' | 'ledger'>;
+  ) as unknown as Omit<Ports, 'deploys' | 'ledger'>;
   return { ...built, deploys: own.deploys };
 }

@@ -1,7 +1,7 @@
 import type { AuditSink } from '../audit/sink.ts';
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { FileConfig } from '../config/file.ts';
-import { SyntaxProblem, tokenize } from '../intake/tokenize.ts';
+import { SyntaxProblem } from '../intake/tokenize.ts';
 import { type Registry, validateArgs } from '../intake/validate.ts';
 import type { SubmitRequest } from '../requests/submit.ts';
 import { escapeText, user } from '../slack/blocks/format.ts';
@@ -12,6 +12,7 @@ import { escalatedReply, resolvedReply } from './render.ts';
 import { mappingMatches, parseRunbookValue } from './runbooks.ts';
 import type { IncidentService } from './service.ts';
 import type { IncidentStore } from './store.ts';
+import { type FilledCommand, fillTemplate } from './templates.ts';
 
 export interface IncidentActionsDeps {
   store: IncidentStore;
@@ -98,14 +99,21 @@ export class IncidentActions {
       return simple(
         ':warning: That runbook is no longer configured for this incident. Nothing was run.',
       );
-    let line: ReturnType<typeof tokenize>;
+    // Values from the alert ({{labels.source_ip}}) fill argument values only, then face the
+    // command's own argument schema below: nothing is queued unless they pass.
+    let filled: FilledCommand;
     try {
-      line = tokenize(button.command);
+      filled = fillTemplate(button.command, incident.alert);
     } catch (error) {
       if (error instanceof SyntaxProblem)
         return simple(`:warning: The runbook command cannot be read: ${escapeText(error.message)}`);
       throw error;
     }
+    if (!filled.ok)
+      return simple(
+        `:warning: The runbook \`${escapeText(button.command)}\` cannot use this alert: ${escapeText(filled.problem)}. Nothing was run.`,
+      );
+    const line = filled.line;
     const command = this.deps.registry.find(line.command);
     if (!command)
       return simple(

@@ -14,6 +14,7 @@ export function runOutput(
   requester: string,
 ): RunOutput {
   return {
+    thread: { channel, ts: threadTs },
     async post(message) {
       const content = outputMessage(message);
       const { ts } = await runPostQueue.run(channel, () => writer.post(channel, content, threadTs));

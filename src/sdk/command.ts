@@ -59,6 +59,8 @@ export interface OutputMessage {
 
 /** Where a run shows what it found: the run's thread, or the requester alone. */
 export interface RunOutput {
+  /** The run's thread (channel and thread ts), so something scheduled later can post in it. */
+  readonly thread?: { channel: string; ts: string };
   /** Posts in the run's thread; returns an id to update the message with. */
   post(message: OutputMessage): Promise<{ id: string }>;
   update(id: string, message: OutputMessage): Promise<void>;

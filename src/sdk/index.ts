@@ -23,6 +23,7 @@ export {
   type Verdict,
 } from './command.ts';
 export { configSection } from './config-section.ts';
+export * from './containment.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';

@@ -37,6 +37,12 @@ export function keys(prefix: string) {
     scheduledRequest: (requestId: string) => `${prefix}:scheduled-request:${requestId}`,
     /** The previous results of a checklist, for "changed since the last run". */
     checklistLast: (name: string) => `${prefix}:checklist:${name}:last`,
+    /** A containment action (block-ip, disable-access-key, …) and what undid it, by request id. */
+    containmentAction: (requestId: string) => `${prefix}:containment:${requestId}`,
+    /** The addresses opsbot blocks now (a hash: `<target>|<cidr>` → who, why, expiry). */
+    activeBlocks: () => `${prefix}:blocks`,
+    /** Set once the expiry note of a block is posted (its request id). */
+    blockExpiryNote: (requestId: string) => `${prefix}:blocks:expired-note:${requestId}`,
   };
 }
 

@@ -150,7 +150,14 @@ describe('local console in a browser', () => {
     const root = message(summary);
     await root.waitFor({ timeout: 15_000 });
     const buttons = await root.locator('button[data-action-id]').allTextContents();
-    expect(buttons).toEqual(['Acknowledge', 'Resolve', 'Escalate', 'Tail logs', 'Roll back prod']);
+    expect(buttons).toEqual([
+      'Acknowledge',
+      'Resolve',
+      'Escalate',
+      'Tail logs',
+      'Roll back prod',
+      'Block IP',
+    ]);
     await actAs('U0JOSH');
     await root.locator('button[data-action-id]', { hasText: 'Acknowledge' }).click();
     // Acknowledging edits the parent (no thread reply); resolving also replies in the thread.

@@ -140,7 +140,10 @@ function dependentCalls(
 }
 
 /** IAM's service prefix where it is not the SDK client's name. */
-const IAM_PREFIX: Record<string, string> = { cloudwatchlogs: 'logs' };
+const IAM_PREFIX: Record<string, string> = {
+  cloudwatchlogs: 'logs',
+  cognitoidentityprovider: 'cognito-idp',
+};
 
 const glob = (pattern: string) =>
   new RegExp(

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFileConfig } from '../../src/config/load.ts';
-import { createRegistry, intakeText } from '../../src/intake/validate.ts';
+import { fillTemplate } from '../../src/incidents/templates.ts';
+import { createRegistry, intakeText, validateArgs } from '../../src/intake/validate.ts';
 import { commands } from '../../src/registry/commands.ts';
 import { scheduleProblems } from '../../src/schedules/problems.ts';
 import { exampleConfig } from '../helpers/harness.ts';
@@ -16,8 +17,26 @@ describe('opsbot.example.yml', () => {
       mapping.buttons.map((button) => ({ mapping: mapping.name, ...button })),
     );
     expect(buttons.length).toBeGreaterThan(0);
+    // Templated buttons are checked filled with the values a matching alert would carry.
+    const alert = {
+      source: 'alertmanager',
+      key: 'k',
+      status: 'firing' as const,
+      severity: 'high' as const,
+      title: 'suspicious-login',
+      labels: { user: 'mallory', source_ip: '203.0.113.7' },
+    };
     for (const button of buttons) {
-      const intake = intakeText(button.command, registry, file.targets);
+      const filled = fillTemplate(button.command, alert);
+      expect(filled.ok, `${button.mapping} → "${button.label}": ${JSON.stringify(filled)}`).toBe(
+        true,
+      );
+      const line = filled.ok ? filled.line : undefined;
+      const command = registry.find(line!.command);
+      expect(command, `${button.mapping} → "${button.label}" names no command`).toBeDefined();
+      const intake = button.command.includes('{{')
+        ? validateArgs(command!, line!, file.targets)
+        : intakeText(button.command, registry, file.targets);
       expect(
         intake.kind,
         `${button.mapping} → "${button.label}" (${button.command}): ${JSON.stringify(intake)}`,

@@ -17,6 +17,9 @@ export function demoAlert(now = new Date()): GenericAlert {
     links: [
       { label: 'Runbook: Mission Control', url: 'https://example.com/runbooks/mission-control' },
     ],
+    // The address the errors came from: the example config's `demo-block-ip` runbook offers to
+    // block it (the sandbox's WAF IP set), and its result card to undo that.
+    labels: { source_ip: '203.0.113.7' },
   };
 }
 

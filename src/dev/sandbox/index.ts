@@ -1,6 +1,12 @@
 import { configured as tableHealth } from '../../../commands/table-health.ts';
 import type { FileConfig } from '../../config/file.ts';
 import type { Ports, ServiceRef } from '../../sdk/ports/index.ts';
+import {
+  sandboxAccessKeys,
+  sandboxBlocklists,
+  sandboxTfLocks,
+  sandboxUserPools,
+} from './containment.ts';
 import { sandboxHttp } from './http.ts';
 import { SandboxImages } from './images.ts';
 import { startSandboxLambda } from './lambda.ts';
@@ -14,7 +20,7 @@ import { sandboxTables } from './tables.ts';
 
 /** The stand-ins for AWS that local mode uses, one per port; shown as SANDBOX in the console. */
 export interface Sandbox {
-  ports: Omit<Ports, 'deploys' | 'ledger'>;
+  ports: Omit<Ports, 'deploys' | 'ledger' | 'containment' | 'blocks'>;
   /** One line per port for the console, e.g. `lambda: SANDBOX: aliases … in memory`. */
   describe: Partial<Record<keyof Ports, string>>;
   stop(): Promise<void>;
@@ -62,6 +68,8 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
     )?.[0];
     return name ? deploys[name]?.repository : undefined;
   };
+  const iam = sandboxAccessKeys();
+  const tfLocks = await sandboxTfLocks(file, options.dynamoEndpoint, region);
   return {
     ports: {
       lambda: lambda.port,
@@ -77,6 +85,11 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       serviceStatus: sandboxServiceStatus(),
       http: sandboxHttp(file),
       logs: new SandboxLogs({ logGroups }),
+      accessKeys: iam.keys,
+      identity: iam.identity,
+      ipBlocklists: sandboxBlocklists(),
+      userPools: sandboxUserPools(),
+      tfLocks: tfLocks.port,
     },
     describe: {
       lambda: 'SANDBOX: aliases and versions (41–44) held in memory',
@@ -90,10 +103,16 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       logs: 'SANDBOX: generated log lines, one a second, in the targets.logs groups',
       images: 'SANDBOX: ECR repositories with tags v41, v42 (= latest); services start on v41',
       rds: 'SANDBOX: available databases with a 5 h old automated snapshot; snapshots finish in seconds',
+      accessKeys: 'SANDBOX: IAM user ci-deployer with key AKIAIOSFODNN7EXAMPLE, in memory',
+      identity: 'SANDBOX: the bot is IAM user opsbot (its own key is refused)',
+      ipBlocklists: 'SANDBOX: every targets.ip_blocklists WAF IP set / network ACL in memory',
+      userPools: 'SANDBOX: users mallory and alice in every targets.user_pools pool, in memory',
+      tfLocks: 'SANDBOX: targets.tf_locks tables on dynalite, each with one stale lock',
     },
     async stop() {
       secrets.stop();
       dynamo.stop();
+      tfLocks.stop();
       await lambda.stop();
     },
   };

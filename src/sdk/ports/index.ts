@@ -1,7 +1,11 @@
 import { PermanentError } from '../errors.ts';
+import type { AccessKeysPort, IdentityPort } from './access-keys.ts';
+import type { ActiveBlocksPort } from './active-blocks.ts';
+import type { ContainmentLedgerPort } from './containment-ledger.ts';
 import type { DeployHistoryPort } from './deploys.ts';
 import type { HttpPort } from './http.ts';
 import type { ImagesPort } from './images.ts';
+import type { IpBlocklistsPort } from './ip-blocklists.ts';
 import type { LambdaPort } from './lambda.ts';
 import type { LedgerPort } from './ledger.ts';
 import type { LogsPort } from './logs.ts';
@@ -11,10 +15,16 @@ import type { SecretsPort } from './secrets.ts';
 import type { ServiceStatusPort } from './service-status.ts';
 import type { ServicesPort } from './services.ts';
 import type { TablesPort } from './tables.ts';
+import type { TfLocksPort } from './tf-locks.ts';
+import type { UserPoolsPort } from './user-pools.ts';
 
+export type * from './access-keys.ts';
+export type * from './active-blocks.ts';
+export type * from './containment-ledger.ts';
 export type * from './deploys.ts';
 export type * from './http.ts';
 export type * from './images.ts';
+export type * from './ip-blocklists.ts';
 export type * from './lambda.ts';
 export type * from './ledger.ts';
 export type * from './logs.ts';
@@ -24,6 +34,8 @@ export type * from './secrets.ts';
 export type * from './service-status.ts';
 export type * from './services.ts';
 export type * from './tables.ts';
+export type * from './tf-locks.ts';
+export type * from './user-pools.ts';
 
 /**
  * Ports: what commands may ask of the outside world, one file per port in this folder. `src/aws/`
@@ -34,10 +46,17 @@ export type * from './tables.ts';
  * entry in `src/aws/adapters.ts` and one in `src/dev/sandbox/index.ts`. Keep the lines sorted.
  */
 export interface Ports {
+  accessKeys?: AccessKeysPort;
+  /** The addresses opsbot blocks now and their expiry (the bot's own, Redis and BullMQ). */
+  blocks?: ActiveBlocksPort;
+  /** Containment actions and their undo (the bot's own, Redis). */
+  containment?: ContainmentLedgerPort;
   deploys: DeployHistoryPort;
   http: HttpPort;
   /** ECR images and the image a service runs (deploy, rollback of a service). */
   images?: ImagesPort;
+  identity?: IdentityPort;
+  ipBlocklists?: IpBlocklistsPort;
   lambda: LambdaPort;
   /** The audit ledger (read side); absent when no `audit.table` is configured. */
   ledger?: LedgerPort;
@@ -50,6 +69,8 @@ export interface Ports {
   /** App Runner / ECS status, read only (`service-status`). */
   serviceStatus?: ServiceStatusPort;
   tables: TablesPort;
+  tfLocks?: TfLocksPort;
+  userPools?: UserPoolsPort;
 }
 
 /** An optional port, or a permanent error naming it when this process has none. */

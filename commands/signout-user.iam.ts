@@ -1,0 +1,12 @@
+import { userPoolResource, withContainment } from '../test/helpers/containment-iam.ts';
+import { mockCognito } from '../test/helpers/containment-mocks.ts';
+import { iamScenario } from '../test/helpers/iam-world.ts';
+
+export default iamScenario(async (w) => {
+  w.use(mockCognito({ 'us-east-1_AbCdEf123': { mallory: true } }), userPoolResource);
+  await w.run(
+    'signout-user',
+    { username: 'mallory', pool: 'customers', reason: 'abuse', disable: 'true' },
+    withContainment(w),
+  );
+});
