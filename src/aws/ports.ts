@@ -1,14 +1,12 @@
 import { AppRunnerClient } from '@aws-sdk/client-apprunner';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fetchHttp } from '../http/fetch-port.ts';
 import type { AwsPorts, DeployHistoryPort } from '../sdk/ports.ts';
 import { regionalClients } from './clients.ts';
 import { lambdaAdapter } from './lambda.ts';
-import { logsAdapter } from './logs.ts';
+import { logsAdapter, logsClients } from './logs.ts';
+import { ecsClients, secretsClients } from './quota-clients.ts';
 import { dynamoClients, recordsAdapter } from './records.ts';
 import { secretsAdapter } from './secrets.ts';
 import { servicesAdapter } from './services.ts';
@@ -24,15 +22,15 @@ export function awsPorts(region: string, own: OwnPorts): AwsPorts {
   const dynamodb = dynamoClients(region);
   return {
     lambda: lambdaAdapter(regionalClients((c) => new LambdaClient(c), region)),
-    logs: logsAdapter(regionalClients((c) => new CloudWatchLogsClient(c), region)),
+    logs: logsAdapter(logsClients(region)),
     records: recordsAdapter(dynamodb),
-    secrets: secretsAdapter(regionalClients((c) => new SecretsManagerClient(c), region)),
+    secrets: secretsAdapter(secretsClients(region)),
     tables: tablesAdapter({
       dynamodb,
       cloudwatch: regionalClients((c) => new CloudWatchClient(c), region),
     }),
     services: servicesAdapter({
-      ecs: regionalClients((c) => new ECSClient(c), region),
+      ecs: ecsClients(region),
       apprunner: regionalClients((c) => new AppRunnerClient(c), region),
     }),
     http: fetchHttp(),
