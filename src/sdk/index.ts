@@ -26,12 +26,16 @@ export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts
 export * from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
+  AdminApiAnswer,
+  AdminApiPort,
+  AdminApiRef,
   AuditEntry,
   AwsPorts,
   ChainReport,
   DataRecord,
   DeployEntry,
   DeployHistoryPort,
+  EmailPort,
   HttpResult,
   LambdaAlias,
   LambdaPort,

@@ -36,6 +36,10 @@ export interface AwsPorts {
   /** The audit ledger (read side); absent when no `audit.table` is configured. */
   ledger?: LedgerPort;
   logs?: LogsPort;
+  /** The app's own admin API (`POST /beak/admin`); absent where it is not reachable (sandbox). */
+  adminApi?: AdminApiPort;
+  /** E-mail (SES v2); absent where none is configured. */
+  email?: EmailPort;
 }
 
 /** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */
@@ -77,9 +81,65 @@ export interface RecordsPort {
     input: RecordRef & {
       set: Record<string, RecordValue>;
       remove?: string[];
+      /** Removes one element of a list attribute, only while it still holds `equals` there. */
+      removeAt?: { attribute: string; index: number; equals: RecordValue };
       condition: RecordCondition;
     },
   ): Promise<RecordUpdate>;
+  /**
+   * The records of a table (or one of its indexes) whose partition key has this value, every
+   * page. Index reads are eventually consistent (a just-written record may be missing).
+   */
+  query(input: {
+    table: string;
+    index?: string;
+    region?: string;
+    key: Record<string, string>;
+    limit?: number;
+  }): Promise<DataRecord[]>;
+}
+
+// ── the app's admin API (Mission Control `POST /beak/admin`) ─────────────────────────────────────
+
+/** Where the admin API is and where its key is kept. The key itself never leaves the adapter. */
+export interface AdminApiRef {
+  url: string;
+  /** Secrets Manager id of the admin key. */
+  keySecret: string;
+  header: string;
+  scheme: string;
+  region?: string;
+  timeoutMs: number;
+}
+
+export interface AdminApiAnswer {
+  status: number;
+  /** The body parsed as JSON, when it was JSON. */
+  json?: unknown;
+  /** The raw body (at most 2,000 characters), for messages; redact before showing it. */
+  text: string;
+}
+
+export interface AdminApiPort {
+  /**
+   * POSTs `body` as JSON with the admin key in the configured header and `Idempotency-Key`. The
+   * key is read from Secrets Manager at call time (kept only in memory) and read again once after
+   * a 401. No answer in time is a TransientError (`admin_api_timeout`); any answer is returned.
+   */
+  post(api: AdminApiRef, body: Record<string, string>, idempotencyKey: string): Promise<AdminApiAnswer>;
+}
+
+// ── e-mail: SES v2 templated messages ────────────────────────────────────────────────────────────
+
+export interface EmailPort {
+  /** Sends one templated e-mail (SES v2 SendEmail with `Content.Template`). */
+  sendTemplated(input: {
+    from: string;
+    to: string;
+    template: string;
+    data: Record<string, string>;
+    region?: string;
+  }): Promise<{ messageId: string }>;
 }
 
 /** A secret's metadata; never its value. */
