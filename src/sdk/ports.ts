@@ -126,7 +126,11 @@ export interface AdminApiPort {
    * key is read from Secrets Manager at call time (kept only in memory) and read again once after
    * a 401. No answer in time is a TransientError (`admin_api_timeout`); any answer is returned.
    */
-  post(api: AdminApiRef, body: Record<string, string>, idempotencyKey: string): Promise<AdminApiAnswer>;
+  post(
+    api: AdminApiRef,
+    body: Record<string, string>,
+    idempotencyKey: string,
+  ): Promise<AdminApiAnswer>;
 }
 
 // ── e-mail: SES v2 templated messages ────────────────────────────────────────────────────────────
