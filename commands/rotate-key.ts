@@ -320,7 +320,7 @@ export default defineCommand({
       ? [makeCurrentStep]
       : []),
     ...followUpSteps<Args>(targets, {
-      event: 'duck.key_rotated',
+      event: targets.record_actions.app_audit?.events.rotate_key ?? 'duck.key_rotated',
       subject: (ctx) => ctx.args.duckling_id,
       since: (ctx) => Number((ctx.results['rotate-key'] as { askedAt?: number }).askedAt ?? 0),
       notice: 'key-rotated',

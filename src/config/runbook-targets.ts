@@ -101,6 +101,15 @@ const appAuditSchema = z
     id_attribute: z.string().min(1).default('event_id'),
     /** How long to wait for the event after the action. */
     wait_seconds: z.number().int().min(0).max(600).default(60),
+    /** The event the app writes for each action. */
+    events: z
+      .object({
+        rotate_key: z.string().min(1).default('duck.key_rotated'),
+        revoke_connection: z.string().min(1).default('duck.connection_revoked'),
+        expire_cert: z.string().min(1).default('duck.cert_expired'),
+      })
+      .strict()
+      .prefault({}),
     poll_ms: z.number().int().min(10).max(30_000).default(2_000),
   })
   .strict();

@@ -18,6 +18,11 @@ export interface Plan {
   summary: string;
   details?: string[];
   facts: Record<string, string | number | boolean | null>;
+  /**
+   * Nothing will change (the connection is already revoked): the request runs at once without
+   * approval, and the run only reports.
+   */
+  unchanged?: boolean;
 }
 
 export interface PlanContext<A> {

@@ -76,10 +76,10 @@ afterEach(async () => {
   sm.mock.restore();
 });
 
-function config(appUrl: string, waitSeconds: number): FileConfig {
+function config(appUrl: string, waitSeconds: number, approvals: 0 | 1): FileConfig {
   const file = exampleConfig();
   for (const c of ['rotate-key', 'revoke-connection', 'expire-cert'])
-    file.policies[c] = { prod: { approvals: 0 } };
+    file.policies[c] = { prod: { approvals } };
   file.targets.record_actions = {
     via: 'admin_api',
     admin_api: {
@@ -100,6 +100,11 @@ function config(appUrl: string, waitSeconds: number): FileConfig {
       id_attribute: 'event_id',
       wait_seconds: waitSeconds,
       poll_ms: 100,
+      events: {
+        rotate_key: 'duck.key_rotated',
+        revoke_connection: 'duck.connection_revoked',
+        expire_cert: 'duck.cert_expired',
+      },
     },
     spaceduck_attribute: 'spaceduck_id',
     bonded_attribute: 'bonded',
@@ -107,7 +112,7 @@ function config(appUrl: string, waitSeconds: number): FileConfig {
   return file;
 }
 
-async function start(options: AppOptions, waitSeconds = 5) {
+async function start(options: AppOptions, waitSeconds = 5, approvals: 0 | 1 = 0) {
   app = await startMissionControlApp(db, options);
   logLines = [];
   const sink = new Writable({
@@ -117,7 +122,7 @@ async function start(options: AppOptions, waitSeconds = 5) {
     },
   });
   h = await startHarness({
-    file: config(app.url, waitSeconds),
+    file: config(app.url, waitSeconds, approvals),
     aws: runbookPorts({ ...db.records }),
     log: createLogger('trace', sink),
   });
@@ -262,5 +267,82 @@ describe("the app's audit event after the action", () => {
     expect(reply).toContain('rotate-key done');
     expect(progress).toContain('⚠ action done, audit event duck.key_rotated not seen within 1 s');
     expect(app!.posts).toHaveLength(1);
+  });
+});
+
+describe('revoke-connection and expire-cert via the admin API', () => {
+  async function connection(status: string) {
+    const dk = await duckling();
+    const spaceduck = uniqueId('sd');
+    await db.put('spaceduck-ducklings', {
+      ...(await db.get('spaceduck-ducklings', { duckling_id: dk })),
+      bonded: [spaceduck, 'sd_other'],
+    });
+    const id = uniqueId('conn');
+    await db.put('spaceduck-connections', {
+      connection_id: id,
+      duckling_id: dk,
+      spaceduck_id: spaceduck,
+      status,
+    });
+    return { id, dk, spaceduck };
+  }
+
+  it('revoke_connection: the documented body, the app removes the spaceduck, the bonded list is checked', async () => {
+    await start({ acceptedKey: OLD_ADMIN_KEY });
+    const c = await connection('ACTIVE');
+    const { reply, progress } = await run(
+      `revoke-connection ${c.id} reason="abusive pulses"`,
+      'revoke-connection',
+    );
+    expect(reply).toContain('revoke-connection done');
+    expect(app!.posts.map((p) => JSON.parse(p.body))).toEqual([
+      { action: 'revoke_connection', connection_id: c.id },
+    ]);
+    expect(progress).toContain(
+      `✓ spaceduck ${c.spaceduck} is absent from duckling ${c.dk}'s bonded list`,
+    );
+    expect(progress).toMatch(/✓ duck\.connection_revoked evt_/);
+  });
+
+  it('an already revoked connection runs at once without approval (nothing to change) and posts nothing', async () => {
+    await start({ acceptedKey: OLD_ADMIN_KEY }, 5, 1);
+    const c = await connection('REVOKED');
+    const { reply, progress } = await run(
+      `revoke-connection ${c.id} reason="again"`,
+      'revoke-connection',
+    );
+    expect(reply).toContain('revoke-connection done');
+    expect(progress).toContain('nothing to change');
+    expect(app!.posts).toHaveLength(0);
+    // No request card waited for an approver.
+    expect(h!.slack.state.messages.some((m) => /Approve/.test(messageText(m)))).toBe(false);
+  });
+
+  it('an active connection in prod still waits for approval', async () => {
+    await start({ acceptedKey: OLD_ADMIN_KEY }, 5, 1);
+    const c = await connection('ACTIVE');
+    await h!.client.command(`revoke-connection ${c.id} reason="abusive pulses"`, USERS.alice);
+    await waitFor('the request card', () =>
+      h!.slack.state.messages.find((m) => /Approve/.test(messageText(m))),
+    );
+    expect(app!.posts).toHaveLength(0);
+  });
+
+  it('expire_cert: the documented body and the duck.cert_expired event', async () => {
+    await start({ acceptedKey: OLD_ADMIN_KEY });
+    const dk = await duckling();
+    const id = uniqueId('cert');
+    await db.put('spaceduck-certs', { cert_id: id, duckling_id: dk, status: 'ISSUED' });
+    const { reply, progress } = await run(
+      `expire-cert ${id} duckling=${dk} reason="issued in error"`,
+      'expire-cert',
+    );
+    expect(reply).toContain('expire-cert done');
+    expect(app!.posts.map((p) => JSON.parse(p.body))).toEqual([
+      { action: 'expire_cert', cert_id: id },
+    ]);
+    expect((await db.get('spaceduck-certs', { cert_id: id }))!.status).toBe('EXPIRED');
+    expect(progress).toMatch(/✓ duck\.cert_expired evt_/);
   });
 });

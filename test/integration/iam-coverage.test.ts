@@ -152,7 +152,11 @@ const SCENARIOS: Record<string, Scenario> = {
     await recordTable(w, 'spaceduck-certs', [
       { cert_id: 'cert_1', status: 'VALID', duckling_id: 'dk_1' },
     ]);
-    await runCommand(find('expire-cert'), { cert_id: 'cert_1', reason: 'key compromised' }, w);
+    await runCommand(
+      find('expire-cert'),
+      { cert_id: 'cert_1', reason: 'key compromised', duckling: 'dk_1' },
+      w,
+    );
   },
   'rotate-secret': async (w) => {
     w.use(mockSecrets('eu-west-1')).add('drop/jwt-secret');
