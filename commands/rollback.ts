@@ -16,6 +16,7 @@ import {
   z,
 } from '../src/sdk/index.ts';
 import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
 
 /** Undoes the last promote of an alias: back to the version it had before, verified like promote. */
 
@@ -42,8 +43,10 @@ export default defineCommand({
   policy: LAMBDA_ALIAS_POLICY,
   environment: lambdaAliasEnvironment,
   resources: lambdaAliasResources,
-  permissions: (targets, region) =>
-    lambdaPermissions(targets, region, ['lambda:GetAlias', 'lambda:UpdateAlias']),
+  permissions: (targets, region) => [
+    ...lambdaPermissions(targets, region, ['lambda:GetAlias', 'lambda:UpdateAlias']),
+    ...deployLogStatements(targets, region),
+  ],
   validate: checkLambdaAlias,
   async plan({ args: a, targets, aws }) {
     const t = lambdaTarget(targets, a.function);
@@ -79,28 +82,33 @@ export default defineCommand({
       return { ...move, revisionId };
     }),
     step<Args>('verify', 'Verify the alias', (ctx) => verifyAlias(ctx, planned(ctx.plan).to)),
-    step<Args>(
-      'deploy-log',
-      'Record the rollback',
-      async ({ args: a, aws, plan, request, record, runId }) => {
-        const move = planned(plan);
-        const at = new Date().toISOString();
-        record('deploy.rolled_back', {
-          function: a.function,
-          alias: a.alias,
-          from: move.from,
-          to: move.to,
-          undoes: move.undoes,
-          operator: request.requester,
-          at,
-        });
-        await aws.deploys.record(
-          { function: a.function, alias: a.alias },
-          { kind: 'rollback', runId, ...move, by: request.requester, at },
-        );
-        return { recorded: true };
-      },
-    ),
+    step<Args>('deploy-log', 'Record the rollback', async (ctx) => {
+      const { args: a, aws, plan, request, record, runId } = ctx;
+      const move = planned(plan);
+      const at = new Date().toISOString();
+      record('deploy.rolled_back', {
+        function: a.function,
+        alias: a.alias,
+        from: move.from,
+        to: move.to,
+        undoes: move.undoes,
+        operator: request.requester,
+        at,
+      });
+      await aws.deploys.record(
+        { function: a.function, alias: a.alias },
+        { kind: 'rollback', runId, ...move, by: request.requester, at },
+      );
+      const log = await writeDeployLog(ctx, {
+        kind: 'rollback',
+        function: a.function,
+        alias: a.alias,
+        from: move.from,
+        to: move.to,
+        at,
+      });
+      return { recorded: true, ...log };
+    }),
   ],
 });
 

@@ -7,6 +7,7 @@ import type { AwsPorts, DeployHistoryPort } from '../sdk/ports.ts';
 import { adminApiAdapter } from './admin-api.ts';
 import { regionalClients } from './clients.ts';
 import { emailAdapter } from './email.ts';
+import { githubContentsAdapter } from './github-contents.ts';
 import { lambdaAdapter } from './lambda.ts';
 import { logsAdapter, logsClients } from './logs.ts';
 import { ecsClients, secretsClients } from './quota-clients.ts';
@@ -30,6 +31,7 @@ export function awsPorts(region: string, own: OwnPorts): AwsPorts {
     records: recordsAdapter(dynamodb),
     secrets: secretsAdapter(secrets),
     adminApi: adminApiAdapter(secrets),
+    repoFiles: githubContentsAdapter(secrets),
     email: emailAdapter(regionalClients((c) => new SESv2Client(c), region)),
     tables: tablesAdapter({
       dynamodb,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { approvalSettingsSchema } from '../approvals/settings.ts';
 import { auditConfigSchema } from '../audit/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
+import { deployLogTargetsShape } from './deploy-log.ts';
 import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
 import { endpointsSchema, servicesSchema, tableHealthSchema } from './service-targets.ts';
@@ -36,6 +37,12 @@ const lambdaTargetSchema = z
     region: z.string().optional(),
     /** alias name → environment name (for example `prod: prod`). */
     aliases: z.record(z.string(), z.string()).default({ prod: 'prod' }),
+    /**
+     * Mission Control playbook 1, "always verify the new version in staging before promoting":
+     * promote to another alias refuses a version that is not (and never was) on the alias whose
+     * environment is `staging`, unless a break-glass run says skip_staging=true with a reason.
+     */
+    verify_staging: z.boolean().default(false),
   })
   .strict();
 
@@ -56,6 +63,7 @@ export const fileConfigSchema = z
         endpoints: endpointsSchema,
         table_health: tableHealthSchema,
         ...logsTargetsShape,
+        ...deployLogTargetsShape,
       })
       .catchall(z.record(z.string(), z.unknown()))
       .prefault({}),

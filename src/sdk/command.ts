@@ -11,6 +11,8 @@ export interface RequestInfo {
   requester: string;
   channel: string;
   environment: string;
+  /** A break-glass run (`--emergency reason=…`): only the policy's break-glass groups, audited. */
+  emergency?: { reason: string };
 }
 
 /** A read-only preview of what a run will change. `facts` are compared again before running. */
@@ -75,6 +77,10 @@ export interface RunOutput {
   }): Promise<void>;
   /** A message only the requester sees, such as a key shown once. Never logged or stored. */
   toRequester(message: OutputMessage): Promise<void>;
+  /** Posts a top-level message in another channel (a deploy log channel). */
+  announce?(channel: string, message: OutputMessage): Promise<void>;
+  /** A link to the run's thread (Slack permalink), when one can be made. */
+  link?(): Promise<string | undefined>;
 }
 
 export interface StepContext<A> extends PlanContext<A> {

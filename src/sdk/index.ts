@@ -49,6 +49,8 @@ export type {
   RecordsPort,
   RecordUpdate,
   Redeploy,
+  RepoFileRef,
+  RepoFilesPort,
   Rollout,
   SecretInfo,
   SecretsPort,

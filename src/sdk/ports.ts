@@ -40,6 +40,8 @@ export interface AwsPorts {
   adminApi?: AdminApiPort;
   /** E-mail (SES v2); absent where none is configured. */
   email?: EmailPort;
+  /** Files in Git repositories (GitHub contents API); absent where not reachable (sandbox). */
+  repoFiles?: RepoFilesPort;
 }
 
 /** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */
@@ -131,6 +133,31 @@ export interface AdminApiPort {
     body: Record<string, string>,
     idempotencyKey: string,
   ): Promise<AdminApiAnswer>;
+}
+
+// ── files in a Git repository: the GitHub contents API ─────────────────────────────────────────────
+
+export interface RepoFileRef {
+  apiUrl: string;
+  /** `owner/name`. */
+  repo: string;
+  path: string;
+  branch: string;
+  /** Secrets Manager id of the token; the token never leaves the adapter. */
+  tokenSecret: string;
+  region?: string;
+}
+
+export interface RepoFilesPort {
+  /**
+   * Appends a line to a file (created when missing) with one commit: GET the file for its sha,
+   * PUT the new content with that sha. A line already in the file is not added again (a retried
+   * run). A sha that changed meanwhile (409) is read again.
+   */
+  appendLine(
+    file: RepoFileRef,
+    input: { line: string; message: string },
+  ): Promise<{ commit?: string; already: boolean }>;
 }
 
 // ── e-mail: SES v2 templated messages ────────────────────────────────────────────────────────────
