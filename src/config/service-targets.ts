@@ -64,6 +64,12 @@ export const tableHealthSchema = z
     tables: z
       .array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name'))
       .default([]),
+    /**
+     * The app's status endpoint with live row counts (Mission Control playbook 4 step 4:
+     * `GET /beak/system/status` → `database.*`), shown beside DescribeTable's ItemCount.
+     */
+    status_url: z.url().optional(),
+    status_timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
   })
   .strict()
   .prefault({});

@@ -124,7 +124,7 @@ export async function executeRun(
       plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
       results: Object.fromEntries(done),
       attempt,
-      state: runState(deps.redis, deps.keys, deps.locks, runId),
+      state: runState(deps.redis, deps.keys, deps.locks, runId, job.command),
       signal,
       progress: (note) => {
         const running = view.steps.find((s) => s.status === 'running');

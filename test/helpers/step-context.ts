@@ -33,6 +33,8 @@ export interface StepContextOptions {
   done?: Record<string, unknown>;
   /** The plan that was shown; without it, `runAll` makes one. */
   plan?: Plan;
+  /** What the command remembers across runs (share one map between runs). */
+  memory?: Map<string, unknown>;
 }
 
 /**
@@ -58,7 +60,7 @@ export function stepContext(options: StepContextOptions) {
     plan: options.plan,
     results: { ...options.done },
     attempt: 1,
-    state: memoryRunState(),
+    state: memoryRunState(options.memory),
     signal: new AbortController().signal,
     progress: (note) => captured.progress.push(note),
     record: (event, data) => captured.records.push({ event, data }),
