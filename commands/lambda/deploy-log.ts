@@ -17,48 +17,68 @@ export interface DeployLogEntry {
   at: string;
 }
 
-type Ctx = Pick<StepContext<unknown>, 'targets' | 'aws' | 'output' | 'request' | 'runId'>;
+type Ctx = Pick<
+  StepContext<unknown>,
+  'targets' | 'aws' | 'output' | 'request' | 'runId' | 'progress'
+>;
 
 export function deployLogLine(entry: DeployLogEntry, ctx: Pick<Ctx, 'request' | 'runId'>) {
   return `${entry.at} ${entry.kind} ${entry.function}:${entry.alias} ${entry.from ?? '?'} → ${entry.to} by ${ctx.request.requester} (request ${ctx.request.id}, run ${ctx.runId})`;
 }
 
+/**
+ * The alias has moved by the time this runs: a deploy log that cannot be written is a ⚠ note on
+ * the step (and in its result), not a failed promote.
+ */
 export async function writeDeployLog(ctx: Ctx, entry: DeployLogEntry) {
-  const out: { channel?: string; github?: string } = {};
+  const out: { channel?: string; github?: string; problems?: string[] } = {};
+  const problem = (where: string, error: unknown) => {
+    const note = `⚠ deploy log not written to ${where}: ${(error as Error).message}`;
+    ctx.progress(note);
+    out.problems = [...(out.problems ?? []), note];
+  };
   const line = deployLogLine(entry, ctx);
   const channel = ctx.targets.deploy_log_channel;
   if (channel && ctx.output.announce) {
     const link = await ctx.output.link?.();
-    await ctx.output.announce(channel, {
-      text: line,
-      blocks: [
-        {
-          type: 'rows',
-          rows: [{ text: line, ...(link ? { link: { url: link, label: 'request' } } : {}) }],
-        },
-      ],
-    });
-    out.channel = channel;
+    try {
+      await ctx.output.announce(channel, {
+        text: line,
+        blocks: [
+          {
+            type: 'rows',
+            rows: [{ text: line, ...(link ? { link: { url: link, label: 'request' } } : {}) }],
+          },
+        ],
+      });
+      out.channel = channel;
+    } catch (error) {
+      problem(channel, error);
+    }
   }
   const github = ctx.targets.deploy_log?.github;
   if (github && ctx.aws.repoFiles) {
-    const done = await ctx.aws.repoFiles.appendLine(
-      {
-        apiUrl: github.api_url,
-        repo: github.repo,
-        path: github.path,
-        branch: github.branch,
-        tokenSecret: github.token_secret,
-        region: github.region,
-      },
-      {
-        line: `- ${line}`,
-        message: `deploy log: ${entry.kind} ${entry.function}:${entry.alias} ${entry.from ?? '?'} → ${entry.to} (${ctx.request.id})`,
-      },
-    );
-    out.github = done.already
-      ? `${github.repo}:${github.path} already had this entry`
-      : `${github.repo}:${github.path}${done.commit ? ` @ ${done.commit.slice(0, 7)}` : ''}`;
+    const done = await ctx.aws.repoFiles
+      .appendLine(
+        {
+          apiUrl: github.api_url,
+          repo: github.repo,
+          path: github.path,
+          branch: github.branch,
+          tokenSecret: github.token_secret,
+          region: github.region,
+        },
+        {
+          line: `- ${line}`,
+          message: `deploy log: ${entry.kind} ${entry.function}:${entry.alias} ${entry.from ?? '?'} → ${entry.to} (${ctx.request.id})`,
+        },
+      )
+      .catch((error: unknown) => problem(`${github.repo}:${github.path}`, error));
+    if (done) {
+      out.github = done.already
+        ? `${github.repo}:${github.path} already had this entry`
+        : `${github.repo}:${github.path}${done.commit ? ` @ ${done.commit.slice(0, 7)}` : ''}`;
+    }
   }
   return out;
 }

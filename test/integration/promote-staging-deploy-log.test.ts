@@ -86,7 +86,7 @@ afterEach(async () => {
   h = lambda = github = sm = undefined;
 });
 
-async function start(stagingAt: string, history: DeployEntry[] = []) {
+async function start(stagingAt: string, history: DeployEntry[] = [], logChannel = 'C0DEPLOYS') {
   lambda = new FakeLambda();
   lambda.addFunction('mission-control-api', ['41', '42', '43', '44'], {
     prod: '42',
@@ -107,7 +107,7 @@ async function start(stagingAt: string, history: DeployEntry[] = []) {
     await history$.record({ function: 'mission-control-api', alias: 'staging' }, e);
   const file = exampleConfig();
   file.targets.lambda['mission-control-api']!.verify_staging = true;
-  file.targets.deploy_log_channel = 'C0DEPLOYS';
+  file.targets.deploy_log_channel = logChannel;
   file.targets.deploy_log = {
     github: {
       repo: 'spaceduck/coordination',
@@ -252,5 +252,14 @@ describe('promote: the staging check', () => {
       20_000,
     );
     expect(lambda!.updates[0]).toMatchObject({ alias: 'prod', from: '42', to: '43' });
+  });
+
+  it('a deploy log that cannot be posted is a ⚠ note, not a failed promote (the alias moved)', async () => {
+    await start('43', [], 'C0GONE');
+    await h!.client.command('promote mission-control-api 43', USERS.alice);
+    const { reply, progress } = await result();
+    expect(reply).toContain('promote done');
+    expect(progress).toContain('⚠ deploy log not written to C0GONE');
+    expect(lambda!.updates).toHaveLength(1);
   });
 });
