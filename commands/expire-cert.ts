@@ -16,6 +16,7 @@ import {
   z,
 } from '../src/sdk/index.ts';
 import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
+import { appAuditStatements } from './records/app-audit.ts';
 import { followUpSteps } from './records/follow-up.ts';
 import { notifyStatements } from './records/notify.ts';
 
@@ -156,6 +157,7 @@ export default defineCommand({
       : []),
     ...adminApiStatements(targets, region),
     ...notifyStatements(targets, region),
+    ...appAuditStatements(targets, region),
   ],
   validate: (_a: Args, targets) => recordTableProblems(targets, 'certs', 'cert_id'),
   async plan({ args: a, targets, aws }) {

@@ -15,6 +15,7 @@ import {
   z,
 } from '../src/sdk/index.ts';
 import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
+import { appAuditStatements } from './records/app-audit.ts';
 import { checkBondedList } from './records/bonded.ts';
 import { followUpSteps } from './records/follow-up.ts';
 import { notifyStatements } from './records/notify.ts';
@@ -184,6 +185,7 @@ export default defineCommand({
       ]),
       ...adminApiStatements(targets, region),
       ...notifyStatements(targets, region),
+      ...appAuditStatements(targets, region),
     ];
     if (r.spaceduck_index) {
       const [table] = recordTableStatements(targets, 'connections', region, ['dynamodb:Query']);

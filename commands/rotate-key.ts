@@ -18,6 +18,7 @@ import {
   z,
 } from '../src/sdk/index.ts';
 import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
+import { appAuditStatements } from './records/app-audit.ts';
 import { followUpSteps } from './records/follow-up.ts';
 import { notifyStatements } from './records/notify.ts';
 import {
@@ -256,9 +257,13 @@ export default defineCommand({
   permissions(targets, region) {
     const statements = recordTableStatements(targets, 'ducklings', region, [
       'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
+      ...(viaAdminApi(targets) ? [] : ['dynamodb:UpdateItem']),
     ]);
-    statements.push(...adminApiStatements(targets, region), ...notifyStatements(targets, region));
+    statements.push(
+      ...adminApiStatements(targets, region),
+      ...notifyStatements(targets, region),
+      ...appAuditStatements(targets, region),
+    );
     const delivery = targets.rotate_key;
     if (delivery.deliver === 'secrets_manager' && !viaAdminApi(targets)) {
       const pattern = secretIdOf(delivery.path, '*');

@@ -74,3 +74,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/** IAM: Query on the app audit table's index (only with `via: admin_api`, where it is read). */
+export function appAuditStatements(targets: FileConfig['targets'], region: string) {
+  const cfg = targets.record_actions.app_audit;
+  if (!cfg || targets.record_actions.via !== 'admin_api') return [];
+  return [
+    {
+      actions: ['dynamodb:Query'],
+      resources: [
+        `arn:aws:dynamodb:${cfg.region ?? region}:*:table/${cfg.table}/index/${cfg.index}`,
+      ],
+    },
+  ];
+}
