@@ -2,19 +2,22 @@ import {
   type DataRecord,
   defineCommand,
   type FileConfig,
-  LAST_REQUEST,
-  operatorReason,
   type RecordCondition,
-  recordEnvironment,
-  recordId,
-  recordTable,
-  recordTableProblems,
-  recordTableStatements,
   type StepContext,
   step,
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { recordActions, recordActionsSchema } from './lib/record-actions.ts';
+import {
+  LAST_REQUEST,
+  operatorReason,
+  recordEnvironment,
+  recordId,
+  recordTable,
+  recordTableProblems,
+  recordTableStatements,
+} from './lib/records.ts';
 import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
 import { appAuditStatements } from './records/app-audit.ts';
 import { followUpSteps } from './records/follow-up.ts';
@@ -145,6 +148,7 @@ export default defineCommand({
   args,
   positional: ['cert_id'],
   policy: { default: { approvals: 0 } },
+  config: { targets: { record_actions: recordActionsSchema }, recordKinds: ['certs'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'certs'),
   resources: (a: Args) => [`certs:${a.cert_id}`],
   permissions: (targets, region) => [
@@ -152,7 +156,7 @@ export default defineCommand({
       'dynamodb:GetItem',
       ...(viaAdminApi(targets) ? [] : ['dynamodb:UpdateItem']),
     ]),
-    ...(targets.record_actions.notify
+    ...(recordActions(targets).notify
       ? recordTableStatements(targets, 'ducklings', region, ['dynamodb:GetItem'])
       : []),
     ...adminApiStatements(targets, region),
@@ -188,7 +192,7 @@ export default defineCommand({
   run: (_a: Args, targets) => [
     step<Args>('expire', 'Set the certificate EXPIRED', expire),
     ...followUpSteps<Args>(targets, {
-      event: targets.record_actions.app_audit?.events.expire_cert ?? 'duck.cert_expired',
+      event: recordActions(targets).app_audit?.events.expire_cert ?? 'duck.cert_expired',
       subject: (ctx) => ctx.args.cert_id,
       since: (ctx) => {
         const r = ctx.results.expire as { askedAt?: number; expiresAt: string };

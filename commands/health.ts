@@ -1,18 +1,18 @@
 import {
   defineCommand,
+  endpoint as endpointArg,
   type FileConfig,
   type HttpResult,
   type OutputBlock,
   step,
-  targetName,
-  UserError,
+  targetOf,
   z,
 } from '../src/sdk/index.ts';
 
 /** The API service runbook's `/health` (alive) and `/ready` (db, migrations, signing, workers). */
 
 const args = z.object({
-  service: targetName('endpoints', 'Service whose /health and /ready to check (from config)'),
+  service: endpointArg('Service whose /health and /ready to check (from config)'),
 });
 
 type Args = z.output<typeof args>;
@@ -30,11 +30,10 @@ interface Probe {
 const OK_WORDS = /^(ok|pass|passed|up|healthy|ready|true|green|success)$/i;
 const DETAIL_KEYS = ['error', 'message', 'detail', 'reason', 'status'] as const;
 
-function endpoint(targets: FileConfig['targets'], name: string) {
-  const found = targets.endpoints[name];
-  if (!found) throw new UserError('unknown_target', `no endpoint named ${name} in config`);
-  return found;
-}
+type EndpointTarget = FileConfig['targets']['endpoints'][string];
+
+const endpoint = (targets: FileConfig['targets'], name: string) =>
+  targetOf<EndpointTarget>(targets, 'endpoints', name);
 
 function checkFails(value: unknown): string | undefined {
   if (value === false) return 'false';
@@ -95,11 +94,7 @@ export default defineCommand({
   args,
   positional: ['service'],
   policy: { default: { approvals: 0 } },
-  validate(a: Args, targets) {
-    if (targets.endpoints[a.service]) return [];
-    const known = Object.keys(targets.endpoints).join(', ') || 'none configured';
-    return [{ field: 'service', message: `no endpoint named ${a.service} (known: ${known})` }];
-  },
+  readOnly: true,
   run: [
     step<Args>('probe', 'GET /health and /ready', async ({ args: a, targets, aws }) => {
       const e = endpoint(targets, a.service);

@@ -1,23 +1,20 @@
+import { defineCommand, lambdaFunction, step, UserError, z } from '../src/sdk/index.ts';
+import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
+import { checkStaging, refuseUnverified } from './lambda/staging.ts';
+import { DEPLOY_LOG_SECTIONS } from './lib/deploy-log-config.ts';
 import {
   checkLambdaAlias,
-  defineCommand,
   LAMBDA_ALIAS_POLICY,
   lambdaAliasArg,
   lambdaAliasEnvironment,
   lambdaAliasResources,
   lambdaPermissions,
-  step,
   lambdaTarget as target,
-  targetName,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
-import { moveAlias, verifyAlias } from './lambda/alias.ts';
-import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
-import { checkStaging, refuseUnverified } from './lambda/staging.ts';
+} from './lib/lambda-targets.ts';
 
 const args = z.object({
-  function: targetName('lambda', 'Lambda function (a target name from config)'),
+  function: lambdaFunction('Lambda function (a target name from config)'),
   version: z
     .string()
     .regex(/^v?[1-9]\d*$/, 'a published version number such as 43 or v43')
@@ -62,6 +59,7 @@ export default defineCommand({
   args,
   positional: ['function', 'version'],
   policy: LAMBDA_ALIAS_POLICY,
+  config: { targets: DEPLOY_LOG_SECTIONS },
   environment: lambdaAliasEnvironment,
   resources: lambdaAliasResources,
   permissions: (targets, region) => [

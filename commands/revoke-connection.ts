@@ -2,6 +2,13 @@ import {
   type DataRecord,
   defineCommand,
   type FileConfig,
+  type StepContext,
+  step,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+import { recordActions, recordActionsSchema } from './lib/record-actions.ts';
+import {
   LAST_REQUEST,
   operatorReason,
   recordEnvironment,
@@ -9,11 +16,7 @@ import {
   recordTable,
   recordTableProblems,
   recordTableStatements,
-  type StepContext,
-  step,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
+} from './lib/records.ts';
 import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
 import { appAuditStatements } from './records/app-audit.ts';
 import { checkBondedList } from './records/bonded.ts';
@@ -72,7 +75,7 @@ async function target(ctx: Ctx): Promise<{ id: string; record: DataRecord | unde
 }
 
 function owner(record: DataRecord | undefined, targets: FileConfig['targets']) {
-  const spaceduck = record?.[targets.record_actions.spaceduck_attribute];
+  const spaceduck = record?.[recordActions(targets).spaceduck_attribute];
   return {
     duckling: typeof record?.duckling_id === 'string' ? record.duckling_id : null,
     spaceduck: typeof spaceduck === 'string' ? spaceduck : null,
@@ -168,12 +171,13 @@ export default defineCommand({
   args,
   positional: ['connection_id'],
   policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  config: { targets: { record_actions: recordActionsSchema }, recordKinds: ['connections'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'connections'),
   resources: (a: Args) => [
     a.connection_id ? `connections:${a.connection_id}` : `spaceducks:${a.spaceduck}`,
   ],
   permissions(targets, region) {
-    const r = targets.record_actions;
+    const r = recordActions(targets);
     const statements = [
       ...recordTableStatements(targets, 'connections', region, [
         'dynamodb:GetItem',
@@ -206,10 +210,10 @@ export default defineCommand({
         message: 'name the connection (connection_id) or the spaceduck (spaceduck=<id>), not both',
       });
     }
-    if (a.spaceduck && !targets.record_actions.spaceduck_index) {
+    if (a.spaceduck && !recordActions(targets).spaceduck_index) {
       problems.push({
         field: 'spaceduck',
-        message: 'spaceduck= needs targets.record_actions.spaceduck_index (the connections index)',
+        message: 'spaceduck= needs recordActions(targets).spaceduck_index (the connections index)',
       });
     }
     return problems;
@@ -247,7 +251,7 @@ export default defineCommand({
       (ctx) => checkBondedList(ctx, revoked(ctx)),
     ),
     ...followUpSteps<Args>(targets, {
-      event: targets.record_actions.app_audit?.events.revoke_connection ?? '',
+      event: recordActions(targets).app_audit?.events.revoke_connection ?? '',
       subject: (ctx) => revoked(ctx).connectionId,
       since: (ctx) => revoked(ctx).askedAt,
       notice: 'connection-revoked',

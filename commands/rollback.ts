@@ -1,27 +1,30 @@
 import {
-  checkLambdaAlias,
   type DeployEntry,
   defineCommand,
+  lambdaFunction,
+  PermanentError,
+  type Plan,
+  step,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
+import { DEPLOY_LOG_SECTIONS } from './lib/deploy-log-config.ts';
+import {
+  checkLambdaAlias,
   LAMBDA_ALIAS_POLICY,
   lambdaAliasArg,
   lambdaAliasEnvironment,
   lambdaAliasResources,
   lambdaPermissions,
   lambdaTarget,
-  PermanentError,
-  type Plan,
-  step,
-  targetName,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
-import { moveAlias, verifyAlias } from './lambda/alias.ts';
-import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
+} from './lib/lambda-targets.ts';
 
 /** Undoes the last promote of an alias: back to the version it had before, verified like promote. */
 
 const args = z.object({
-  function: targetName('lambda', 'Lambda function (a target name from config)'),
+  function: lambdaFunction('Lambda function (a target name from config)'),
   alias: lambdaAliasArg('Alias to move back'),
 });
 
@@ -41,6 +44,7 @@ export default defineCommand({
   args,
   positional: ['function', 'alias'],
   policy: LAMBDA_ALIAS_POLICY,
+  config: { targets: DEPLOY_LOG_SECTIONS },
   environment: lambdaAliasEnvironment,
   resources: lambdaAliasResources,
   permissions: (targets, region) => [

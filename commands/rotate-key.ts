@@ -3,29 +3,34 @@ import {
   defineCommand,
   type FileConfig,
   generateApiKey,
-  LAST_REQUEST,
   PermanentError,
-  type RecordTable,
-  recordEnvironment,
-  recordId,
-  recordTable,
-  recordTableProblems,
-  recordTableStatements,
   type StepContext,
   sha256Hex,
   step,
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { recordActions, recordActionsSchema } from './lib/record-actions.ts';
+import {
+  LAST_REQUEST,
+  type RecordTable,
+  recordEnvironment,
+  recordId,
+  recordTable,
+  recordTableProblems,
+  recordTableStatements,
+} from './lib/records.ts';
 import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
 import { appAuditStatements } from './records/app-audit.ts';
 import { followUpSteps } from './records/follow-up.ts';
 import { notifyStatements } from './records/notify.ts';
 import {
   type Delivery,
+  deliveryOf,
   deliveryPlan,
   destination,
   keyVersion,
+  rotateKeySchema,
   secretIdOf,
   unusedKey,
 } from './rotate-key/delivery.ts';
@@ -35,7 +40,7 @@ import { makeKeyCurrent, stageKey } from './rotate-key/secret.ts';
  * rotate-key (runbook 2): issue a new API key for an ACTIVE duckling and invalidate the old one.
  *
  * The plaintext key lives only in memory and goes to ONE place chosen in config
- * (`targets.rotate_key.deliver`): a Secrets Manager secret, or an ephemeral message to the
+ * (`deliveryOf(targets).deliver`): a Secrets Manager secret, or an ephemeral message to the
  * requester. Only its SHA-256 hash and key id are stored, in the same conditional UpdateItem that
  * overwrites (invalidates) the old hash. Step results (checkpointed in Redis) never hold the key.
  *
@@ -96,7 +101,7 @@ function refuseUnlessActive(record: DataRecord, id: string) {
 
 /** Gets the key to the one configured place (AWSPENDING in a secret). Returns it (in memory only). */
 async function deliverKey(ctx: Ctx): Promise<string> {
-  const version = keyVersion(ctx.targets.rotate_key, ctx.args.duckling_id, ctx.request.id);
+  const version = keyVersion(deliveryOf(ctx.targets), ctx.args.duckling_id, ctx.request.id);
   if (version) return stageKey(ctx, version);
   const key = generateApiKey();
   await ctx.output.toRequester({
@@ -120,7 +125,7 @@ async function rotate(ctx: Ctx) {
   const table = ducklings(ctx.targets);
   const id = ctx.args.duckling_id;
   const before = await readDuckling(ctx, table);
-  const deliveredTo = destination(ctx.targets.rotate_key, id);
+  const deliveredTo = destination(deliveryOf(ctx.targets), id);
   if (before[LAST_REQUEST] === ctx.request.id) {
     ctx.progress('this request already activated its key');
     return { keyId: before.key_id, rotatedAt: before.rotated_at, deliveredTo, already: true };
@@ -162,7 +167,7 @@ function explainFailedRotation(
   if (now?.[LAST_REQUEST] === ctx.request.id) {
     return { keyId: now.key_id, rotatedAt: now.rotated_at, deliveredTo, already: true };
   }
-  const unused = unusedKey(ctx.targets.rotate_key, deliveredTo);
+  const unused = unusedKey(deliveryOf(ctx.targets), deliveredTo);
   if (!now)
     throw new UserError('record_not_found', `no duckling ${id} in ${table.where}. ${unused}`);
   if (now.status !== 'ACTIVE') {
@@ -213,7 +218,7 @@ async function rotateViaAdminApi(ctx: Ctx) {
  * after a later rotation must not make a replaced key current again.
  */
 async function makeCurrent(ctx: Ctx) {
-  const version = keyVersion(ctx.targets.rotate_key, ctx.args.duckling_id, ctx.request.id);
+  const version = keyVersion(deliveryOf(ctx.targets), ctx.args.duckling_id, ctx.request.id);
   if (!version) return { current: false, reason: 'keys are not delivered to Secrets Manager' };
   const record = await readDuckling(ctx, ducklings(ctx.targets));
   if (record[LAST_REQUEST] !== ctx.request.id) {
@@ -252,6 +257,10 @@ export default defineCommand({
   args,
   positional: ['duckling_id'],
   policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  config: {
+    targets: { rotate_key: rotateKeySchema, record_actions: recordActionsSchema },
+    recordKinds: ['ducklings'],
+  },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'ducklings'),
   resources: (a: Args) => [`ducklings:${a.duckling_id}`],
   permissions(targets, region) {
@@ -264,7 +273,7 @@ export default defineCommand({
       ...notifyStatements(targets, region),
       ...appAuditStatements(targets, region),
     );
-    const delivery = targets.rotate_key;
+    const delivery = deliveryOf(targets);
     if (delivery.deliver === 'secrets_manager' && !viaAdminApi(targets)) {
       const pattern = secretIdOf(delivery.path, '*');
       statements.push({
@@ -303,7 +312,7 @@ export default defineCommand({
           ? [
               'through the admin API (POST /beak/admin rotate_key): the app generates and delivers the key',
             ]
-          : deliveryPlan(ctx.targets.rotate_key, ctx.args.duckling_id)),
+          : deliveryPlan(deliveryOf(ctx.targets), ctx.args.duckling_id)),
       ],
       facts: {
         status: String(record.status),
@@ -320,12 +329,12 @@ export default defineCommand({
       if (record[LAST_REQUEST] !== ctx.request.id) refuseUnlessActive(record, ctx.args.duckling_id);
       return { status: record.status };
     }),
-    rotateStep(targets.rotate_key, targets),
-    ...(targets.rotate_key.deliver === 'secrets_manager' && !viaAdminApi(targets)
+    rotateStep(deliveryOf(targets), targets),
+    ...(deliveryOf(targets).deliver === 'secrets_manager' && !viaAdminApi(targets)
       ? [makeCurrentStep]
       : []),
     ...followUpSteps<Args>(targets, {
-      event: targets.record_actions.app_audit?.events.rotate_key ?? 'duck.key_rotated',
+      event: recordActions(targets).app_audit?.events.rotate_key ?? 'duck.key_rotated',
       subject: (ctx) => ctx.args.duckling_id,
       since: (ctx) => Number((ctx.results['rotate-key'] as { askedAt?: number }).askedAt ?? 0),
       notice: 'key-rotated',

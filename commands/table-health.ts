@@ -1,4 +1,5 @@
 import {
+  configSection,
   defineCommand,
   type FileConfig,
   type OutputBlock,
@@ -50,8 +51,29 @@ interface TableReport {
   reasons: string[];
 }
 
-function configured(targets: FileConfig['targets']) {
-  return { tables: targets.table_health.tables, region: targets.table_health.region };
+/** `targets.table_health`: the DynamoDB tables `table-health` checks (runbook 4). */
+export const tableHealthSchema = z
+  .object({
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')
+      .optional(),
+    tables: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name'))
+      .default([]),
+    /**
+     * The app's status endpoint with live row counts (Mission Control playbook 4 step 4:
+     * `GET /beak/system/status` → `database.*`), shown beside DescribeTable's ItemCount.
+     */
+    status_url: z.url().optional(),
+    status_timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
+  })
+  .strict()
+  .prefault({});
+
+/** The configured tables and their region. */
+export function configured(targets: FileConfig['targets']) {
+  return configSection(targets, 'table_health', tableHealthSchema);
 }
 
 /** The tables to check: the ones named, matched exactly or by their suffix (`ducklings`). */
@@ -97,7 +119,7 @@ async function liveRows(
   ctx: StepContext<Args>,
   tables: string[],
 ): Promise<{ rows: Record<string, NonNullable<TableReport['rows']>>; note?: string }> {
-  const { status_url: url, status_timeout_ms: timeoutMs } = ctx.targets.table_health;
+  const { status_url: url, status_timeout_ms: timeoutMs } = configured(ctx.targets);
   if (!url) return { rows: {} };
   const answer = await ctx.aws.http.get(url, { timeoutMs });
   const database = (answer.json as { database?: unknown } | undefined)?.database;
@@ -181,6 +203,8 @@ export default defineCommand({
   positional: ['tables'],
   variadic: true,
   policy: { default: { approvals: 0 } },
+  readOnly: true,
+  config: { targets: { table_health: tableHealthSchema } },
   permissions(targets, region) {
     const { tables, region: r = region } = configured(targets);
     if (tables.length === 0) return [];

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
-import { commands } from '../commands/index.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
-import { awsPorts } from './aws/ports.ts';
+import { awsAdapters } from './aws/adapters.ts';
 import type { Config } from './config/load.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
@@ -19,15 +18,17 @@ import { liveWorkers, startHeartbeat } from './queue/heartbeat.ts';
 import { ResourceLocks } from './queue/locks.ts';
 import { startRunWorker } from './queue/run-worker.ts';
 import { createRunsQueue } from './queue/runs-queue.ts';
+import { commands } from './registry/commands.ts';
 import type { RunJob } from './requests/request.ts';
 import {
   SubmissionConsumer,
   submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
-import type { AwsPorts } from './sdk/ports.ts';
+import type { Ports } from './sdk/ports/index.ts';
 import { createSlackApp } from './slack/app.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
+import { registerCommandButtonListener } from './slack/listeners/command-button.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
@@ -44,7 +45,7 @@ export interface StartOptions {
   role: Role;
   /** Replaces the real AWS adapters (tests, local sandbox). */
   /** Replaces the real AWS adapters (tests, local sandbox); deploy history defaults to Redis. */
-  aws?: Omit<AwsPorts, 'deploys'> & Partial<Pick<AwsPorts, 'deploys'>>;
+  aws?: Omit<Ports, 'deploys'> & Partial<Pick<Ports, 'deploys'>>;
   log?: Logger;
   port?: number;
   host?: string;
@@ -102,7 +103,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   // Deploy history is the bot's own (Redis), whatever answers for AWS.
   const own = { deploys: redisDeployHistory(redis, keys) };
   const aws = auditTrail.withLedger(
-    options.aws ? { ...own, ...options.aws } : awsPorts(env.AWS_REGION, own),
+    options.aws ? { ...own, ...options.aws } : awsAdapters(env.AWS_REGION, own),
   );
   const opsChannel = file.slack.ops_channel;
   const approvals = createApprovals({
@@ -171,6 +172,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: approvals.decisions });
     approvals.startSweeper();
     registerStopFollowListener(slack.routes, { redis, keys, log });
+    registerCommandButtonListener(slack.routes, listenerDeps);
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
@@ -225,6 +227,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         registry,
         targets: file.targets,
         aws,
+        incidents: alerts.incidents,
         writer,
         locks,
         audit,

@@ -1,4 +1,5 @@
-import type { StepContext } from '../../src/sdk/index.ts';
+import { configSection, type StepContext } from '../../src/sdk/index.ts';
+import { deployLogChannelSchema, deployLogSchema } from '../lib/deploy-log-config.ts';
 
 /**
  * Mission Control playbook 1 step 5, "Record in deploy log … with the version, operator name, and
@@ -38,7 +39,7 @@ export async function writeDeployLog(ctx: Ctx, entry: DeployLogEntry) {
     out.problems = [...(out.problems ?? []), note];
   };
   const line = deployLogLine(entry, ctx);
-  const channel = ctx.targets.deploy_log_channel;
+  const channel = configSection(ctx.targets, 'deploy_log_channel', deployLogChannelSchema);
   if (channel && ctx.output.announce) {
     const link = await ctx.output.link?.();
     try {
@@ -56,7 +57,7 @@ export async function writeDeployLog(ctx: Ctx, entry: DeployLogEntry) {
       problem(channel, error);
     }
   }
-  const github = ctx.targets.deploy_log?.github;
+  const github = configSection(ctx.targets, 'deploy_log', deployLogSchema).github;
   if (github && ctx.aws.repoFiles) {
     const done = await ctx.aws.repoFiles
       .appendLine(
@@ -85,7 +86,7 @@ export async function writeDeployLog(ctx: Ctx, entry: DeployLogEntry) {
 
 /** IAM: the GitHub token's secret. */
 export function deployLogStatements(targets: StepContext<unknown>['targets'], region: string) {
-  const github = targets.deploy_log?.github;
+  const github = configSection(targets, 'deploy_log', deployLogSchema).github;
   if (!github) return [];
   const arn = github.token_secret.startsWith('arn:')
     ? github.token_secret

@@ -1,4 +1,5 @@
-import { lambdaTarget, type PlanContext, UserError } from '../../src/sdk/index.ts';
+import { type PlanContext, UserError } from '../../src/sdk/index.ts';
+import { lambdaTarget } from '../lib/lambda-targets.ts';
 
 /**
  * Mission Control playbook 1: "Always verify the new version in staging before promoting." A

@@ -5,6 +5,7 @@ import {
   redact,
   type StepContext,
 } from '../../src/sdk/index.ts';
+import { recordActions } from '../lib/record-actions.ts';
 
 /**
  * The app's admin API (Mission Control `POST /beak/admin`, playbooks 2, 3 and 5), used when
@@ -29,15 +30,15 @@ export interface AdminCall {
 const POSTED = 'admin-api-posted';
 
 export const viaAdminApi = (targets: FileConfig['targets']) =>
-  targets.record_actions.via === 'admin_api';
+  recordActions(targets).via === 'admin_api';
 
 /** The admin API section (validated present with `via: admin_api`). */
 export function adminApiConfig(targets: FileConfig['targets']) {
-  const api = targets.record_actions.admin_api;
+  const api = recordActions(targets).admin_api;
   if (!api) {
     throw new PermanentError(
       'not_configured',
-      'targets.record_actions.via is admin_api but targets.record_actions.admin_api is missing',
+      'recordActions(targets).via is admin_api but recordActions(targets).admin_api is missing',
     );
   }
   return api;
@@ -121,7 +122,7 @@ export async function postAdminAction(
 
 /** IAM for the admin key: GetSecretValue on that one secret. */
 export function adminApiStatements(targets: FileConfig['targets'], region: string) {
-  const api = targets.record_actions.admin_api;
+  const api = recordActions(targets).admin_api;
   if (!viaAdminApi(targets) || !api) return [];
   const arn = api.key_secret.startsWith('arn:')
     ? api.key_secret

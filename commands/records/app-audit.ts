@@ -1,4 +1,5 @@
 import type { FileConfig, StepContext } from '../../src/sdk/index.ts';
+import { recordActions } from '../lib/record-actions.ts';
 
 /**
  * Mission Control's audit verification (playbook 2 step 5, playbooks 3 and 5): after the action,
@@ -28,13 +29,13 @@ function timeOf(value: unknown): number | undefined {
 }
 
 export const appAuditConfigured = (targets: FileConfig['targets']) =>
-  targets.record_actions.app_audit !== undefined;
+  recordActions(targets).app_audit !== undefined;
 
 export async function awaitAppEvent(
   ctx: Ctx,
   input: { event: string; subject: string; since: number },
 ): Promise<AppEventResult> {
-  const cfg = ctx.targets.record_actions.app_audit;
+  const cfg = recordActions(ctx.targets).app_audit;
   if (!cfg) return { seen: false, reason: 'no app audit table configured' };
   const deadline = Date.now() + cfg.wait_seconds * 1000;
   for (;;) {
@@ -77,8 +78,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** IAM: Query on the app audit table's index (only with `via: admin_api`, where it is read). */
 export function appAuditStatements(targets: FileConfig['targets'], region: string) {
-  const cfg = targets.record_actions.app_audit;
-  if (!cfg || targets.record_actions.via !== 'admin_api') return [];
+  const cfg = recordActions(targets).app_audit;
+  if (!cfg || recordActions(targets).via !== 'admin_api') return [];
   return [
     {
       actions: ['dynamodb:Query'],

@@ -1,4 +1,6 @@
-import { type FileConfig, recordTable, type StepContext } from '../../src/sdk/index.ts';
+import type { FileConfig, StepContext } from '../../src/sdk/index.ts';
+import { recordActions } from '../lib/record-actions.ts';
+import { recordTable } from '../lib/records.ts';
 import { viaAdminApi } from './admin-api.ts';
 
 /**
@@ -24,7 +26,7 @@ export async function checkBondedList(
   }
   const targets: FileConfig['targets'] = ctx.targets;
   const ducklings = recordTable(targets, 'ducklings');
-  const attribute = targets.record_actions.bonded_attribute;
+  const attribute = recordActions(targets).bonded_attribute;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const record = await ctx.aws.records.get(ducklings.ref(revoked.duckling));
     if (!record) return say(false, `no duckling ${revoked.duckling} in ${ducklings.where}`);

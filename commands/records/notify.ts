@@ -1,4 +1,5 @@
 import type { FileConfig, StepContext } from '../../src/sdk/index.ts';
+import { recordActions } from '../lib/record-actions.ts';
 
 /**
  * "Notify the duckling" (Mission Control playbooks 2, 3 and 5): after an operator-initiated
@@ -17,13 +18,13 @@ export function maskEmail(email: string): string {
 }
 
 export const notifyConfigured = (targets: FileConfig['targets']) =>
-  targets.record_actions.notify !== undefined;
+  recordActions(targets).notify !== undefined;
 
 export async function notifyDuckling(
   ctx: Pick<StepContext<unknown>, 'targets' | 'aws' | 'progress'>,
   input: { kind: NoticeKind; ducklingId: string; data: Record<string, string> },
 ): Promise<{ notified?: string; notNotified?: string }> {
-  const cfg = ctx.targets.record_actions.notify;
+  const cfg = recordActions(ctx.targets).notify;
   if (!cfg) return { notNotified: 'notify is not configured' };
   const table = Object.entries(ctx.targets.tables).find(([, t]) => t.holds === 'ducklings');
   if (!table) return { notNotified: 'no table holds ducklings' };
@@ -58,7 +59,7 @@ export async function notifyDuckling(
 
 /** IAM: ses:SendEmail from the configured identity, with each template. */
 export function notifyStatements(targets: FileConfig['targets'], region: string) {
-  const cfg = targets.record_actions.notify;
+  const cfg = recordActions(targets).notify;
   if (!cfg) return [];
   const r = cfg.region ?? region;
   const domain = cfg.from.slice(cfg.from.lastIndexOf('@') + 1);

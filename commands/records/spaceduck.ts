@@ -1,4 +1,6 @@
-import { type DataRecord, type PlanContext, recordTable, UserError } from '../../src/sdk/index.ts';
+import { type DataRecord, type PlanContext, UserError } from '../../src/sdk/index.ts';
+import { recordActions } from '../lib/record-actions.ts';
+import { recordTable } from '../lib/records.ts';
 
 /**
  * Playbook 3 step 1: the connection is named by its id, or by the spaceduck it belongs to
@@ -14,7 +16,7 @@ export async function resolveConnection(
   if (a.connection_id) {
     return { id: a.connection_id, record: await ctx.aws.records.get(table.ref(a.connection_id)) };
   }
-  const r = ctx.targets.record_actions;
+  const r = recordActions(ctx.targets);
   if (!a.spaceduck || !r.spaceduck_index) {
     throw new UserError('bad_arguments', 'name the connection or spaceduck=<id>');
   }

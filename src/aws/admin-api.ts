@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PermanentError, TransientError } from '../sdk/errors.ts';
-import type { AdminApiAnswer, AdminApiPort, AdminApiRef } from '../sdk/ports.ts';
+import type { AdminApiAnswer, AdminApiPort, AdminApiRef } from '../sdk/ports/index.ts';
 import type { ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 

@@ -1,5 +1,5 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { EmailPort } from '../sdk/ports.ts';
+import type { EmailPort } from '../sdk/ports/index.ts';
 import type { ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 

@@ -20,17 +20,16 @@ export {
   step,
   type Verdict,
 } from './command.ts';
+export { configSection } from './config-section.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
-export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';
-export * from './lambda-targets.ts';
+export type { IncidentsPort, OpenIncident } from './incidents.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
   AdminApiAnswer,
   AdminApiPort,
   AdminApiRef,
   AuditEntry,
-  AwsPorts,
   ChainReport,
   DataRecord,
   DeployEntry,
@@ -44,6 +43,7 @@ export type {
   LogEvent,
   LogGroupRef,
   LogsPort,
+  Ports,
   RecordCondition,
   RecordRef,
   RecordsPort,
@@ -57,7 +57,19 @@ export type {
   ServiceRef,
   TableAlarm,
   TableDescription,
-} from './ports.ts';
-export * from './records.ts';
+} from './ports/index.ts';
+export { requirePort } from './ports/index.ts';
 export type { RunState } from './run-state.ts';
-export { targetName } from './targets.ts';
+export {
+  argsProblems,
+  endpoint,
+  lambdaFunction,
+  secret,
+  sectionOf,
+  service,
+  type TargetOptions,
+  table,
+  target,
+  targetName,
+  targetOf,
+} from './targets.ts';

@@ -2,6 +2,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import expireCert from '../../commands/expire-cert.ts';
+import { recordActions } from '../../commands/lib/record-actions.ts';
 import { maskEmail } from '../../commands/records/notify.ts';
 import rotateKey from '../../commands/rotate-key.ts';
 import type { FileConfig } from '../../src/config/file.ts';
@@ -57,12 +58,15 @@ const expire = (args: Record<string, string>) =>
   stepContext({ command: expireCert, args, aws: runbookPorts(db.records), targets });
 
 function withNotify() {
-  targets.record_actions.notify = {
-    via: 'ses',
-    from: 'ops@spaceduck.example.com',
-    template: 'spaceduck',
-    region: 'us-east-1',
-    email_attribute: 'email',
+  targets.record_actions = {
+    ...recordActions(targets),
+    notify: {
+      via: 'ses',
+      from: 'ops@spaceduck.example.com',
+      template: 'spaceduck',
+      region: 'us-east-1',
+      email_attribute: 'email',
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import { lambdaAdapter } from '../../src/aws/lambda.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
 import { FakeLambda } from '../../src/dev/sandbox/lambda-api.ts';
-import type { DeployEntry, DeployHistoryPort } from '../../src/sdk/ports.ts';
+import type { DeployEntry, DeployHistoryPort } from '../../src/sdk/ports/index.ts';
 import {
   exampleConfig,
   type Harness,
@@ -107,7 +107,7 @@ async function start(stagingAt: string, history: DeployEntry[] = [], logChannel 
     await history$.record({ function: 'mission-control-api', alias: 'staging' }, e);
   const file = exampleConfig();
   file.targets.lambda['mission-control-api']!.verify_staging = true;
-  file.targets.deploy_log_channel = logChannel;
+  file.targets.deploy_log_channel = logChannel as never;
   file.targets.deploy_log = {
     github: {
       repo: 'spaceduck/coordination',
@@ -125,7 +125,7 @@ async function start(stagingAt: string, history: DeployEntry[] = [], logChannel 
   h = await startHarness({
     file,
     aws: {
-      ...awsPorts('us-east-1', { deploys: history$ }),
+      ...awsAdapters('us-east-1', { deploys: history$ }),
       lambda: lambdaAdapter(() => client),
     },
   });

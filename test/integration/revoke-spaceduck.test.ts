@@ -1,5 +1,6 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordActions } from '../../commands/lib/record-actions.ts';
 import revokeConnection from '../../commands/revoke-connection.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { type Dynalite, startDynalite } from '../helpers/dynalite.ts';
@@ -46,7 +47,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   targets = exampleConfig().targets;
-  targets.record_actions.spaceduck_index = INDEX;
+  targets.record_actions = { ...recordActions(targets), spaceduck_index: INDEX };
 });
 
 let n = 0;

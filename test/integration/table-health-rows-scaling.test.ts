@@ -1,7 +1,7 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import tableHealth from '../../commands/table-health.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
+import tableHealth, { configured } from '../../commands/table-health.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { metricAlarm, mockCloudWatch } from '../helpers/cloudwatch-mock.ts';
 import { startDynalite } from '../helpers/dynalite.ts';
@@ -97,8 +97,11 @@ describe('table-health: live rows and auto-scaling alarms', () => {
         : { status: 404, json: {} },
     );
     targets = exampleConfig().targets;
-    targets.table_health.tables = ['spaceduck-eggs', 'spaceduck-ducklings', 'spaceduck-certs'];
-    targets.table_health.status_url = `${status.url}/beak/system/status`;
+    targets.table_health = {
+      ...configured(targets),
+      tables: ['spaceduck-eggs', 'spaceduck-ducklings', 'spaceduck-certs'],
+      status_url: `${status.url}/beak/system/status`,
+    };
   });
   afterAll(async () => {
     process.env = { ...saved };
@@ -108,7 +111,7 @@ describe('table-health: live rows and auto-scaling alarms', () => {
   });
 
   const aws = () =>
-    awsPorts('us-east-1', { deploys: { record: async () => {}, list: async () => [] } });
+    awsAdapters('us-east-1', { deploys: { record: async () => {}, list: async () => [] } });
 
   it('lists auto-scaling alarms apart as "scaling", never ✗; metric-math alarms naming a table count', async () => {
     counts = { eggs: 10, ducklings: { count: 4 }, 'spaceduck-certs': 7 };
@@ -140,7 +143,7 @@ describe('table-health: live rows and auto-scaling alarms', () => {
 
   it('says why live rows are missing when the status endpoint fails', async () => {
     const broken = structuredClone(targets);
-    broken.table_health.status_url = `${status.url}/nowhere`;
+    broken.table_health = { ...configured(targets), status_url: `${status.url}/nowhere` };
     const out = await runCommand(
       tableHealth,
       {},
