@@ -3,6 +3,8 @@ import expireCert from '../../commands/expire-cert.ts';
 import revokeConnection from '../../commands/revoke-connection.ts';
 import rotateKey from '../../commands/rotate-key.ts';
 import type { FileConfig } from '../../src/config/file.ts';
+import { parseFileConfig } from '../../src/config/load.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /** The IAM each delivery mode needs: admin_api writes no record itself, and reads its key. */
@@ -77,5 +79,33 @@ describe('IAM for the record commands', () => {
       expect(actions(statements)).toContain('dynamodb:UpdateItem');
       expect(JSON.stringify(statements)).not.toContain('admin-api-key');
     }
+  });
+});
+
+describe('targets.record_actions when the configuration loads', () => {
+  const base = 'slack: { ops_channel: C0OPS }\n';
+  it('via: admin_api without its admin_api section stops the start, naming the path', () => {
+    const { problems } = parseFileConfig(
+      `${base}targets:\n  record_actions: { via: admin_api }\n`,
+      'x.yml',
+      commands,
+    );
+    expect(problems).toEqual([
+      'x.yml targets.record_actions.admin_api: via: admin_api needs an admin_api section (url, key_secret)',
+    ]);
+  });
+
+  it('both modes load, with defaults', () => {
+    const admin = parseFileConfig(
+      `${base}targets:\n  record_actions:\n    via: admin_api\n    admin_api: { url: "https://mc.example.com/beak/admin", key_secret: mc/admin }\n`,
+      'x.yml',
+      commands,
+    );
+    expect(admin.problems).toEqual([]);
+    expect((admin.file!.targets as Record<string, unknown>).record_actions).toMatchObject({
+      via: 'admin_api',
+      admin_api: { header: 'Authorization', scheme: 'Bearer', timeout_ms: 5000 },
+    });
+    expect(parseFileConfig(`${base}targets: {}\n`, 'x.yml', commands).problems).toEqual([]);
   });
 });
