@@ -1,4 +1,5 @@
 import {
+  type DataRecord,
   defineCommand,
   type FileConfig,
   type RecordCondition,
@@ -7,6 +8,7 @@ import {
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { recordActions, recordActionsSchema } from './lib/record-actions.ts';
 import {
   LAST_REQUEST,
   operatorReason,
@@ -16,12 +18,19 @@ import {
   recordTableProblems,
   recordTableStatements,
 } from './lib/records.ts';
+import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
+import { appAuditStatements } from './records/app-audit.ts';
+import { followUpSteps } from './records/follow-up.ts';
+import { notifyStatements } from './records/notify.ts';
 
 /**
- * expire-cert (runbook 5): set a certificate record to EXPIRED with an expiry time, on condition
- * that it exists and is not EXPIRED yet (and, with `duckling=`, that it belongs to that duckling);
- * an already expired certificate is left as it was and reported as such. The write
- * stores this request's id, so a retried run recognises its own earlier write and keeps its time.
+ * expire-cert (Mission Control playbook 5): set a certificate record to EXPIRED with an expiry
+ * time. Step 1 ("confirm this is the correct cert for the correct duckling"): `duckling=` is
+ * required; the plan shows the cert's owner and refuses a mismatch, and the write checks it again.
+ * An already expired certificate is a no-op with a note (the plan says nothing changes).
+ * `via: dynamodb`: one conditional UpdateItem that stores this request's id, so a retried run
+ * recognises its own earlier write and keeps its time. `via: admin_api`: `POST /beak/admin
+ * expire_cert`; a retry after a timeout reads the record before posting again.
  */
 
 const args = z.object({
@@ -29,22 +38,66 @@ const args = z.object({
   reason: operatorReason('Why'),
   duckling: recordId(
     'a duckling id such as dk_1234',
-    'The duckling the certificate must belong to (checked in the same write)',
-  ).optional(),
+    'The duckling the certificate must belong to (shown in the plan, checked in the same write)',
+  ),
 });
 
 type Args = z.output<typeof args>;
 
 const certs = (targets: FileConfig['targets']) => recordTable(targets, 'certs');
 
+function refuseOtherOwner(record: DataRecord, a: Args) {
+  if (record.duckling_id !== a.duckling) {
+    throw new UserError(
+      'cert_owner_mismatch',
+      `certificate ${a.cert_id} belongs to duckling ${String(record.duckling_id ?? '(none on record)')}, not ${a.duckling}; nothing was changed`,
+    );
+  }
+}
+
+async function expireViaAdminApi(ctx: StepContext<Args>) {
+  const table = certs(ctx.targets);
+  const id = ctx.args.cert_id;
+  const record = await ctx.aws.records.get(table.ref(id));
+  if (!record) {
+    throw new UserError(
+      'record_not_found',
+      `no certificate ${id} in ${table.where}; nothing was changed`,
+    );
+  }
+  refuseOtherOwner(record, ctx.args);
+  if (record.status === 'EXPIRED' && ctx.plan?.facts.status === 'EXPIRED') {
+    ctx.progress(`already EXPIRED since ${String(record.expires_at)}; left as it was`);
+    return {
+      expiresAt: String(record.expires_at),
+      duckling: record.duckling_id ?? null,
+      alreadyExpired: true,
+    };
+  }
+  const out = await postAdminAction(ctx, {
+    action: 'expire_cert',
+    idField: 'cert_id',
+    id,
+    alreadyDone: async () => (await ctx.aws.records.get(table.ref(id)))?.status === 'EXPIRED',
+  });
+  const now = (await ctx.aws.records.get(table.ref(id))) ?? record;
+  return {
+    expiresAt: typeof now.expires_at === 'string' ? now.expires_at : new Date().toISOString(),
+    duckling: now.duckling_id ?? null,
+    alreadyExpired: false,
+    askedAt: out.postedAt,
+  };
+}
+
 async function expire(ctx: StepContext<Args>) {
+  if (viaAdminApi(ctx.targets)) return expireViaAdminApi(ctx);
   const table = certs(ctx.targets);
   const id = ctx.args.cert_id;
   const expiresAt = new Date().toISOString();
   const condition: RecordCondition = {
     exists: true,
     differs: { status: 'EXPIRED', [LAST_REQUEST]: ctx.request.id },
-    ...(ctx.args.duckling ? { equals: { duckling_id: ctx.args.duckling } } : {}),
+    equals: { duckling_id: ctx.args.duckling },
   };
   const result = await ctx.aws.records.update({
     ...table.ref(id),
@@ -75,7 +128,7 @@ async function expire(ctx: StepContext<Args>) {
       alreadyExpired: false,
     };
   }
-  if (now.status === 'EXPIRED' && (!ctx.args.duckling || now.duckling_id === ctx.args.duckling)) {
+  if (now.status === 'EXPIRED' && now.duckling_id === ctx.args.duckling) {
     ctx.progress(`already EXPIRED since ${String(now.expires_at)}; left as it was`);
     return {
       expiresAt: String(now.expires_at),
@@ -95,11 +148,21 @@ export default defineCommand({
   args,
   positional: ['cert_id'],
   policy: { default: { approvals: 0 } },
-  config: { recordKinds: ['certs'] },
+  config: { targets: { record_actions: recordActionsSchema }, recordKinds: ['certs'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'certs'),
   resources: (a: Args) => [`certs:${a.cert_id}`],
-  permissions: (targets, region) =>
-    recordTableStatements(targets, 'certs', region, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+  permissions: (targets, region) => [
+    ...recordTableStatements(targets, 'certs', region, [
+      'dynamodb:GetItem',
+      ...(viaAdminApi(targets) ? [] : ['dynamodb:UpdateItem']),
+    ]),
+    ...(recordActions(targets).notify
+      ? recordTableStatements(targets, 'ducklings', region, ['dynamodb:GetItem'])
+      : []),
+    ...adminApiStatements(targets, region),
+    ...notifyStatements(targets, region),
+    ...appAuditStatements(targets, region),
+  ],
   validate: (_a: Args, targets) => recordTableProblems(targets, 'certs', 'cert_id'),
   async plan({ args: a, targets, aws }) {
     const table = certs(targets);
@@ -107,18 +170,44 @@ export default defineCommand({
     if (!record) {
       throw new UserError('record_not_found', `no certificate ${a.cert_id} in ${table.where}`);
     }
+    refuseOtherOwner(record, a);
+    const status = String(record.status ?? 'unknown');
+    const unchanged = status === 'EXPIRED';
     return {
-      summary: `certificate ${a.cert_id}: ${String(record.status ?? 'unknown')} → EXPIRED now`,
+      summary: unchanged
+        ? `certificate ${a.cert_id} (duckling ${a.duckling}) is already EXPIRED since ${String(record.expires_at ?? 'an unknown time')}; nothing to change`
+        : `certificate ${a.cert_id} of duckling ${a.duckling}: ${status} → EXPIRED now`,
       details: [
         table.where,
-        `duckling ${String(record.duckling_id ?? 'unknown')}`,
+        `owner on record: duckling ${String(record.duckling_id)} (matches duckling=${a.duckling})`,
         `reason: ${a.reason}`,
+        viaAdminApi(targets)
+          ? 'through the admin API (POST /beak/admin expire_cert)'
+          : 'written directly to DynamoDB (conditional UpdateItem)',
       ],
-      facts: { status: String(record.status ?? 'unknown') },
+      facts: { status, duckling: String(record.duckling_id) },
+      ...(unchanged ? { unchanged: true } : {}),
     };
   },
-  run: [
+  run: (_a: Args, targets) => [
     step<Args>('expire', 'Set the certificate EXPIRED', expire),
+    ...followUpSteps<Args>(targets, {
+      event: recordActions(targets).app_audit?.events.expire_cert ?? 'duck.cert_expired',
+      subject: (ctx) => ctx.args.cert_id,
+      since: (ctx) => {
+        const r = ctx.results.expire as { askedAt?: number; expiresAt: string };
+        return r.askedAt ?? (Date.parse(r.expiresAt) || 0);
+      },
+      notice: 'cert-expired',
+      duckling: (ctx) =>
+        (ctx.results.expire as { alreadyExpired: boolean }).alreadyExpired
+          ? undefined
+          : ctx.args.duckling,
+      data: (ctx) => ({
+        cert_id: ctx.args.cert_id,
+        expires_at: (ctx.results.expire as { expiresAt: string }).expiresAt,
+      }),
+    }),
     step<Args>(
       'audit',
       'Record duck.cert_expired',

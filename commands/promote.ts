@@ -1,5 +1,8 @@
 import { defineCommand, lambdaFunction, step, UserError, z } from '../src/sdk/index.ts';
 import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
+import { checkStaging, refuseUnverified } from './lambda/staging.ts';
+import { DEPLOY_LOG_SECTIONS } from './lib/deploy-log-config.ts';
 import {
   checkLambdaAlias,
   LAMBDA_ALIAS_POLICY,
@@ -18,9 +21,37 @@ const args = z.object({
     .transform((value) => value.replace(/^v/, ''))
     .describe('Published version to point the alias at'),
   alias: lambdaAliasArg('Alias to move'),
+  skip_staging: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .default(false)
+    .transform((v) => v === true || v === 'true')
+    .describe(
+      'Promote a version never verified in staging: only in a break-glass run (--emergency reason="…")',
+    ),
 });
 
 type Args = z.output<typeof args>;
+
+const checkStagingStep = step<Args>(
+  'check-staging',
+  'Check the version was verified in staging',
+  async (ctx) => {
+    const staging = await checkStaging(ctx, ctx.args);
+    const emergency = ctx.request.emergency;
+    refuseUnverified(staging, ctx.args, emergency !== undefined);
+    if (!staging.onStaging) {
+      ctx.record('deploy.staging_skipped', {
+        function: ctx.args.function,
+        alias: ctx.args.alias,
+        version: ctx.args.version,
+        reason: emergency?.reason,
+        operator: ctx.request.requester,
+      });
+      ctx.progress(`⚠ not verified in staging; skipped under break-glass: ${emergency?.reason}`);
+    } else if (staging.applies) ctx.progress(staging.note);
+    return { onStaging: staging.onStaging, applies: staging.applies };
+  },
+);
 
 export default defineCommand({
   name: 'promote',
@@ -28,14 +59,17 @@ export default defineCommand({
   args,
   positional: ['function', 'version'],
   policy: LAMBDA_ALIAS_POLICY,
+  config: { targets: DEPLOY_LOG_SECTIONS },
   environment: lambdaAliasEnvironment,
   resources: lambdaAliasResources,
-  permissions: (targets, region) =>
-    lambdaPermissions(targets, region, [
+  permissions: (targets, region) => [
+    ...lambdaPermissions(targets, region, [
       'lambda:GetAlias',
       'lambda:UpdateAlias',
       'lambda:ListVersionsByFunction',
     ]),
+    ...deployLogStatements(targets, region),
+  ],
   validate: checkLambdaAlias,
   async plan({ args: a, targets, aws }) {
     const t = target(targets, a.function);
@@ -44,13 +78,19 @@ export default defineCommand({
       alias: a.alias,
       region: t.region,
     });
+    const staging = await checkStaging({ targets, aws }, a);
+    const skip =
+      !staging.onStaging && a.skip_staging
+        ? ['skip_staging=true: allowed only as a break-glass run (--emergency reason="…")']
+        : [];
     return {
       summary: `${a.alias}: ${current.version} → ${a.version}`,
-      details: [`function ${t.functionName}`],
+      details: [`function ${t.functionName}`, ...(staging.applies ? [staging.note] : []), ...skip],
       facts: { from: current.version, to: a.version },
     };
   },
-  run: [
+  run: (a: Args, targets) => [
+    ...(targets.lambda[a.function]?.verify_staging ? [checkStagingStep] : []),
     step<Args>('check-version', 'Check the version exists', async ({ args: a, targets, aws }) => {
       const t = target(targets, a.function);
       const exists = await aws.lambda.hasVersion({
@@ -79,29 +119,34 @@ export default defineCommand({
       };
     }),
     step<Args>('verify', 'Verify the alias', (ctx) => verifyAlias(ctx, ctx.args.version)),
-    step<Args>(
-      'deploy-log',
-      'Record the deploy',
-      async ({ args: a, request, results, record, aws, runId }) => {
-        const moved = results['update-alias'] as { from: string | null };
-        const at = new Date().toISOString();
-        record('deploy.promoted', {
-          function: a.function,
-          alias: a.alias,
-          from: moved.from,
-          to: a.version,
-          operator: request.requester,
-          at,
-        });
-        // The deploy history rollback reads; a promote that moved nothing leaves nothing to undo.
-        if (moved.from !== null && moved.from !== a.version) {
-          await aws.deploys.record(
-            { function: a.function, alias: a.alias },
-            { kind: 'promote', runId, from: moved.from, to: a.version, by: request.requester, at },
-          );
-        }
-        return { recorded: true };
-      },
-    ),
+    step<Args>('deploy-log', 'Record the deploy', async (ctx) => {
+      const { args: a, request, results, record, aws, runId } = ctx;
+      const moved = results['update-alias'] as { from: string | null };
+      const at = new Date().toISOString();
+      record('deploy.promoted', {
+        function: a.function,
+        alias: a.alias,
+        from: moved.from,
+        to: a.version,
+        operator: request.requester,
+        at,
+      });
+      // The deploy history rollback reads; a promote that moved nothing leaves nothing to undo.
+      if (moved.from !== null && moved.from !== a.version) {
+        await aws.deploys.record(
+          { function: a.function, alias: a.alias },
+          { kind: 'promote', runId, from: moved.from, to: a.version, by: request.requester, at },
+        );
+      }
+      const log = await writeDeployLog(ctx, {
+        kind: 'promote',
+        function: a.function,
+        alias: a.alias,
+        from: moved.from,
+        to: a.version,
+        at,
+      });
+      return { recorded: true, ...log };
+    }),
   ],
 });

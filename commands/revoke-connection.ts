@@ -1,4 +1,5 @@
 import {
+  type DataRecord,
   DEFAULT_APPROVER_GROUP,
   defineCommand,
   type FileConfig,
@@ -7,6 +8,7 @@ import {
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { recordActions, recordActionsSchema } from './lib/record-actions.ts';
 import {
   LAST_REQUEST,
   operatorReason,
@@ -16,32 +18,73 @@ import {
   recordTableProblems,
   recordTableStatements,
 } from './lib/records.ts';
+import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
+import { appAuditStatements } from './records/app-audit.ts';
+import { checkBondedList } from './records/bonded.ts';
+import { followUpSteps } from './records/follow-up.ts';
+import { notifyStatements } from './records/notify.ts';
+import { resolveConnection } from './records/spaceduck.ts';
 
 /**
- * revoke-connection (runbook 3): mark a connection record REVOKED so the client can no longer
- * connect. One conditional UpdateItem (the record exists and is not REVOKED) also stores this
- * request's id, so a retried run recognises its own earlier write. A connection someone else
- * already revoked is a success with a note, not a failure.
+ * revoke-connection (Mission Control playbook 3): mark a connection REVOKED so the spaceduck can
+ * no longer pulse. The connection is named by its id or by `spaceduck=<id>` (looked up through the
+ * connections table's index); the plan names the duckling it belongs to. `via: dynamodb`: one
+ * conditional UpdateItem (the record exists and is not REVOKED) that also stores this request's
+ * id, so a retried run recognises its own write. `via: admin_api`: `POST /beak/admin
+ * revoke_connection`. Then (step 4) the duckling's bonded list must no longer hold the spaceduck:
+ * in dynamodb mode it is removed with a conditional UpdateItem. A connection that is already
+ * REVOKED needs no approval: the plan says nothing changes, and the run only reports.
  */
 
 const args = z.object({
-  connection_id: recordId('a connection id such as conn_1234', 'The connection to revoke'),
+  connection_id: recordId(
+    'a connection id such as conn_1234',
+    'The connection to revoke',
+  ).optional(),
+  spaceduck: recordId(
+    'a spaceduck id such as sd_1234',
+    'Or: the spaceduck whose connection is revoked (looked up by index)',
+  ).optional(),
   reason: operatorReason('Why (kept in the operator notes)'),
 });
 
 type Args = z.output<typeof args>;
+type Ctx = StepContext<Args>;
 
 const connections = (targets: FileConfig['targets']) => recordTable(targets, 'connections');
 
 interface Revoked {
+  connectionId: string;
   revokedAt: string;
   revokedBy: string;
   alreadyRevoked: boolean;
+  askedAt: number;
+  duckling: string | null;
+  spaceduck: string | null;
 }
 
-async function revoke(ctx: StepContext<Args>): Promise<Revoked> {
+/** The connection this run acts on: planned, or looked up again (a run without a plan). */
+async function target(ctx: Ctx): Promise<{ id: string; record: DataRecord | undefined }> {
+  const planned = ctx.plan?.facts.connection_id;
+  if (typeof planned === 'string') {
+    return {
+      id: planned,
+      record: await ctx.aws.records.get(connections(ctx.targets).ref(planned)),
+    };
+  }
+  return resolveConnection(ctx, ctx.args);
+}
+
+function owner(record: DataRecord | undefined, targets: FileConfig['targets']) {
+  const spaceduck = record?.[recordActions(targets).spaceduck_attribute];
+  return {
+    duckling: typeof record?.duckling_id === 'string' ? record.duckling_id : null,
+    spaceduck: typeof spaceduck === 'string' ? spaceduck : null,
+  };
+}
+
+async function revokeInTable(ctx: Ctx, id: string) {
   const table = connections(ctx.targets);
-  const id = ctx.args.connection_id;
   const revokedAt = new Date().toISOString();
   const result = await ctx.aws.records.update({
     ...table.ref(id),
@@ -54,8 +97,14 @@ async function revoke(ctx: StepContext<Args>): Promise<Revoked> {
     },
     condition: { exists: true, differs: { status: 'REVOKED' } },
   });
-  if (result.status === 'updated')
-    return { revokedAt, revokedBy: ctx.request.requester, alreadyRevoked: false };
+  if (result.status === 'updated') {
+    return {
+      revokedAt,
+      revokedBy: ctx.request.requester,
+      alreadyRevoked: false,
+      now: result.record,
+    };
+  }
   const now = result.record;
   if (!now) {
     throw new UserError(
@@ -63,63 +112,175 @@ async function revoke(ctx: StepContext<Args>): Promise<Revoked> {
       `no connection ${id} in ${table.where} (key ${table.keyAttribute})`,
     );
   }
-  const earlier = { revokedAt: String(now.revoked_at), revokedBy: String(now.revoked_by) };
+  const earlier = { revokedAt: String(now.revoked_at), revokedBy: String(now.revoked_by), now };
   if (now[LAST_REQUEST] === ctx.request.id) return { ...earlier, alreadyRevoked: false };
   ctx.progress(`already revoked at ${earlier.revokedAt} by ${earlier.revokedBy}`);
   return { ...earlier, alreadyRevoked: true };
 }
 
+async function revokeViaAdminApi(ctx: Ctx, id: string, record: DataRecord | undefined) {
+  const table = connections(ctx.targets);
+  if (!record) {
+    throw new UserError('record_not_found', `no connection ${id} in ${table.where}`);
+  }
+  if (record.status === 'REVOKED' && ctx.plan?.facts.status === 'REVOKED') {
+    ctx.progress(`already revoked at ${String(record.revoked_at)}; nothing sent`);
+    return {
+      revokedAt: String(record.revoked_at),
+      revokedBy: String(record.revoked_by ?? 'unknown'),
+      alreadyRevoked: true,
+      now: record,
+    };
+  }
+  const out = await postAdminAction(ctx, {
+    action: 'revoke_connection',
+    idField: 'connection_id',
+    id,
+    alreadyDone: async () => (await ctx.aws.records.get(table.ref(id)))?.status === 'REVOKED',
+  });
+  const now = (await ctx.aws.records.get(table.ref(id))) ?? record;
+  return {
+    revokedAt: typeof now.revoked_at === 'string' ? now.revoked_at : new Date().toISOString(),
+    revokedBy: ctx.request.requester,
+    alreadyRevoked: false,
+    now,
+    askedAt: out.postedAt,
+  };
+}
+
+async function revoke(ctx: Ctx): Promise<Revoked> {
+  const { id, record } = await target(ctx);
+  const done = viaAdminApi(ctx.targets)
+    ? await revokeViaAdminApi(ctx, id, record)
+    : await revokeInTable(ctx, id);
+  return {
+    connectionId: id,
+    revokedAt: done.revokedAt,
+    revokedBy: done.revokedBy,
+    alreadyRevoked: done.alreadyRevoked,
+    // The POST's time (admin API), else the write's own time: the same again on a retry.
+    askedAt: (done as { askedAt?: number }).askedAt ?? (Date.parse(done.revokedAt) || 0),
+    ...owner(done.now ?? record, ctx.targets),
+  };
+}
+
+const revoked = (ctx: Ctx) => ctx.results.revoke as Revoked;
+
 export default defineCommand({
   name: 'revoke-connection',
-  summary: 'Mark a connection REVOKED so its client can no longer connect (runbook 3)',
+  summary: 'Mark a connection REVOKED so its spaceduck can no longer connect (runbook 3)',
   args,
   positional: ['connection_id'],
   policy: {
     default: { approvals: 0 },
     environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
   },
-  config: { recordKinds: ['connections'] },
+  config: { targets: { record_actions: recordActionsSchema }, recordKinds: ['connections'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'connections'),
-  resources: (a: Args) => [`connections:${a.connection_id}`],
-  permissions: (targets, region) =>
-    recordTableStatements(targets, 'connections', region, [
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-    ]),
-  validate: (_a: Args, targets) => recordTableProblems(targets, 'connections', 'connection_id'),
-  async plan({ args: a, targets, aws }) {
-    const table = connections(targets);
-    const record = await aws.records.get(table.ref(a.connection_id));
-    if (!record) {
-      throw new UserError('record_not_found', `no connection ${a.connection_id} in ${table.where}`);
+  resources: (a: Args) => [
+    a.connection_id ? `connections:${a.connection_id}` : `spaceducks:${a.spaceduck}`,
+  ],
+  permissions(targets, region) {
+    const r = recordActions(targets);
+    const statements = [
+      ...recordTableStatements(targets, 'connections', region, [
+        'dynamodb:GetItem',
+        ...(viaAdminApi(targets) ? [] : ['dynamodb:UpdateItem']),
+      ]),
+      ...recordTableStatements(targets, 'ducklings', region, [
+        'dynamodb:GetItem',
+        ...(viaAdminApi(targets) ? [] : ['dynamodb:UpdateItem']),
+      ]),
+      ...adminApiStatements(targets, region),
+      ...notifyStatements(targets, region),
+      ...appAuditStatements(targets, region),
+    ];
+    if (r.spaceduck_index) {
+      const [table] = recordTableStatements(targets, 'connections', region, ['dynamodb:Query']);
+      if (table) {
+        statements.push({
+          actions: ['dynamodb:Query'],
+          resources: table.resources.map((arn) => `${arn}/index/${r.spaceduck_index}`),
+        });
+      }
     }
+    return statements;
+  },
+  validate(a: Args, targets) {
+    const problems = recordTableProblems(targets, 'connections', 'connection_id');
+    if (!a.connection_id === !a.spaceduck) {
+      problems.push({
+        field: 'connection_id',
+        message: 'name the connection (connection_id) or the spaceduck (spaceduck=<id>), not both',
+      });
+    }
+    if (a.spaceduck && !recordActions(targets).spaceduck_index) {
+      problems.push({
+        field: 'spaceduck',
+        message: 'spaceduck= needs recordActions(targets).spaceduck_index (the connections index)',
+      });
+    }
+    return problems;
+  },
+  async plan(ctx) {
+    const { args: a, targets } = ctx;
+    const table = connections(targets);
+    const { id, record } = await resolveConnection(ctx, a);
+    if (!record) throw new UserError('record_not_found', `no connection ${id} in ${table.where}`);
     const status = String(record.status ?? 'unknown');
+    const { duckling, spaceduck } = owner(record, targets);
+    const who = `duckling ${duckling ?? '(none on record)'}${spaceduck ? `, spaceduck ${spaceduck}` : ''}`;
+    const unchanged = status === 'REVOKED';
     return {
-      summary:
-        status === 'REVOKED'
-          ? `connection ${a.connection_id} is already REVOKED; nothing to change`
-          : `connection ${a.connection_id}: ${status} → REVOKED`,
-      details: [table.where, `reason: ${a.reason}`],
-      facts: { status },
+      summary: unchanged
+        ? `connection ${id} (${who}) is already REVOKED; nothing to change, so no approval is needed`
+        : `connection ${id} (${who}): ${status} → REVOKED`,
+      details: [
+        table.where,
+        `reason: ${a.reason}`,
+        viaAdminApi(targets)
+          ? 'through the admin API (POST /beak/admin revoke_connection)'
+          : 'written directly to DynamoDB (conditional UpdateItem)',
+        `then: the spaceduck must be absent from duckling ${duckling ?? '?'}'s bonded list`,
+      ],
+      facts: { status, connection_id: id },
+      ...(unchanged ? { unchanged: true } : {}),
     };
   },
-  run: [
+  run: (_a: Args, targets) => [
     step<Args>('revoke', 'Mark the connection REVOKED', revoke),
+    step<Args>(
+      'bonded-list',
+      "Check the spaceduck is gone from the duckling's bonded list",
+      (ctx) => checkBondedList(ctx, revoked(ctx)),
+    ),
+    ...followUpSteps<Args>(targets, {
+      event: recordActions(targets).app_audit?.events.revoke_connection ?? '',
+      subject: (ctx) => revoked(ctx).connectionId,
+      since: (ctx) => revoked(ctx).askedAt,
+      notice: 'connection-revoked',
+      duckling: (ctx) =>
+        revoked(ctx).alreadyRevoked ? undefined : (revoked(ctx).duckling ?? undefined),
+      data: (ctx) => ({
+        connection_id: revoked(ctx).connectionId,
+        revoked_at: revoked(ctx).revokedAt,
+      }),
+    }),
     step<Args>(
       'operator-note',
       'Record the operator note',
       async ({ args: a, results, record }) => {
-        const revoked = results.revoke as Revoked;
+        const r = results.revoke as Revoked;
         const note = {
-          connection_id: a.connection_id,
+          connection_id: r.connectionId,
           reason: a.reason,
-          operator: revoked.revokedBy,
-          at: revoked.revokedAt,
-          already_revoked: revoked.alreadyRevoked,
+          operator: r.revokedBy,
+          at: r.revokedAt,
+          already_revoked: r.alreadyRevoked,
         };
         record('operator.note', { ...note, action: 'revoke-connection' });
-        if (!revoked.alreadyRevoked) record('connection.revoked', note);
-        return { recorded: true, alreadyRevoked: revoked.alreadyRevoked };
+        if (!r.alreadyRevoked) record('connection.revoked', note);
+        return { recorded: true, alreadyRevoked: r.alreadyRevoked };
       },
     ),
   ],

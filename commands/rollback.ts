@@ -13,6 +13,8 @@ import {
 import { currentImage, deploySteps } from './deploy/steps.ts';
 import { deployEnvironment, deployPermissions, deploys, shortImage } from './deploy/targets.ts';
 import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
+import { DEPLOY_LOG_SECTIONS } from './lib/deploy-log-config.ts';
 import {
   checkLambdaAlias,
   LAMBDA_ALIAS_POLICY,
@@ -86,6 +88,7 @@ export default defineCommand({
   args,
   positional: ['function', 'alias'],
   policy: LAMBDA_ALIAS_POLICY,
+  config: { targets: DEPLOY_LOG_SECTIONS },
   environment: (a: Args, targets) =>
     isService(a, targets)
       ? deployEnvironment({ service: a.function }, targets)
@@ -95,6 +98,7 @@ export default defineCommand({
   permissions: (targets, region) => [
     ...lambdaPermissions(targets, region, ['lambda:GetAlias', 'lambda:UpdateAlias']),
     ...deployPermissions(targets, region),
+    ...deployLogStatements(targets, region),
   ],
   validate: (a: Args, targets) => (isService(a, targets) ? [] : checkLambdaAlias(a, targets)),
   async plan(ctx) {
@@ -148,28 +152,33 @@ const aliasSteps = [
     return { ...move, revisionId };
   }),
   step<Args>('verify', 'Verify the alias', (ctx) => verifyAlias(ctx, planned(ctx.plan).to)),
-  step<Args>(
-    'deploy-log',
-    'Record the rollback',
-    async ({ args: a, aws, plan, request, record, runId }) => {
-      const move = planned(plan);
-      const at = new Date().toISOString();
-      record('deploy.rolled_back', {
-        function: a.function,
-        alias: a.alias,
-        from: move.from,
-        to: move.to,
-        undoes: move.undoes,
-        operator: request.requester,
-        at,
-      });
-      await aws.deploys.record(
-        { function: a.function, alias: a.alias },
-        { kind: 'rollback', runId, ...move, by: request.requester, at },
-      );
-      return { recorded: true };
-    },
-  ),
+  step<Args>('deploy-log', 'Record the rollback', async (ctx) => {
+    const { args: a, aws, plan, request, record, runId } = ctx;
+    const move = planned(plan);
+    const at = new Date().toISOString();
+    record('deploy.rolled_back', {
+      function: a.function,
+      alias: a.alias,
+      from: move.from,
+      to: move.to,
+      undoes: move.undoes,
+      operator: request.requester,
+      at,
+    });
+    await aws.deploys.record(
+      { function: a.function, alias: a.alias },
+      { kind: 'rollback', runId, ...move, by: request.requester, at },
+    );
+    const log = await writeDeployLog(ctx, {
+      kind: 'rollback',
+      function: a.function,
+      alias: a.alias,
+      from: move.from,
+      to: move.to,
+      at,
+    });
+    return { recorded: true, ...log };
+  }),
 ];
 
 /** The newest promote (or service deploy) that no later rollback undid. */

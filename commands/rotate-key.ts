@@ -11,6 +11,7 @@ import {
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { recordActions, recordActionsSchema } from './lib/record-actions.ts';
 import {
   LAST_REQUEST,
   type RecordTable,
@@ -20,6 +21,10 @@ import {
   recordTableProblems,
   recordTableStatements,
 } from './lib/records.ts';
+import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
+import { appAuditStatements } from './records/app-audit.ts';
+import { followUpSteps } from './records/follow-up.ts';
+import { notifyStatements } from './records/notify.ts';
 import {
   type Delivery,
   deliveryOf,
@@ -179,6 +184,37 @@ function explainFailedRotation(
 }
 
 /**
+ * `via: admin_api` (playbook 2 steps 2–3): the app rotates the key itself (it generates, stores
+ * and hands out the key; the bot never sees it). A retry after a timeout first reads the record:
+ * a key id or rotation time other than the planned one means the earlier POST took effect.
+ */
+async function rotateViaAdminApi(ctx: Ctx) {
+  const table = ducklings(ctx.targets);
+  const id = ctx.args.duckling_id;
+  const planned = ctx.plan?.facts ?? {};
+  const changed = (record: DataRecord | undefined) =>
+    record !== undefined &&
+    ((record.key_id ?? null) !== (planned.key_id ?? null) ||
+      (record.rotated_at ?? null) !== (planned.rotated_at ?? null));
+  const asked = Date.now();
+  const out = await postAdminAction(ctx, {
+    action: 'rotate_key',
+    idField: 'duckling_id',
+    id,
+    alreadyDone: async () => changed(await ctx.aws.records.get(table.ref(id))),
+  });
+  const after = await ctx.aws.records.get(table.ref(id));
+  return {
+    keyId: after?.key_id ?? null,
+    previousKeyId: planned.key_id ?? null,
+    rotatedAt: typeof after?.rotated_at === 'string' ? after.rotated_at : new Date().toISOString(),
+    deliveredTo: 'the app (admin API rotate_key; the bot never sees the key)',
+    already: out.already,
+    askedAt: out.postedAt ?? asked,
+  };
+}
+
+/**
  * Makes the activated key AWSCURRENT, but only while DynamoDB still holds it: a retry that comes
  * after a later rotation must not make a replaced key current again.
  */
@@ -195,14 +231,20 @@ async function makeCurrent(ctx: Ctx) {
   return { current: true, ...out };
 }
 
-const rotateStep = (delivery: Delivery) =>
-  step<Args>(
-    'rotate-key',
-    delivery.deliver === 'secrets_manager'
-      ? 'Stage the new key as AWSPENDING, then activate it (the old key stops working)'
-      : 'Deliver the new key and invalidate the old one',
-    rotate,
-  );
+const rotateStep = (delivery: Delivery, targets: FileConfig['targets']) =>
+  viaAdminApi(targets)
+    ? step<Args>(
+        'rotate-key',
+        'Ask the admin API to rotate the key (POST /beak/admin rotate_key)',
+        rotateViaAdminApi,
+      )
+    : step<Args>(
+        'rotate-key',
+        delivery.deliver === 'secrets_manager'
+          ? 'Stage the new key as AWSPENDING, then activate it (the old key stops working)'
+          : 'Deliver the new key and invalidate the old one',
+        rotate,
+      );
 
 const makeCurrentStep = step<Args>(
   'make-current',
@@ -219,16 +261,24 @@ export default defineCommand({
     default: { approvals: 0 },
     environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
   },
-  config: { targets: { rotate_key: rotateKeySchema }, recordKinds: ['ducklings'] },
+  config: {
+    targets: { rotate_key: rotateKeySchema, record_actions: recordActionsSchema },
+    recordKinds: ['ducklings'],
+  },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'ducklings'),
   resources: (a: Args) => [`ducklings:${a.duckling_id}`],
   permissions(targets, region) {
     const statements = recordTableStatements(targets, 'ducklings', region, [
       'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
+      ...(viaAdminApi(targets) ? [] : ['dynamodb:UpdateItem']),
     ]);
+    statements.push(
+      ...adminApiStatements(targets, region),
+      ...notifyStatements(targets, region),
+      ...appAuditStatements(targets, region),
+    );
     const delivery = deliveryOf(targets);
-    if (delivery.deliver === 'secrets_manager') {
+    if (delivery.deliver === 'secrets_manager' && !viaAdminApi(targets)) {
       const pattern = secretIdOf(delivery.path, '*');
       statements.push({
         actions: [
@@ -257,13 +307,24 @@ export default defineCommand({
     }
     refuseUnlessActive(record, ctx.args.duckling_id);
     const keyId = typeof record.key_id === 'string' ? record.key_id : null;
+    const admin = viaAdminApi(ctx.targets);
     return {
       summary: `duckling ${ctx.args.duckling_id}: replace key ${keyId ?? '(none)'} with a new one`,
       details: [
         `${table.where}, status ${String(record.status)}`,
-        ...deliveryPlan(deliveryOf(ctx.targets), ctx.args.duckling_id),
+        ...(admin
+          ? [
+              'through the admin API (POST /beak/admin rotate_key): the app generates and delivers the key',
+            ]
+          : deliveryPlan(deliveryOf(ctx.targets), ctx.args.duckling_id)),
       ],
-      facts: { status: String(record.status), key_id: keyId },
+      facts: {
+        status: String(record.status),
+        key_id: keyId,
+        ...(admin
+          ? { rotated_at: typeof record.rotated_at === 'string' ? record.rotated_at : null }
+          : {}),
+      },
     };
   },
   run: (_a: Args, targets) => [
@@ -272,8 +333,20 @@ export default defineCommand({
       if (record[LAST_REQUEST] !== ctx.request.id) refuseUnlessActive(record, ctx.args.duckling_id);
       return { status: record.status };
     }),
-    rotateStep(deliveryOf(targets)),
-    ...(deliveryOf(targets).deliver === 'secrets_manager' ? [makeCurrentStep] : []),
+    rotateStep(deliveryOf(targets), targets),
+    ...(deliveryOf(targets).deliver === 'secrets_manager' && !viaAdminApi(targets)
+      ? [makeCurrentStep]
+      : []),
+    ...followUpSteps<Args>(targets, {
+      event: recordActions(targets).app_audit?.events.rotate_key ?? 'duck.key_rotated',
+      subject: (ctx) => ctx.args.duckling_id,
+      since: (ctx) => Number((ctx.results['rotate-key'] as { askedAt?: number }).askedAt ?? 0),
+      notice: 'key-rotated',
+      duckling: (ctx) => ctx.args.duckling_id,
+      data: (ctx) => ({
+        rotated_at: String((ctx.results['rotate-key'] as { rotatedAt: string }).rotatedAt),
+      }),
+    }),
     step<Args>(
       'audit',
       'Record duck.key_rotated',

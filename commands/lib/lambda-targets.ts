@@ -16,6 +16,7 @@ export function lambdaTarget(targets: FileConfig['targets'], name: string) {
     functionName: found.function_name ?? name,
     region: found.region,
     aliases: found.aliases,
+    verifyStaging: found.verify_staging,
   };
 }
 

@@ -29,7 +29,10 @@ const BATCH_CHARS = 9_000;
 interface FollowState {
   messageId: string;
   requester: string;
+  /** `live tail`, or `polling every 2 s` (see `why`). */
   mode: string;
+  /** Why the follow polls instead of using live tail. */
+  why?: string;
   endsAt: number;
   startedAt: number;
   lastTs: number;
@@ -40,7 +43,7 @@ interface FollowState {
 
 type Ctx = Pick<
   StepContext<unknown>,
-  'output' | 'state' | 'signal' | 'request' | 'runId' | 'progress'
+  'output' | 'state' | 'signal' | 'request' | 'runId' | 'progress' | 'record'
 >;
 
 interface FollowInput {
@@ -75,12 +78,24 @@ export async function followLogs(ctx: Ctx, logs: LogsPort, input: FollowInput) {
   }
 }
 
+const pollingMode = () => `polling every ${followTiming.pollMs / 1000} s`;
+
+/** Why a follow polls from the start; undefined when it uses live tail. */
+function whyPolling(logs: LogsPort, input: FollowInput): string | undefined {
+  if (!input.liveTail) return 'live tail is off (logs_settings.live_tail: false)';
+  if (!logs.startLiveTail) return 'live tail is not available for this log source';
+  return undefined;
+}
+
 async function start(ctx: Ctx, logs: LogsPort, input: FollowInput): Promise<FollowState> {
   const now = Date.now();
+  const why = whyPolling(logs, input);
+  if (why) ctx.record('logs.follow_polling', { log_group: input.target.logGroup, why });
   const state: FollowState = {
     messageId: '',
     requester: ctx.request.requester,
-    mode: input.liveTail && logs.startLiveTail ? 'live tail' : 'polling',
+    mode: why ? pollingMode() : 'live tail',
+    ...(why ? { why } : {}),
     endsAt: now + input.durationMs,
     startedAt: now,
     lastTs: now,
@@ -97,6 +112,7 @@ function view(ctx: Ctx, input: FollowInput, state: FollowState): FollowView {
     logGroup: input.target.logGroup,
     filter: input.filter,
     mode: state.mode,
+    why: state.why,
     requester: state.requester,
     endsAt: state.endsAt,
     posted: state.posted,
@@ -124,8 +140,8 @@ async function loop(
   const session = new AbortController();
   const stopSession = () => session.abort();
   ctx.signal.addEventListener('abort', stopSession);
-  const source = feed(logs, input, state, seen, pending, session.signal, resumed, (note) =>
-    ctx.progress(note),
+  const source = feed(logs, input, state, seen, pending, session.signal, resumed, (why) =>
+    switchToPolling(ctx, input, state, why),
   );
   let lastPostAt = 0;
   try {
@@ -162,6 +178,16 @@ async function loop(
     session.abort();
     await Promise.race([source, sleep(1_000, new AbortController().signal)]);
   }
+}
+
+/** Live tail failed: the header says so (it never claims live tail while polling), and the log. */
+async function switchToPolling(ctx: Ctx, input: FollowInput, state: FollowState, why: string) {
+  state.mode = pollingMode();
+  state.why = why;
+  ctx.progress(`${why}; ${state.mode}`);
+  ctx.record('logs.follow_polling', { log_group: input.target.logGroup, why });
+  await ctx.state.save('follow', state);
+  await ctx.output.update(state.messageId, followHeader(view(ctx, input, state)));
 }
 
 /** Posts the pending events that are new, then saves the checkpoint. */
@@ -208,7 +234,7 @@ async function feed(
   pending: Pending,
   signal: AbortSignal,
   resumed: boolean,
-  note: (text: string) => void,
+  fallBack: (why: string) => Promise<void>,
 ) {
   try {
     if (resumed) await catchUp(logs, input, seen.floor, Date.now(), pending);
@@ -222,7 +248,7 @@ async function feed(
         return;
       } catch (error) {
         if (signal.aborted) return;
-        note(`live tail failed (${(error as Error).message}); polling instead`);
+        await fallBack(`live tail failed (${(error as Error).message})`);
       }
     }
     await poll(logs, input, seen, pending, signal);

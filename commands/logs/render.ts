@@ -79,6 +79,8 @@ export interface FollowView {
   logGroup: string;
   filter?: string;
   mode: string;
+  /** Why the follow polls instead of using live tail. */
+  why?: string;
   requester: string;
   endsAt: number;
   posted: number;
@@ -111,7 +113,10 @@ export function followHeader(view: FollowView): OutputMessage {
               ],
             },
           ]),
-      { type: 'context', text: `${view.runId} · asked by <@${view.requester}>` },
+      {
+        type: 'context',
+        text: `${view.runId} · asked by <@${view.requester}>${view.why ? ` · ${view.why}` : ''}`,
+      },
     ],
   };
 }

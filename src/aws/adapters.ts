@@ -9,17 +9,22 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { STSClient } from '@aws-sdk/client-sts';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { fetchHttp } from '../http/fetch-port.ts';
 import type { DeployHistoryPort, Ports } from '../sdk/ports/index.ts';
 import { accessKeysAdapter } from './access-keys.ts';
+import { adminApiAdapter } from './admin-api.ts';
 import { regionalClients } from './clients.ts';
+import { emailAdapter } from './email.ts';
+import { githubContentsAdapter } from './github-contents.ts';
 import { identityAdapter } from './identity.ts';
 import { imagesAdapter } from './images.ts';
 import { ipBlocklistsAdapter } from './ip-blocklists.ts';
 import { lambdaAdapter } from './lambda.ts';
-import { logsAdapter } from './logs.ts';
+import { logsAdapter, logsClients } from './logs.ts';
+import { ecsClients, secretsClients } from './quota-clients.ts';
 import { rdsAdapter } from './rds.ts';
 import { dynamoClients, recordsAdapter } from './records.ts';
 import { secretsAdapter } from './secrets.ts';
@@ -38,6 +43,8 @@ export interface OwnPorts {
 interface AdapterContext {
   region: string;
   dynamodb: ReturnType<typeof dynamoClients>;
+  /** Secrets Manager clients (LimitExceededException not retried), shared by the ports reading secrets. */
+  secrets: ReturnType<typeof secretsClients>;
 }
 
 /**
@@ -60,6 +67,8 @@ const ADAPTERS: {
   userPools: ({ region }) =>
     userPoolsAdapter(regionalClients((c) => new CognitoIdentityProviderClient(c), region)),
   tfLocks: ({ dynamodb }) => tfLocksAdapter(dynamodb),
+  adminApi: ({ secrets }) => adminApiAdapter(secrets),
+  email: ({ region }) => emailAdapter(regionalClients((c) => new SESv2Client(c), region)),
   http: () => fetchHttp(),
   images: ({ region }) =>
     imagesAdapter({
@@ -68,18 +77,18 @@ const ADAPTERS: {
       apprunner: regionalClients((c) => new AppRunnerClient(c), region),
     }),
   lambda: ({ region }) => lambdaAdapter(regionalClients((c) => new LambdaClient(c), region)),
-  logs: ({ region }) => logsAdapter(regionalClients((c) => new CloudWatchLogsClient(c), region)),
+  logs: ({ region }) => logsAdapter(logsClients(region)),
   rds: ({ region }) =>
     rdsAdapter({
       rds: regionalClients((c) => new RDSClient(c), region),
       cloudwatch: regionalClients((c) => new CloudWatchClient(c), region),
     }),
   records: ({ dynamodb }) => recordsAdapter(dynamodb),
-  secrets: ({ region }) =>
-    secretsAdapter(regionalClients((c) => new SecretsManagerClient(c), region)),
+  repoFiles: ({ secrets }) => githubContentsAdapter(secrets),
+  secrets: ({ secrets }) => secretsAdapter(secrets),
   services: ({ region }) =>
     servicesAdapter({
-      ecs: regionalClients((c) => new ECSClient(c), region),
+      ecs: ecsClients(region),
       apprunner: regionalClients((c) => new AppRunnerClient(c), region),
     }),
   serviceStatus: ({ region }) =>
@@ -96,7 +105,11 @@ const ADAPTERS: {
 
 /** The real adapters, using the SDK's own credential chain and `AWS_ENDPOINT_URL`. */
 export function awsAdapters(region: string, own: OwnPorts): Ports {
-  const context: AdapterContext = { region, dynamodb: dynamoClients(region) };
+  const context: AdapterContext = {
+    region,
+    dynamodb: dynamoClients(region),
+    secrets: secretsClients(region),
+  };
   const built = Object.fromEntries(
     Object.entries(ADAPTERS).map(([name, make]) => [name, make(context)]),
   ) as unknown as Omit<Ports, 'deploys' | 'ledger'>;

@@ -14,6 +14,16 @@ const THROTTLING = new Set([
   'ServiceException',
 ]);
 
+/**
+ * Services where `LimitExceededException` is a quota (too many versions of a secret, too many
+ * services or tasks in a cluster), not throttling: retrying cannot help, so the run fails at once.
+ * Elsewhere (CloudWatch Logs, API Gateway) AWS uses the same name for request rates.
+ */
+const QUOTA_LIMIT_SERVICES: Record<string, string> = {
+  secretsmanager: 'a Secrets Manager quota (for example the number of versions of a secret)',
+  ecs: 'an ECS service quota (for example services or tasks per cluster)',
+};
+
 interface SdkError {
   name?: string;
   message?: string;
@@ -34,6 +44,13 @@ export function explainAwsError(error: unknown, site: CallSite): OpsError {
   const e = (error ?? {}) as SdkError;
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
+  const quota = QUOTA_LIMIT_SERVICES[site.action.split(':')[0] ?? ''];
+  if (name === 'LimitExceededException' && quota) {
+    return new PermanentError(
+      'aws_quota_exceeded',
+      `${site.action} on ${site.resource} hit ${quota} (LimitExceededException); retrying will not help: raise the quota or clean up, then ask again${e.message ? ` — ${e.message.slice(0, 200)}` : ''}`,
+    );
+  }
   if (THROTTLING.has(name) || status === 429 || (e.$fault === 'server' && status !== 501)) {
     return new TransientError(
       'aws_throttled',

@@ -1,5 +1,5 @@
 import {
-  type CloudWatchLogsClient,
+  CloudWatchLogsClient,
   DescribeLogGroupsCommand,
   FilterLogEventsCommand,
   StartLiveTailCommand,
@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { TransientError } from '../sdk/errors.ts';
 import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../sdk/ports/index.ts';
-import type { ClientFor } from './clients.ts';
+import { type ClientFor, type RegionalClients, regionalClients } from './clients.ts';
 import { awsCall } from './errors.ts';
 
 type Clients = ClientFor<CloudWatchLogsClient>;
@@ -19,6 +19,24 @@ const where = ({ logGroup, region }: LogGroupRef) =>
   `log group ${logGroup}${region ? ` in ${region}` : ''}`;
 
 const isArn = (name: string) => name.startsWith('arn:');
+
+/**
+ * True when the SDK is pointed at a custom endpoint (LocalStack, an emulator) by the environment.
+ * The SDK then still prepends the `stream-` host prefix StartLiveTail has on AWS, which names a
+ * host that does not exist there.
+ */
+export function customLogsEndpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS || env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** CloudWatch Logs clients; with a custom endpoint, without the `stream-` host prefix. */
+export function logsClients(
+  region: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RegionalClients<CloudWatchLogsClient> {
+  const disableHostPrefix = customLogsEndpoint(env) !== undefined;
+  return regionalClients((c) => new CloudWatchLogsClient({ ...c, disableHostPrefix }), region);
+}
 
 export function logsAdapter(client: Clients): LogsPort {
   return {
@@ -63,16 +81,25 @@ async function* searchEvents(
   } while (nextToken);
 }
 
-/** StartLiveTail wants log group ARNs: a name is looked up once with DescribeLogGroups. */
+/**
+ * StartLiveTail wants log group ARNs: a name is looked up with DescribeLogGroups, page by page
+ * (a prefix can match many groups, `/aws/lambda/api` also matches `/aws/lambda/api-canary`).
+ */
 async function logGroupArn(client: Clients, ref: LogGroupRef): Promise<string> {
   if (isArn(ref.logGroup)) return ref.logGroup.replace(/:\*$/, '');
-  const out = await awsCall({ action: 'logs:DescribeLogGroups', resource: where(ref) }, () =>
-    client(ref.region).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: ref.logGroup })),
-  );
-  const found = out.logGroups?.find((g) => g.logGroupName === ref.logGroup);
-  const arn = found?.logGroupArn ?? found?.arn?.replace(/:\*$/, '');
-  if (!arn) throw new TransientError('aws_not_found', `no such ${where(ref)}`);
-  return arn;
+  let nextToken: string | undefined;
+  do {
+    const out = await awsCall({ action: 'logs:DescribeLogGroups', resource: where(ref) }, () =>
+      client(ref.region).send(
+        new DescribeLogGroupsCommand({ logGroupNamePrefix: ref.logGroup, nextToken }),
+      ),
+    );
+    const found = out.logGroups?.find((g) => g.logGroupName === ref.logGroup);
+    const arn = found?.logGroupArn ?? found?.arn?.replace(/:\*$/, '');
+    if (arn) return arn;
+    nextToken = out.nextToken;
+  } while (nextToken);
+  throw new TransientError('aws_not_found', `no such ${where(ref)}`);
 }
 
 async function* liveTail(

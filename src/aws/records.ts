@@ -3,6 +3,7 @@ import {
   DynamoDBClient,
   type DynamoDBClientConfig,
   GetItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -66,17 +67,51 @@ export function recordsAdapter(client: Clients): RecordsPort {
   };
   return {
     get,
-    async update({ set, remove = [], condition, ...ref }) {
+    async query({ table, index, region, key, limit = 1_000 }) {
+      const e = new Expression();
+      const where = Object.entries(key).map(([a, v]) => `${e.name(a)} = ${e.value(v)}`);
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const out = await awsCall(
+          { action: 'dynamodb:Query', resource: tableWhere({ table, region, key }) },
+          () =>
+            client(region).send(
+              new QueryCommand({
+                TableName: table,
+                ...(index ? { IndexName: index } : {}),
+                KeyConditionExpression: where.join(' AND '),
+                ExpressionAttributeNames: e.names,
+                ExpressionAttributeValues: marshall(e.values),
+                ExclusiveStartKey: start,
+              }),
+            ),
+        );
+        for (const item of out.Items ?? []) items.push(unmarshall(item));
+        start = out.LastEvaluatedKey;
+      } while (start && items.length < limit);
+      return items.slice(0, limit);
+    },
+    async update({ set, remove = [], removeAt, condition, ...ref }) {
       const e = new Expression();
       const sets = Object.entries(set).map(([a, v]) => `${e.name(a)} = ${e.value(v)}`);
       const removes = remove.map((a) => e.name(a));
+      const elementCheck: string[] = [];
+      if (removeAt) {
+        const path = `${e.name(removeAt.attribute)}[${Math.trunc(removeAt.index)}]`;
+        removes.push(path);
+        elementCheck.push(`${path} = ${e.value(removeAt.equals)}`);
+      }
       const update = [
         sets.length ? `SET ${sets.join(', ')}` : '',
         removes.length ? `REMOVE ${removes.join(', ')}` : '',
       ]
         .filter(Boolean)
         .join(' ');
-      const conditionText = conditionExpression(condition, Object.keys(ref.key), e);
+      const conditionText =
+        [conditionExpression(condition, Object.keys(ref.key), e), ...elementCheck]
+          .filter(Boolean)
+          .join(' AND ') || undefined;
       const values = Object.keys(e.values).length ? marshall(e.values) : undefined;
       try {
         const out = await client(ref.region).send(

@@ -55,7 +55,31 @@ function namesTable(alarm: MetricAlarm, tables: Set<string>): string | undefined
     ...(alarm.Dimensions ?? []),
     ...(alarm.Metrics ?? []).flatMap((m) => m.MetricStat?.Metric?.Dimensions ?? []),
   ];
-  return dimensions.find((d) => d.Name === 'TableName' && tables.has(d.Value ?? ''))?.Value;
+  const byDimension = dimensions.find(
+    (d) => d.Name === 'TableName' && tables.has(d.Value ?? ''),
+  )?.Value;
+  if (byDimension) return byDimension;
+  // A metric-math alarm whose expression searches by table: SEARCH('… TableName="x" …', …).
+  for (const m of alarm.Metrics ?? []) {
+    for (const match of (m.Expression ?? '').matchAll(/TableName\s*=\s*\\?["']?([\w.-]+)/g)) {
+      if (tables.has(match[1]!)) return match[1];
+    }
+  }
+  return undefined;
+}
+
+/** An Application Auto Scaling policy ARN (`…:scalingPolicy:<id>:resource/dynamodb/table/…`). */
+const SCALING_POLICY = /^arn:aws[\w-]*:autoscaling:[^:]*:\d*:scalingPolicy:[^:]+:resource\//;
+
+/** Made by DynamoDB auto scaling, or acting only on Application Auto Scaling policies. */
+export function isScalingAlarm(alarm: MetricAlarm): boolean {
+  if ((alarm.AlarmName ?? '').startsWith('TargetTracking-table/')) return true;
+  const actions = [
+    ...(alarm.AlarmActions ?? []),
+    ...(alarm.OKActions ?? []),
+    ...(alarm.InsufficientDataActions ?? []),
+  ];
+  return actions.length > 0 && actions.every((a) => SCALING_POLICY.test(a));
 }
 
 export function tablesAdapter(clients: {
@@ -144,6 +168,7 @@ export function tablesAdapter(clients: {
               alarm.MetricName ??
               alarm.Metrics?.[0]?.MetricStat?.Metric?.MetricName ??
               'metric math',
+            ...(isScalingAlarm(alarm) ? { scaling: true } : {}),
           });
         }
         next = page.NextToken;

@@ -37,6 +37,12 @@ const lambdaTargetSchema = z
     region: z.string().optional(),
     /** alias name → environment name (for example `prod: prod`). */
     aliases: z.record(z.string(), z.string()).default({ prod: 'prod' }),
+    /**
+     * Mission Control playbook 1, "always verify the new version in staging before promoting":
+     * promote to another alias refuses a version that is not (and never was) on the alias whose
+     * environment is `staging`, unless a break-glass run says skip_staging=true.
+     */
+    verify_staging: z.boolean().default(false),
   })
   .strict();
 

@@ -29,5 +29,12 @@ export function runOutput(
     async toRequester(message) {
       await writer.ephemeral(channel, requester, outputMessage(message), threadTs);
     },
+    async announce(to, message) {
+      const content = outputMessage(message);
+      await runPostQueue.run(to, () => writer.post(to, content));
+    },
+    async link() {
+      return writer.permalink?.(channel, threadTs).catch(() => undefined);
+    },
   };
 }

@@ -15,4 +15,6 @@ export interface SlackWriter {
     file: { name: string; content: string | Uint8Array; title?: string; comment?: string },
     threadTs?: string,
   ): Promise<void>;
+  /** A message's permalink. */
+  permalink?(channel: string, ts: string): Promise<string | undefined>;
 }

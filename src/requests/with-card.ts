@@ -78,12 +78,27 @@ function created(flow: Flow, request: OpsRequest, data: Record<string, unknown>)
   });
 }
 
+/** The plan says nothing will change: no approval is needed, the run only reports. */
+async function runUnchanged(flow: Flow, request: OpsRequest): Promise<OpsRequest> {
+  await enqueueRun(flow.deps.queue, request);
+  flow.log.info('nothing to change: queued without approval');
+  metrics.requests.inc({ command: request.command, outcome: 'queued' });
+  created(flow, request, {
+    approvals_needed: 0,
+    unchanged: true,
+    source: flow.submission.source ?? 'typed',
+    ...(request.plan ? { plan: request.plan.summary } : {}),
+  });
+  return request;
+}
+
 /** Approvals needed: store the request (pending), post its card, and wait for clicks. */
 export async function askForApproval(flow: Flow): Promise<OpsRequest | undefined> {
   const { policy, deps, submission } = flow;
   const planned = await planFor(flow);
   if (!planned) return undefined;
   const request: OpsRequest = { ...flow.request, ...(planned.plan ? { plan: planned.plan } : {}) };
+  if (planned.plan?.unchanged) return runUnchanged(flow, request);
   const expiresAt = request.createdAt + policy.ttlMinutes * 60_000;
   await deps.store.create(request, policy, 'pending', expiresAt);
   const view: RequestCardView = { request, policy, state: 'pending', expiresAt, approvers: [] };

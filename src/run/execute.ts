@@ -118,6 +118,7 @@ export async function executeRun(
         requester: job.requester,
         channel: job.channel,
         environment: job.environment,
+        ...(job.emergency ? { emergency: { reason: job.emergency.reason } } : {}),
       },
       targets: deps.targets,
       aws: deps.aws,
@@ -125,7 +126,7 @@ export async function executeRun(
       plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
       results: Object.fromEntries(done),
       attempt,
-      state: runState(deps.redis, deps.keys, deps.locks, runId),
+      state: runState(deps.redis, deps.keys, deps.locks, runId, job.command),
       signal,
       incidents: deps.incidents,
       progress: (note) => {

@@ -7,7 +7,16 @@ import type { Redis } from '../store/redis.ts';
 export const STOP_REQUEST_TTL_SECONDS = 24 * 3600;
 
 /** The Redis-backed state of one run (a hash per run, plus claims on the resource locks). */
-export function runState(redis: Redis, keys: Keys, locks: ResourceLocks, runId: string): RunState {
+/** How long a command's memory across runs is kept. */
+const MEMORY_TTL_SECONDS = 30 * 24 * 3600;
+
+export function runState(
+  redis: Redis,
+  keys: Keys,
+  locks: ResourceLocks,
+  runId: string,
+  command = 'unknown',
+): RunState {
   const read = async <T>(id: string, name: string) => {
     const raw = await redis.hget(keys.runState(id), name);
     return raw === null ? undefined : (JSON.parse(raw) as T);
@@ -29,6 +38,18 @@ export function runState(redis: Redis, keys: Keys, locks: ResourceLocks, runId: 
     },
     async stopRequestedBy() {
       return (await redis.get(keys.runStop(runId))) ?? undefined;
+    },
+    async recall(name) {
+      const raw = await redis.get(keys.commandMemory(command, name));
+      return raw === null ? undefined : JSON.parse(raw);
+    },
+    async remember(name, value) {
+      await redis.set(
+        keys.commandMemory(command, name),
+        JSON.stringify(value ?? null),
+        'EX',
+        MEMORY_TTL_SECONDS,
+      );
     },
   };
 }

@@ -12,6 +12,8 @@ export interface RequestInfo {
   requester: string;
   channel: string;
   environment: string;
+  /** A break-glass run (`--emergency reason=…`): only the policy's break-glass groups, audited. */
+  emergency?: { reason: string };
 }
 
 /** A read-only preview of what a run will change. `facts` are compared again before running. */
@@ -19,6 +21,11 @@ export interface Plan {
   summary: string;
   details?: string[];
   facts: Record<string, string | number | boolean | null>;
+  /**
+   * Nothing will change (the connection is already revoked): the request runs at once without
+   * approval, and the run only reports.
+   */
+  unchanged?: boolean;
 }
 
 export interface PlanContext<A> {
@@ -73,6 +80,10 @@ export interface RunOutput {
   }): Promise<void>;
   /** A message only the requester sees, such as a key shown once. Never logged or stored. */
   toRequester(message: OutputMessage): Promise<void>;
+  /** Posts a top-level message in another channel (a deploy log channel). */
+  announce?(channel: string, message: OutputMessage): Promise<void>;
+  /** A link to the run's thread (Slack permalink), when one can be made. */
+  link?(): Promise<string | undefined>;
 }
 
 export interface StepContext<A> extends PlanContext<A> {

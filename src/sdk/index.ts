@@ -29,6 +29,9 @@ export * from './generate.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';
 export { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
 export type {
+  AdminApiAnswer,
+  AdminApiPort,
+  AdminApiRef,
   AuditEntry,
   ChainReport,
   DatabaseRef,
@@ -36,6 +39,7 @@ export type {
   DbSnapshot,
   DeployEntry,
   DeployHistoryPort,
+  EmailPort,
   HttpResult,
   ImageInfo,
   ImagesPort,
@@ -53,6 +57,8 @@ export type {
   RecordsPort,
   RecordUpdate,
   Redeploy,
+  RepoFileRef,
+  RepoFilesPort,
   RepositoryRef,
   Rollout,
   SecretInfo,

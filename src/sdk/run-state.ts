@@ -15,4 +15,7 @@ export interface RunState {
   hold(claim: string): Promise<{ release(): Promise<void> } | { heldBy: string }>;
   /** The user who asked this run to stop (a Stop button), if anyone did. */
   stopRequestedBy(): Promise<string | undefined>;
+  /** A value this command keeps across its runs (the last table-health row counts), for 30 days. */
+  recall?<T>(name: string): Promise<T | undefined>;
+  remember?(name: string, value: unknown): Promise<void>;
 }

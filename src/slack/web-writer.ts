@@ -38,6 +38,10 @@ class CountedWebClient extends WebClient {
 
 export function webWriter(client: WebClient): SlackWriter {
   return {
+    async permalink(channel, ts) {
+      const result = await client.chat.getPermalink({ channel, message_ts: ts });
+      return result.permalink;
+    },
     async post(channel, content, threadTs) {
       const result = await client.chat.postMessage({
         channel,

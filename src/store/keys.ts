@@ -14,6 +14,8 @@ export function keys(prefix: string) {
     runMessage: (runId: string) => `${prefix}:run:${runId}:message`,
     runState: (runId: string) => `${prefix}:run:${runId}:state`,
     runStop: (runId: string) => `${prefix}:run:${runId}:stop`,
+    /** A value one command keeps across its runs (table-health's last row counts). */
+    commandMemory: (command: string, name: string) => `${prefix}:memory:${command}:${name}`,
     lock: (resource: string) => `${prefix}:lock:${resource}`,
     /** Live workers (a sorted set: worker id → when its heartbeat lapses, Redis time in ms). */
     workers: () => `${prefix}:workers`,

@@ -36,6 +36,8 @@ export interface StepContextOptions {
   done?: Record<string, unknown>;
   /** The plan that was shown; without it, `runAll` makes one. */
   plan?: Plan;
+  /** What the command remembers across runs (share one map between runs). */
+  memory?: Map<string, unknown>;
   /** The open incidents; without it, reading them fails as in a process without incidents. */
   incidents?: IncidentsPort;
 }
@@ -67,7 +69,7 @@ export function stepContext(options: StepContextOptions) {
     plan: options.plan,
     results: { ...options.done },
     attempt: 1,
-    state: memoryRunState(),
+    state: memoryRunState(options.memory),
     signal: new AbortController().signal,
     incidents: options.incidents ?? noIncidents,
     progress: (note) => captured.progress.push(note),

@@ -148,6 +148,23 @@ describe('/ops logs follow', () => {
     world.store.push({ timestamp: Date.now(), message: 'seen by polling' });
     await waitFor('a polled batch', () => allBatchText(h).includes('seen by polling'));
     expect(world.logs.mock.commandCalls(FilterLogEventsCommand).length).toBeGreaterThan(0);
+    // The header no longer claims live tail, and says why it polls.
+    const head = await waitFor('the header to say polling', () =>
+      runThread(h)?.replies.find((m) => isHeader(m) && m.text.includes('polling every 2 s')),
+    );
+    expect(head.text).not.toContain('live tail)');
+    expect(textOf(head)).toContain('live tail failed');
+  });
+
+  it('says "polling every 2 s" and why when live tail is off in config', async () => {
+    await start({ live_tail: false });
+    await h.client.command('logs mission-control-api follow=10m', USERS.alice);
+    const head = await header();
+    expect(head.text).toContain('(polling every 2 s)');
+    expect(textOf(head)).toContain('live tail is off');
+    world.store.push({ timestamp: Date.now(), message: 'seen by polling' });
+    await waitFor('a polled batch', () => allBatchText(h).includes('seen by polling'));
+    expect(world.logs.mock.commandCalls(StartLiveTailCommand)).toHaveLength(0);
   });
 
   it('resumes after the worker restarts, from the last posted event, without duplicates', {

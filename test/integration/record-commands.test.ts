@@ -325,7 +325,7 @@ describe('expire-cert on dynalite', () => {
   it('a missing certificate is a clear user error naming the cert and the table, and creates nothing', async () => {
     const run = stepContext({
       command: expireCert,
-      args: { cert_id: 'cert_ghost', reason: 'key compromise' },
+      args: { cert_id: 'cert_ghost', reason: 'key compromise', duckling: 'dk_owner' },
       aws: ports(),
       targets,
     });
@@ -344,7 +344,7 @@ describe('expire-cert on dynalite', () => {
     const id = await cert('VALID');
     const run = stepContext({
       command: expireCert,
-      args: { cert_id: id, reason: 'rotation' },
+      args: { cert_id: id, reason: 'rotation', duckling: 'dk_owner' },
       aws: ports(),
       targets,
     });
@@ -377,7 +377,7 @@ describe('expire-cert on dynalite', () => {
     });
     const run = stepContext({
       command: expireCert,
-      args: { cert_id: id, reason: 'again' },
+      args: { cert_id: id, reason: 'again', duckling: 'dk_owner' },
       aws: ports(),
       targets,
     });

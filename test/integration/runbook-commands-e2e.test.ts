@@ -230,7 +230,7 @@ describe('revoke-connection, expire-cert and rotate-secret end to end', () => {
   it('expire-cert on a missing cert fails with a message naming the cert and the table', async () => {
     await start();
     const reply = await runThroughSlack(
-      'expire-cert cert_missing reason="key compromise"',
+      'expire-cert cert_missing reason="key compromise" duckling=dk_owner',
       'expire-cert',
     );
     expect(reply.text).toContain('no certificate cert_missing in table spaceduck-certs');
@@ -241,7 +241,10 @@ describe('revoke-connection, expire-cert and rotate-secret end to end', () => {
     await start();
     const id = uniqueId('cert');
     await db.put('spaceduck-certs', { cert_id: id, status: 'VALID', duckling_id: 'dk_1' });
-    const reply = await runThroughSlack(`expire-cert ${id} reason="rotation"`, 'expire-cert');
+    const reply = await runThroughSlack(
+      `expire-cert ${id} duckling=dk_1 reason="rotation"`,
+      'expire-cert',
+    );
     expect(reply.text).toContain('expire-cert done');
     expect(await db.get('spaceduck-certs', { cert_id: id })).toMatchObject({ status: 'EXPIRED' });
     expect(logLines.join('')).toContain('"action":"duck.cert_expired"');

@@ -64,8 +64,16 @@ describe('a command owns its config sections', () => {
 
   it('rotate-key, table-health and the record commands declare the sections they read', () => {
     const owned = (name: string) => commands.find((c) => c.name === name)?.config;
-    expect(Object.keys(owned('rotate-key')?.targets ?? {})).toEqual(['rotate_key']);
+    expect(Object.keys(owned('rotate-key')?.targets ?? {})).toEqual([
+      'rotate_key',
+      'record_actions',
+    ]);
     expect(Object.keys(owned('table-health')?.targets ?? {})).toEqual(['table_health']);
+    expect(Object.keys(owned('revoke-connection')?.targets ?? {})).toEqual(['record_actions']);
+    expect(Object.keys(owned('promote')?.targets ?? {})).toEqual([
+      'deploy_log_channel',
+      'deploy_log',
+    ]);
     expect(owned('revoke-connection')?.recordKinds).toEqual(['connections']);
     const { problems } = parseFileConfig(
       `${base}targets:\n  tables:\n    t1: { holds: snapshots }\n`,

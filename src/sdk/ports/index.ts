@@ -1,8 +1,10 @@
 import { PermanentError } from '../errors.ts';
 import type { AccessKeysPort, IdentityPort } from './access-keys.ts';
 import type { ActiveBlocksPort } from './active-blocks.ts';
+import type { AdminApiPort } from './admin-api.ts';
 import type { ContainmentLedgerPort } from './containment-ledger.ts';
 import type { DeployHistoryPort } from './deploys.ts';
+import type { EmailPort } from './email.ts';
 import type { HttpPort } from './http.ts';
 import type { ImagesPort } from './images.ts';
 import type { IpBlocklistsPort } from './ip-blocklists.ts';
@@ -11,6 +13,7 @@ import type { LedgerPort } from './ledger.ts';
 import type { LogsPort } from './logs.ts';
 import type { RdsPort } from './rds.ts';
 import type { RecordsPort } from './records.ts';
+import type { RepoFilesPort } from './repo-files.ts';
 import type { SecretsPort } from './secrets.ts';
 import type { ServiceStatusPort } from './service-status.ts';
 import type { ServicesPort } from './services.ts';
@@ -20,8 +23,10 @@ import type { UserPoolsPort } from './user-pools.ts';
 
 export type * from './access-keys.ts';
 export type * from './active-blocks.ts';
+export type * from './admin-api.ts';
 export type * from './containment-ledger.ts';
 export type * from './deploys.ts';
+export type * from './email.ts';
 export type * from './http.ts';
 export type * from './images.ts';
 export type * from './ip-blocklists.ts';
@@ -30,6 +35,7 @@ export type * from './ledger.ts';
 export type * from './logs.ts';
 export type * from './rds.ts';
 export type * from './records.ts';
+export type * from './repo-files.ts';
 export type * from './secrets.ts';
 export type * from './service-status.ts';
 export type * from './services.ts';
@@ -51,7 +57,11 @@ export interface Ports {
   blocks?: ActiveBlocksPort;
   /** Containment actions and their undo (the bot's own, Redis). */
   containment?: ContainmentLedgerPort;
+  /** The app's own admin API (`POST /beak/admin`); absent where it is not reachable (sandbox). */
+  adminApi?: AdminApiPort;
   deploys: DeployHistoryPort;
+  /** E-mail (SES v2). */
+  email?: EmailPort;
   http: HttpPort;
   /** ECR images and the image a service runs (deploy, rollback of a service). */
   images?: ImagesPort;
@@ -64,6 +74,8 @@ export interface Ports {
   /** RDS instances and Aurora clusters (rds-status, rds-snapshot, deploy --safe). */
   rds?: RdsPort;
   records: RecordsPort;
+  /** Files in Git repositories (GitHub contents API); absent where not reachable (sandbox). */
+  repoFiles?: RepoFilesPort;
   secrets: SecretsPort;
   services: ServicesPort;
   /** App Runner / ECS status, read only (`service-status`). */

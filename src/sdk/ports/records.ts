@@ -39,7 +39,20 @@ export interface RecordsPort {
     input: RecordRef & {
       set: Record<string, RecordValue>;
       remove?: string[];
+      /** Removes one element of a list attribute, only while it still holds `equals` there. */
+      removeAt?: { attribute: string; index: number; equals: RecordValue };
       condition: RecordCondition;
     },
   ): Promise<RecordUpdate>;
+  /**
+   * The records of a table (or one of its indexes) whose partition key has this value, every
+   * page. Index reads are eventually consistent (a just-written record may be missing).
+   */
+  query(input: {
+    table: string;
+    index?: string;
+    region?: string;
+    key: Record<string, string>;
+    limit?: number;
+  }): Promise<DataRecord[]>;
 }

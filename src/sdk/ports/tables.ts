@@ -14,6 +14,11 @@ export interface TableAlarm {
   /** `OK`, `ALARM` or `INSUFFICIENT_DATA`. */
   state: string;
   metric: string;
+  /**
+   * An alarm DynamoDB auto scaling made (`TargetTracking-table/…-AlarmLow-…`), or one whose actions
+   * are only Application Auto Scaling policies: normally in ALARM, it drives scaling, not people.
+   */
+  scaling?: boolean;
 }
 
 export interface TablesPort {
