@@ -1,11 +1,13 @@
 import {
   defineCommand,
   type FileConfig,
+  type HttpPort,
   type HttpResult,
   type OutputBlock,
   step,
   targetName,
   UserError,
+  type Verdict,
   z,
 } from '../src/sdk/index.ts';
 
@@ -89,11 +91,36 @@ function probeBlock(p: Probe): OutputBlock {
   return { type: 'text', text: lines.join('\n') };
 }
 
+async function probeAll(targets: FileConfig['targets'], service: string, http: HttpPort) {
+  const e = endpoint(targets, service);
+  const options = { timeoutMs: e.timeout_ms };
+  const [health, ready] = await Promise.all([
+    http.get(e.health_url, options),
+    e.ready_url ? http.get(e.ready_url, options) : undefined,
+  ]);
+  const probes = [probe('health', health)];
+  if (ready) probes.push(probe('ready', ready));
+  return probes;
+}
+
 export default defineCommand({
   name: 'health',
   summary: "GET a service's /health and /ready; show status, latency and failing checks",
   args,
   positional: ['service'],
+  readOnly: true,
+  /** ✓ when /health and /ready answer 2xx with no failing check; ✗ names what fails. */
+  async check({ args: a, targets, aws }): Promise<Verdict> {
+    const probes = await probeAll(targets, a.service, aws.http);
+    const bad = probes.filter((p) => !healthy(p));
+    if (bad.length === 0) return { status: 'ok', reason: `${a.service} is healthy and ready` };
+    const why = bad.map((p) =>
+      p.failing.length > 0
+        ? `${p.name}: ${p.failing.map((f) => `${f.check} ${f.detail}`).join(', ')}`
+        : `${p.name}: ${p.status === null ? (p.error ?? 'no answer') : `HTTP ${p.status}`}`,
+    );
+    return { status: 'fail', reason: why.join('; ') };
+  },
   policy: { default: { approvals: 0 } },
   validate(a: Args, targets) {
     if (targets.endpoints[a.service]) return [];
@@ -101,17 +128,9 @@ export default defineCommand({
     return [{ field: 'service', message: `no endpoint named ${a.service} (known: ${known})` }];
   },
   run: [
-    step<Args>('probe', 'GET /health and /ready', async ({ args: a, targets, aws }) => {
-      const e = endpoint(targets, a.service);
-      const options = { timeoutMs: e.timeout_ms };
-      const [health, ready] = await Promise.all([
-        aws.http.get(e.health_url, options),
-        e.ready_url ? aws.http.get(e.ready_url, options) : undefined,
-      ]);
-      const probes = [probe('health', health)];
-      if (ready) probes.push(probe('ready', ready));
-      return { probes };
-    }),
+    step<Args>('probe', 'GET /health and /ready', async ({ args: a, targets, aws }) => ({
+      probes: await probeAll(targets, a.service, aws.http),
+    })),
     step<Args>('report', 'Post the result card', async ({ args: a, results, output }) => {
       const { probes } = results.probe as { probes: Probe[] };
       const ok = probes.every(healthy);

@@ -12,6 +12,7 @@ import revokeConnection from './revoke-connection.ts';
 import rollback from './rollback.ts';
 import rotateKey from './rotate-key.ts';
 import rotateSecret from './rotate-secret.ts';
+import runbook from './runbook.ts';
 import tableHealth from './table-health.ts';
 
 /** The registry: every command the bot knows. Adding a runbook means adding a file and a line here. */
@@ -30,4 +31,5 @@ export const commands: AnyCommand[] = [
   note,
   incidents,
   ping,
+  runbook,
 ];

@@ -7,6 +7,8 @@ import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
 import { awsPorts } from './aws/ports.ts';
 import type { Config } from './config/load.ts';
+import { guidedPort } from './guided/port.ts';
+import { type Guided, startGuided } from './guided/start.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
@@ -27,9 +29,11 @@ import {
 } from './requests/submission-stream.ts';
 import type { AwsPorts } from './sdk/ports.ts';
 import { createSlackApp } from './slack/app.ts';
+import { slackGuidedCard } from './slack/guided-card.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
+import { registerGuidedListeners } from './slack/listeners/guided-runbooks.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
 import { slackLookups } from './slack/lookups.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
@@ -67,6 +71,7 @@ export interface Opsbot {
   prefix: string;
   audit: Audit;
   alerts: Alerts;
+  guided: Guided;
   stop(): Promise<void>;
   /** Stops taking work, lets active runs finish within the grace time, then stops. */
   drain(): Promise<void>;
@@ -101,10 +106,32 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const audit: AuditSink = auditTrail.sink;
   // Deploy history is the bot's own (Redis), whatever answers for AWS.
   const own = { deploys: redisDeployHistory(redis, keys) };
-  const aws = auditTrail.withLedger(
+  const adapters = auditTrail.withLedger(
     options.aws ? { ...own, ...options.aws } : awsPorts(env.AWS_REGION, own),
   );
   const opsChannel = file.slack.ops_channel;
+  // Guided runbooks: every file is read and checked here; a bad one stops the start.
+  const guidedRedis = options.role !== 'web' ? connectRedis(env.REDIS_URL, 'worker') : undefined;
+  guidedRedis?.on('error', (error) => log.warn({ err: error.message }, 'redis (guided) error'));
+  const guided = startGuided({
+    redis,
+    prefix,
+    keys,
+    file,
+    registry,
+    audit: auditTrail.sink,
+    log,
+    card: slackGuidedCard(writer),
+    worker: guidedRedis
+      ? {
+          connection: guidedRedis,
+          runs: queue,
+          makeRequest: (submission, delivery) => approvals.submit(submission, delivery),
+          aws: adapters,
+        }
+      : undefined,
+  });
+  const aws = { ...adapters, guided: guidedPort(guided.engine, opsChannel) };
   const approvals = createApprovals({
     redis,
     keys,
@@ -171,6 +198,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: approvals.decisions });
     approvals.startSweeper();
     registerStopFollowListener(slack.routes, { redis, keys, log });
+    registerGuidedListeners(slack.routes, { engine: guided.engine, writer, log });
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
@@ -232,7 +260,12 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         opsChannel,
         lockWaitMs: options.lockWaitMs ?? 60_000,
         updateIntervalMs: options.updateIntervalMs,
-        hooks: approvals.runHooks,
+        hooks: {
+          async runChanged(job, phase, problem) {
+            await approvals.runHooks.runChanged(job, phase, problem);
+            await guided.hooks.runChanged(job, phase, problem);
+          },
+        },
       },
       env.OPSBOT_JOB_LOCK_SECONDS,
     );
@@ -258,6 +291,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     worker?.cancelAllJobs('worker stopping');
     await alerts.stop();
     await worker?.close(true);
+    await guided.stop();
+    guidedRedis?.disconnect();
     await CoalescedMessage.settleAll();
     await http.close();
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
@@ -292,6 +327,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     prefix,
     audit: auditTrail,
     alerts,
+    guided,
     stop,
     drain,
   };

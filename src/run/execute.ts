@@ -116,6 +116,7 @@ export async function executeRun(
         requester: job.requester,
         channel: job.channel,
         environment: job.environment,
+        ...(job.threadTs ? { threadTs: job.threadTs } : {}),
       },
       targets: deps.targets,
       aws: deps.aws,

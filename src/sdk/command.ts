@@ -11,6 +11,8 @@ export interface RequestInfo {
   requester: string;
   channel: string;
   environment: string;
+  /** The thread the request reports into (an incident thread), when it has one. */
+  threadTs?: string;
 }
 
 /** A read-only preview of what a run will change. `facts` are compared again before running. */

@@ -22,6 +22,11 @@ export {
 } from './command.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
+export type {
+  GuidedExecutionSummary,
+  GuidedRunbookSummary,
+  GuidedRunbooksPort,
+} from './guided.ts';
 export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';
 export * from './lambda-targets.ts';
 export type { PolicyDefaults } from './policy.ts';
@@ -32,6 +37,7 @@ export type {
   DataRecord,
   DeployEntry,
   DeployHistoryPort,
+  HttpPort,
   HttpResult,
   LambdaAlias,
   LambdaPort,

@@ -3,6 +3,8 @@
  * tests and local mode may implement them otherwise. Commands never see an SDK client.
  */
 
+import type { GuidedRunbooksPort } from './guided.ts';
+
 export interface LambdaAlias {
   functionName: string;
   alias: string;
@@ -36,6 +38,8 @@ export interface AwsPorts {
   /** The audit ledger (read side); absent when no `audit.table` is configured. */
   ledger?: LedgerPort;
   logs?: LogsPort;
+  /** Guided runbooks (the `runbook` command); wired by opsbot, absent in a bare adapter set. */
+  guided?: GuidedRunbooksPort;
 }
 
 /** Where a DynamoDB record lives: its table, its key (attribute → string value) and region. */
