@@ -1,14 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { Execution } from './execution.ts';
 
-/** Redis keys of guided runbook executions, under opsbot's prefix. */
+/**
+ * Redis keys of guided runbook executions, under opsbot's prefix (apart from `<prefix>:guided:*`,
+ * which is BullMQ's queue of the same name).
+ */
 export function guidedKeys(prefix: string) {
   return {
-    execution: (id: string) => `${prefix}:guided:execution:${id}`,
+    execution: (id: string) => `${prefix}:runbook-execution:${id}`,
     /** Executions in progress (score = started at). */
-    active: () => `${prefix}:guided:active`,
+    active: () => `${prefix}:runbook-executions`,
     /** Which execution a command step's request belongs to (request id → execution id). */
-    request: (requestId: string) => `${prefix}:guided:request:${requestId}`,
+    request: (requestId: string) => `${prefix}:runbook-request:${requestId}`,
   };
 }
 
