@@ -104,7 +104,10 @@ export class GuidedEngine {
           `cannot start ${runbook.name}:\n${checked.problems.join('\n')}`,
         );
       const change = newExecution(id, runbook, { ...input, params: checked.values }, this.now());
-      if (await this.deps.store.commit(change.next, 0)) this.record(change);
+      if (await this.deps.store.commit(change.next, 0)) {
+        this.record(change);
+        await this.scheduleIdle(change.next);
+      }
       stored = await this.deps.store.load(id);
       if (!stored) throw new Error(`execution ${id} vanished`);
     }

@@ -237,6 +237,8 @@ export function automatedFailed(
   reason: string,
   now: number,
   verdict?: StepRecord['verdict'],
+  /** Who ended it, when a person did (a denial); else opsbot. */
+  by = 'system',
 ): Outcome {
   const step = currentStep(ex, index);
   if (typeof step === 'string') return { refused: step };
@@ -244,7 +246,7 @@ export function automatedFailed(
   const next = clone(ex);
   Object.assign(next.steps[index]!, {
     state: 'failed',
-    by: 'system',
+    by,
     at: now,
     reason,
     ...(verdict ? { verdict } : {}),
@@ -256,7 +258,7 @@ export function automatedFailed(
     events: [
       {
         action: 'runbook.step.failed',
-        actor: 'system',
+        actor: by,
         step: index,
         reason,
         ...(step.requestId ? { data: { request_id: step.requestId } } : {}),

@@ -7,7 +7,8 @@ export type RequestOutcome =
   | { status: 'pending' }
   | { status: 'missing' }
   | { status: 'done' }
-  | { status: 'failed'; reason: string };
+  /** `by`: who ended the request (a denial), shown beside the reason. */
+  | { status: 'failed'; reason: string; by?: string };
 
 /**
  * Where a request a runbook made stands, read from what the request flow already keeps: the run's
@@ -33,13 +34,13 @@ export async function requestOutcome(
     'reason',
     'decided_by',
   );
-  if (state === 'denied')
+  if (state === 'denied' || state === 'cancelled')
     return {
       status: 'failed',
-      reason: `its request was denied${by ? ` by <@${by}>` : ''}${reason ? `: ${reason}` : ''}`,
+      reason: `its request was ${state}${reason ? `: ${reason}` : ''}`,
+      ...(by ? { by } : {}),
     };
-  if (state === 'cancelled' || state === 'expired')
-    return { status: 'failed', reason: `its request was ${state}` };
+  if (state === 'expired') return { status: 'failed', reason: 'its request expired' };
   if (state === 'failed') return { status: 'failed', reason: 'its run failed' };
   if (state === 'done') return { status: 'done' };
   return state ? { status: 'pending' } : { status: 'missing' };

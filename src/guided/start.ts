@@ -9,7 +9,7 @@ import type { RunHooks } from '../run/hooks.ts';
 import type { AwsPorts } from '../sdk/ports.ts';
 import type { Keys } from '../store/keys.ts';
 import { GUIDED_QUEUE, type GuidedCardPort, GuidedEngine, type GuidedJob } from './engine.ts';
-import { loadGuidedRunbooks } from './library.ts';
+import { type GuidedLibrary, GuidedRunbookProblems, loadGuidedRunbooks } from './library.ts';
 import { requestOutcome } from './request-outcome.ts';
 import { guidedSettings } from './settings.ts';
 import { Stepper, type StepperDeps } from './stepper.ts';
@@ -41,6 +41,7 @@ export interface GuidedOptions {
 export function startGuided(options: GuidedOptions) {
   const settings = guidedSettings(options.file as Record<string, unknown>);
   const library = loadGuidedRunbooks(settings.folders, options.registry, options.file.targets);
+  checkAlertButtons(options.file, library);
   const store = new ExecutionStore(options.redis, guidedKeys(options.prefix));
   const queue = new Queue<GuidedJob>(GUIDED_QUEUE, {
     connection: options.redis,
@@ -104,3 +105,20 @@ export function startGuided(options: GuidedOptions) {
 }
 
 export type Guided = ReturnType<typeof startGuided>;
+
+/** Every alert runbook button that starts a guided runbook must name one that exists. */
+function checkAlertButtons(file: FileConfig, library: GuidedLibrary) {
+  const problems = (file.alerts?.runbooks ?? []).flatMap((mapping) =>
+    mapping.buttons.flatMap((button, index) =>
+      button.runbook !== undefined && !library.find(button.runbook)
+        ? [
+            `alerts.runbooks.${mapping.name}.buttons.${index}: no guided runbook named ${button.runbook} (known: ${library
+              .list()
+              .map((r) => r.name)
+              .join(', ')})`,
+          ]
+        : [],
+    ),
+  );
+  if (problems.length > 0) throw new GuidedRunbookProblems(problems);
+}

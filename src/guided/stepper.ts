@@ -108,7 +108,14 @@ export class Stepper {
       return { outcome: automatedDone(ex, index, now, { requestId: step.requestId }) };
     if (outcome.status === 'failed')
       return {
-        outcome: automatedFailed(ex, index, `\`${step.requestId}\`: ${outcome.reason}`, now),
+        outcome: automatedFailed(
+          ex,
+          index,
+          `\`${step.requestId}\`: ${outcome.reason}`,
+          now,
+          undefined,
+          outcome.by,
+        ),
       };
     await this.pollLater(ex.id, step.requestId);
     return 'wait';

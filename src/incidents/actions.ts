@@ -97,9 +97,24 @@ export class IncidentActions {
       return simple(
         ':warning: That runbook is no longer configured for this incident. Nothing was run.',
       );
+    if (button.runbook !== undefined) {
+      // A guided runbook: the `runbook` command starts it, and its card lives in the incident thread.
+      await this.deps.submit({
+        submissionKey: `incident-${who.triggerId}`,
+        command: 'runbook',
+        args: { line: `start ${button.runbook}` },
+        environment: 'default',
+        requester: who.user,
+        channel: incident.channel,
+        ...(incident.ts ? { threadTs: incident.ts } : {}),
+        source: 'button',
+      });
+      return undefined;
+    }
+    const commandLine = button.command ?? '';
     let line: ReturnType<typeof tokenize>;
     try {
-      line = tokenize(button.command);
+      line = tokenize(commandLine);
     } catch (error) {
       if (error instanceof SyntaxProblem)
         return simple(`:warning: The runbook command cannot be read: ${escapeText(error.message)}`);
@@ -117,7 +132,7 @@ export class IncidentActions {
           ? intake.problems.map((p) => `\`${escapeText(p.field)}\`: ${escapeText(p.message)}`)
           : ['arguments missing'];
       return simple(
-        `:warning: The runbook \`${escapeText(button.command)}\` is not valid here: ${problems.join('; ')}. Nothing was run.`,
+        `:warning: The runbook \`${escapeText(commandLine)}\` is not valid here: ${problems.join('; ')}. Nothing was run.`,
       );
     }
     // The request card and the run report into the incident thread, in whichever channel it is.

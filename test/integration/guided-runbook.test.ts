@@ -92,7 +92,9 @@ describe('a guided runbook through Slack', () => {
 
   it('runs manual, command (with approval), check (✗ twice then ✓) and wait steps to the end', async () => {
     table = await db.table();
-    const file = withGuided(exampleConfig(), { folders: [runbookFolder({ 'full.yml': FULL })] });
+    const file = withGuided(exampleConfig(), {
+      folders: [runbookFolder({ 'full.yml': FULL }), 'runbooks'],
+    });
     file.targets.services.drop!.poll_interval_ms = 50;
     h = await startHarness({
       file,

@@ -14,10 +14,12 @@ describe('opsbot.example.yml', () => {
     );
     expect(buttons.length).toBeGreaterThan(0);
     for (const button of buttons) {
-      const intake = intakeText(button.command, registry, file.targets);
+      // A guided runbook button asks for `runbook start <name>`.
+      const line = button.command ?? `runbook start ${button.runbook}`;
+      const intake = intakeText(line, registry, file.targets);
       expect(
         intake.kind,
-        `${button.mapping} → "${button.label}" (${button.command}): ${JSON.stringify(intake)}`,
+        `${button.mapping} → "${button.label}" (${line}): ${JSON.stringify(intake)}`,
       ).toBe('valid');
     }
   });

@@ -38,7 +38,10 @@ function stepLine(step: StepView): string {
     );
   if (step.state === 'skipped')
     notes.push(`skipped by ${user(step.by ?? '')}: ${escapeText(step.reason ?? '')}`);
-  if (step.state === 'failed') notes.push(`failed: ${escapeText(step.reason ?? '')}`);
+  if (step.state === 'failed')
+    notes.push(
+      `failed${step.by && step.by !== 'system' ? ` (${user(step.by)})` : ''}: ${escapeText(step.reason ?? '')}`,
+    );
   if (step.verdict && step.state !== 'failed')
     notes.push(
       `${step.verdict.status === 'ok' ? '✓' : step.verdict.status === 'warn' ? '⚠' : '✗'} ${escapeText(step.verdict.reason)}`,
