@@ -78,8 +78,11 @@ async function runToFirstAutomatedStep(runbook: GuidedRunbook) {
   const params = Object.keys(runbook.params)
     .map((name) => `${name}="${SAMPLE[name] ?? 'x'}"`)
     .join(' ');
-  await consoleApi('command', { user: 'U0ALICE', text: `/ops runbook start ${runbook.name} ${params}` });
-  const card = await waitFor(`the card of ${runbook.name}`, () => (
+  await consoleApi('command', {
+    user: 'U0ALICE',
+    text: `/ops runbook start ${runbook.name} ${params}`,
+  });
+  const card = await waitFor(`the card of ${runbook.name}`, () =>
     state
       .channelMessages('C0OPS')
       .find((m) => !m.thread_ts && m.text.startsWith(`Runbook ${runbook.title}:`)),
