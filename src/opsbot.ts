@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { commands } from '../commands/index.ts';
+import { groupList } from './approvals/groups.ts';
+import { resolvePolicy } from './approvals/policy.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
@@ -122,6 +124,16 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     audit: auditTrail.sink,
     log,
     card: slackGuidedCard(writer),
+    // Who may click on runbook cards: the `runbook` command's requesters (anyone when unset).
+    mayAct: async (user) => {
+      const runbookCommand = registry.find('runbook');
+      if (!runbookCommand) return undefined;
+      const policy = resolvePolicy(runbookCommand, 'default', file.policies);
+      if (policy.requesters.length === 0) return undefined;
+      if (await approvals.groups.isMember(user, policy.requesters, { fresh: true }))
+        return undefined;
+      return `:no_entry: Only members of ${groupList(policy.requesters)} may act on runbook cards. Nothing changed.`;
+    },
     worker: guidedRedis
       ? {
           connection: guidedRedis,

@@ -96,6 +96,8 @@ export type RunbookStep =
 
 export interface GuidedRunbook {
   name: string;
+  /** A hash of the steps: an execution refuses to go on if its file's steps changed meanwhile. */
+  digest: string;
   title: string;
   source: string;
   description?: string;

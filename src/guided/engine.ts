@@ -44,6 +44,8 @@ export interface GuidedEngineDeps {
   log: Logger;
   settings: GuidedSettings;
   targets: FileConfig['targets'];
+  /** Why `user` may not click on runbook cards (the `runbook` command's requesters), if so. */
+  mayAct?: (user: string) => Promise<string | undefined>;
 }
 
 export interface StartInput {
@@ -132,21 +134,25 @@ export class GuidedEngine {
   ): Promise<string | undefined> {
     const ref = parseButtonValue(value);
     if (!ref) return UNKNOWN;
+    const refusal = await this.deps.mayAct?.(user);
+    if (refusal) return refusal;
     const now = this.now();
-    const result = await this.apply(ref.executionId, (ex, runbook) => {
-      switch (action) {
-        case 'done':
-          return confirmStep(ex, runbook, ref.index, user, now);
-        case 'skip':
-          return skipStep(ex, runbook, ref.index, user, reason, now);
-        case 'retry':
-          return retryStep(ex, ref.index, user, now);
-        case 'abort':
-          if (ref.index !== ex.current)
-            return { refused: 'That card is out of date; nothing changed.' };
-          return abortExecution(ex, user, reason.trim() || `aborted by <@${user}>`, now);
-      }
-    });
+    const result = await (action === 'abort'
+      ? this.applyTo(ref.executionId, (ex) =>
+          ref.index !== ex.current
+            ? { refused: 'That card is out of date; nothing changed.' }
+            : abortExecution(ex, user, reason.trim() || `aborted by <@${user}>`, now),
+        )
+      : this.apply(ref.executionId, (ex, runbook) => {
+          switch (action) {
+            case 'done':
+              return confirmStep(ex, runbook, ref.index, user, now);
+            case 'skip':
+              return skipStep(ex, runbook, ref.index, user, reason, now);
+            default:
+              return retryStep(ex, ref.index, user, now);
+          }
+        }));
     if (result === 'missing') return UNKNOWN;
     if ('refused' in result) return result.refused;
     await this.schedule(ref.executionId);
@@ -161,13 +167,21 @@ export class GuidedEngine {
     id: string,
     compute: (ex: Execution, runbook: GuidedRunbook) => Outcome,
   ): Promise<Change | { refused: string } | 'missing'> {
+    return this.applyTo(id, (ex) => {
+      const runbook = this.runbookOf(ex);
+      return typeof runbook === 'string' ? { refused: runbook } : compute(ex, runbook);
+    });
+  }
+
+  /** As `apply`, for a change that needs no runbook file (abort, abandon). */
+  async applyTo(
+    id: string,
+    compute: (ex: Execution) => Outcome,
+  ): Promise<Change | { refused: string } | 'missing'> {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const stored = await this.deps.store.load(id);
       if (!stored) return 'missing';
-      const runbook = this.deps.library.find(stored.execution.runbook);
-      if (!runbook)
-        return { refused: `The runbook ${stored.execution.runbook} is no longer configured.` };
-      const outcome = compute(stored.execution, runbook);
+      const outcome = compute(stored.execution);
       if ('refused' in outcome) return outcome;
       if (await this.commit(stored, outcome)) return outcome;
     }
@@ -245,12 +259,24 @@ export class GuidedEngine {
     );
   }
 
+  /**
+   * The runbook an execution follows, or why it cannot go on: its file is gone, or its steps changed
+   * since it started (the card would no longer match what was done).
+   */
+  runbookOf(ex: Execution): GuidedRunbook | string {
+    const runbook = this.deps.library.find(ex.runbook);
+    if (!runbook) return `The runbook ${ex.runbook} is no longer configured; nothing changed.`;
+    if (runbook.digest !== ex.digest)
+      return `The steps of ${ex.runbook} changed since this execution started; abort it and start it again.`;
+    return runbook;
+  }
+
   /** Redraws the card from the stored execution. */
   async render(id: string) {
     const stored = await this.deps.store.load(id);
     const ex = stored?.execution;
     const runbook = ex && this.deps.library.find(ex.runbook);
-    if (!ex?.cardTs || !runbook) return;
+    if (!ex?.cardTs || !runbook || runbook.digest !== ex.digest) return;
     await this.deps.card.update(ex.channel, ex.cardTs, cardView(ex, runbook));
   }
 }

@@ -21,6 +21,8 @@ export interface StepRecord {
   attempt: number;
   /** A wait step's reminder time; a check's next try. */
   dueAt?: number;
+  /** When the step's request was asked for (a request not made after a while is asked again). */
+  requestedAt?: number;
   /** When a check's first try ran (its retry window starts there). */
   firstTryAt?: number;
   reminded?: boolean;
@@ -31,6 +33,8 @@ export interface StepRecord {
 export interface Execution {
   id: string;
   runbook: string;
+  /** The runbook's step digest when it started (see GuidedRunbook.digest). */
+  digest: string;
   title: string;
   source: string;
   params: Record<string, string>;
@@ -88,6 +92,7 @@ export function newExecution(
   const next: Execution = {
     id,
     runbook: runbook.name,
+    digest: runbook.digest,
     title: runbook.title,
     source: runbook.source,
     params: input.params,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -72,9 +73,11 @@ export function readGuidedRunbook(
       }),
     };
   }
+  const steps = parsed.data.steps.map(stepOf);
   const runbook: GuidedRunbook = {
     ...parsed.data,
-    steps: parsed.data.steps.map(stepOf),
+    steps,
+    digest: createHash('sha256').update(JSON.stringify(steps)).digest('hex').slice(0, 16),
     file,
   };
   const problems: string[] = [];

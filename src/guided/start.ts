@@ -24,6 +24,8 @@ export interface GuidedOptions {
   audit: AuditSink;
   log: Logger;
   card: GuidedCardPort;
+  /** Why a user may not click on runbook cards, if so. */
+  mayAct?: (user: string) => Promise<string | undefined>;
   /** Worker role only: runs command and check steps. */
   worker?: {
     connection: Redis;
@@ -57,6 +59,7 @@ export function startGuided(options: GuidedOptions) {
     log: options.log,
     settings,
     targets: options.file.targets,
+    ...(options.mayAct ? { mayAct: options.mayAct } : {}),
   });
   let worker: Worker<GuidedJob> | undefined;
   if (options.worker) {

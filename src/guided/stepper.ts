@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.ts';
 import type { OpsRequest } from '../requests/request.ts';
 import { requestIdFor } from '../requests/request.ts';
@@ -27,6 +28,13 @@ export interface StepperDeps {
   log: Logger;
 }
 
+/** How long one worker may hold an execution (a check's HTTP calls, a request being made). */
+const LOCK_MS = 60_000;
+const BUSY_RETRY_MS = 500;
+
+/** How long a step's request may stay unmade before it is asked for again. */
+const REASK_AFTER_MS = 30_000;
+
 /** What to do at the current step: a change to commit (then maybe an action), or nothing yet. */
 type Move = { outcome: Outcome; after?: () => Promise<void> } | 'wait';
 
@@ -42,13 +50,36 @@ export class Stepper {
     return this.deps.engine;
   }
 
+  /**
+   * Takes the execution as far as it goes now. One worker at a time per execution (a lock in
+   * Redis): another that finds it held looks again shortly, so a step's work never runs twice at
+   * once (two checks, two requests).
+   */
   async advance(id: string) {
+    const token = randomUUID();
+    const store = this.engine.deps.store;
+    if (!(await store.lock(id, token, LOCK_MS))) {
+      await this.engine.schedule(
+        id,
+        BUSY_RETRY_MS,
+        `busy-${Math.floor(this.engine.now() / BUSY_RETRY_MS)}`,
+      );
+      return;
+    }
+    try {
+      await this.advanceLocked(id);
+    } finally {
+      await store.unlock(id, token);
+    }
+  }
+
+  private async advanceLocked(id: string) {
     for (let guard = 0; guard < 100; guard += 1) {
       const stored = await this.engine.deps.store.load(id);
       const ex = stored?.execution;
       if (!stored || !ex || ex.status !== 'running') break;
-      const runbook = this.engine.deps.library.find(ex.runbook);
-      if (!runbook) break;
+      const runbook = this.engine.runbookOf(ex);
+      if (typeof runbook === 'string') break;
       const move = await this.move(ex, runbook);
       if (move === 'wait') break;
       if ('refused' in move.outcome) break;
@@ -99,11 +130,21 @@ export class Stepper {
       const submissionKey = `guided:${ex.id}:${index}:${attempt}`;
       const requestId = requestIdFor(submissionKey);
       return {
-        outcome: updateStep(ex, index, { requestId, attempt }, now),
+        outcome: updateStep(ex, index, { requestId, attempt, requestedAt: now }, now),
         after: () => this.submit(ex, runbook, index, submissionKey, requestId),
       };
     }
     const outcome = await this.deps.requestOutcome(step.requestId);
+    // Asked for, but never made (the worker died before, or Redis refused): ask again, with the
+    // same submission key, so the request flow still makes it at most once.
+    if (outcome.status === 'missing' && now - (step.requestedAt ?? 0) > REASK_AFTER_MS) {
+      const submissionKey = `guided:${ex.id}:${index}:${step.attempt}`;
+      const requestId = step.requestId;
+      return {
+        outcome: updateStep(ex, index, { requestedAt: now }, now),
+        after: () => this.submit(ex, runbook, index, submissionKey, requestId),
+      };
+    }
     if (outcome.status === 'done')
       return { outcome: automatedDone(ex, index, now, { requestId: step.requestId }) };
     if (outcome.status === 'failed')
@@ -241,7 +282,7 @@ export class Stepper {
     const now = this.engine.now();
     const idleMs = now - ex.activeAt;
     if (idleMs >= abandon_after_days * 86_400_000) {
-      await this.engine.apply(id, (e) =>
+      await this.engine.applyTo(id, (e) =>
         e.activeAt === ex.activeAt
           ? abortExecution(
               e,

@@ -10,6 +10,8 @@ export function guidedKeys(prefix: string) {
     execution: (id: string) => `${prefix}:runbook-execution:${id}`,
     /** Executions in progress (score = started at). */
     active: () => `${prefix}:runbook-executions`,
+    /** Held by the one worker taking an execution's steps forward. */
+    lock: (id: string) => `${prefix}:runbook-execution:${id}:lock`,
     /** Which execution a command step's request belongs to (request id → execution id). */
     request: (requestId: string) => `${prefix}:runbook-request:${requestId}`,
   };
@@ -36,6 +38,13 @@ else
   redis.call('PEXPIRE', KEYS[1], ARGV[6])
 end
 return next
+`;
+
+const UNLOCK = `
+-- Releases the execution's worker lock if this caller still holds it.
+-- KEYS[1] lock   ARGV[1] the holder's token   Returns 1 when released.
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 `;
 
 /** Finished, aborted and abandoned executions are kept this long (for late clicks and status). */
@@ -78,6 +87,15 @@ export class ExecutionStore {
       String(KEEP_MS),
     );
     return Number(result) > 0;
+  }
+
+  /** Takes the execution's worker lock for `ms` (true), or says another worker holds it (false). */
+  async lock(id: string, token: string, ms: number): Promise<boolean> {
+    return (await this.redis.set(this.keys.lock(id), token, 'PX', ms, 'NX')) === 'OK';
+  }
+
+  async unlock(id: string, token: string) {
+    await this.redis.eval(UNLOCK, 1, this.keys.lock(id), token);
   }
 
   async activeIds(limit = 50): Promise<string[]> {

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertsConfigSchema } from '../../src/config/alerts.ts';
 import { SandboxSecrets } from '../../src/dev/sandbox/secrets.ts';
@@ -239,6 +241,28 @@ describe('guided runbooks: failures, restarts, commands and incidents', () => {
       h.slack.state.channelMessages('C0OPS', parent.ts).some((m) => m.text.includes('ping done')),
     );
     await waitFor('the runbook finished', () => card.text().includes('✅ finished (2/2)'));
+  });
+
+  it('only the runbook command’s requesters may click, and a card whose file changed refuses to go on', async () => {
+    const dir = runbookFolder({ 'idle.yml': IDLE });
+    const file = withGuided(exampleConfig(), { folders: [dir, 'runbooks'] });
+    file.policies.runbook = { default: { requesters: ['operators'] } };
+    h = await startHarness({ file, aws: ports() });
+    await h.client.command('runbook start idle', alice);
+    const card = await waitForRunbookCard(h);
+    await clickStep(h, card, 1, 'done', USERS.mallory);
+    expect(await waitForEphemeral(h, USERS.mallory, 'Only members of')).toBeTruthy();
+    expect(card.text()).not.toContain('done by');
+
+    writeFileSync(
+      join(dir, 'idle.yml'),
+      IDLE.replace('Wait for someone', 'Wait for somebody else'),
+    );
+    await h.restartBot();
+    await clickStep(h, card, 1, 'done', alice);
+    expect(
+      await waitForEphemeral(h, alice, 'The steps of idle changed since this execution started'),
+    ).toBeTruthy();
   });
 
   it('an idle execution gets a reminder, then is marked abandoned', async () => {
