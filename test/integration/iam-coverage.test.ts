@@ -77,6 +77,24 @@ const recordTable = (w: World, table: keyof typeof SPACEDUCK_TABLES, items: obje
 const SCENARIOS: Record<string, Scenario> = {
   ping: noAwsCalls((w) => runCommand(find('ping'), {}, w)),
   note: noAwsCalls((w) => runCommand(find('note'), { text: 'restarted the db by hand' }, w)),
+  // Guided runbooks: the command only reaches the engine (each step's command has its own scenario).
+  runbook: noAwsCalls((w) =>
+    runCommand(
+      find('runbook'),
+      { line: 'list' },
+      {
+        ...w,
+        aws: {
+          ...w.aws,
+          guided: {
+            list: () => [],
+            active: async () => [],
+            start: () => Promise.reject(new Error('not here')),
+          },
+        },
+      },
+    ),
+  ),
   incidents: noAwsCalls(async (w) => {
     provideIncidents({ listOpen: async () => [] });
     try {
