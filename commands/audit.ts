@@ -160,6 +160,7 @@ export default defineCommand({
   args,
   positional: ['action'],
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   validate(a: Args) {
     const given = Object.entries(ONLY_FOR).filter(
       ([name, actions]) =>

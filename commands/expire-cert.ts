@@ -1,19 +1,21 @@
 import {
   defineCommand,
   type FileConfig,
-  LAST_REQUEST,
-  operatorReason,
   type RecordCondition,
-  recordEnvironment,
-  recordId,
-  recordTable,
-  recordTableProblems,
-  recordTableStatements,
   type StepContext,
   step,
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import {
+  LAST_REQUEST,
+  operatorReason,
+  recordEnvironment,
+  recordId,
+  recordTable,
+  recordTableProblems,
+  recordTableStatements,
+} from './lib/records.ts';
 
 /**
  * expire-cert (runbook 5): set a certificate record to EXPIRED with an expiry time, on condition
@@ -93,6 +95,7 @@ export default defineCommand({
   args,
   positional: ['cert_id'],
   policy: { default: { approvals: 0 } },
+  config: { recordKinds: ['certs'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'certs'),
   resources: (a: Args) => [`certs:${a.cert_id}`],
   permissions: (targets, region) =>

@@ -1,12 +1,12 @@
 import {
   defineCommand,
+  endpoint as endpointArg,
   type FileConfig,
   type HttpPort,
   type HttpResult,
   type OutputBlock,
   step,
-  targetName,
-  UserError,
+  targetOf,
   type Verdict,
   z,
 } from '../src/sdk/index.ts';
@@ -14,7 +14,7 @@ import {
 /** The API service runbook's `/health` (alive) and `/ready` (db, migrations, signing, workers). */
 
 const args = z.object({
-  service: targetName('endpoints', 'Service whose /health and /ready to check (from config)'),
+  service: endpointArg('Service whose /health and /ready to check (from config)'),
 });
 
 type Args = z.output<typeof args>;
@@ -32,11 +32,10 @@ interface Probe {
 const OK_WORDS = /^(ok|pass|passed|up|healthy|ready|true|green|success)$/i;
 const DETAIL_KEYS = ['error', 'message', 'detail', 'reason', 'status'] as const;
 
-function endpoint(targets: FileConfig['targets'], name: string) {
-  const found = targets.endpoints[name];
-  if (!found) throw new UserError('unknown_target', `no endpoint named ${name} in config`);
-  return found;
-}
+type EndpointTarget = FileConfig['targets']['endpoints'][string];
+
+const endpoint = (targets: FileConfig['targets'], name: string) =>
+  targetOf<EndpointTarget>(targets, 'endpoints', name);
 
 function checkFails(value: unknown): string | undefined {
   if (value === false) return 'false';
@@ -108,6 +107,7 @@ export default defineCommand({
   summary: "GET a service's /health and /ready; show status, latency and failing checks",
   args,
   positional: ['service'],
+  policy: { default: { approvals: 0 } },
   readOnly: true,
   /** ✓ when /health and /ready answer 2xx with no failing check; ✗ names what fails. */
   async check({ args: a, targets, aws }): Promise<Verdict> {
@@ -120,12 +120,6 @@ export default defineCommand({
         : `${p.name}: ${p.status === null ? (p.error ?? 'no answer') : `HTTP ${p.status}`}`,
     );
     return { status: 'fail', reason: why.join('; ') };
-  },
-  policy: { default: { approvals: 0 } },
-  validate(a: Args, targets) {
-    if (targets.endpoints[a.service]) return [];
-    const known = Object.keys(targets.endpoints).join(', ') || 'none configured';
-    return [{ field: 'service', message: `no endpoint named ${a.service} (known: ${known})` }];
   },
   run: [
     step<Args>('probe', 'GET /health and /ready', async ({ args: a, targets, aws }) => ({

@@ -1,4 +1,4 @@
-import { defineCommand, incidents, step, z } from '../src/sdk/index.ts';
+import { defineCommand, step, z } from '../src/sdk/index.ts';
 
 const EMOJI: Record<string, string> = {
   critical: ':red_circle:',
@@ -13,8 +13,9 @@ export default defineCommand({
   summary: 'List the open incidents with links to their threads',
   args: z.object({}),
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   run: [
-    step('list', 'List the open incidents', async ({ output }) => {
+    step('list', 'List the open incidents', async ({ output, incidents }) => {
       const open = await incidents.listOpen();
       const lines = open.map((i) => {
         const title = i.link ? `<${i.link}|${i.title}>` : i.title;

@@ -5,7 +5,7 @@ import {
   logsSettings,
   PermanentError,
   step,
-  targetName,
+  target as targetArg,
   UserError,
   z,
 } from '../src/sdk/index.ts';
@@ -15,8 +15,17 @@ import { parseDuration, parseTime } from './logs/time.ts';
 
 const timeText = 'a time such as 15m, 2h, 1d or an ISO time (2026-11-23T09:00Z)';
 
+const RAW_LOG_GROUP = /^[\w\-./#]{1,512}$/;
+
 const args = z.object({
-  target: targetName('logs', 'Log target (a name from config; a log group name when allowed)'),
+  target: targetArg('logs', 'Log target (a name from config; a log group name when allowed)', {
+    label: 'log target',
+    other: {
+      accepts: (value, targets) =>
+        logsSettings(targets).allow_raw_log_groups && RAW_LOG_GROUP.test(value),
+      hint: (targets) => (logsSettings(targets).allow_raw_log_groups ? ' or a log group name' : ''),
+    },
+  }),
   since: z
     .string()
     .default('15m')
@@ -49,11 +58,9 @@ const args = z.object({
 
 type Args = z.output<typeof args>;
 
-const RAW_LOG_GROUP = /^[\w\-./#]{1,512}$/;
-
 /** The log group a target names: a configured target, or a raw name when the config allows it. */
 function logGroupOf(targets: FileConfig['targets'], name: string) {
-  const found = targets.logs?.[name];
+  const found = targets.logs && Object.hasOwn(targets.logs, name) ? targets.logs[name] : undefined;
   if (found) return { name, logGroup: found.log_group, region: found.region };
   if (logsSettings(targets).allow_raw_log_groups && RAW_LOG_GROUP.test(name))
     return { name, logGroup: name, region: undefined };
@@ -72,6 +79,7 @@ export default defineCommand({
   args,
   positional: ['target'],
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   permissions: (targets, region) => {
     const settings = logsSettings(targets);
     const configured = Object.values(targets.logs ?? {});
@@ -101,14 +109,6 @@ export default defineCommand({
   },
   validate(a: Args, targets) {
     const problems: { field: string; message: string }[] = [];
-    if (!logGroupOf(targets, a.target)) {
-      const known = Object.keys(targets.logs ?? {}).join(', ') || 'none configured';
-      const raw = logsSettings(targets).allow_raw_log_groups ? ' or a log group name' : '';
-      problems.push({
-        field: 'target',
-        message: `no log target named ${a.target} (known: ${known}${raw})`,
-      });
-    }
     if (a.follow) {
       const max = logsSettings(targets).follow_max_minutes;
       if ((parseDuration(a.follow) ?? 0) > max * 60_000)

@@ -6,5 +6,6 @@ export default defineCommand({
   summary: 'Check opsbot end to end: a run that changes nothing',
   args: z.object({}),
   policy: { default: { approvals: 0 } },
+  readOnly: true,
   run: [step('pong', 'Answer from a worker', async ({ runId }) => ({ pong: runId }))],
 });

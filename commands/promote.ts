@@ -1,21 +1,17 @@
+import { defineCommand, lambdaFunction, step, UserError, z } from '../src/sdk/index.ts';
+import { moveAlias, verifyAlias } from './lambda/alias.ts';
 import {
   checkLambdaAlias,
-  defineCommand,
   LAMBDA_ALIAS_POLICY,
   lambdaAliasArg,
   lambdaAliasEnvironment,
   lambdaAliasResources,
   lambdaPermissions,
-  step,
   lambdaTarget as target,
-  targetName,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
-import { moveAlias, verifyAlias } from './lambda/alias.ts';
+} from './lib/lambda-targets.ts';
 
 const args = z.object({
-  function: targetName('lambda', 'Lambda function (a target name from config)'),
+  function: lambdaFunction('Lambda function (a target name from config)'),
   version: z
     .string()
     .regex(/^v?[1-9]\d*$/, 'a published version number such as 43 or v43')

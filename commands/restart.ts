@@ -1,4 +1,4 @@
-import { defineCommand, targetName, z } from '../src/sdk/index.ts';
+import { defineCommand, service, z } from '../src/sdk/index.ts';
 import {
   restartPermissions,
   restartSteps,
@@ -9,7 +9,7 @@ import {
 /** Restarts from the AutoStack and Drop runbooks: a new deployment of what runs now, watched to the end. */
 
 const args = z.object({
-  service: targetName('services', 'Service to restart (a target name from config)'),
+  service: service('Service to restart (a target name from config)'),
 });
 
 type Args = z.output<typeof args>;
@@ -22,11 +22,6 @@ export default defineCommand({
   policy: { default: { approvals: 0 } },
   resources: (a: Args) => [serviceResource(a.service)],
   permissions: (targets, region) => restartPermissions(Object.values(targets.services), region),
-  validate(a: Args, targets) {
-    if (targets.services[a.service]) return [];
-    const known = Object.keys(targets.services).join(', ') || 'none configured';
-    return [{ field: 'service', message: `no service named ${a.service} (known: ${known})` }];
-  },
   async plan({ args: a, targets }) {
     const s = serviceTarget(targets, a.service);
     const how = s.ref.type === 'ecs' ? 'force a new deployment' : 'start a deployment';

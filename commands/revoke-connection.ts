@@ -1,6 +1,12 @@
 import {
   defineCommand,
   type FileConfig,
+  type StepContext,
+  step,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+import {
   LAST_REQUEST,
   operatorReason,
   recordEnvironment,
@@ -8,11 +14,7 @@ import {
   recordTable,
   recordTableProblems,
   recordTableStatements,
-  type StepContext,
-  step,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
+} from './lib/records.ts';
 
 /**
  * revoke-connection (runbook 3): mark a connection record REVOKED so the client can no longer
@@ -72,6 +74,7 @@ export default defineCommand({
   args,
   positional: ['connection_id'],
   policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  config: { recordKinds: ['connections'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'connections'),
   resources: (a: Args) => [`connections:${a.connection_id}`],
   permissions: (targets, region) =>

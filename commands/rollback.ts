@@ -1,26 +1,28 @@
 import {
-  checkLambdaAlias,
   type DeployEntry,
   defineCommand,
+  lambdaFunction,
+  PermanentError,
+  type Plan,
+  step,
+  UserError,
+  z,
+} from '../src/sdk/index.ts';
+import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import {
+  checkLambdaAlias,
   LAMBDA_ALIAS_POLICY,
   lambdaAliasArg,
   lambdaAliasEnvironment,
   lambdaAliasResources,
   lambdaPermissions,
   lambdaTarget,
-  PermanentError,
-  type Plan,
-  step,
-  targetName,
-  UserError,
-  z,
-} from '../src/sdk/index.ts';
-import { moveAlias, verifyAlias } from './lambda/alias.ts';
+} from './lib/lambda-targets.ts';
 
 /** Undoes the last promote of an alias: back to the version it had before, verified like promote. */
 
 const args = z.object({
-  function: targetName('lambda', 'Lambda function (a target name from config)'),
+  function: lambdaFunction('Lambda function (a target name from config)'),
   alias: lambdaAliasArg('Alias to move back'),
 });
 

@@ -3,14 +3,7 @@ import {
   defineCommand,
   type FileConfig,
   generateApiKey,
-  LAST_REQUEST,
   PermanentError,
-  type RecordTable,
-  recordEnvironment,
-  recordId,
-  recordTable,
-  recordTableProblems,
-  recordTableStatements,
   type StepContext,
   sha256Hex,
   step,
@@ -18,10 +11,21 @@ import {
   z,
 } from '../src/sdk/index.ts';
 import {
+  LAST_REQUEST,
+  type RecordTable,
+  recordEnvironment,
+  recordId,
+  recordTable,
+  recordTableProblems,
+  recordTableStatements,
+} from './lib/records.ts';
+import {
   type Delivery,
+  deliveryOf,
   deliveryPlan,
   destination,
   keyVersion,
+  rotateKeySchema,
   secretIdOf,
   unusedKey,
 } from './rotate-key/delivery.ts';
@@ -31,7 +35,7 @@ import { makeKeyCurrent, stageKey } from './rotate-key/secret.ts';
  * rotate-key (runbook 2): issue a new API key for an ACTIVE duckling and invalidate the old one.
  *
  * The plaintext key lives only in memory and goes to ONE place chosen in config
- * (`targets.rotate_key.deliver`): a Secrets Manager secret, or an ephemeral message to the
+ * (`deliveryOf(targets).deliver`): a Secrets Manager secret, or an ephemeral message to the
  * requester. Only its SHA-256 hash and key id are stored, in the same conditional UpdateItem that
  * overwrites (invalidates) the old hash. Step results (checkpointed in Redis) never hold the key.
  *
@@ -92,7 +96,7 @@ function refuseUnlessActive(record: DataRecord, id: string) {
 
 /** Gets the key to the one configured place (AWSPENDING in a secret). Returns it (in memory only). */
 async function deliverKey(ctx: Ctx): Promise<string> {
-  const version = keyVersion(ctx.targets.rotate_key, ctx.args.duckling_id, ctx.request.id);
+  const version = keyVersion(deliveryOf(ctx.targets), ctx.args.duckling_id, ctx.request.id);
   if (version) return stageKey(ctx, version);
   const key = generateApiKey();
   await ctx.output.toRequester({
@@ -116,7 +120,7 @@ async function rotate(ctx: Ctx) {
   const table = ducklings(ctx.targets);
   const id = ctx.args.duckling_id;
   const before = await readDuckling(ctx, table);
-  const deliveredTo = destination(ctx.targets.rotate_key, id);
+  const deliveredTo = destination(deliveryOf(ctx.targets), id);
   if (before[LAST_REQUEST] === ctx.request.id) {
     ctx.progress('this request already activated its key');
     return { keyId: before.key_id, rotatedAt: before.rotated_at, deliveredTo, already: true };
@@ -158,7 +162,7 @@ function explainFailedRotation(
   if (now?.[LAST_REQUEST] === ctx.request.id) {
     return { keyId: now.key_id, rotatedAt: now.rotated_at, deliveredTo, already: true };
   }
-  const unused = unusedKey(ctx.targets.rotate_key, deliveredTo);
+  const unused = unusedKey(deliveryOf(ctx.targets), deliveredTo);
   if (!now)
     throw new UserError('record_not_found', `no duckling ${id} in ${table.where}. ${unused}`);
   if (now.status !== 'ACTIVE') {
@@ -178,7 +182,7 @@ function explainFailedRotation(
  * after a later rotation must not make a replaced key current again.
  */
 async function makeCurrent(ctx: Ctx) {
-  const version = keyVersion(ctx.targets.rotate_key, ctx.args.duckling_id, ctx.request.id);
+  const version = keyVersion(deliveryOf(ctx.targets), ctx.args.duckling_id, ctx.request.id);
   if (!version) return { current: false, reason: 'keys are not delivered to Secrets Manager' };
   const record = await readDuckling(ctx, ducklings(ctx.targets));
   if (record[LAST_REQUEST] !== ctx.request.id) {
@@ -211,6 +215,7 @@ export default defineCommand({
   args,
   positional: ['duckling_id'],
   policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
+  config: { targets: { rotate_key: rotateKeySchema }, recordKinds: ['ducklings'] },
   environment: (_a: Args, targets) => recordEnvironment(targets, 'ducklings'),
   resources: (a: Args) => [`ducklings:${a.duckling_id}`],
   permissions(targets, region) {
@@ -218,7 +223,7 @@ export default defineCommand({
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
     ]);
-    const delivery = targets.rotate_key;
+    const delivery = deliveryOf(targets);
     if (delivery.deliver === 'secrets_manager') {
       const pattern = secretIdOf(delivery.path, '*');
       statements.push({
@@ -252,7 +257,7 @@ export default defineCommand({
       summary: `duckling ${ctx.args.duckling_id}: replace key ${keyId ?? '(none)'} with a new one`,
       details: [
         `${table.where}, status ${String(record.status)}`,
-        ...deliveryPlan(ctx.targets.rotate_key, ctx.args.duckling_id),
+        ...deliveryPlan(deliveryOf(ctx.targets), ctx.args.duckling_id),
       ],
       facts: { status: String(record.status), key_id: keyId },
     };
@@ -263,8 +268,8 @@ export default defineCommand({
       if (record[LAST_REQUEST] !== ctx.request.id) refuseUnlessActive(record, ctx.args.duckling_id);
       return { status: record.status };
     }),
-    rotateStep(targets.rotate_key),
-    ...(targets.rotate_key.deliver === 'secrets_manager' ? [makeCurrentStep] : []),
+    rotateStep(deliveryOf(targets)),
+    ...(deliveryOf(targets).deliver === 'secrets_manager' ? [makeCurrentStep] : []),
     step<Args>(
       'audit',
       'Record duck.key_rotated',

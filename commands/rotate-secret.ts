@@ -8,8 +8,9 @@ import {
   requestToken,
   type Step,
   type StepContext,
+  secret as secretArg,
   step,
-  targetName,
+  targetOf,
   UserError,
   z,
 } from '../src/sdk/index.ts';
@@ -34,18 +35,17 @@ import {
  */
 
 const args = z.object({
-  secret: targetName('secrets', 'Secret to rotate (a target name from config)'),
+  secret: secretArg('Secret to rotate (a target name from config)'),
 });
 
 type Args = z.output<typeof args>;
 type Ctx = StepContext<Args>;
 const PURPOSE = 'rotate-secret';
 
-function target(targets: FileConfig['targets'], name: string) {
-  const found = targets.secrets[name];
-  if (!found) throw new UserError('unknown_target', `no secret target named ${name} in config`);
-  return found;
-}
+type SecretTarget = FileConfig['targets']['secrets'][string];
+
+const target = (targets: FileConfig['targets'], name: string) =>
+  targetOf<SecretTarget>(targets, 'secrets', name);
 
 async function describe(ctx: Pick<Ctx, 'args' | 'targets' | 'aws'>) {
   const t = target(ctx.targets, ctx.args.secret);
@@ -113,7 +113,7 @@ export function consumerRestartSteps(consumers: string[]): Step<Args>[] {
 }
 
 const consumersOf = (targets: FileConfig['targets'], name: string) =>
-  targets.secrets[name]?.consumers ?? [];
+  Object.hasOwn(targets.secrets, name) ? targets.secrets[name]!.consumers : [];
 
 function secretStatements(
   t: FileConfig['targets']['secrets'][string],
@@ -149,7 +149,8 @@ export default defineCommand({
   args,
   positional: ['secret'],
   policy: { default: { approvals: 0 }, environments: { prod: { approvals: 1 } } },
-  environment: (a: Args, targets) => targets.secrets[a.secret]?.environment ?? 'prod',
+  environment: (a: Args, targets) =>
+    Object.hasOwn(targets.secrets, a.secret) ? targets.secrets[a.secret]!.environment : 'prod',
   resources: (a: Args, targets) => [
     `secret:${a.secret}`,
     ...consumersOf(targets, a.secret).map(serviceResource),
@@ -157,20 +158,15 @@ export default defineCommand({
   permissions: (targets, region) => [
     ...Object.values(targets.secrets).flatMap((t) => secretStatements(t, region)),
     ...restartPermissions(
-      [...new Set(Object.values(targets.secrets).flatMap((t) => t.consumers))].flatMap(
-        (name) => targets.services[name] ?? [],
+      [...new Set(Object.values(targets.secrets).flatMap((t) => t.consumers))].flatMap((name) =>
+        Object.hasOwn(targets.services, name) ? [targets.services[name]!] : [],
       ),
       region,
     ),
   ],
   validate(a: Args, targets) {
-    const t = targets.secrets[a.secret];
-    if (!t) {
-      const known = Object.keys(targets.secrets).join(', ') || 'none configured';
-      return [{ field: 'secret', message: `no secret target named ${a.secret} (known: ${known})` }];
-    }
-    return t.consumers
-      .filter((name) => !targets.services[name])
+    return target(targets, a.secret)
+      .consumers.filter((name) => !Object.hasOwn(targets.services, name))
       .map((name) => ({
         field: 'secret',
         message: `consumer ${name} of ${a.secret} is not a service in targets.services`,

@@ -39,8 +39,7 @@ export default defineCommand({
     step<Args>(
       'runbook',
       'List, start or show guided runbooks',
-      async ({ args: a, aws, request, output }) => {
-        const guided = aws.guided;
+      async ({ args: a, guided, request, output }) => {
         if (!guided)
           throw new UserError(
             'guided_unavailable',

@@ -1,4 +1,5 @@
 import {
+  configSection,
   defineCommand,
   type FileConfig,
   type OutputBlock,
@@ -40,8 +41,23 @@ interface TableReport {
   reasons: string[];
 }
 
-function configured(targets: FileConfig['targets']) {
-  return { tables: targets.table_health.tables, region: targets.table_health.region };
+/** `targets.table_health`: the DynamoDB tables `table-health` checks (runbook 4). */
+export const tableHealthSchema = z
+  .object({
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')
+      .optional(),
+    tables: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name'))
+      .default([]),
+  })
+  .strict()
+  .prefault({});
+
+/** The configured tables and their region. */
+export function configured(targets: FileConfig['targets']) {
+  return configSection(targets, 'table_health', tableHealthSchema);
 }
 
 /** The tables to check: the ones named, matched exactly or by their suffix (`ducklings`). */
@@ -104,6 +120,8 @@ export default defineCommand({
   positional: ['tables'],
   variadic: true,
   policy: { default: { approvals: 0 } },
+  readOnly: true,
+  config: { targets: { table_health: tableHealthSchema } },
   permissions(targets, region) {
     const { tables, region: r = region } = configured(targets);
     if (tables.length === 0) return [];

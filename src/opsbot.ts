@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
-import { commands } from '../commands/index.ts';
 import { groupList } from './approvals/groups.ts';
 import { resolvePolicy } from './approvals/policy.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
-import { awsPorts } from './aws/ports.ts';
+import { awsAdapters } from './aws/adapters.ts';
 import type { Config } from './config/load.ts';
 import { guidedPort } from './guided/port.ts';
 import { type Guided, startGuided } from './guided/start.ts';
@@ -23,16 +22,18 @@ import { liveWorkers, startHeartbeat } from './queue/heartbeat.ts';
 import { ResourceLocks } from './queue/locks.ts';
 import { startRunWorker } from './queue/run-worker.ts';
 import { createRunsQueue } from './queue/runs-queue.ts';
+import { commands } from './registry/commands.ts';
 import type { RunJob } from './requests/request.ts';
 import {
   SubmissionConsumer,
   submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
-import type { AwsPorts } from './sdk/ports.ts';
+import type { Ports } from './sdk/ports/index.ts';
 import { createSlackApp } from './slack/app.ts';
 import { slackGuidedCard } from './slack/guided-card.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
+import { registerCommandButtonListener } from './slack/listeners/command-button.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerGuidedListeners } from './slack/listeners/guided-runbooks.ts';
@@ -50,7 +51,7 @@ export interface StartOptions {
   role: Role;
   /** Replaces the real AWS adapters (tests, local sandbox). */
   /** Replaces the real AWS adapters (tests, local sandbox); deploy history defaults to Redis. */
-  aws?: Omit<AwsPorts, 'deploys'> & Partial<Pick<AwsPorts, 'deploys'>>;
+  aws?: Omit<Ports, 'deploys'> & Partial<Pick<Ports, 'deploys'>>;
   log?: Logger;
   port?: number;
   host?: string;
@@ -108,8 +109,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const audit: AuditSink = auditTrail.sink;
   // Deploy history is the bot's own (Redis), whatever answers for AWS.
   const own = { deploys: redisDeployHistory(redis, keys) };
-  const adapters = auditTrail.withLedger(
-    options.aws ? { ...own, ...options.aws } : awsPorts(env.AWS_REGION, own),
+  const aws = auditTrail.withLedger(
+    options.aws ? { ...own, ...options.aws } : awsAdapters(env.AWS_REGION, own),
   );
   const opsChannel = file.slack.ops_channel;
   // Guided runbooks: every file is read and checked here; a bad one stops the start.
@@ -139,11 +140,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
           connection: guidedRedis,
           runs: queue,
           makeRequest: (submission, delivery) => approvals.submit(submission, delivery),
-          aws: adapters,
+          aws,
         }
       : undefined,
   });
-  const aws = { ...adapters, guided: guidedPort(guided.engine, opsChannel) };
   const approvals = createApprovals({
     redis,
     keys,
@@ -210,6 +210,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: approvals.decisions });
     approvals.startSweeper();
     registerStopFollowListener(slack.routes, { redis, keys, log });
+    registerCommandButtonListener(slack.routes, listenerDeps);
     registerGuidedListeners(slack.routes, { engine: guided.engine, writer, log });
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
@@ -265,6 +266,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         registry,
         targets: file.targets,
         aws,
+        incidents: alerts.incidents,
+        guided: guidedPort(guided.engine, opsChannel),
         writer,
         locks,
         audit,

@@ -1,15 +1,11 @@
-import {
-  type AwsPorts,
-  type FileConfig,
-  lambdaTarget,
-  PermanentError,
-} from '../../src/sdk/index.ts';
+import { type FileConfig, PermanentError, type Ports } from '../../src/sdk/index.ts';
+import { lambdaTarget } from '../lib/lambda-targets.ts';
 
 /** What the alias steps of promote and rollback read from their context. */
 interface AliasContext {
   args: { function: string; alias: string };
   targets: FileConfig['targets'];
-  aws: AwsPorts;
+  aws: Ports;
   progress(note: string): void;
 }
 

@@ -5,7 +5,7 @@ import {
   type ServiceRef,
   type Step,
   step,
-  UserError,
+  targetOf,
 } from '../../src/sdk/index.ts';
 
 /**
@@ -19,8 +19,7 @@ import {
 
 /** A configured service as the ports see it, with what the plan shows and how to watch it. */
 export function serviceTarget(targets: FileConfig['targets'], name: string) {
-  const found = targets.services[name];
-  if (!found) throw new UserError('unknown_target', `no service named ${name} in config`);
+  const found = targetOf<FileConfig['targets']['services'][string]>(targets, 'services', name);
   const ref: ServiceRef =
     found.type === 'ecs'
       ? { type: 'ecs', cluster: found.cluster, service: found.service, region: found.region }

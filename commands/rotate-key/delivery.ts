@@ -1,8 +1,27 @@
-import { type FileConfig, requestToken } from '../../src/sdk/index.ts';
+import { configSection, type FileConfig, requestToken, z } from '../../src/sdk/index.ts';
 import type { KeyVersion } from './secret.ts';
 
+/** `targets.rotate_key`: where rotate-key delivers the plaintext key, exactly one place. */
+export const rotateKeySchema = z
+  .discriminatedUnion('deliver', [
+    z
+      .object({
+        deliver: z.literal('secrets_manager'),
+        /** Secret name; `{duckling_id}` is replaced by the duckling's id. */
+        path: z.string().includes('{duckling_id}', { message: 'must contain {duckling_id}' }),
+        region: z.string().optional(),
+      })
+      .strict(),
+    z.object({ deliver: z.literal('ephemeral') }).strict(),
+  ])
+  .default({ deliver: 'ephemeral' });
+
 /** Where rotate-key sends a new key (`targets.rotate_key`), and how plans and errors name it. */
-export type Delivery = FileConfig['targets']['rotate_key'];
+export type Delivery = z.output<typeof rotateKeySchema>;
+
+/** The configured delivery. */
+export const deliveryOf = (targets: FileConfig['targets']): Delivery =>
+  configSection(targets, 'rotate_key', rotateKeySchema);
 
 /** The secret named by the `path` template for one duckling (`*` for the IAM resource pattern). */
 export const secretIdOf = (path: string, ducklingId: string) =>

@@ -1,9 +1,4 @@
-import {
-  type AwsPorts,
-  currentVersion,
-  generateApiKey,
-  PermanentError,
-} from '../../src/sdk/index.ts';
+import { currentVersion, generateApiKey, PermanentError, type Ports } from '../../src/sdk/index.ts';
 
 /**
  * rotate-key's Secrets Manager delivery, in AWS's own rotation order: the new key is staged as
@@ -23,7 +18,7 @@ export interface KeyVersion {
 }
 
 interface SecretCtx {
-  aws: AwsPorts;
+  aws: Ports;
   progress(note: string): void;
 }
 

@@ -9,7 +9,7 @@ import { approvalsPendingGauge } from '../metrics/metrics.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { RunJob } from '../requests/request.ts';
 import { type Submission, submitRequest } from '../requests/submit.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import { RequestCards } from './cards.ts';
 import { Decisions } from './decisions.ts';
@@ -28,7 +28,7 @@ export interface ApprovalDeps {
   log: Logger;
   registry: Registry;
   file: FileConfig;
-  aws: AwsPorts;
+  aws: Ports;
 }
 
 /**

@@ -1,5 +1,5 @@
+import { type LedgerTable, SeqTaken } from '../aws/ledger-table.ts';
 import { type ChainHead, chainEntry, type QueuedEntry } from './entry.ts';
-import { type LedgerTable, SeqTaken } from './table.ts';
 
 /**
  * Remembers, per waiting entry, the lowest seq an append of it was ever tried at, so a writer

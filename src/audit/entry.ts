@@ -1,25 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { AuditEntry } from '../sdk/ports.ts';
+import { type AuditEntry, type ChainHead, EMPTY_HEAD, GENESIS_HASH } from '../sdk/ports/ledger.ts';
 import { canonicalJson } from '../util/canonical-json.ts';
 
-export type { AuditEntry };
-
-/** The prev_hash of seq 1. */
-export const GENESIS_HASH = '0'.repeat(64);
+export { type AuditEntry, type ChainHead, EMPTY_HEAD, GENESIS_HASH };
 
 /** An audit entry as it waits in Redis: redacted, timed and identified, not yet chained. */
 export type QueuedEntry = Omit<AuditEntry, 'seq' | 'entry_id' | 'prev_hash' | 'hash'> & {
   /** Becomes the entry's `entry_id`. */
   id: string;
 };
-
-/** The last entry of the chain (seq 0 and the genesis hash when the ledger is empty). */
-export interface ChainHead {
-  seq: number;
-  hash: string;
-}
-
-export const EMPTY_HEAD: ChainHead = { seq: 0, hash: GENESIS_HASH };
 
 /** SHA-256 (hex) over prev_hash followed by the canonical JSON of every field but `hash`. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'> & { hash?: string }): string {

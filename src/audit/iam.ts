@@ -2,7 +2,7 @@ import type { IamStatement } from '../sdk/command.ts';
 import type { AuditConfig } from './config.ts';
 
 /**
- * What the audit ledger itself asks of DynamoDB (src/audit/table.ts): the writer's conditional
+ * What the audit ledger itself asks of DynamoDB (src/aws/ledger-table.ts): the writer's conditional
  * PutItem per entry and its Query of the head, and the audit command's Query reads (list, verify,
  * export). Creating the table (`opsbot setup`) is an administrator's job, not the bot's.
  */

@@ -1,6 +1,6 @@
-import type { LedgerPort } from '../sdk/ports.ts';
+import type { LedgerTable } from '../aws/ledger-table.ts';
+import type { LedgerPort } from '../sdk/ports/index.ts';
 import { toJsonl } from './jsonl.ts';
-import type { LedgerTable } from './table.ts';
 import { ChainVerifier } from './verify.ts';
 
 /** Entries whose ts is a little past `until` may still belong before it (clocks of instances differ). */

@@ -1,14 +1,14 @@
+import { dynamoClient, LedgerTable } from '../aws/ledger-table.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../log.ts';
 import { auditBacklogGauge } from '../metrics/metrics.ts';
-import type { AwsPorts, LedgerPort } from '../sdk/ports.ts';
+import type { LedgerPort, Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { type AuditLookups, enricher } from './enrich.ts';
 import { ledgerPort } from './ledger-port.ts';
 import { RedisAuditSink } from './redis-sink.ts';
 import { type AuditSink, logAuditSink } from './sink.ts';
-import { dynamoClient, LedgerTable } from './table.ts';
 import { LedgerWriter, type WriterOptions } from './writer.ts';
 
 export interface AuditDeps {
@@ -29,7 +29,7 @@ export interface Audit {
   sink: AuditSink;
   ledger?: LedgerPort;
   /** The ports with the ledger added (commands read it as `aws.ledger`). */
-  withLedger(aws: AwsPorts): AwsPorts;
+  withLedger(aws: Ports): Ports;
   /** On drain: appends every entry waiting in Redis to the ledger (processes with a writer). */
   flush(): Promise<void>;
   stop(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { ChainReport } from '../sdk/ports.ts';
+import type { ChainReport } from '../sdk/ports/index.ts';
 import { type AuditEntry, entryHash, GENESIS_HASH } from './entry.ts';
 
 export type { ChainReport };

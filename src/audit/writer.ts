@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { LedgerTable } from '../aws/ledger-table.ts';
 import type { Logger } from '../log.ts';
 import type { Keys } from '../store/keys.ts';
 import { type AppendFloors, appendExactlyOnce } from './append.ts';
 import type { ChainHead, QueuedEntry } from './entry.ts';
-import type { LedgerTable } from './table.ts';
 
 /** Keeps the lowest seq tried for an entry. KEYS: floors hash. ARGV: entry id, seq. Returns the floor. */
 const REGISTER_FLOOR = `

@@ -4,7 +4,7 @@ import {
   ListVersionsByFunctionCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import type { LambdaAlias, LambdaPort } from '../sdk/ports.ts';
+import type { LambdaAlias, LambdaPort } from '../sdk/ports/index.ts';
 import type { ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 

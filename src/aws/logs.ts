@@ -6,7 +6,7 @@ import {
   type StartLiveTailResponseStream,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { TransientError } from '../sdk/errors.ts';
-import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../sdk/ports.ts';
+import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../sdk/ports/index.ts';
 import type { ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 

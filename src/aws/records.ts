@@ -6,7 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { RecordCondition, RecordRef, RecordsPort, RecordValue } from '../sdk/ports.ts';
+import type { RecordCondition, RecordRef, RecordsPort, RecordValue } from '../sdk/ports/index.ts';
 import { type ClientFor, type RegionalClients, regionalClients } from './clients.ts';
 import { awsCall, explainAwsError } from './errors.ts';
 

@@ -7,7 +7,7 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretsPort } from '../sdk/ports.ts';
+import type { SecretsPort } from '../sdk/ports/index.ts';
 import type { ClientFor } from './clients.ts';
 import { awsCall, explainAwsError } from './errors.ts';
 

@@ -11,7 +11,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../sdk/errors.ts';
-import type { Redeploy, Rollout, ServiceRef, ServicesPort } from '../sdk/ports.ts';
+import type { Redeploy, Rollout, ServiceRef, ServicesPort } from '../sdk/ports/index.ts';
 import type { RegionalClients } from './clients.ts';
 import { awsCall } from './errors.ts';
 

@@ -6,7 +6,7 @@ import {
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { TableAlarm, TablesPort } from '../sdk/ports.ts';
+import type { TableAlarm, TablesPort } from '../sdk/ports/index.ts';
 import type { RegionalClients } from './clients.ts';
 import { awsCall } from './errors.ts';
 

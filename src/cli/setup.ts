@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createLedgerTable, dynamoClient } from '../audit/table.ts';
+import { createLedgerTable, dynamoClient } from '../aws/ledger-table.ts';
 import { parseFileConfig } from '../config/load.ts';
 
 const USAGE =

@@ -4,7 +4,7 @@ import { auditConfigSchema } from '../audit/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
 import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
-import { endpointsSchema, servicesSchema, tableHealthSchema } from './service-targets.ts';
+import { endpointsSchema, servicesSchema } from './service-targets.ts';
 
 /** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */
 
@@ -39,33 +39,58 @@ const lambdaTargetSchema = z
   })
   .strict();
 
-export const fileConfigSchema = z
-  .object({
-    slack: z
-      .object({
-        ops_channel: slackId('channel', /^[CG]/),
-        incidents_channel: slackId('channel', /^[CG]/).optional(),
-      })
-      .strict(),
-    groups: z.record(z.string(), groupSchema).default({}),
-    targets: z
-      .object({
-        lambda: z.record(z.string(), lambdaTargetSchema).default({}),
-        ...runbookTargetsShape,
-        services: servicesSchema,
-        endpoints: endpointsSchema,
-        table_health: tableHealthSchema,
-        ...logsTargetsShape,
-      })
-      .catchall(z.record(z.string(), z.unknown()))
-      .prefault({}),
-    /** command name → { default?: override, <environment>?: override } */
-    policies: z.record(z.string(), z.record(z.string(), policyOverrideSchema)).default({}),
-    approvals: approvalSettingsSchema,
-    audit: auditConfigSchema.optional(),
-    alerts: alertsConfigSchema.optional(),
-  })
-  .passthrough();
+/** The `targets` sections the core owns (commands add theirs, see `config` on a command). */
+const coreTargetsShape = {
+  lambda: z.record(z.string(), lambdaTargetSchema).default({}),
+  ...runbookTargetsShape,
+  services: servicesSchema,
+  endpoints: endpointsSchema,
+  ...logsTargetsShape,
+};
+
+/** Any other `targets` section: a map of named targets, read by the command that owns it. */
+const otherTargets = z.record(z.string(), z.unknown());
+
+const coreShape = {
+  slack: z
+    .object({
+      ops_channel: slackId('channel', /^[CG]/),
+      incidents_channel: slackId('channel', /^[CG]/).optional(),
+    })
+    .strict(),
+  groups: z.record(z.string(), groupSchema).default({}),
+  /** command name → { default?: override, <environment>?: override } */
+  policies: z.record(z.string(), z.record(z.string(), policyOverrideSchema)).default({}),
+  approvals: approvalSettingsSchema,
+  audit: auditConfigSchema.optional(),
+  alerts: alertsConfigSchema.optional(),
+};
+
+/** Names the core configuration owns; a command may not declare a section by one of them. */
+export const CORE_SECTIONS = {
+  targets: Object.keys(coreTargetsShape),
+  settings: [...Object.keys(coreShape), 'targets'],
+};
+
+/** The file schema with the sections commands own merged in (under `targets:` and top-level). */
+export function fileConfigSchemaWith(sections: {
+  targets: Record<string, z.ZodType>;
+  settings: Record<string, z.ZodType>;
+}) {
+  return z
+    .object({
+      ...coreShape,
+      ...sections.settings,
+      targets: z
+        .object({ ...coreTargetsShape, ...sections.targets })
+        .catchall(otherTargets)
+        .prefault({}),
+    })
+    .passthrough();
+}
+
+/** The core schema alone: what every configuration has whatever commands are loaded. */
+export const fileConfigSchema = fileConfigSchemaWith({ targets: {}, settings: {} });
 
 export type FileConfig = z.infer<typeof fileConfigSchema>;
 export type GroupConfig = z.infer<typeof groupSchema>;

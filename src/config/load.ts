@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { commands as discovered } from '../registry/commands.ts';
+import type { AnyCommand } from '../sdk/command.ts';
 import { type Env, envSchema } from './env.ts';
-import { type FileConfig, fileConfigSchema } from './file.ts';
+import { CORE_SECTIONS, type FileConfig, fileConfigSchemaWith } from './file.ts';
+import { type CommandSections, commandSections } from './sections.ts';
 
 export interface Config {
   env: Env;
@@ -41,9 +44,27 @@ function checkEnv(source: NodeJS.ProcessEnv): { env?: Env; problems: string[] } 
   return { env, problems };
 }
 
+const schemas = new WeakMap<
+  AnyCommand[],
+  { sections: CommandSections; schema: ReturnType<typeof fileConfigSchemaWith> }
+>();
+
+/** The file schema for these commands: the core sections and every section a command owns. */
+function schemaFor(commands: AnyCommand[]) {
+  let found = schemas.get(commands);
+  if (!found) {
+    const sections = commandSections(commands, CORE_SECTIONS);
+    found = { sections, schema: fileConfigSchemaWith(sections) };
+    schemas.set(commands, found);
+  }
+  return found;
+}
+
+/** Parses and validates the YAML file against the core schema and the commands' own sections. */
 export function parseFileConfig(
   text: string,
   path: string,
+  commands: AnyCommand[] = discovered,
 ): { file?: FileConfig; problems: string[] } {
   let raw: unknown;
   try {
@@ -51,14 +72,23 @@ export function parseFileConfig(
   } catch (error) {
     return { problems: [`${path}: not valid YAML (${(error as Error).message.split('\n')[0]})`] };
   }
-  const parsed = fileConfigSchema.safeParse(raw ?? {});
+  const { sections, schema } = schemaFor(commands);
+  const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) return { problems: describeIssues(path, parsed.error.issues) };
-  return { file: parsed.data, problems: crossCheck(parsed.data, path) };
+  const file = parsed.data as FileConfig;
+  return { file, problems: crossCheck(file, path, sections) };
 }
 
 /** Checks that names used in one part of the file exist in another. */
-function crossCheck(file: FileConfig, path: string): string[] {
+function crossCheck(file: FileConfig, path: string, sections: CommandSections): string[] {
   const problems: string[] = [];
+  const kinds = [...sections.recordKinds.keys()].sort();
+  for (const [name, table] of Object.entries(file.targets.tables)) {
+    if (table.holds !== undefined && !sections.recordKinds.has(table.holds))
+      problems.push(
+        `${path} targets.tables.${name}.holds: no command changes "${table.holds}" records (known: ${kinds.join(', ') || 'none'})`,
+      );
+  }
   const groups = new Set(Object.keys(file.groups));
   for (const [command, byEnvironment] of Object.entries(file.policies)) {
     for (const [environment, override] of Object.entries(byEnvironment)) {
@@ -75,7 +105,7 @@ function crossCheck(file: FileConfig, path: string): string[] {
     }
   }
   for (const [name, secret] of Object.entries(file.targets.secrets)) {
-    for (const consumer of secret.consumers.filter((c) => !file.targets.services[c]))
+    for (const consumer of secret.consumers.filter((c) => !Object.hasOwn(file.targets.services, c)))
       problems.push(
         `${path} targets.secrets.${name}.consumers: "${consumer}" is not a service in targets.services`,
       );
@@ -86,7 +116,10 @@ function crossCheck(file: FileConfig, path: string): string[] {
   return problems;
 }
 
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  commands: AnyCommand[] = discovered,
+): Config {
   const { env, problems } = checkEnv(source);
   const path = env?.OPSBOT_CONFIG ?? source.OPSBOT_CONFIG ?? 'opsbot.example.yml';
   let text: string | undefined;
@@ -97,7 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   let file: FileConfig | undefined;
   if (text !== undefined) {
-    const result = parseFileConfig(text, path);
+    const result = parseFileConfig(text, path, commands);
     file = result.file;
     problems.push(...result.problems);
   }

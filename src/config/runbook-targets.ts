@@ -1,14 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Config for the DynamoDB record and Secrets Manager runbook commands (rotate-key,
- * revoke-connection, expire-cert, rotate-secret). It lives under `targets` because commands see
- * only `targets`.
+ * Table and secret targets, shared by the DynamoDB record and Secrets Manager runbook commands
+ * (rotate-key, revoke-connection, expire-cert, rotate-secret). A section only one command reads
+ * lives beside that command (its `config`).
  */
-
-/** The kinds of record a runbook command changes, each held by one table target (`holds`). */
-export const RECORD_KINDS = ['ducklings', 'connections', 'certs'] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
 
 const tableTargetSchema = z
   .object({
@@ -17,8 +13,11 @@ const tableTargetSchema = z
     region: z.string().optional(),
     /** The partition key attribute (a string). */
     key: z.string().min(1).default('id'),
-    /** The records this table holds, for the commands that change them. */
-    holds: z.enum(RECORD_KINDS).optional(),
+    /**
+     * The records this table holds, for the commands that change them: a kind a command declares
+     * (`config.recordKinds`), checked when the configuration loads.
+     */
+    holds: z.string().min(1).optional(),
     /** The environment that picks the policy of commands changing this table. */
     environment: z.string().min(1).default('prod'),
   })
@@ -50,26 +49,11 @@ const secretTargetSchema = z
   })
   .strict();
 
-/** Where `rotate-key` delivers the plaintext key: exactly one place. */
-const rotateKeySchema = z.discriminatedUnion('deliver', [
-  z
-    .object({
-      deliver: z.literal('secrets_manager'),
-      /** Secret name; `{duckling_id}` is replaced by the duckling's id. */
-      path: z.string().includes('{duckling_id}', { message: 'must contain {duckling_id}' }),
-      region: z.string().optional(),
-    })
-    .strict(),
-  z.object({ deliver: z.literal('ephemeral') }).strict(),
-]);
-
 /** Spread into the `targets` object of the file schema. */
 export const runbookTargetsShape = {
   tables: z.record(z.string(), tableTargetSchema).default({}),
   secrets: z.record(z.string(), secretTargetSchema).default({}),
-  rotate_key: rotateKeySchema.default({ deliver: 'ephemeral' }),
 };
 
 export type TableTarget = z.infer<typeof tableTargetSchema>;
 export type SecretTarget = z.infer<typeof secretTargetSchema>;
-export type RotateKeyDelivery = z.infer<typeof rotateKeySchema>;

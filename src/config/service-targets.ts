@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Config for the service runbook commands (`restart`, `health`, `table-health`), referenced from
+ * Config for the service runbook commands (`restart`, `health`), referenced from
  * `targets` in `file.ts`. Documented in the README's configuration section.
  */
 
@@ -56,17 +56,6 @@ export const endpointsSchema = z
       .strict(),
   )
   .default({});
-
-/** `targets.table_health`: the DynamoDB tables `table-health` checks (runbook 4). */
-export const tableHealthSchema = z
-  .object({
-    region: region.optional(),
-    tables: z
-      .array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name'))
-      .default([]),
-  })
-  .strict()
-  .prefault({});
 
 export type ServiceTarget = z.infer<typeof servicesSchema>[string];
 export type EndpointTarget = z.infer<typeof endpointsSchema>[string];

@@ -60,7 +60,7 @@ export class SignedSlackClient {
     actionId: string,
     value: string,
     user: { id: string; name?: string },
-    message: { channel: string; ts: string },
+    message: { channel: string; ts: string; threadTs?: string },
   ) {
     return this.interaction({
       type: 'block_actions',
@@ -78,10 +78,15 @@ export class SignedSlackClient {
         message_ts: message.ts,
         channel_id: message.channel,
         is_ephemeral: false,
+        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
       },
       trigger_id: `${Date.now()}.${Math.floor(Math.random() * 1e12)}.emulated`,
       channel: { id: message.channel, name: 'ops' },
-      message: { ts: message.ts, type: 'message' },
+      message: {
+        ts: message.ts,
+        type: 'message',
+        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      },
       response_url: 'https://hooks.slack.com/actions/T0EMULATE/1/emulated',
       actions: [
         {

@@ -6,7 +6,7 @@ import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import type { RunJob } from '../requests/request.ts';
 import type { RunHooks } from '../run/hooks.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import { GUIDED_QUEUE, type GuidedCardPort, GuidedEngine, type GuidedJob } from './engine.ts';
 import { type GuidedLibrary, GuidedRunbookProblems, loadGuidedRunbooks } from './library.ts';
@@ -31,7 +31,7 @@ export interface GuidedOptions {
     connection: Redis;
     runs: Queue<RunJob>;
     makeRequest: StepperDeps['makeRequest'];
-    aws: AwsPorts;
+    aws: Ports;
   };
 }
 

@@ -4,7 +4,7 @@ import type { OpsRequest } from '../requests/request.ts';
 import { requestIdFor } from '../requests/request.ts';
 import type { Submission } from '../requests/submission.ts';
 import type { Verdict } from '../sdk/command.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 import type { GuidedRunbook } from './definition.ts';
 import type { GuidedEngine } from './engine.ts';
 import {
@@ -24,7 +24,7 @@ export interface StepperDeps {
   /** Makes a request as the request flow does (policy, approval card, queued run). */
   makeRequest(submission: Submission, delivery: string): Promise<OpsRequest | undefined>;
   requestOutcome(requestId: string): Promise<RequestOutcome>;
-  aws: AwsPorts;
+  aws: Ports;
   log: Logger;
 }
 

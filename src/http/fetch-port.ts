@@ -1,4 +1,4 @@
-import type { HttpPort, HttpResult } from '../sdk/ports.ts';
+import type { HttpPort, HttpResult } from '../sdk/ports/index.ts';
 
 /** Bodies past this many characters are not parsed (a readiness body is small). */
 const MAX_BODY_CHARS = 256 * 1024;

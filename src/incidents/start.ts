@@ -11,7 +11,7 @@ import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import { incidentsOpenGauge } from '../metrics/metrics.ts';
 import type { SubmitRequest } from '../requests/submit.ts';
-import { provideIncidents } from '../sdk/incidents.ts';
+import type { IncidentsPort } from '../sdk/incidents.ts';
 import { incidentSlack } from '../slack/incident-slack.ts';
 import { registerIncidentListeners } from '../slack/listeners/incidents.ts';
 import type { SlackRoutes } from '../slack/listeners/routes.ts';
@@ -93,7 +93,7 @@ export async function startAlerts(deps: AlertsDeps) {
     log,
   });
   warnUnknownRunbookCommands(config.runbooks, deps.registry, log);
-  provideIncidents({
+  const incidents: IncidentsPort = {
     listOpen: async () =>
       (await store.listOpen()).map((i) => ({
         id: i.id,
@@ -106,7 +106,7 @@ export async function startAlerts(deps: AlertsDeps) {
         ...(i.ackedBy ? { acknowledgedBy: i.ackedBy } : {}),
         ...(i.ts ? { link: permalinkOf(i.channel, i.ts) } : {}),
       })),
-  });
+  };
   incidentsOpenGauge(() => deps.redis.scard(keysFor(prefix).incidentsOpen()));
 
   const queue = createIncidentsQueue(deps.redis, prefix);
@@ -178,6 +178,8 @@ export async function startAlerts(deps: AlertsDeps) {
 
   return {
     store,
+    /** What commands read of incidents (`ctx.incidents`). */
+    incidents,
     outbox,
     service,
     queue,

@@ -1,5 +1,6 @@
 import type { FileConfig } from '../config/file.ts';
 import type { AnyCommand } from '../sdk/command.ts';
+import { argsProblems } from '../sdk/targets.ts';
 import { closest } from './suggest.ts';
 import { type CommandLine, SyntaxProblem, tokenize } from './tokenize.ts';
 
@@ -140,7 +141,7 @@ export function validateArgs(
     return { kind: 'invalid', command, problems };
   }
   const args = parsed.data as Record<string, unknown>;
-  problems.push(...(command.validate?.(args, targets) ?? []));
+  problems.push(...argsProblems(command, args, targets));
   if (problems.length > 0) return { kind: 'invalid', command, problems };
   const flags = line.flags as Flag[];
   const environment = command.environment?.(args, targets) ?? 'default';

@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { AnyCommand } from '../sdk/command.ts';
 import type { Policy } from '../sdk/policy.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import type { OpsRequest, RunJob } from './request.ts';
 
@@ -44,7 +44,7 @@ export interface SubmitDeps {
   config: Pick<FileConfig, 'policies' | 'targets'>;
   groups: GroupResolver;
   store: RequestStore;
-  aws: AwsPorts;
+  aws: Ports;
   /** How long after a break-glass run the first acknowledgement reminder is posted. */
   reminderMs: number;
 }

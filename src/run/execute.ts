@@ -10,7 +10,9 @@ import type { ResourceLocks } from '../queue/locks.ts';
 import { argsText, hashRequest, type RunJob, runIdFor } from '../requests/request.ts';
 import { type Plan, type StepContext, stepsOf } from '../sdk/command.ts';
 import { PermanentError, UserError } from '../sdk/errors.ts';
-import type { AwsPorts } from '../sdk/ports.ts';
+import type { GuidedRunbooksPort } from '../sdk/guided.ts';
+import type { IncidentsPort } from '../sdk/incidents.ts';
+import type { Ports } from '../sdk/ports/index.ts';
 import { runMessage, runResult } from '../slack/blocks/run-message.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import { Checkpoints } from './checkpoints.ts';
@@ -25,7 +27,10 @@ export interface RunDeps {
   keys: Keys;
   registry: Registry;
   targets: FileConfig['targets'];
-  aws: AwsPorts;
+  aws: Ports;
+  incidents: IncidentsPort;
+  /** Guided runbooks, for the `runbook` command. */
+  guided?: GuidedRunbooksPort;
   writer: SlackWriter;
   locks: ResourceLocks;
   audit: AuditSink;
@@ -126,6 +131,8 @@ export async function executeRun(
       attempt,
       state: runState(deps.redis, deps.keys, deps.locks, runId),
       signal,
+      incidents: deps.incidents,
+      ...(deps.guided ? { guided: deps.guided } : {}),
       progress: (note) => {
         const running = view.steps.find((s) => s.status === 'running');
         if (running) running.note = note;

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
+import type { GuidedRunbooksPort } from './guided.ts';
+import type { IncidentsPort } from './incidents.ts';
 import type { PolicyDefaults } from './policy.ts';
-import type { AwsPorts } from './ports.ts';
+import type { Ports } from './ports/index.ts';
 import type { RunState } from './run-state.ts';
 
 /** What a person asked for, as the worker sees it. Carries no secret. */
@@ -26,7 +28,7 @@ export interface PlanContext<A> {
   args: A;
   request: RequestInfo;
   targets: FileConfig['targets'];
-  aws: AwsPorts;
+  aws: Ports;
 }
 
 /** Records a domain event (`deploy.promoted`, `duck.key_rotated`) for the audit trail. */
@@ -90,6 +92,10 @@ export interface StepContext<A> extends PlanContext<A> {
   state: RunState;
   /** Aborted when the worker stops or loses the run: a long step saves its place and throws. */
   signal: AbortSignal;
+  /** The open incidents (read-only). */
+  incidents: IncidentsPort;
+  /** Guided runbooks (the `runbook` command); absent where they are not wired. */
+  guided?: GuidedRunbooksPort;
 }
 
 /** One statement of the bot's least-privilege IAM policy. */
@@ -124,6 +130,8 @@ export interface CommandConfig {
   targets?: Record<string, z.ZodType>;
   /** Top-level sections (`{ checklists: z.record(…) }`). */
   settings?: Record<string, z.ZodType>;
+  /** Kinds of record this command changes: values `holds:` may take on a `targets.tables` entry. */
+  recordKinds?: string[];
 }
 
 export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { CHARSETS } from '../config/runbook-targets.ts';
-import type { SecretInfo } from './ports.ts';
+import type { SecretInfo } from './ports/index.ts';
 
 /** A new API key: 32 bytes from the CSPRNG, base64url. Hold it in memory only. */
 export function generateApiKey(): string {

@@ -1,5 +1,3 @@
-import { PermanentError } from './errors.ts';
-
 /** An open incident as commands see it. */
 export interface OpenIncident {
   id: string;
@@ -14,23 +12,7 @@ export interface OpenIncident {
   link?: string;
 }
 
-/** Read-only access to incidents for commands (`/ops incidents`). */
+/** Read-only access to incidents for commands (`/ops incidents`), on the step context. */
 export interface IncidentsPort {
   listOpen(): Promise<OpenIncident[]>;
 }
-
-let provided: IncidentsPort | undefined;
-
-/** Wired once per process by the incidents module at start-up. */
-export function provideIncidents(port: IncidentsPort | undefined): void {
-  provided = port;
-}
-
-export const incidents: IncidentsPort = {
-  listOpen: () =>
-    provided
-      ? provided.listOpen()
-      : Promise.reject(
-          new PermanentError('incidents_unavailable', 'incidents are not wired in this process'),
-        ),
-};

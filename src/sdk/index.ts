@@ -20,6 +20,7 @@ export {
   step,
   type Verdict,
 } from './command.ts';
+export { configSection } from './config-section.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
 export type {
@@ -27,12 +28,10 @@ export type {
   GuidedRunbookSummary,
   GuidedRunbooksPort,
 } from './guided.ts';
-export { type IncidentsPort, incidents, type OpenIncident } from './incidents.ts';
-export * from './lambda-targets.ts';
+export type { IncidentsPort, OpenIncident } from './incidents.ts';
 export type { PolicyDefaults } from './policy.ts';
 export type {
   AuditEntry,
-  AwsPorts,
   ChainReport,
   DataRecord,
   DeployEntry,
@@ -46,6 +45,7 @@ export type {
   LogEvent,
   LogGroupRef,
   LogsPort,
+  Ports,
   RecordCondition,
   RecordRef,
   RecordsPort,
@@ -57,7 +57,19 @@ export type {
   ServiceRef,
   TableAlarm,
   TableDescription,
-} from './ports.ts';
-export * from './records.ts';
+} from './ports/index.ts';
+export { requirePort } from './ports/index.ts';
 export type { RunState } from './run-state.ts';
-export { targetName } from './targets.ts';
+export {
+  argsProblems,
+  endpoint,
+  lambdaFunction,
+  secret,
+  sectionOf,
+  service,
+  type TargetOptions,
+  table,
+  target,
+  targetName,
+  targetOf,
+} from './targets.ts';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { DeployEntry, DeployHistoryPort } from '../sdk/ports.ts';
+import type { DeployEntry, DeployHistoryPort } from '../sdk/ports/index.ts';
 import type { Keys } from './keys.ts';
 
 /** Entries kept per alias; older ones are dropped. */

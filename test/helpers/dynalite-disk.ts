@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
-import { createLedgerTable, dynamoClient, LedgerTable } from '../../src/audit/table.ts';
+import { createLedgerTable, dynamoClient, LedgerTable } from '../../src/aws/ledger-table.ts';
 
 /**
  * An in-process dynalite (DynamoDB on a LevelDB in a temporary directory) on a free port. `stop()` and `start()`

@@ -9,7 +9,7 @@ import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import type { AlertsOptions } from '../../src/incidents/start.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { type Opsbot, type Role, startOpsbot } from '../../src/opsbot.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -34,7 +34,7 @@ export function exampleConfig(): FileConfig {
 
 export interface HarnessOptions {
   file?: FileConfig;
-  aws?: AwsPorts;
+  aws?: Ports;
   role?: Role;
   rateLimits?: boolean;
   lockWaitMs?: number;

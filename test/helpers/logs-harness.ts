@@ -1,4 +1,4 @@
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import type { EmulatedMessage } from '../../src/dev/slack-emulator/state.ts';
 import { exampleConfig, type Harness, messageText, waitFor } from './harness.ts';
@@ -26,7 +26,7 @@ export function logsWorld(pageSize = 10_000, emptyEvery = 3) {
   return {
     store,
     logs,
-    aws: { ...awsPorts('us-east-1', { deploys: memoryDeploys() }), logs: logs.port },
+    aws: { ...awsAdapters('us-east-1', { deploys: memoryDeploys() }), logs: logs.port },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { DeployEntry, DeployHistoryPort } from '../../src/sdk/ports.ts';
+import type { DeployEntry, DeployHistoryPort } from '../../src/sdk/ports/index.ts';
 
 /** Deploy history in memory (one list for every alias), for tests whose commands never read it. */
 export function memoryDeploys(): DeployHistoryPort {

@@ -1,5 +1,5 @@
-import { awsPorts } from '../../src/aws/ports.ts';
-import type { AwsPorts, RecordsPort } from '../../src/sdk/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
+import type { Ports, RecordsPort } from '../../src/sdk/ports/index.ts';
 import { memoryDeploys } from './memory-deploys.ts';
 
 /**
@@ -7,6 +7,6 @@ import { memoryDeploys } from './memory-deploys.ts';
  * Manager and the rest go through the SDK (answered by aws-sdk-client-mock where a test mocks
  * them).
  */
-export function runbookPorts(records: RecordsPort): AwsPorts {
-  return { ...awsPorts('us-east-1', { deploys: memoryDeploys() }), records };
+export function runbookPorts(records: RecordsPort): Ports {
+  return { ...awsAdapters('us-east-1', { deploys: memoryDeploys() }), records };
 }

@@ -6,7 +6,11 @@ import {
   type StepContext,
   stepsOf,
 } from '../../src/sdk/command.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import { PermanentError } from '../../src/sdk/errors.ts';
+import type { GuidedRunbooksPort } from '../../src/sdk/guided.ts';
+import type { IncidentsPort } from '../../src/sdk/incidents.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
+import { argsProblems } from '../../src/sdk/targets.ts';
 import { memoryRunState } from './memory-run-state.ts';
 
 /** What a run's steps did to the outside world besides AWS: events recorded, messages. */
@@ -23,7 +27,7 @@ type AnyArgs = any;
 export interface StepContextOptions {
   command: AnyCommand;
   args: Record<string, unknown>;
-  aws: AwsPorts;
+  aws: Ports;
   targets: FileConfig['targets'];
   requestId?: string;
   requester?: string;
@@ -33,7 +37,15 @@ export interface StepContextOptions {
   done?: Record<string, unknown>;
   /** The plan that was shown; without it, `runAll` makes one. */
   plan?: Plan;
+  /** The open incidents; without it, reading them fails as in a process without incidents. */
+  incidents?: IncidentsPort;
+  /** Guided runbooks, for the `runbook` command. */
+  guided?: GuidedRunbooksPort;
 }
+
+const noIncidents: IncidentsPort = {
+  listOpen: () => Promise.reject(new PermanentError('incidents_unavailable', 'no incidents here')),
+};
 
 /**
  * A step context like the worker's, without Redis or Slack, so a command's plan and steps can be
@@ -60,6 +72,8 @@ export function stepContext(options: StepContextOptions) {
     attempt: 1,
     state: memoryRunState(),
     signal: new AbortController().signal,
+    incidents: options.incidents ?? noIncidents,
+    ...(options.guided ? { guided: options.guided } : {}),
     progress: (note) => captured.progress.push(note),
     record: (event, data) => captured.records.push({ event, data }),
     output: {
@@ -112,7 +126,7 @@ export async function runCommand(
   raw: Record<string, string>,
   options: Omit<StepContextOptions, 'command' | 'args'>,
 ) {
-  const problems = command.validate?.(command.args.parse(raw), options.targets) ?? [];
+  const problems = argsProblems(command, command.args.parse(raw), options.targets);
   if (problems.length > 0)
     throw new Error(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
   const run = stepContext({

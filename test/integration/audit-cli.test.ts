@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainEntry, EMPTY_HEAD } from '../../src/audit/entry.ts';
 import { toJsonl } from '../../src/audit/jsonl.ts';
-import { dynamoClient, LedgerTable } from '../../src/audit/table.ts';
+import { dynamoClient, LedgerTable } from '../../src/aws/ledger-table.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 
 const run = promisify(execFile);

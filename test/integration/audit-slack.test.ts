@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerTable } from '../../src/audit/table.ts';
 import { verifyEntries } from '../../src/audit/verify.ts';
-import type { AuditEntry } from '../../src/sdk/ports.ts';
+import type { LedgerTable } from '../../src/aws/ledger-table.ts';
+import type { AuditEntry } from '../../src/sdk/ports/index.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import {
   exampleConfig,

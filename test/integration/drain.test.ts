@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/entry.ts';
-import type { LedgerTable } from '../../src/audit/table.ts';
 import { verifyEntries } from '../../src/audit/verify.ts';
+import type { LedgerTable } from '../../src/aws/ledger-table.ts';
 import { createRunsQueue } from '../../src/queue/runs-queue.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import { type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { type LocalOpsbot, startLocal } from '../../src/dev/local/start-local.ts';
 import type { GuidedRunbook } from '../../src/guided/definition.ts';
 import { loadGuidedRunbooks } from '../../src/guided/library.ts';
 import { createRegistry } from '../../src/intake/validate.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { exampleConfig, REDIS_URL, waitFor } from '../helpers/harness.ts';
 
 /**

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { alertsConfigSchema } from '../../src/config/alerts.ts';
 import { SandboxSecrets } from '../../src/dev/sandbox/secrets.ts';
 import { SandboxServices } from '../../src/dev/sandbox/services.ts';
-import type { AwsPorts, RecordsPort } from '../../src/sdk/ports.ts';
+import type { Ports, RecordsPort } from '../../src/sdk/ports/index.ts';
 import {
   ALERT_ENV,
   alertsFile,
@@ -56,7 +56,7 @@ steps:
   - command: "ping"
 `;
 
-function ports(): AwsPorts {
+function ports(): Ports {
   return {
     ...runbookPorts({} as RecordsPort),
     secrets: new SandboxSecrets({

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerTable } from '../../src/audit/table.ts';
 import { verifyEntries } from '../../src/audit/verify.ts';
+import type { LedgerTable } from '../../src/aws/ledger-table.ts';
 import { SandboxSecrets } from '../../src/dev/sandbox/secrets.ts';
 import { SandboxServices } from '../../src/dev/sandbox/services.ts';
-import type { AuditEntry, AwsPorts, HttpPort, RecordsPort } from '../../src/sdk/ports.ts';
+import type { AuditEntry, HttpPort, Ports, RecordsPort } from '../../src/sdk/ports/index.ts';
 import { ephemeralsFor, submitView, waitForEphemeral } from '../helpers/approvals.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import { clickStep, runbookFolder, waitForRunbookCard, withGuided } from '../helpers/guided.ts';
@@ -55,7 +55,7 @@ function flakyReady(failures: number): HttpPort & { readyCalls: number } {
   return port;
 }
 
-function ports(http: HttpPort): AwsPorts {
+function ports(http: HttpPort): Ports {
   return {
     ...runbookPorts({} as RecordsPort),
     secrets: new SandboxSecrets({

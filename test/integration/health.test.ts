@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import health, { failingChecks } from '../../commands/health.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { fetchHttp } from '../../src/http/fetch-port.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { runCommand } from '../helpers/step-context.ts';
 
@@ -47,7 +47,7 @@ describe('health against a real local HTTP server', () => {
     };
     return t;
   }
-  const aws = { http: fetchHttp() } as AwsPorts;
+  const aws = { http: fetchHttp() } as Ports;
 
   it('shows status and latency for a healthy, ready service', async () => {
     const out = await runCommand(

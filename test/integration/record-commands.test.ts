@@ -4,7 +4,7 @@ import revokeConnection from '../../commands/revoke-connection.ts';
 import rotateKey from '../../commands/rotate-key.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { sha256Hex } from '../../src/sdk/generate.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
@@ -49,7 +49,7 @@ async function duckling(status: string) {
 
 /** The key text of the one message shown to the requester. */
 /** A rotate-key run of this duckling, as the worker would start it. */
-const rotation = (id: string, aws: AwsPorts = ports()) =>
+const rotation = (id: string, aws: Ports = ports()) =>
   stepContext({ command: rotateKey, args: { duckling_id: id }, aws, targets });
 
 /** Ports whose DynamoDB writes fail as if the worker died there, until `heal()`. */

@@ -1,9 +1,9 @@
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import restart from '../../commands/restart.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
-import type { DeployHistoryPort } from '../../src/sdk/ports.ts';
+import type { DeployHistoryPort } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { mockAppRunner, mockEcs } from '../helpers/services-mock.ts';
 import { runCommand } from '../helpers/step-context.ts';
@@ -26,7 +26,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
   afterEach(() => {
     for (const m of mocks.splice(0)) m.mock.restore();
   });
-  const aws = () => awsPorts('us-east-1', { deploys: noDeploys });
+  const aws = () => awsAdapters('us-east-1', { deploys: noDeploys });
 
   it('forces a new ECS deployment and follows it to COMPLETED, showing progress', async () => {
     const ecs = mockEcs({ cluster: 'autostack', service: 'autostack-backend' });

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import promote from '../../commands/promote.ts';
 import rollback from '../../commands/rollback.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import { redisDeployHistory } from '../../src/store/deploy-history.ts';
 import { keys } from '../../src/store/keys.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
@@ -14,7 +14,7 @@ describe('rollback: deploy history in Redis, Lambda through aws-sdk-client-mock'
   const redis = new Redis(REDIS_URL);
   let prefix = '';
   let lambda: ReturnType<typeof mockLambda>;
-  const aws = () => awsPorts('us-east-1', { deploys: redisDeployHistory(redis, keys(prefix)) });
+  const aws = () => awsAdapters('us-east-1', { deploys: redisDeployHistory(redis, keys(prefix)) });
   const targets = exampleConfig().targets;
 
   beforeEach(() => {

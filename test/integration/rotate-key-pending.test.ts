@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import rotateKey from '../../commands/rotate-key.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { requestToken, sha256Hex } from '../../src/sdk/generate.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
@@ -57,7 +57,7 @@ async function ducklingWithSecret() {
  * calls, so a test can assert their order.
  */
 function timedPorts() {
-  const aws: AwsPorts = runbookPorts({ ...db.records });
+  const aws: Ports = runbookPorts({ ...db.records });
   const activations: number[] = [];
   const update = aws.records.update;
   aws.records.update = async (input) => {
@@ -72,7 +72,7 @@ function timedPorts() {
   return { aws, timeline };
 }
 
-const rotation = (id: string, aws: AwsPorts) =>
+const rotation = (id: string, aws: Ports) =>
   stepContext({ command: rotateKey, args: { duckling_id: id }, aws, targets, requestId: REQUEST });
 
 const inputsOf = (name: string) =>

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import rotateSecret from '../../commands/rotate-secret.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { requestToken } from '../../src/sdk/generate.ts';
-import type { RecordsPort } from '../../src/sdk/ports.ts';
+import type { RecordsPort } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
 import { mockSecrets, type SecretsMock } from '../helpers/secrets-mock.ts';

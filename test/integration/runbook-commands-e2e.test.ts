@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.ts';
 import { sha256Hex } from '../../src/sdk/generate.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig, type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 import { runbookPorts } from '../helpers/runbook-ports.ts';
@@ -63,7 +63,7 @@ async function redisDump(redis: Redis, prefix: string): Promise<string> {
 let db: Dynalite;
 let sm: SecretsMock;
 let h: Harness;
-let ports: AwsPorts;
+let ports: Ports;
 let logLines: string[];
 
 beforeAll(async () => {

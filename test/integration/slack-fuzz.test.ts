@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { createRegistry, validateArgs } from '../../src/intake/validate.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { ACTION, BLOCK, VIEW } from '../../src/slack/ids.ts';
 import { ALERT_ENV, alertsFile, parentFor, sendWebhook, webhookBody } from '../helpers/alerts.ts';
 import { type Card, submitView, waitForCard } from '../helpers/approvals.ts';

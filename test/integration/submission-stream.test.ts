@@ -10,7 +10,7 @@ import {
   SubmissionConsumer,
   submissionProducer,
 } from '../../src/requests/submission-stream.ts';
-import type { AwsPorts } from '../../src/sdk/ports.ts';
+import type { Ports } from '../../src/sdk/ports/index.ts';
 import { keys as keysFor } from '../../src/store/keys.ts';
 import { connectRedis, whenReady } from '../../src/store/redis.ts';
 import { type Harness, REDIS_URL, startHarness, USERS, waitFor } from '../helpers/harness.ts';
@@ -44,7 +44,7 @@ function recordingWriter(told: Told[]): SlackWriter {
 }
 
 /** AWS ports that record and refuse every call. */
-function refusingAws(calls: string[]): AwsPorts {
+function refusingAws(calls: string[]): Ports {
   const port = (name: string) =>
     new Proxy(
       {},
@@ -59,7 +59,7 @@ function refusingAws(calls: string[]): AwsPorts {
       },
     );
   const names = ['lambda', 'records', 'secrets', 'tables', 'services', 'http', 'deploys', 'logs'];
-  return Object.fromEntries(names.map((name) => [name, port(name)])) as unknown as AwsPorts;
+  return Object.fromEntries(names.map((name) => [name, port(name)])) as unknown as Ports;
 }
 
 describe('the web role hands submissions to the workers', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import tableHealth, { sparkline } from '../../commands/table-health.ts';
-import { awsPorts } from '../../src/aws/ports.ts';
+import { awsAdapters } from '../../src/aws/adapters.ts';
 import { metricAlarm, mockCloudWatch } from '../helpers/cloudwatch-mock.ts';
 import { startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
@@ -39,7 +39,7 @@ describe('table-health: DescribeTable on dynalite, CloudWatch through aws-sdk-cl
   });
 
   const aws = () =>
-    awsPorts('us-east-1', { deploys: { record: async () => {}, list: async () => [] } });
+    awsAdapters('us-east-1', { deploys: { record: async () => {}, list: async () => [] } });
 
   it('posts one card with ✓, ⚠ or ✗ per table and the reason for each', async () => {
     const out = await runCommand(tableHealth, {}, { targets: exampleConfig().targets, aws: aws() });

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/entry.ts';
-import type { LedgerTable } from '../../src/audit/table.ts';
 import { verifyEntries } from '../../src/audit/verify.ts';
+import type { LedgerTable } from '../../src/aws/ledger-table.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { chainEntry, EMPTY_HEAD, entryHash, type QueuedEntry } from '../../src/audit/entry.ts';
 import { parseJsonl, toJsonl } from '../../src/audit/jsonl.ts';
 import { isSensitiveKey, redactValue } from '../../src/audit/redact.ts';
@@ -7,7 +6,8 @@ import { queuedEntry } from '../../src/audit/redis-sink.ts';
 import { describeReport, verifyEntries } from '../../src/audit/verify.ts';
 import { fileConfigSchema } from '../../src/config/file.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
-import type { AuditEntry } from '../../src/sdk/ports.ts';
+import { commands } from '../../src/registry/commands.ts';
+import type { AuditEntry } from '../../src/sdk/ports/index.ts';
 import { helpCommand } from '../../src/slack/blocks/help.ts';
 import { outputMessage } from '../../src/slack/blocks/output.ts';
 import { canonicalJson } from '../../src/util/canonical-json.ts';

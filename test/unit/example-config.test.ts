@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /** The example config is what newcomers copy: everything it wires must actually work. */

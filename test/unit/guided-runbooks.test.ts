@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { GuidedRunbookProblems, loadGuidedRunbooks } from '../../src/guided/library.ts';
 import { checkParams } from '../../src/guided/params.ts';
 import { resolveTemplate } from '../../src/guided/template.ts';
 import { createRegistry } from '../../src/intake/validate.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 const registry = createRegistry(commands);

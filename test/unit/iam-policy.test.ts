@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { commands } from '../../commands/index.ts';
 import { buildIamPolicy, type IamPolicy, printIamPolicy } from '../../src/cli/iam-policy.ts';
+import { commands } from '../../src/registry/commands.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 const LEDGER = {

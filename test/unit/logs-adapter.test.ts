@@ -1,6 +1,6 @@
 import { FilterLogEventsCommand, StartLiveTailCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LiveTailEvent, LogEvent } from '../../src/sdk/ports.ts';
+import type { LiveTailEvent, LogEvent } from '../../src/sdk/ports/index.ts';
 import { mockLogs } from '../helpers/logs-mock.ts';
 
 const T0 = Date.parse('2026-11-23T09:00:00Z');

@@ -3,6 +3,7 @@ import rotateKey from '../../commands/rotate-key.ts';
 import rotateSecret from '../../commands/rotate-secret.ts';
 import { parseFileConfig } from '../../src/config/load.ts';
 import { generateSecretValue, pendingVersion, requestToken } from '../../src/sdk/generate.ts';
+import { argsProblems } from '../../src/sdk/targets.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 describe('runbook targets config', () => {
@@ -50,9 +51,10 @@ describe('runbook targets config', () => {
           'no table target holds ducklings (set `holds: ducklings` on one of targets.tables)',
       },
     ]);
-    expect(rotateSecret.validate!({ secret: 'nope' }, exampleConfig().targets)[0]!.message).toBe(
-      'no secret target named nope (known: jwt-secret)',
-    );
+    // The secret is a typed target: the SDK checks it before the command's own validate().
+    expect(
+      argsProblems(rotateSecret, { secret: 'nope' }, exampleConfig().targets)[0]!.message,
+    ).toBe('no secret target named nope (known: jwt-secret)');
   });
 
   it('permissions name the tables and secrets by ARN', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configured as tableHealth } from '../../commands/table-health.ts';
 import { startLocalDynamo } from '../../src/dev/local/dynamo.ts';
 import { seedTables } from '../../src/dev/local/seed.ts';
 import { sandboxHttp } from '../../src/dev/sandbox/http.ts';
@@ -7,7 +8,7 @@ import { generatedEvent, matchesFilter, SandboxLogs } from '../../src/dev/sandbo
 import { SandboxSecrets } from '../../src/dev/sandbox/secrets.ts';
 import { SandboxServices } from '../../src/dev/sandbox/services.ts';
 import { redact } from '../../src/redact/index.ts';
-import type { LogEvent } from '../../src/sdk/ports.ts';
+import type { LogEvent } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /** Each local-mode sandbox port on its own: behaviour the commands rely on, with short clocks. */
@@ -81,7 +82,7 @@ describe('sandbox records and tables (on an in-memory dynalite seeded from the e
     expect(series.ConsumedReadCapacityUnits).toHaveLength(24);
     expect(series.ConsumedReadCapacityUnits!.every((v) => v > 0)).toBe(true);
     expect(series.SystemErrors!.every((v) => v === 0)).toBe(true);
-    const names = exampleConfig().targets.table_health.tables;
+    const names = tableHealth(exampleConfig().targets).tables;
     const alarms = await tables.alarms({ tables: names });
     const states = names.map((t) => alarms[t]![0]!.state);
     expect(states.filter((s) => s === 'ALARM')).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { createLedgerTable, dynamoClient } from '../../audit/table.ts';
+import { createLedgerTable, dynamoClient } from '../../aws/ledger-table.ts';
 import type { Config } from '../../config/load.ts';
 
 /** The ledger table local mode creates in dynalite when the config names none. */

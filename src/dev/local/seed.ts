@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { configured as tableHealth } from '../../../commands/table-health.ts';
 import type { FileConfig } from '../../config/file.ts';
-import type { RecordKind } from '../../config/runbook-targets.ts';
 
 /**
  * What local mode puts in its embedded DynamoDB on first start: every table the config names
@@ -20,7 +20,7 @@ const demoKeyHash = (id: string) =>
   createHash('sha256').update(`opsbot local demo key ${id}`).digest('hex');
 
 /** Demo records by kind, written with the key attribute the config gives the table. */
-const RECORDS: Record<RecordKind, { id: string; fields: Record<string, unknown> }[]> = {
+const RECORDS: Record<string, { id: string; fields: Record<string, unknown> }[]> = {
   ducklings: [
     {
       id: 'dk-ada',
@@ -109,14 +109,15 @@ export function seedTables(file: FileConfig): SeedTable[] {
   for (const [target, t] of Object.entries(file.targets.tables)) {
     const name = t.table_name ?? target;
     const suffix = Object.keys(EXTRA).find((s) => name.endsWith(s));
-    const records = t.holds ? RECORDS[t.holds] : suffix ? EXTRA[suffix]! : [];
+    const own = t.holds && Object.hasOwn(RECORDS, t.holds) ? RECORDS[t.holds] : undefined;
+    const records = own ?? (suffix ? EXTRA[suffix]! : []);
     tables.set(name, {
       name,
       key: t.key,
       items: records.map((r) => ({ [t.key]: r.id, ...r.fields })),
     });
   }
-  for (const name of file.targets.table_health.tables) {
+  for (const name of tableHealth(file.targets).tables) {
     if (!tables.has(name)) tables.set(name, { name, key: 'id', items: [] });
   }
   return [...tables.values()];

@@ -1,5 +1,5 @@
 import type { FileConfig } from '../../config/file.ts';
-import type { HttpPort, HttpResult } from '../../sdk/ports.ts';
+import type { HttpPort, HttpResult } from '../../sdk/ports/index.ts';
 
 /**
  * SANDBOX HTTP for `health`: answers only the URLs in `targets.endpoints`. Every health URL says

@@ -1,5 +1,6 @@
+import { configured as tableHealth } from '../../../commands/table-health.ts';
 import type { FileConfig } from '../../config/file.ts';
-import type { AwsPorts } from '../../sdk/ports.ts';
+import type { Ports } from '../../sdk/ports/index.ts';
 import { sandboxHttp } from './http.ts';
 import { startSandboxLambda } from './lambda.ts';
 import { SandboxLogs } from './logs.ts';
@@ -10,9 +11,9 @@ import { sandboxTables } from './tables.ts';
 
 /** The stand-ins for AWS that local mode uses, one per port; shown as SANDBOX in the console. */
 export interface Sandbox {
-  ports: Omit<AwsPorts, 'deploys' | 'ledger'>;
+  ports: Omit<Ports, 'deploys' | 'ledger'>;
   /** One line per port for the console, e.g. `lambda: SANDBOX: aliases … in memory`. */
-  describe: Partial<Record<keyof AwsPorts, string>>;
+  describe: Partial<Record<keyof Ports, string>>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +44,7 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       rotationLambdaArn: s.rotation_lambda,
     })),
   });
-  const healthTables = file.targets.table_health.tables;
+  const healthTables = tableHealth(file.targets).tables;
   const logGroups = Object.values(file.targets.logs ?? {}).map((t) => t.log_group);
   return {
     ports: {

@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { lambdaAdapter } from '../../aws/lambda.ts';
 import type { FileConfig } from '../../config/file.ts';
-import type { LambdaPort } from '../../sdk/ports.ts';
+import type { LambdaPort } from '../../sdk/ports/index.ts';
 import { FakeLambda } from './lambda-api.ts';
 
 /** Published versions every sandbox function has, and where its aliases point at start. */

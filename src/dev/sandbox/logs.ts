@@ -1,5 +1,5 @@
 import { UserError } from '../../sdk/errors.ts';
-import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../../sdk/ports.ts';
+import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../../sdk/ports/index.ts';
 
 /**
  * SANDBOX CloudWatch Logs: a generator that writes one made-up Lambda log line per second into

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoClients, recordsAdapter } from '../../aws/records.ts';
 import { tablesAdapter } from '../../aws/tables.ts';
-import type { RecordsPort, TablesPort } from '../../sdk/ports.ts';
+import type { RecordsPort, TablesPort } from '../../sdk/ports/index.ts';
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 

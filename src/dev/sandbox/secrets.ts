@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PermanentError, UserError } from '../../sdk/errors.ts';
-import type { SecretInfo, SecretsPort } from '../../sdk/ports.ts';
+import type { SecretInfo, SecretsPort } from '../../sdk/ports/index.ts';
 
 /**
  * SANDBOX Secrets Manager, in memory. Versions carry staging labels as in AWS: a new value becomes

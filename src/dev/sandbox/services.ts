@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redeploy, Rollout, ServiceRef, ServicesPort } from '../../sdk/ports.ts';
+import type { Redeploy, Rollout, ServiceRef, ServicesPort } from '../../sdk/ports/index.ts';
 
 /**
  * SANDBOX ECS and App Runner, in memory: a redeploy rolls out over `rolloutMs` (IN_PROGRESS with

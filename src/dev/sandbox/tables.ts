@@ -1,4 +1,4 @@
-import type { TableAlarm, TablesPort } from '../../sdk/ports.ts';
+import type { TableAlarm, TablesPort } from '../../sdk/ports/index.ts';
 
 /**
  * SANDBOX CloudWatch for table-health: DescribeTable comes from the local dynalite (passed in),

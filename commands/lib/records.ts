@@ -1,9 +1,13 @@
-import { z } from 'zod';
-import type { FileConfig } from '../config/file.ts';
-import type { RecordKind } from '../config/runbook-targets.ts';
-import type { IamStatement } from './command.ts';
-import { UserError } from './errors.ts';
-import type { RecordRef } from './ports.ts';
+import {
+  type FileConfig,
+  type IamStatement,
+  type RecordRef,
+  UserError,
+  z,
+} from '../../src/sdk/index.ts';
+
+/** A kind of record a command changes (`ducklings`), declared in its `config.recordKinds`. */
+type RecordKind = string;
 
 /** The configured table that holds one kind of record, resolved for a command. */
 export interface RecordTable {

@@ -1,13 +1,16 @@
-import { z } from 'zod';
-import type { FileConfig } from '../config/file.ts';
-import type { IamStatement } from './command.ts';
-import { UserError } from './errors.ts';
-import type { PolicyDefaults } from './policy.ts';
+import {
+  type FileConfig,
+  type IamStatement,
+  type PolicyDefaults,
+  targetOf,
+  z,
+} from '../../src/sdk/index.ts';
+
+type LambdaTarget = FileConfig['targets']['lambda'][string];
 
 /** A configured Lambda target (`targets.lambda.<name>`), or a user error naming it. */
 export function lambdaTarget(targets: FileConfig['targets'], name: string) {
-  const found = targets.lambda[name];
-  if (!found) throw new UserError('unknown_target', `no Lambda target named ${name} in config`);
+  const found = targetOf<LambdaTarget>(targets, 'lambda', name);
   return {
     functionName: found.function_name ?? name,
     region: found.region,
@@ -15,19 +18,13 @@ export function lambdaTarget(targets: FileConfig['targets'], name: string) {
   };
 }
 
-/** Problems with a function and alias typed by an operator: unknown target, alias not allowed. */
+/** Problems with an alias typed by an operator (the function, a typed target, exists): not allowed. */
 export function checkLambdaAlias(
   a: { function: string; alias: string },
   targets: FileConfig['targets'],
 ): { field: string; message: string }[] {
-  const found = targets.lambda[a.function];
-  if (!found) {
-    const known = Object.keys(targets.lambda).join(', ') || 'none configured';
-    return [
-      { field: 'function', message: `no Lambda target named ${a.function} (known: ${known})` },
-    ];
-  }
-  if (!(a.alias in found.aliases)) {
+  const found = targetOf<LambdaTarget>(targets, 'lambda', a.function);
+  if (!Object.hasOwn(found.aliases, a.alias)) {
     const known = Object.keys(found.aliases).join(', ');
     return [
       { field: 'alias', message: `${a.alias} is not an alias opsbot may move (allowed: ${known})` },
@@ -68,7 +65,10 @@ export const LAMBDA_ALIAS_POLICY: PolicyDefaults = {
 export const lambdaAliasEnvironment = (
   a: { function: string; alias: string },
   targets: FileConfig['targets'],
-) => targets.lambda[a.function]?.aliases[a.alias] ?? a.alias;
+) => {
+  const fn = Object.hasOwn(targets.lambda, a.function) ? targets.lambda[a.function] : undefined;
+  return fn && Object.hasOwn(fn.aliases, a.alias) ? fn.aliases[a.alias]! : a.alias;
+};
 
 /** The lock a run moving this alias holds. */
 export const lambdaAliasResources = (a: { function: string; alias: string }) => [

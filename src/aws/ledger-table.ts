@@ -6,7 +6,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type AuditEntry, type ChainHead, EMPTY_HEAD } from './entry.ts';
+import { type AuditEntry, type ChainHead, EMPTY_HEAD } from '../sdk/ports/ledger.ts';
 
 /** Every entry lives under one partition key value; `seq` is the sort key. */
 export const CHAIN = 'ledger';

@@ -1,0 +1,10 @@
+import { noAwsCalls } from '../test/helpers/iam-world.ts';
+
+/** GETs over HTTP only (the HTTP port), no AWS API. */
+export default noAwsCalls((w) =>
+  w.run(
+    'health',
+    { service: 'api' },
+    { aws: { ...w.aws, http: { get: async (url) => ({ url, status: 200, ms: 1 }) } } },
+  ),
+);

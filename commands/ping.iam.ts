@@ -1,0 +1,3 @@
+import { noAwsCalls } from '../test/helpers/iam-world.ts';
+
+export default noAwsCalls((w) => w.run('ping', {}));

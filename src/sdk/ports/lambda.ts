@@ -1,0 +1,23 @@
+/** Lambda aliases and versions (promote, rollback). */
+
+export interface LambdaAlias {
+  functionName: string;
+  alias: string;
+  version: string;
+  revisionId: string;
+  arn: string;
+}
+
+export interface LambdaPort {
+  getAlias(input: { functionName: string; alias: string; region?: string }): Promise<LambdaAlias>;
+  /** True when the function has this published version. */
+  hasVersion(input: { functionName: string; version: string; region?: string }): Promise<boolean>;
+  /** Moves the alias; fails with a permanent `alias_changed_concurrently` error on a stale revision. */
+  updateAlias(input: {
+    functionName: string;
+    alias: string;
+    version: string;
+    revisionId: string;
+    region?: string;
+  }): Promise<LambdaAlias>;
+}
