@@ -166,6 +166,7 @@ describe('local console in a browser', () => {
   }, 60_000);
 
   it('starts the Drop JWT rotation runbook and finishes it by clicking (josh approves the rotation)', async () => {
+    await page.click(`nav .channel[data-channel="${exampleConfig().slack.ops_channel}"]`);
     await actAs('U0ALICE');
     await send('/ops runbook start drop-jwt-rotation reason="console rehearsal"');
     const card = message("Rotate Drop's JWT secret");
