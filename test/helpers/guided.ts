@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileConfig } from '../../src/config/file.ts';
-import { ACTION } from '../../src/slack/ids.ts';
 import { type Harness, messageText, waitFor } from './harness.ts';
 
 export type User = { id: string; name: string };
@@ -79,4 +78,3 @@ export async function clickStep(
   return h.client.clickButton(button.action_id, button.value, user, card);
 }
 
-export const RUNBOOK_ACTIONS = ACTION;
