@@ -77,4 +77,3 @@ export async function clickStep(
   });
   return h.client.clickButton(button.action_id, button.value, user, card);
 }
-
