@@ -12,6 +12,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json opsbot.example.yml manifest.yml ./
 COPY src ./src
 COPY commands ./commands
+COPY runbooks ./runbooks
 COPY bin ./bin
 USER node
 EXPOSE 3000
