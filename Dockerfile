@@ -36,6 +36,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # package.json says "type": "module" (dist/ is ESM); opsbot.example.yml is the default OPSBOT_CONFIG.
 COPY package.json opsbot.example.yml manifest.yml ./
+COPY runbooks ./runbooks
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

@@ -1,4 +1,4 @@
-import { defineCommand, type IncidentsPort, step, z } from '../src/sdk/index.ts';
+import { defineCommand, type IncidentsPort, PermanentError, step, z } from '../src/sdk/index.ts';
 
 const EMOJI: Record<string, string> = {
   critical: ':red_circle:',
@@ -28,6 +28,11 @@ export default defineCommand({
   policy: { default: { approvals: 0 } },
   /** ✗ when an incident of the severity asked for (any, without one) is open and unresolved. */
   async check({ args: a, incidents }) {
+    if (!incidents)
+      throw new PermanentError(
+        'no_incidents',
+        'incidents can only be checked where alerts are set up',
+      );
     const open = await openOf(incidents, a);
     const which = a.severity ? `${a.severity} ` : '';
     const unacked = open.filter((i) => !i.acknowledgedBy).length;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
-import { policyProblems } from './approvals/policy.ts';
+import { groupList } from './approvals/groups.ts';
+import { policyProblems, resolvePolicy } from './approvals/policy.ts';
 import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
@@ -9,6 +10,8 @@ import type { WriterOptions } from './audit/writer.ts';
 import { awsAdapters } from './aws/adapters.ts';
 import { type Config, ConfigError } from './config/load.ts';
 import { containmentPorts, startBlockExpiry } from './containment/start.ts';
+import { guidedPort } from './guided/port.ts';
+import { type Guided, startGuided } from './guided/start.ts';
 import { answerReady } from './http/ready.ts';
 import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
@@ -34,10 +37,12 @@ import { createSchedules, type Schedules } from './schedules/start.ts';
 import type { Ports } from './sdk/ports/index.ts';
 import { createSlackApp } from './slack/app.ts';
 import { outputMessage } from './slack/blocks/output.ts';
+import { slackGuidedCard } from './slack/guided-card.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { registerCommandButtonListener } from './slack/listeners/command-button.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
+import { registerGuidedListeners } from './slack/listeners/guided-runbooks.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
 import { slackLookups } from './slack/lookups.ts';
 import { refuseSlackRequest } from './slack/request-guard.ts';
@@ -77,6 +82,7 @@ export interface Opsbot {
   prefix: string;
   audit: Audit;
   alerts: Alerts;
+  guided: Guided;
   stop(): Promise<void>;
   /** Stops taking work, lets active runs finish within the grace time, then stops. */
   drain(): Promise<void>;
@@ -123,6 +129,37 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       : { ...awsAdapters(env.AWS_REGION, own), ...containment.ports },
   );
   const opsChannel = file.slack.ops_channel;
+  // Guided runbooks: every file is read and checked here; a bad one stops the start.
+  const guidedRedis = options.role !== 'web' ? connectRedis(env.REDIS_URL, 'worker') : undefined;
+  guidedRedis?.on('error', (error) => log.warn({ err: error.message }, 'redis (guided) error'));
+  const guided = startGuided({
+    redis,
+    prefix,
+    keys,
+    file,
+    registry,
+    audit: auditTrail.sink,
+    log,
+    card: slackGuidedCard(writer),
+    // Who may click on runbook cards: the `runbook` command's requesters (anyone when unset).
+    mayAct: async (user) => {
+      const runbookCommand = registry.find('runbook');
+      if (!runbookCommand) return undefined;
+      const policy = resolvePolicy(runbookCommand, 'default', file.policies);
+      if (policy.requesters.length === 0) return undefined;
+      if (await approvals.groups.isMember(user, policy.requesters, { fresh: true }))
+        return undefined;
+      return `:no_entry: Only members of ${groupList(policy.requesters)} may act on runbook cards. Nothing changed.`;
+    },
+    worker: guidedRedis
+      ? {
+          connection: guidedRedis,
+          runs: queue,
+          makeRequest: (submission, delivery) => approvals.submit(submission, delivery),
+          aws,
+        }
+      : undefined,
+  });
   const approvals = createApprovals({
     redis,
     keys,
@@ -198,6 +235,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     approvals.startSweeper();
     registerStopFollowListener(slack.routes, { redis, keys, log });
     registerCommandButtonListener(slack.routes, listenerDeps);
+    registerGuidedListeners(slack.routes, { engine: guided.engine, writer, log });
     if ('requestListener' in slack.receiver) {
       const listener = slack.receiver.requestListener;
       http.route('POST', '/slack/events', (req, res) => {
@@ -275,6 +313,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         targets: file.targets,
         aws: runPorts,
         incidents: alerts.incidents,
+        guided: guidedPort(guided.engine, opsChannel),
         writer,
         locks,
         audit,
@@ -282,7 +321,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         opsChannel,
         lockWaitMs: options.lockWaitMs ?? 60_000,
         updateIntervalMs: options.updateIntervalMs,
-        hooks: allHooks(approvals.runHooks, schedules.hooks),
+        hooks: allHooks(approvals.runHooks, schedules.hooks, guided.hooks),
       },
       env.OPSBOT_JOB_LOCK_SECONDS,
     );
@@ -323,6 +362,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await blockExpiry?.close();
     await alerts.stop();
     await worker?.close(true);
+    await guided.stop();
+    guidedRedis?.disconnect();
     await CoalescedMessage.settleAll();
     await http.close();
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
@@ -358,6 +399,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     prefix,
     audit: auditTrail,
     alerts,
+    guided,
     stop,
     drain,
   };

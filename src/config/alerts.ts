@@ -4,15 +4,26 @@ import { z } from 'zod';
 
 const channelId = z.string().regex(/^[CG]/, 'a Slack channel id such as C…');
 
-/** A runbook button: a label and an `/ops` command line with prefilled arguments. */
+/**
+ * A runbook button: a label and either an `/ops` command line with prefilled arguments, or the name
+ * of a guided runbook to start (its card then lives in the incident thread).
+ */
 const runbookButtonSchema = z
   .object({
     label: z.string().min(1).max(75),
     /** The command line as typed after `/ops`, e.g. `logs mission-control-api since=30m filter=ERROR`. */
-    command: z.string().min(1),
+    command: z.string().min(1).optional(),
+    /** A guided runbook (`runbooks/<name>.yml`) to start, e.g. `api-database-unavailable`. */
+    runbook: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a guided runbook name')
+      .optional(),
     style: z.enum(['primary', 'danger']).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => (b.command === undefined) !== (b.runbook === undefined), {
+    message: 'give command (an /ops command line) or runbook (a guided runbook name), not both',
+  });
 
 /** Maps alerts to runbook buttons by alarm-name glob (picomatch) and/or label matchers (all must match). */
 const runbookMappingSchema = z

@@ -99,11 +99,26 @@ export class IncidentActions {
       return simple(
         ':warning: That runbook is no longer configured for this incident. Nothing was run.',
       );
+    if (button.runbook !== undefined) {
+      // A guided runbook: the `runbook` command starts it, and its card lives in the incident thread.
+      await this.deps.submit({
+        submissionKey: `incident-${who.triggerId}`,
+        command: 'runbook',
+        args: { line: `start ${button.runbook}` },
+        environment: 'default',
+        requester: who.user,
+        channel: incident.channel,
+        ...(incident.ts ? { threadTs: incident.ts } : {}),
+        source: 'button',
+      });
+      return undefined;
+    }
     // Values from the alert ({{labels.source_ip}}) fill argument values only, then face the
     // command's own argument schema below: nothing is queued unless they pass.
+    const commandLine = button.command ?? '';
     let filled: FilledCommand;
     try {
-      filled = fillTemplate(button.command, incident.alert);
+      filled = fillTemplate(commandLine, incident.alert);
     } catch (error) {
       if (error instanceof SyntaxProblem)
         return simple(`:warning: The runbook command cannot be read: ${escapeText(error.message)}`);
@@ -111,7 +126,7 @@ export class IncidentActions {
     }
     if (!filled.ok)
       return simple(
-        `:warning: The runbook \`${escapeText(button.command)}\` cannot use this alert: ${escapeText(filled.problem)}. Nothing was run.`,
+        `:warning: The runbook \`${escapeText(commandLine)}\` cannot use this alert: ${escapeText(filled.problem)}. Nothing was run.`,
       );
     const line = filled.line;
     const command = this.deps.registry.find(line.command);
@@ -126,7 +141,7 @@ export class IncidentActions {
           ? intake.problems.map((p) => `\`${escapeText(p.field)}\`: ${escapeText(p.message)}`)
           : ['arguments missing'];
       return simple(
-        `:warning: The runbook \`${escapeText(button.command)}\` is not valid here: ${problems.join('; ')}. Nothing was run.`,
+        `:warning: The runbook \`${escapeText(commandLine)}\` is not valid here: ${problems.join('; ')}. Nothing was run.`,
       );
     }
     // The request card and the run report into the incident thread, in whichever channel it is.

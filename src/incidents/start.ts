@@ -212,6 +212,8 @@ function warnUnknownRunbookCommands(
 ) {
   for (const mapping of runbooks) {
     for (const button of mapping.buttons) {
+      // A guided runbook button is checked with the runbook files, when opsbot starts.
+      if (button.command === undefined) continue;
       let name = '';
       try {
         name = tokenize(button.command).command;

@@ -9,6 +9,7 @@ import type { ResourceLocks } from '../queue/locks.ts';
 import { argsText, hashRequest, type RunJob, runIdFor } from '../requests/request.ts';
 import { type Plan, type StepContext, stepsOf } from '../sdk/command.ts';
 import { PermanentError, UserError } from '../sdk/errors.ts';
+import type { GuidedRunbooksPort } from '../sdk/guided.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import { runMessage, runResult } from '../slack/blocks/run-message.ts';
@@ -28,6 +29,8 @@ export interface RunDeps {
   targets: FileConfig['targets'];
   aws: Ports;
   incidents: IncidentsPort;
+  /** Guided runbooks, for the `runbook` command. */
+  guided?: GuidedRunbooksPort;
   writer: SlackWriter;
   locks: ResourceLocks;
   audit: AuditSink;
@@ -119,6 +122,7 @@ export async function executeRun(
         channel: job.channel,
         environment: job.environment,
         ...(job.emergency ? { emergency: { reason: job.emergency.reason } } : {}),
+        ...(job.threadTs ? { threadTs: job.threadTs } : {}),
       },
       targets: deps.targets,
       aws: deps.aws,
@@ -129,6 +133,7 @@ export async function executeRun(
       state: runState(deps.redis, deps.keys, deps.locks, runId, job.command),
       signal,
       incidents: deps.incidents,
+      ...(deps.guided ? { guided: deps.guided } : {}),
       progress: (note) => {
         const running = view.steps.find((s) => s.status === 'running');
         if (running) running.note = note;

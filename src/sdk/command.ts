@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
+import type { GuidedRunbooksPort } from './guided.ts';
 import type { IncidentsPort } from './incidents.ts';
 import type { PolicyDefaults } from './policy.ts';
 import type { Ports } from './ports/index.ts';
@@ -14,6 +15,8 @@ export interface RequestInfo {
   environment: string;
   /** A break-glass run (`--emergency reason=…`): only the policy's break-glass groups, audited. */
   emergency?: { reason: string };
+  /** The thread the request reports into (an incident thread), when it has one. */
+  threadTs?: string;
 }
 
 /** A read-only preview of what a run will change. `facts` are compared again before running. */
@@ -104,6 +107,8 @@ export interface StepContext<A> extends PlanContext<A> {
   signal: AbortSignal;
   /** The open incidents (read-only). */
   incidents: IncidentsPort;
+  /** Guided runbooks (the `runbook` command); absent where they are not wired. */
+  guided?: GuidedRunbooksPort;
 }
 
 /** One statement of the bot's least-privilege IAM policy. */
@@ -123,7 +128,8 @@ export interface Step<A> {
 
 /** What a check reads: the plan's context, and the open incidents. */
 export interface CheckContext<A> extends PlanContext<A> {
-  incidents: IncidentsPort;
+  /** The open incidents; absent where the caller has none (a guided runbook's check step). */
+  incidents?: IncidentsPort;
 }
 
 /** What a check found: ✓ ok, ⚠ warn, ✗ fail, with one line of reason. Checklists and runbooks read it. */

@@ -26,6 +26,11 @@ export { configSection } from './config-section.ts';
 export * from './containment.ts';
 export { PermanentError, TransientError, UserError } from './errors.ts';
 export * from './generate.ts';
+export type {
+  GuidedExecutionSummary,
+  GuidedRunbookSummary,
+  GuidedRunbooksPort,
+} from './guided.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';
 export { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
 export type {
@@ -40,6 +45,7 @@ export type {
   DeployEntry,
   DeployHistoryPort,
   EmailPort,
+  HttpPort,
   HttpResult,
   ImageInfo,
   ImagesPort,

@@ -9,6 +9,11 @@ export const ACTION = {
   incidentResolve: 'incident.resolve',
   incidentEscalate: 'incident.escalate',
   incidentRunbook: 'incident.runbook',
+  /** Guided runbook card buttons (the value names the execution and the step). */
+  runbookDone: 'runbook.done',
+  runbookSkip: 'runbook.skip',
+  runbookRetry: 'runbook.retry',
+  runbookAbort: 'runbook.abort',
   /** Prefix of a command button's action id (`command.run.0`): ids must differ within one block. */
   runCommand: 'command.run',
 } as const;
@@ -16,6 +21,7 @@ export const ACTION = {
 export const VIEW = {
   commandForm: 'command_form',
   denyReason: 'deny_reason',
+  runbookSkip: 'runbook_skip',
 } as const;
 
 /** Block and element ids inside opsbot's modals. */
@@ -25,6 +31,8 @@ export const BLOCK = {
   formValue: 'value',
   denyReason: 'deny_reason',
   denyReasonValue: 'reason',
+  skipReason: 'skip_reason',
+  skipReasonValue: 'reason',
 } as const;
 
 export const SLASH_COMMAND = /^\/ops(?:-[a-z]+)?$/;

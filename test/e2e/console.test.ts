@@ -171,4 +171,38 @@ describe('local console in a browser', () => {
       .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: `${ARTIFACTS}/console-incident.png` });
   }, 60_000);
+
+  it('starts the Drop JWT rotation runbook and finishes it by clicking (josh approves the rotation)', async () => {
+    await page.click(`nav .channel[data-channel="${exampleConfig().slack.ops_channel}"]`);
+    await actAs('U0ALICE');
+    await send('/ops runbook start drop-jwt-rotation reason="console rehearsal"');
+    const card = message("Rotate Drop's JWT secret");
+    const button = (label: string) => card.locator('button[data-action-id]', { hasText: label });
+    await button('Announcement posted').waitFor({ timeout: 20_000 });
+    await button('Announcement posted').click();
+
+    // The rotation is a normal request: its approval card is in the runbook card's thread.
+    await card.locator('.thread-link').waitFor({ timeout: 20_000 });
+    await card.locator('.thread-link').click();
+    const request = page.locator('#thread-messages .message', {
+      hasText: 'Approval needed: rotate-secret',
+    });
+    await request
+      .locator('button[data-action-id]', { hasText: 'Approve' })
+      .waitFor({ timeout: 20_000 });
+    await actAs('U0JOSH');
+    await request.locator('button[data-action-id]', { hasText: 'Approve' }).click();
+
+    // The rotation runs (secret, then the App Runner redeploy), the health check passes.
+    await button('Alert acknowledged').waitFor({ timeout: 45_000 });
+    await page
+      .locator('#thread-messages .message', { hasText: '✓ step 3' })
+      .waitFor({ timeout: 10_000 });
+    await button('Alert acknowledged').click();
+    await button('Error rate normal').waitFor({ timeout: 15_000 });
+    await button('Error rate normal').click();
+    await card.filter({ hasText: 'finished (6/6)' }).waitFor({ timeout: 20_000 });
+    expect(await card.locator('button[data-action-id]').count()).toBe(0);
+    await page.screenshot({ path: `${ARTIFACTS}/console-guided-runbook.png` });
+  }, 90_000);
 });

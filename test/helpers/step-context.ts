@@ -7,6 +7,7 @@ import {
   stepsOf,
 } from '../../src/sdk/command.ts';
 import { PermanentError } from '../../src/sdk/errors.ts';
+import type { GuidedRunbooksPort } from '../../src/sdk/guided.ts';
 import type { IncidentsPort } from '../../src/sdk/incidents.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
 import { argsProblems } from '../../src/sdk/targets.ts';
@@ -40,6 +41,8 @@ export interface StepContextOptions {
   memory?: Map<string, unknown>;
   /** The open incidents; without it, reading them fails as in a process without incidents. */
   incidents?: IncidentsPort;
+  /** Guided runbooks, for the `runbook` command. */
+  guided?: GuidedRunbooksPort;
 }
 
 const noIncidents: IncidentsPort = {
@@ -72,6 +75,7 @@ export function stepContext(options: StepContextOptions) {
     state: memoryRunState(options.memory),
     signal: new AbortController().signal,
     incidents: options.incidents ?? noIncidents,
+    ...(options.guided ? { guided: options.guided } : {}),
     progress: (note) => captured.progress.push(note),
     record: (event, data) => captured.records.push({ event, data }),
     output: {

@@ -27,19 +27,28 @@ describe('opsbot.example.yml', () => {
       labels: { user: 'mallory', source_ip: '203.0.113.7' },
     };
     for (const button of buttons) {
-      const filled = fillTemplate(button.command, alert);
+      // A guided runbook button asks for `runbook start <name>`.
+      if (button.runbook !== undefined) {
+        const intake = intakeText(`runbook start ${button.runbook}`, registry, file.targets);
+        expect(
+          intake.kind,
+          `${button.mapping} → "${button.label}": ${JSON.stringify(intake)}`,
+        ).toBe('valid');
+        continue;
+      }
+      const filled = fillTemplate(button.command ?? '', alert);
       expect(filled.ok, `${button.mapping} → "${button.label}": ${JSON.stringify(filled)}`).toBe(
         true,
       );
       const line = filled.ok ? filled.line : undefined;
       const command = registry.find(line!.command);
       expect(command, `${button.mapping} → "${button.label}" names no command`).toBeDefined();
-      const intake = button.command.includes('{{')
+      const intake = (button.command ?? '').includes('{{')
         ? validateArgs(command!, line!, file.targets)
-        : intakeText(button.command, registry, file.targets);
+        : intakeText(button.command ?? '', registry, file.targets);
       expect(
         intake.kind,
-        `${button.mapping} → "${button.label}" (${button.command}): ${JSON.stringify(intake)}`,
+        `${button.mapping} → "${button.label}" (${line}): ${JSON.stringify(intake)}`,
       ).toBe('valid');
     }
   });

@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GuidedRunbookProblems, loadGuidedRunbooks } from '../../src/guided/library.ts';
+import { checkParams } from '../../src/guided/params.ts';
+import { resolveTemplate } from '../../src/guided/template.ts';
+import { createRegistry } from '../../src/intake/validate.ts';
+import { commands } from '../../src/registry/commands.ts';
+import { exampleConfig } from '../helpers/harness.ts';
+
+const registry = createRegistry(commands);
+const targets = exampleConfig().targets;
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A folder holding one runbook file with these steps (and params). */
+function folderWith(body: string, file = 'bad.yml') {
+  const dir = mkdtempSync(join(tmpdir(), 'opsbot-runbooks-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, file), body);
+  return dir;
+}
+
+const header = 'name: t\ntitle: T\nsource: test.txt §1\n';
+
+function problemsOf(body: string): string[] {
+  try {
+    loadGuidedRunbooks([folderWith(body)], registry, targets);
+  } catch (error) {
+    if (error instanceof GuidedRunbookProblems) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('the committed example runbooks', () => {
+  const library = loadGuidedRunbooks(['runbooks'], registry, targets);
+
+  it('all load and pass validation against the example config', () => {
+    expect(library.list().map((r) => r.name)).toEqual(
+      expect.arrayContaining([
+        'drop-jwt-rotation',
+        'drop-db-password-rotation',
+        'drop-emergency-rollback',
+        'drop-production-deploy',
+        'drop-oncall-handoff',
+        'api-database-unavailable',
+        'api-migration-mismatch',
+        'api-signing-failure',
+        'api-suspected-tampering',
+        'api-tenant-compromise',
+        'autostack-github-oauth-rotation',
+        'autostack-google-oauth-rotation',
+        'autostack-terraform-state-locked',
+        'mantissa-p1-triage',
+        'mantissa-containment',
+      ]),
+    );
+  });
+
+  it('each names its source and has at least one automated step', () => {
+    for (const runbook of library.list()) {
+      expect(runbook.source, runbook.name).toMatch(/\.txt/);
+      expect(
+        runbook.steps.some((s) => s.kind !== 'manual'),
+        runbook.name,
+      ).toBe(true);
+    }
+  });
+});
+
+describe('validation at start names the file, the step and the reason', () => {
+  it('refuses a step of an unknown kind', () => {
+    const [problem] = problemsOf(`${header}steps:\n  - shell: "rm -rf /"\n`);
+    expect(problem).toMatch(
+      /bad\.yml: step 1: a step is one of `manual: "…"`, `command: "…"` or `check: "…"`/,
+    );
+  });
+
+  it('refuses an unknown command', () => {
+    const problems = problemsOf(
+      `${header}steps:\n  - manual: "look"\n  - command: "tf-lock release"\n`,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /bad\.yml: step 2 \(command: "tf-lock release"\): unknown command `tf-lock`/,
+      ),
+    ]);
+  });
+
+  it('refuses arguments the command’s own schema refuses', () => {
+    const problems = problemsOf(`${header}steps:\n  - command: "restart no-such-service"\n`);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /bad\.yml: step 1 \(command: "restart no-such-service"\): service: .*no-such-service/,
+      ),
+    ]);
+  });
+
+  it('refuses an argument the command does not have, and flags', () => {
+    const problems = problemsOf(
+      `${header}steps:\n  - command: "health drop color=red"\n  - command: "health drop --emergency"\n`,
+    );
+    expect(problems[0]).toMatch(/step 1 .*color: unknown argument/);
+    expect(problems[1]).toMatch(/step 2 .*cannot use flags \(--emergency\)/);
+  });
+
+  it('refuses a check on a command that changes things, and an undeclared parameter', () => {
+    const problems = problemsOf(
+      `${header}steps:\n  - check: "restart drop"\n  - command: "note {{params.why}}"\n`,
+    );
+    expect(problems[0]).toMatch(
+      /step 1 \(check: "restart drop"\): `restart` is not a read-only command/,
+    );
+    expect(problems[1]).toMatch(/step 2 .*\{\{params\.why\}\}, which `params:` does not declare/);
+  });
+
+  it('refuses a bad duration and a duplicate name', () => {
+    expect(problemsOf(`${header}steps:\n  - manual: "watch"\n    wait: 10 minutes\n`)[0]).toMatch(
+      /step 1 \(wait\): a duration such as 30s/,
+    );
+    const dir = folderWith(`${header}steps:\n  - manual: "a"\n`, 'a.yml');
+    writeFileSync(join(dir, 'b.yml'), `${header}steps:\n  - manual: "b"\n`);
+    expect(() => loadGuidedRunbooks([dir], registry, targets)).toThrow(
+      /b\.yml: name t is already used by .*a\.yml/,
+    );
+  });
+});
+
+describe('parameters', () => {
+  const dir = folderWith(
+    `${header}params:\n  reason: { required: true }\n  service: {}\nsteps:\n  - command: "note rotated: {{params.reason}}"\n  - command: "restart {{params.service}}"\n`,
+    't.yml',
+  );
+  const library = loadGuidedRunbooks([dir], registry, targets);
+  const runbook = library.find('t')!;
+
+  it('go only where they stand: injected flags, key=value and quotes stay text in a note', () => {
+    for (const reason of [
+      'x --emergency',
+      'x reason=y approvals=0',
+      'say "hi" \'there\'',
+      '--plan',
+    ]) {
+      const checked = checkParams(library, runbook, { reason, service: 'drop' }, targets);
+      expect(checked).toEqual({ values: { reason, service: 'drop' } });
+      const intake = resolveTemplate(library.template(runbook, 0), { reason }, targets);
+      expect(intake.kind).toBe('valid');
+      if (intake.kind !== 'valid') return;
+      expect(intake.args).toEqual({ text: `rotated: ${reason}` });
+      expect(intake.flags).toEqual([]);
+    }
+  });
+
+  it('are refused when the command’s schema refuses them (a target name with a flag in it)', () => {
+    const checked = checkParams(
+      library,
+      runbook,
+      { reason: 'r', service: 'drop --emergency' },
+      targets,
+    );
+    expect(checked).toEqual({
+      problems: [
+        expect.stringMatching(
+          /t\.yml: step 2 \(command: "restart \{\{params\.service\}\}"\): service: /,
+        ),
+      ],
+    });
+    const keyValue = checkParams(
+      library,
+      runbook,
+      { reason: 'r', service: 'approvals=0' },
+      targets,
+    );
+    expect('problems' in keyValue).toBe(true);
+  });
+
+  it('must be declared, given when required, and hold no line break', () => {
+    expect(checkParams(library, runbook, { service: 'drop' }, targets)).toEqual({
+      problems: [expect.stringMatching(/`reason` is required/)],
+    });
+    expect(checkParams(library, runbook, { reason: 'a', other: 'b' }, targets)).toEqual({
+      problems: [expect.stringMatching(/`other` is not a parameter of t/)],
+    });
+    expect(checkParams(library, runbook, { reason: 'a\nb' }, targets)).toEqual({
+      problems: [expect.stringMatching(/line break/)],
+    });
+  });
+});
