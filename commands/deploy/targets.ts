@@ -1,5 +1,5 @@
 import type { FileConfig, IamStatement, ImagesPort, RepositoryRef } from '../../src/sdk/index.ts';
-import { PermanentError, UserError, z } from '../../src/sdk/index.ts';
+import { DEFAULT_APPROVER_GROUP, PermanentError, UserError, z } from '../../src/sdk/index.ts';
 import { serviceTarget } from '../restart/steps.ts';
 
 /**
@@ -79,7 +79,7 @@ export function imagesOf(aws: { images?: ImagesPort }): ImagesPort {
 
 export const DEPLOY_POLICY = {
   default: { approvals: 0 as const },
-  environments: { prod: { approvals: 1 as const } },
+  environments: { prod: { approvals: 1 as const, approverGroups: [DEFAULT_APPROVER_GROUP] } },
 };
 
 export const deployEnvironment = (a: { service: string }, targets: FileConfig['targets']) =>

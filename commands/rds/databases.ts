@@ -1,5 +1,5 @@
 import type { DatabaseRef, FileConfig, IamStatement } from '../../src/sdk/index.ts';
-import { UserError, z } from '../../src/sdk/index.ts';
+import { DEFAULT_APPROVER_GROUP, UserError, z } from '../../src/sdk/index.ts';
 
 /**
  * `targets.databases.<name>`: an RDS instance (`instance_id`) or an Aurora cluster (`cluster_id`)
@@ -134,5 +134,5 @@ export const dbEnvironment = (a: { db: string }, targets: FileConfig['targets'])
 /** Mutating database commands: one approval in prod (the approver group is named in config). */
 export const DB_POLICY = {
   default: { approvals: 0 as const },
-  environments: { prod: { approvals: 1 as const } },
+  environments: { prod: { approvals: 1 as const, approverGroups: [DEFAULT_APPROVER_GROUP] } },
 };

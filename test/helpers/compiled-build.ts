@@ -35,5 +35,7 @@ export function buildCompiled(): { dir: string; dispose(): void } {
     mkdirSync(dirname(target), { recursive: true });
     symlinkSync(source, target, 'dir');
   }
+  // The image copies the example guided runbooks beside dist/ (Dockerfile: COPY runbooks).
+  symlinkSync(join(root, 'runbooks'), join(dir, 'runbooks'), 'dir');
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -79,7 +79,7 @@ afterEach(async () => {
 function config(appUrl: string, waitSeconds: number, approvals: 0 | 1): FileConfig {
   const file = exampleConfig();
   for (const c of ['rotate-key', 'revoke-connection', 'expire-cert'])
-    file.policies[c] = { prod: { approvals } };
+    file.policies[c] = { prod: { approvals, approver_groups: ['t-josh'] } };
   file.targets.record_actions = {
     via: 'admin_api',
     admin_api: {

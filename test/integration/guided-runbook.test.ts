@@ -136,7 +136,7 @@ describe('a guided runbook through Slack', () => {
       .map((m) => m.text.slice(0, 1));
     expect(tries).toEqual(['✗', '✗', '✓']);
     expect(card.thread().find((m) => m.text.startsWith('✗ step 3'))?.text).toContain(
-      'db connection refused',
+      'db: connection refused',
     );
 
     // Step 4: the wait posts a reminder when due.

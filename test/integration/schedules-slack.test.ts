@@ -103,7 +103,7 @@ describe('schedules and checklists through Slack', () => {
     );
     expect(digest.text).toBe('E2E checks: 2 ✓ · 0 ⚠ · 1 ✗');
     const text = messageText(digest);
-    expect(text).toContain('✗ health api — api: ready HTTP 503 (db: db down)');
+    expect(text).toContain('✗ health api — HTTP 503; db: db down');
     expect(text).toContain(
       '✓ service-status autostack-backend — ECS autostack-backend: 2/2 tasks running, steady',
     );

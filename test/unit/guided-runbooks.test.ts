@@ -82,11 +82,11 @@ describe('validation at start names the file, the step and the reason', () => {
 
   it('refuses an unknown command', () => {
     const problems = problemsOf(
-      `${header}steps:\n  - manual: "look"\n  - command: "tf-lock release"\n`,
+      `${header}steps:\n  - manual: "look"\n  - command: "lock-nosuch release"\n`,
     );
     expect(problems).toEqual([
       expect.stringMatching(
-        /bad\.yml: step 2 \(command: "tf-lock release"\): unknown command `tf-lock`/,
+        /bad\.yml: step 2 \(command: "lock-nosuch release"\): unknown command `lock-nosuch`/,
       ),
     ]);
   });

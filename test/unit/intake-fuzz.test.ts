@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { FUZZ_RUNS } from '../helpers/fuzz.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 const registry = createRegistry(commands);
@@ -59,7 +60,7 @@ describe('the command parser under 10,000 random inputs', () => {
             expect(['help', 'incomplete']).toContain(intake.kind);
         }
       }),
-      { numRuns: 10_000 },
+      { numRuns: FUZZ_RUNS },
     );
   });
 });

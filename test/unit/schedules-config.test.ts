@@ -61,7 +61,7 @@ describe('schedules and checklists in the config', () => {
     const problems = scheduleProblems(
       fileWith(
         {
-          a: schedule('rds-snapshot-age drop-db'),
+          a: schedule('snapshot-age-nosuch drop-db'),
           b: schedule('checklist missing'),
           c: schedule('health nowhere'),
           d: schedule('ping --plan'),
@@ -84,7 +84,7 @@ describe('schedules and checklists in the config', () => {
     );
     expect(problems).toEqual([
       expect.stringMatching(
-        /^f\.yml schedules\.a\.command: no command `rds-snapshot-age`.*is it built and registered\?$/,
+        /^f\.yml schedules\.a\.command: no command `snapshot-age-nosuch`.*is it built and registered\?$/,
       ),
       'f.yml schedules.b.command: no checklist named "missing" in checklists:',
       expect.stringMatching(

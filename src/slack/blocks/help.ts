@@ -69,8 +69,17 @@ export function describePolicy(policy: Policy): string {
 
 export function helpIndex(commands: AnyCommand[]): MessageContent {
   const lines = commands.map((c) => `• \`${c.name}\` — ${escapeText(c.summary)}`);
-  const text = `*opsbot commands*\n${lines.join('\n')}\n\n\`/ops help <command>\` shows a command's arguments and policy. Add \`--plan\` to any command to preview it.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  const footer =
+    "`/ops help <command>` shows a command's arguments and policy. Add `--plan` to any command to preview it.";
+  const text = `*opsbot commands*\n${lines.join('\n')}\n\n${footer}`;
+  // A section's text holds at most 3,000 characters (Block Kit), so the list takes as many as it needs.
+  const sections: string[] = ['*opsbot commands*'];
+  for (const line of [...lines, '', footer]) {
+    const last = sections.length - 1;
+    if (sections[last]!.length + line.length + 1 > 3000) sections.push(line);
+    else sections[last] = `${sections[last]}\n${line}`;
+  }
+  return { text, blocks: sections.map((part) => ({ type: 'section', text: mrkdwn(part) })) };
 }
 
 export function helpCommand(command: AnyCommand, policies: Record<string, Policy>): MessageContent {
