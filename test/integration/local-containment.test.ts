@@ -46,7 +46,12 @@ describe('local mode: block and unblock the demo alert’s address from the inci
     const alert = demoAlert();
     expect((await fireAlert(h.baseUrl, WEBHOOK_SECRET, alert)).status).toBe(202);
     const parent = await waitFor('the demo incident', () =>
-      parentFor(h, alert.summary, 'C0INCIDENTS'),
+      // Alert text is escaped for mrkdwn in the message (`> 5%` arrives as `&gt; 5%`).
+      parentFor(
+        h,
+        alert.summary.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+        'C0INCIDENTS',
+      ),
     );
     const block = buttons(parent).get('Block IP')!;
     await h.client.clickButton(block.action_id, block.value, USERS.alice, {
