@@ -1,4 +1,9 @@
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { dynamoClients } from '../../aws/records.ts';
 import { tfLocksAdapter } from '../../aws/tf-locks.ts';
 import type { FileConfig } from '../../config/file.ts';
@@ -149,6 +154,11 @@ export async function sandboxTfLocks(
       if ((error as Error).name === 'ResourceInUseException') continue;
       throw error;
     }
+    // dynalite (like DynamoDB) creates a table CREATING; writes before it is ACTIVE are refused.
+    await waitUntilTableExists(
+      { client: seedClient, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { TableName: table },
+    );
     const path = `${table.replace(/-tf-locks$/, '')}-tf-state/terraform.tfstate`;
     await seedClient.send(
       new PutItemCommand({
