@@ -203,6 +203,8 @@ async function gather(
   targets: FileConfig['targets'],
   aws: PlanContext<Args>['aws'],
   progress: (note: string) => void = () => {},
+  /** Live row counts from the app's status endpoint, by table (the step has them; a check does not). */
+  liveRowsByTable: Record<string, NonNullable<Parameters<typeof judge>[0]['rows']>> = {},
 ): Promise<TableReport[]> {
   const tables = chosen(a, targets);
   const { region } = configured(targets);
@@ -225,7 +227,17 @@ async function gather(
           periodSeconds: PERIOD_SECONDS,
         })
       : {};
-    reports.push(judge({ name, missing, table, series, alarms: alarms[name] ?? [] }));
+    const rows = liveRowsByTable[name];
+    reports.push(
+      judge({
+        name,
+        missing,
+        table,
+        series,
+        alarms: alarms[name] ?? [],
+        ...(rows ? { rows } : {}),
+      }),
+    );
   }
   return reports;
 }
@@ -293,40 +305,8 @@ export default defineCommand({
   run: [
     step<Args>('gather', 'Read tables, metrics and alarms', async (ctx) => {
       const { args: a, targets, aws, progress } = ctx;
-      const tables = chosen(a, targets);
-      const { region } = configured(targets);
-      const alarms = await aws.tables.alarms({ tables, region });
-      const live = await liveRows(ctx, tables);
-      const reports: TableReport[] = [];
-      for (const [index, name] of tables.entries()) {
-        progress(`${index + 1}/${tables.length} ${name}`);
-        let missing: string | undefined;
-        const table = await aws.tables.describe({ table: name, region }).catch((error) => {
-          if ((error as { code?: string }).code !== 'aws_not_found') throw error;
-          missing = (error as Error).message;
-          return undefined;
-        });
-        const series = table
-          ? await aws.tables.metrics({
-              table: name,
-              region,
-              metrics: METRICS,
-              hours: HOURS,
-              periodSeconds: PERIOD_SECONDS,
-            })
-          : {};
-        const rows = live.rows[name];
-        reports.push(
-          judge({
-            name,
-            missing,
-            table,
-            series,
-            alarms: alarms[name] ?? [],
-            ...(rows ? { rows } : {}),
-          }),
-        );
-      }
+      const live = await liveRows(ctx, chosen(a, targets));
+      const reports = await gather(a, targets, aws, progress, live.rows);
       return { reports, ...(live.note ? { rowsNote: live.note } : {}) };
     }),
     step<Args>('report', 'Post the result card', async ({ results, output, state }) => {
