@@ -50,8 +50,9 @@ describe('AWS errors end to end (slash command → queue → worker → Slack)',
     expect(second! - first!).toBeGreaterThanOrEqual(1000);
     expect(third! - second!).toBeGreaterThanOrEqual(2000);
     const queue = createRunsQueue(h.redis, h.prefix);
-    const [job] = await queue.getJobs(['completed']);
-    expect(job?.attemptsMade).toBe(3);
+    // The result is posted from inside the job, so BullMQ may not have moved it to completed yet.
+    const job = await waitFor('the completed job', async () => (await queue.getJobs(['completed']))[0]);
+    expect(job.attemptsMade).toBe(3);
     await queue.close();
     // One result, no failure posted for the throttled attempts.
     expect(h.slack.state.channelMessages('C0OPS', reply.thread_ts!)).toHaveLength(1);
@@ -67,8 +68,9 @@ describe('AWS errors end to end (slash command → queue → worker → Slack)',
     expect(lambda.mock.commandCalls(UpdateAliasCommand)).toHaveLength(1);
     expect(lambda.state.version).toBe('42');
     const queue = createRunsQueue(h.redis, h.prefix);
-    const [job] = await queue.getJobs(['failed']);
-    expect(job?.attemptsMade).toBe(1);
+    // The failure is posted from inside the job, before BullMQ moves it to failed.
+    const job = await waitFor('the failed job', async () => (await queue.getJobs(['failed']))[0]);
+    expect(job.attemptsMade).toBe(1);
     await queue.close();
   });
 });
