@@ -30,7 +30,10 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
-ENV NODE_ENV=production PORT=3000
+# A young generation of 4 MB semi-spaces instead of V8's 16 MB: about 20 MB less idle RSS per
+# process, for more frequent (cheap) scavenges; docs/benchmarks.md has the figures. A NODE_OPTIONS
+# of your own replaces this; keep the flag in it.
+ENV NODE_ENV=production PORT=3000 NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

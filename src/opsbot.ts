@@ -35,7 +35,7 @@ import { scheduleProblems } from './schedules/problems.ts';
 import { allHooks } from './schedules/run-hooks.ts';
 import { createSchedules, type Schedules } from './schedules/start.ts';
 import type { Ports } from './sdk/ports/index.ts';
-import { createSlackApp } from './slack/app.ts';
+import type { createSlackApp } from './slack/app.ts';
 import { outputMessage } from './slack/blocks/output.ts';
 import { slackGuidedCard } from './slack/guided-card.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
@@ -108,7 +108,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   const writer: SlackWriter = webWriter(client);
-  const auditTrail = startAudit({
+  const auditTrail = await startAudit({
     file,
     endpoint: env.AWS_ENDPOINT_URL,
     region: env.AWS_REGION,
@@ -219,6 +219,9 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
 
   let slack: ReturnType<typeof createSlackApp> | undefined;
   if (options.role !== 'worker') {
+    // Bolt (with its receivers, Express and the Socket Mode client) is loaded by the roles that
+    // take Slack requests only: a worker posts through the Web API client alone.
+    const { createSlackApp } = await import('./slack/app.ts');
     slack = createSlackApp({
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,

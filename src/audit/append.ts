@@ -1,4 +1,5 @@
-import { type LedgerTable, SeqTaken } from '../aws/ledger-table.ts';
+import type { LedgerTable } from '../aws/ledger-table.ts';
+import { SeqTaken } from '../aws/seq-taken.ts';
 import { type ChainHead, chainEntry, type QueuedEntry } from './entry.ts';
 
 /**

@@ -1,4 +1,3 @@
-import { dynamoClient, LedgerTable } from '../aws/ledger-table.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../log.ts';
 import { auditBacklogGauge } from '../metrics/metrics.ts';
@@ -39,12 +38,14 @@ export interface Audit {
  * The audit trail of one process. With `audit.table` configured: a Redis-backed sink, the ledger
  * writer (worker roles) and the ledger's read port. Without it: entries go to the log only.
  */
-export function startAudit(deps: AuditDeps): Audit {
+export async function startAudit(deps: AuditDeps): Promise<Audit> {
   const config = deps.file.audit;
   if (!config) {
     const none = async () => {};
     return { sink: logAuditSink(deps.log), withLedger: (aws) => aws, flush: none, stop: none };
   }
+  // DynamoDB's SDK packages load only when a ledger is configured (several MB of heap otherwise).
+  const { dynamoClient, LedgerTable } = await import('../aws/ledger-table.ts');
   const table = new LedgerTable(
     dynamoClient({
       table: config.table,

@@ -1,55 +1,48 @@
-import { AppRunnerClient } from '@aws-sdk/client-apprunner';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { STSClient } from '@aws-sdk/client-sts';
-import { WAFV2Client } from '@aws-sdk/client-wafv2';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { fetchHttp } from '../http/fetch-port.ts';
 import type { DeployHistoryPort, Ports } from '../sdk/ports/index.ts';
-import { accessKeysAdapter } from './access-keys.ts';
-import { adminApiAdapter } from './admin-api.ts';
-import { regionalClients } from './clients.ts';
-import { emailAdapter } from './email.ts';
-import { githubContentsAdapter } from './github-contents.ts';
-import { identityAdapter } from './identity.ts';
-import { imagesAdapter } from './images.ts';
-import { ipBlocklistsAdapter } from './ip-blocklists.ts';
-import { lambdaAdapter } from './lambda.ts';
-import { logsAdapter, logsClients } from './logs.ts';
-import { ecsClients, secretsClients } from './quota-clients.ts';
-import { rdsAdapter } from './rds.ts';
-import { dynamoClients, recordsAdapter } from './records.ts';
-import { secretsAdapter } from './secrets.ts';
-import { serviceStatusAdapter } from './service-status.ts';
-import { servicesAdapter } from './services.ts';
-import { tablesAdapter } from './tables.ts';
-import { tfLocksAdapter } from './tf-locks.ts';
-import { userPoolsAdapter } from './user-pools.ts';
+import type { RegionalClients } from './clients.ts';
+import { lazyPort } from './lazy-port.ts';
 
 /** Ports the bot keeps itself (Redis) rather than asking AWS. */
 export interface OwnPorts {
   deploys: DeployHistoryPort;
 }
 
-/** What an adapter is built from: the default region and the DynamoDB clients ports share. */
+/**
+ * What an adapter is built from: the default region and the clients ports share (DynamoDB; Secrets
+ * Manager with LimitExceededException not retried). Each is loaded on the first port that needs it.
+ */
 interface AdapterContext {
   region: string;
-  dynamodb: ReturnType<typeof dynamoClients>;
-  /** Secrets Manager clients (LimitExceededException not retried), shared by the ports reading secrets. */
-  secrets: ReturnType<typeof secretsClients>;
+  dynamodb: () => Promise<RegionalClients<DynamoDBClient>>;
+  secrets: () => Promise<RegionalClients<SecretsManagerClient>>;
 }
+
+/** The `regionalClients` helper and an SDK package, loaded together on first use. */
+async function clientsOf<C>(
+  load: () => Promise<new (config: { region: string; maxAttempts: number }) => C>,
+  region: string,
+) {
+  const [{ regionalClients }, Client] = await Promise.all([import('./clients.ts'), load()]);
+  return regionalClients((c) => new Client(c), region);
+}
+
+const once = <T>(load: () => Promise<T>) => {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+};
 
 /**
  * One entry per port the AWS SDK answers (a new port adds one entry, sorted). The ledger is added
  * by the audit module when `audit.table` is set; deploy history is the bot's own.
+ *
+ * Every adapter and its SDK client packages are imported on the port's first call (`lazyPort`),
+ * so a process only holds the clients of the services its runs use: the web role holds none.
  */
 const ADAPTERS: {
   [K in Exclude<keyof Ports, 'deploys' | 'ledger' | 'containment' | 'blocks'>]-?: (
@@ -57,58 +50,252 @@ const ADAPTERS: {
   ) => Ports[K];
 } = {
   // Containment. IAM is global (its endpoint is in us-east-1); STS answers in the bot's region.
-  accessKeys: () => accessKeysAdapter(new IAMClient({ region: 'us-east-1', maxAttempts: 3 })),
-  identity: ({ region }) => identityAdapter(new STSClient({ region, maxAttempts: 3 })),
+  accessKeys: () =>
+    lazyPort(
+      async () => {
+        const [{ IAMClient }, { accessKeysAdapter }] = await Promise.all([
+          import('@aws-sdk/client-iam'),
+          import('./access-keys.ts'),
+        ]);
+        return accessKeysAdapter(new IAMClient({ region: 'us-east-1', maxAttempts: 3 }));
+      },
+      {
+        lastUsed: 'promise',
+        status: 'promise',
+        setStatus: 'promise',
+        putDenyAll: 'promise',
+        removeInlinePolicy: 'promise',
+      },
+    ),
+  identity: ({ region }) =>
+    lazyPort(
+      async () => {
+        const [{ STSClient }, { identityAdapter }] = await Promise.all([
+          import('@aws-sdk/client-sts'),
+          import('./identity.ts'),
+        ]);
+        return identityAdapter(new STSClient({ region, maxAttempts: 3 }));
+      },
+      { whoAmI: 'promise' },
+    ),
   ipBlocklists: ({ region }) =>
-    ipBlocklistsAdapter({
-      wafv2: regionalClients((c) => new WAFV2Client(c), region),
-      ec2: regionalClients((c) => new EC2Client(c), region),
-    }),
+    lazyPort(
+      async () => {
+        const [wafv2, ec2, { ipBlocklistsAdapter }] = await Promise.all([
+          clientsOf(async () => (await import('@aws-sdk/client-wafv2')).WAFV2Client, region),
+          clientsOf(async () => (await import('@aws-sdk/client-ec2')).EC2Client, region),
+          import('./ip-blocklists.ts'),
+        ]);
+        return ipBlocklistsAdapter({ wafv2, ec2 });
+      },
+      { list: 'promise', block: 'promise', unblock: 'promise' },
+    ),
   userPools: ({ region }) =>
-    userPoolsAdapter(regionalClients((c) => new CognitoIdentityProviderClient(c), region)),
-  tfLocks: ({ dynamodb }) => tfLocksAdapter(dynamodb),
-  adminApi: ({ secrets }) => adminApiAdapter(secrets),
-  email: ({ region }) => emailAdapter(regionalClients((c) => new SESv2Client(c), region)),
+    lazyPort(
+      async () => {
+        const [clients, { userPoolsAdapter }] = await Promise.all([
+          clientsOf(
+            async () =>
+              (await import('@aws-sdk/client-cognito-identity-provider'))
+                .CognitoIdentityProviderClient,
+            region,
+          ),
+          import('./user-pools.ts'),
+        ]);
+        return userPoolsAdapter(clients);
+      },
+      { get: 'promise', globalSignOut: 'promise', disable: 'promise', enable: 'promise' },
+    ),
+  tfLocks: ({ dynamodb }) =>
+    lazyPort(
+      async () => {
+        const [clients, { tfLocksAdapter }] = await Promise.all([
+          dynamodb(),
+          import('./tf-locks.ts'),
+        ]);
+        return tfLocksAdapter(clients);
+      },
+      { list: 'promise', release: 'promise' },
+    ),
+  adminApi: ({ secrets }) =>
+    lazyPort(
+      async () => {
+        const [clients, { adminApiAdapter }] = await Promise.all([
+          secrets(),
+          import('./admin-api.ts'),
+        ]);
+        return adminApiAdapter(clients);
+      },
+      { post: 'promise' },
+    ),
+  email: ({ region }) =>
+    lazyPort(
+      async () => {
+        const [clients, { emailAdapter }] = await Promise.all([
+          clientsOf(async () => (await import('@aws-sdk/client-sesv2')).SESv2Client, region),
+          import('./email.ts'),
+        ]);
+        return emailAdapter(clients);
+      },
+      { sendTemplated: 'promise' },
+    ),
   http: () => fetchHttp(),
   images: ({ region }) =>
-    imagesAdapter({
-      ecr: regionalClients((c) => new ECRClient(c), region),
-      ecs: regionalClients((c) => new ECSClient(c), region),
-      apprunner: regionalClients((c) => new AppRunnerClient(c), region),
-    }),
-  lambda: ({ region }) => lambdaAdapter(regionalClients((c) => new LambdaClient(c), region)),
-  logs: ({ region }) => logsAdapter(logsClients(region)),
+    lazyPort(
+      async () => {
+        const [ecr, ecs, apprunner, { imagesAdapter }] = await Promise.all([
+          clientsOf(async () => (await import('@aws-sdk/client-ecr')).ECRClient, region),
+          clientsOf(async () => (await import('@aws-sdk/client-ecs')).ECSClient, region),
+          clientsOf(
+            async () => (await import('@aws-sdk/client-apprunner')).AppRunnerClient,
+            region,
+          ),
+          import('./images.ts'),
+        ]);
+        return imagesAdapter({ ecr, ecs, apprunner });
+      },
+      {
+        resolve: 'promise',
+        currentImage: 'promise',
+        deployImage: 'promise',
+        deploySince: 'promise',
+      },
+    ),
+  lambda: ({ region }) =>
+    lazyPort(
+      async () => {
+        const [clients, { lambdaAdapter }] = await Promise.all([
+          clientsOf(async () => (await import('@aws-sdk/client-lambda')).LambdaClient, region),
+          import('./lambda.ts'),
+        ]);
+        return lambdaAdapter(clients);
+      },
+      { getAlias: 'promise', hasVersion: 'promise', updateAlias: 'promise' },
+    ),
+  logs: ({ region }) =>
+    lazyPort(
+      async () => {
+        const { logsAdapter, logsClients } = await import('./logs.ts');
+        return logsAdapter(logsClients(region));
+      },
+      { search: 'stream', startLiveTail: 'stream' },
+    ),
   rds: ({ region }) =>
-    rdsAdapter({
-      rds: regionalClients((c) => new RDSClient(c), region),
-      cloudwatch: regionalClients((c) => new CloudWatchClient(c), region),
-    }),
-  records: ({ dynamodb }) => recordsAdapter(dynamodb),
-  repoFiles: ({ secrets }) => githubContentsAdapter(secrets),
-  secrets: ({ secrets }) => secretsAdapter(secrets),
+    lazyPort(
+      async () => {
+        const [rds, cloudwatch, { rdsAdapter }] = await Promise.all([
+          clientsOf(async () => (await import('@aws-sdk/client-rds')).RDSClient, region),
+          clientsOf(
+            async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
+            region,
+          ),
+          import('./rds.ts'),
+        ]);
+        return rdsAdapter({ rds, cloudwatch });
+      },
+      {
+        describe: 'promise',
+        pendingMaintenance: 'promise',
+        metrics: 'promise',
+        latestSnapshot: 'promise',
+        getSnapshot: 'promise',
+        findSnapshotByTag: 'promise',
+        createSnapshot: 'promise',
+        setMasterPassword: 'promise',
+      },
+    ),
+  records: ({ dynamodb }) =>
+    lazyPort(
+      async () => {
+        const [clients, { recordsAdapter }] = await Promise.all([
+          dynamodb(),
+          import('./records.ts'),
+        ]);
+        return recordsAdapter(clients);
+      },
+      { get: 'promise', update: 'promise', query: 'promise' },
+    ),
+  repoFiles: ({ secrets }) =>
+    lazyPort(
+      async () => {
+        const [clients, { githubContentsAdapter }] = await Promise.all([
+          secrets(),
+          import('./github-contents.ts'),
+        ]);
+        return githubContentsAdapter(clients);
+      },
+      { appendLine: 'promise' },
+    ),
+  secrets: ({ secrets }) =>
+    lazyPort(
+      async () => {
+        const [clients, { secretsAdapter }] = await Promise.all([
+          secrets(),
+          import('./secrets.ts'),
+        ]);
+        return secretsAdapter(clients);
+      },
+      {
+        describe: 'promise',
+        putValue: 'promise',
+        moveStage: 'promise',
+        readVersion: 'promise',
+        rotate: 'promise',
+      },
+    ),
   services: ({ region }) =>
-    servicesAdapter({
-      ecs: ecsClients(region),
-      apprunner: regionalClients((c) => new AppRunnerClient(c), region),
-    }),
+    lazyPort(
+      async () => {
+        const [{ ecsClients }, apprunner, { servicesAdapter }] = await Promise.all([
+          import('./quota-clients.ts'),
+          clientsOf(
+            async () => (await import('@aws-sdk/client-apprunner')).AppRunnerClient,
+            region,
+          ),
+          import('./services.ts'),
+        ]);
+        return servicesAdapter({ ecs: ecsClients(region), apprunner });
+      },
+      { startRedeploy: 'promise', redeploySince: 'promise', rollout: 'promise' },
+    ),
   serviceStatus: ({ region }) =>
-    serviceStatusAdapter({
-      ecs: regionalClients((c) => new ECSClient(c), region),
-      apprunner: regionalClients((c) => new AppRunnerClient(c), region),
-    }),
+    lazyPort(
+      async () => {
+        const [ecs, apprunner, { serviceStatusAdapter }] = await Promise.all([
+          clientsOf(async () => (await import('@aws-sdk/client-ecs')).ECSClient, region),
+          clientsOf(
+            async () => (await import('@aws-sdk/client-apprunner')).AppRunnerClient,
+            region,
+          ),
+          import('./service-status.ts'),
+        ]);
+        return serviceStatusAdapter({ ecs, apprunner });
+      },
+      { describe: 'promise' },
+    ),
   tables: ({ region, dynamodb }) =>
-    tablesAdapter({
-      dynamodb,
-      cloudwatch: regionalClients((c) => new CloudWatchClient(c), region),
-    }),
+    lazyPort(
+      async () => {
+        const [clients, cloudwatch, { tablesAdapter }] = await Promise.all([
+          dynamodb(),
+          clientsOf(
+            async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
+            region,
+          ),
+          import('./tables.ts'),
+        ]);
+        return tablesAdapter({ dynamodb: clients, cloudwatch });
+      },
+      { describe: 'promise', metrics: 'promise', alarms: 'promise' },
+    ),
 };
 
 /** The real adapters, using the SDK's own credential chain and `AWS_ENDPOINT_URL`. */
 export function awsAdapters(region: string, own: OwnPorts): Ports {
   const context: AdapterContext = {
     region,
-    dynamodb: dynamoClients(region),
-    secrets: secretsClients(region),
+    dynamodb: once(async () => (await import('./records.ts')).dynamoClients(region)),
+    secrets: once(async () => (await import('./quota-clients.ts')).secretsClients(region)),
   };
   const built = Object.fromEntries(
     Object.entries(ADAPTERS).map(([name, make]) => [name, make(context)]),

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type ChainHead, EMPTY_HEAD } from '../sdk/ports/ledger.ts';
+import { SeqTaken } from './seq-taken.ts';
 
 /** Every entry lives under one partition key value; `seq` is the sort key. */
 export const CHAIN = 'ledger';
@@ -36,8 +37,7 @@ export function dynamoClient(settings: TableSettings): DynamoDBClient {
   });
 }
 
-/** Thrown by `put` when the seq is already taken (another writer appended first). */
-export class SeqTaken extends Error {}
+export { SeqTaken };
 
 /** The ledger table: a conditional put per entry, and ordered reads by seq. */
 export class LedgerTable {
