@@ -3,6 +3,14 @@ import { outputMessage } from '../slack/blocks/output.ts';
 import { runPostQueue } from './channel-queue.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
+/** A run thread whose parent message may not be posted yet (a deferred run message). */
+export interface RunThread {
+  /** Its ts when posted. */
+  known(): string | undefined;
+  /** Posts the parent now if needed; its ts. */
+  ensure(): Promise<string>;
+}
+
 /**
  * A run's output port: posts into the run's thread, or privately to the requester. Posts and
  * uploads to a channel are queued per channel, so they land in order.
@@ -10,12 +18,20 @@ import type { SlackWriter } from './slack-writer.ts';
 export function runOutput(
   writer: SlackWriter,
   channel: string,
-  threadTs: string,
+  thread: string | RunThread,
   requester: string,
 ): RunOutput {
+  const known = typeof thread === 'string' ? () => thread : thread.known;
+  const ensure = typeof thread === 'string' ? async () => thread : thread.ensure;
   return {
-    thread: { channel, ts: threadTs },
+    // Absent while a deferred run message is not posted yet. Only read-only runs defer theirs
+    // (src/run/execute.ts); a run that records where its thread is (block-ip) posts at once.
+    get thread() {
+      const ts = known();
+      return ts === undefined ? undefined : { channel, ts };
+    },
     async post(message) {
+      const threadTs = await ensure();
       const content = outputMessage(message);
       const { ts } = await runPostQueue.run(channel, () => writer.post(channel, content, threadTs));
       return { id: ts };
@@ -24,9 +40,11 @@ export function runOutput(
       await writer.update(channel, id, outputMessage(message));
     },
     async upload(file) {
+      const threadTs = await ensure();
       await runPostQueue.run(channel, () => writer.upload(channel, file, threadTs));
     },
     async toRequester(message) {
+      const threadTs = await ensure();
       await writer.ephemeral(channel, requester, outputMessage(message), threadTs);
     },
     async announce(to, message) {
@@ -34,6 +52,7 @@ export function runOutput(
       await runPostQueue.run(to, () => writer.post(to, content));
     },
     async link() {
+      const threadTs = await ensure();
       return writer.permalink?.(channel, threadTs).catch(() => undefined);
     },
   };

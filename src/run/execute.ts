@@ -13,6 +13,7 @@ import type { GuidedRunbooksPort } from '../sdk/guided.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import { runMessage, runResult } from '../slack/blocks/run-message.ts';
+import type { MessageContent } from '../slack/blocks/types.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { Checkpoints } from './checkpoints.ts';
@@ -83,7 +84,8 @@ export async function executeRun(
     attempt,
     Date.now(),
   );
-  const message = await openRunMessage(job, runId, view, deps);
+  const run = await openRunMessage(job, runId, view, Boolean(command.readOnly), deps);
+  const { message } = run;
   const tell = (phase: RunPhase, problem?: { code: string; message: string }) =>
     deps.hooks?.runChanged(job, phase, problem).catch(() => {});
   await tell('running');
@@ -139,7 +141,12 @@ export async function executeRun(
         if (running) running.note = note;
         show();
       },
-      output: runOutput(deps.writer, message.channel, job.threadTs ?? message.ts, job.requester),
+      output: runOutput(
+        deps.writer,
+        message.channel,
+        job.threadTs ?? { known: () => message.ts, ensure: () => message.ensurePosted() },
+        job.requester,
+      ),
       record: (event, data) => {
         log.info({ event, ...data }, event);
         deps.audit.append({
@@ -198,7 +205,7 @@ export async function executeRun(
       run_id: runId,
       result: 'done',
     });
-    await finish(job, runId, view, message, deps);
+    await finish(job, view, run, deps);
     await tell('done');
     return { status: 'done' };
   } catch (thrown) {
@@ -231,7 +238,7 @@ export async function executeRun(
         result: error.code,
         data: { step: current, message: error.message },
       });
-      await finish(job, runId, view, message, deps);
+      await finish(job, view, run, deps);
       await tell('failed', { code: error.code, message: error.message });
     }
     return { status: 'failed', retry, code: error.code, message: error.message };
@@ -261,42 +268,89 @@ function checkForDrift(approved: Plan | undefined, fresh: Plan) {
   }
 }
 
-async function openRunMessage(job: RunJob, runId: string, view: RunView, deps: RunDeps) {
+/**
+ * The run's progress message, and `resultMarker`: sets the run's "result posted" marker, 1 the
+ * first time (a retried run does not post its result twice).
+ *
+ * A retried run edits the message its first attempt posted. A new run of a read-only command
+ * defers its first post (`CoalescedMessage.deferred`): if it finishes within the update interval,
+ * its final state is posted once and never edited, and the post's ts is stored with the marker in
+ * one transaction. Other runs post at once, so a step that records where its thread is (block-ip)
+ * always has it.
+ */
+async function openRunMessage(
+  job: RunJob,
+  runId: string,
+  view: RunView,
+  readOnly: boolean,
+  deps: RunDeps,
+): Promise<{ message: CoalescedMessage; resultMarker: () => Promise<number> }> {
   const key = deps.keys.runMessage(runId);
-  let ts = await deps.redis.hget(key, 'ts');
+  const [stored, storedChannel] = await deps.redis.hmget(key, 'ts', 'channel');
   // The card's channel, else the thread's (an incident thread) or a schedule's own channel, else
   // the ops channel.
   const channel =
-    (await deps.redis.hget(key, 'channel')) ??
+    storedChannel ??
     job.card?.channel ??
     (job.threadTs || job.requester.startsWith('schedule:') ? job.channel : deps.opsChannel);
-  if (!ts) {
-    const posted = await deps.writer.post(channel, runMessage(view), job.threadTs);
-    ts = posted.ts;
-    await deps.redis
-      .multi()
-      .hset(key, 'ts', ts, 'channel', channel)
-      .expire(key, RUN_STATE_TTL_SECONDS)
-      .exec();
+  const interval = deps.updateIntervalMs ?? 1000;
+  const onError = (error: unknown) =>
+    deps.log.warn({ run_id: runId, err: (error as Error).message }, 'progress update failed');
+  const post = async (content: MessageContent) =>
+    (await deps.writer.post(channel, content, job.threadTs)).ts;
+  const remember = (ts: string) =>
+    deps.redis.multi().hset(key, 'ts', ts, 'channel', channel).expire(key, RUN_STATE_TTL_SECONDS);
+  const resultMarker = () => deps.redis.hsetnx(key, 'result_posted', '1');
+  if (stored) {
+    const message = new CoalescedMessage(deps.writer, channel, stored, interval, onError);
+    return { message, resultMarker };
   }
-  return new CoalescedMessage(deps.writer, channel, ts, deps.updateIntervalMs ?? 1000, (error) =>
-    deps.log.warn({ run_id: runId, err: (error as Error).message }, 'progress update failed'),
+  if (!readOnly) {
+    const ts = await post(runMessage(view));
+    await remember(ts).exec();
+    const message = new CoalescedMessage(deps.writer, channel, ts, interval, onError, Date.now());
+    return { message, resultMarker };
+  }
+  // Posted mid-run (the run outlived the interval, or a step posted output): its ts is stored at
+  // once, so a retry edits it. Posted at the end: stored with the result marker below.
+  let finishing = false;
+  const message = CoalescedMessage.deferred(
+    deps.writer,
+    channel,
+    runMessage(view),
+    async (content) => {
+      const ts = await post(content);
+      if (!finishing) await remember(ts).exec();
+      return ts;
+    },
+    interval,
+    onError,
   );
+  return {
+    message,
+    async resultMarker() {
+      finishing = true;
+      const ts = await message.ensurePosted();
+      const replies = await remember(ts).hsetnx(key, 'result_posted', '1').exec();
+      const [error, first] = replies?.at(-1) ?? [new Error('transaction aborted'), 0];
+      if (error) throw error;
+      return Number(first);
+    },
+  };
 }
 
 async function finish(
   job: RunJob,
-  runId: string,
   view: RunView,
-  message: CoalescedMessage,
+  run: Awaited<ReturnType<typeof openRunMessage>>,
   deps: RunDeps,
 ) {
   // The result reply goes out at once; the progress message's last edit follows within the
   // coalescing interval (at most one chat.update per second per message), off the worker slot.
+  // A deferred message not posted yet is posted now with this final state, and never edited.
+  const { message } = run;
   message.set(runMessage(view));
-  const key = deps.keys.runMessage(runId);
-  const first = await deps.redis.hsetnx(key, 'result_posted', '1');
-  if (first === 1)
+  if ((await run.resultMarker()) === 1)
     await deps.writer.post(message.channel, runResult(view), job.threadTs ?? message.ts);
   // The run is over: its worker slot need not wait for the last edit.
   message.flushInBackground();

@@ -47,6 +47,8 @@ export interface HarnessOptions {
   audit?: { table: string; endpoint: string };
   /** Test-only alert options (SNS certificate host, pacing). */
   alerts?: AlertsOptions;
+  /** Least time between edits of a run's progress message (1000 ms unless set). */
+  updateIntervalMs?: number;
 }
 
 /** A real opsbot on a free port, with real Redis (under a unique prefix) and the Slack emulator. */
@@ -86,7 +88,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       port: 0,
       host: '127.0.0.1',
       lockWaitMs: options.lockWaitMs ?? 2000,
-      updateIntervalMs: 1000,
+      updateIntervalMs: options.updateIntervalMs ?? 1000,
       auditWriter: { pollMs: 20, retryMs: 50, maxRetryMs: 200 },
       alerts: options.alerts,
     });
