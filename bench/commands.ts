@@ -89,14 +89,29 @@ const cpuPerRunMs = ((cpuRuns.cpu - (cpuIdle.cpu * cpuRuns.seconds) / cpuIdle.se
 const monitor = await admin.monitor();
 let counting: Map<string, number> | undefined;
 let scripted = 0;
+// Round trips: a MULTI…EXEC block (sent as one pipeline by ioredis) counts once.
+let roundTrips = 0;
+const inMulti = new Set<string>();
+// BENCH_TRACE=1 prints one run's commands in order (connection, command, key), to find round trips.
+let trace: string[] | undefined;
 monitor.on('monitor', (_time: string, args: string[], source: string) => {
+  trace?.push(`${source.padEnd(16)} ${args.slice(0, 2).join(' ').slice(0, 110)}`);
   if (!counting) return;
+  const name = args[0]!.toLowerCase();
   if (source === 'lua') scripted++;
-  else counting.set(args[0]!.toLowerCase(), (counting.get(args[0]!.toLowerCase()) ?? 0) + 1);
+  else {
+    counting.set(name, (counting.get(name) ?? 0) + 1);
+    if (name === 'multi') {
+      inMulti.add(source);
+      roundTrips++;
+    } else if (name === 'exec') inMulti.delete(source);
+    else if (!inMulti.has(source)) roundTrips++;
+  }
 });
 const window = async (work: () => Promise<void>) => {
   counting = new Map();
   scripted = 0;
+  roundTrips = 0;
   const calls = slack.state.calls.length;
   const started = performance.now();
   await work();
@@ -104,6 +119,7 @@ const window = async (work: () => Promise<void>) => {
   const result = {
     commands: counting,
     scripted,
+    roundTrips,
     slack: slack.state.calls.length - calls,
     seconds,
   };
@@ -114,6 +130,20 @@ const runs = await window(async () => {
   for (let i = 0; i < N; i++) await ping(`count-${i}`);
 });
 const idle = await window(() => sleep(runs.seconds * 1000));
+if (process.env.BENCH_TRACE) {
+  trace = [];
+  const calls = slack.state.calls.length;
+  await ping('trace-0');
+  await sleep(300);
+  console.log(trace.join('\n'));
+  console.log(
+    slack.state.calls
+      .slice(calls)
+      .map((c: { method: string }) => c.method)
+      .join(', '),
+  );
+  trace = undefined;
+}
 monitor.disconnect();
 await stopChild(bot);
 await slack.stop();
@@ -132,9 +162,12 @@ const names = [...new Set([...runs.commands.keys(), ...idle.commands.keys()])]
 const body = [
   `${N} runs one at a time (C=1) after 20 warm-up runs, on a redis-server of the bench's own; idle traffic over the same ${runs.seconds.toFixed(1)} s subtracted.`,
   '',
+  `Command: \`npm run bench:commands -- ${N}\`.`,
+  '',
   '| per `/ops ping` run | count |',
   '|---|---|',
   `| Redis commands sent (round trips before pipelining) | ${perRun(total(runs.commands), total(idle.commands)).toFixed(1)} |`,
+  `| Redis round trips (a MULTI…EXEC block counts once) | ${perRun(runs.roundTrips, idle.roundTrips).toFixed(1)} |`,
   `| of which scripts (EVAL/EVALSHA) | ${perRun((runs.commands.get('evalsha') ?? 0) + (runs.commands.get('eval') ?? 0), (idle.commands.get('evalsha') ?? 0) + (idle.commands.get('eval') ?? 0)).toFixed(1)} |`,
   `| commands run inside those scripts | ${perRun(runs.scripted, idle.scripted).toFixed(1)} |`,
   `| Slack Web API calls | ${(runs.slack / N).toFixed(1)} |`,

@@ -1,6 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+
+/** The flags the Docker image gives node (its NODE_OPTIONS). */
+export const IMAGE_NODE_FLAGS = ['--max-semi-space-size=4'];
+
+/**
+ * How a bench starts the bot: `node --import tsx src/main.ts`, or with `BENCH_COMPILED=1` (set by
+ * `npm run bench`, which builds first) the image's path, `node <image flags> dist/main.js`.
+ */
+export function botCommand(entry: string): string[] {
+  if (entry === 'src/main.ts' && process.env.BENCH_COMPILED === '1' && existsSync('dist/main.js'))
+    return [...IMAGE_NODE_FLAGS, 'dist/main.js'];
+  return ['--import', 'tsx', entry];
+}
 
 /**
  * Starts a TypeScript entry point as a child process and waits until `ready` answers 200.
@@ -11,11 +24,16 @@ export async function startChild(
   args: string[],
   env: Record<string, string>,
   readyUrl: string,
+  nodeArgs: string[] = [],
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...profileArgs(), '--import', 'tsx', entry, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profileArgs(), ...nodeArgs, ...botCommand(entry), ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);

@@ -25,13 +25,18 @@ export interface BenchSummary {
   unit?: string;
   peakRssMb?: number;
   idleRssMb?: number;
+  /** Process start to its first 200 (bench:memory). */
+  coldStartMs?: number;
   floor?: string;
   target?: string;
   met?: boolean;
 }
 
 /** Writes a bench's table row to bench/results/<name>.json for `npm run bench` to gather. */
-export async function writeBenchSummary(name: string, summary: BenchSummary): Promise<void> {
+export async function writeBenchSummary(
+  name: string,
+  summary: BenchSummary | BenchSummary[],
+): Promise<void> {
   await mkdir('bench/results', { recursive: true });
   await writeFile(`bench/results/${name}.json`, `${JSON.stringify(summary, null, 2)}\n`);
 }

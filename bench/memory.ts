@@ -1,0 +1,149 @@
+// npm run bench:memory [-- trials]: idle memory of each role of the compiled build, as the image
+// runs it (`node --max-semi-space-size=4 dist/main.js <role>`), and cold start to /ready.
+// Per trial and role: VmRSS 8 s after the process answers, then VmRSS and V8's heap after a forced
+// full GC (bench/lib/memory-probe.js, on SIGUSR2). Roles alternate across trials; medians reported.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
+import { freePort, IMAGE_NODE_FLAGS, loadAverage, stopChild } from './lib/child.ts';
+import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
+
+const TRIALS = Number(process.argv[2] ?? 3);
+const TARGETS: Record<string, number | undefined> = { all: 120, web: 90, worker: undefined };
+const ROLES = ['all', 'web', 'worker'] as const;
+
+const built = spawnSync(process.execPath, ['scripts/build.js'], { stdio: 'inherit' });
+if (built.status !== 0) throw new Error('npm run build failed');
+
+const TOKEN = 'xoxb-bench-token';
+const slack = new SlackEmulator({ tokens: [TOKEN] });
+const slackUrl = await slack.start();
+const loadBefore = loadAverage();
+
+const vmRss = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+interface Trial {
+  coldStartMs: number;
+  idleRss: number;
+  gcRss: number;
+  heapUsed: number;
+  heapTotal: number;
+}
+
+async function trial(role: string, index: number): Promise<Trial> {
+  const port = await freePort();
+  const out = join(tmpdir(), `opsbot-memory-${process.pid}-${role}-${index}.jsonl`);
+  rmSync(out, { force: true });
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      ...IMAGE_NODE_FLAGS,
+      '--expose-gc',
+      '--import',
+      './bench/lib/memory-probe.js',
+      'dist/main.js',
+      role,
+    ],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
+        SLACK_API_URL: slackUrl,
+        OPSBOT_PREFIX: `benchmem${process.pid}${role}`,
+        OPSBOT_CONFIG: 'opsbot.example.yml',
+        LOG_LEVEL: 'error',
+        PORT: String(port),
+        MEMORY_PROBE_OUT: out,
+      },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    },
+  );
+  // The all role has a worker, so /ready can answer 200; a web or worker role alone answers /health.
+  const url = `http://127.0.0.1:${port}/${role === 'all' ? 'ready' : 'health'}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${role} exited with ${child.exitCode}`);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (performance.now() - started > 60_000) throw new Error(`${role} did not answer ${url}`);
+    await sleep(20);
+  }
+  const coldStartMs = performance.now() - started;
+  await sleep(8000);
+  const idleRss = vmRss(child.pid!);
+  child.kill('SIGUSR2');
+  let probe: { rssKb: number; heapUsed: number; heapTotal: number } | undefined;
+  for (let i = 0; i < 100 && !probe; i++) {
+    await sleep(100);
+    try {
+      probe = JSON.parse(readFileSync(out, 'utf8').trim().split('\n').at(-1)!);
+    } catch {}
+  }
+  await stopChild(child);
+  rmSync(out, { force: true });
+  if (!probe) throw new Error(`${role} wrote no memory probe`);
+  return {
+    coldStartMs,
+    idleRss,
+    gcRss: probe.rssKb / 1024,
+    heapUsed: probe.heapUsed / 2 ** 20,
+    heapTotal: probe.heapTotal / 2 ** 20,
+  };
+}
+
+const results = new Map<string, Trial[]>(ROLES.map((r) => [r, []]));
+for (let i = 0; i < TRIALS; i++) {
+  for (const role of ROLES) results.get(role)!.push(await trial(role, i));
+}
+await slack.stop();
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+const rows = ROLES.map((role) => {
+  const trials = results.get(role)!;
+  const pick = (k: keyof Trial) => median(trials.map((t) => t[k]));
+  const target = TARGETS[role];
+  const idle = pick('idleRss');
+  return {
+    role,
+    target,
+    idle,
+    line: `| ${role} | ${trials.map((t) => t.idleRss.toFixed(0)).join(', ')} | ${idle.toFixed(0)} MB | ${pick('gcRss').toFixed(0)} MB | ${pick('heapUsed').toFixed(0)} / ${pick('heapTotal').toFixed(0)} MB | ${pick('coldStartMs').toFixed(0)} ms${role === 'all' ? ' (/ready)' : ' (/health)'} | ${target ? `≤ ${target} MB` : '—'} | ${target ? (idle <= target ? 'met' : 'not met') : '—'} |`,
+    coldStart: pick('coldStartMs'),
+  };
+});
+const body = [
+  `Command: \`npm run bench:memory -- ${TRIALS}\` (compiled build, \`node ${IMAGE_NODE_FLAGS.join(' ')} dist/main.js <role>\` as in the image, real Redis, Slack emulator, no traffic, \`opsbot.example.yml\`). ${loadBefore} before, ${loadAverage()} after: the machine was shared, so cold start times are noisy; RSS much less so.`,
+  '',
+  '| role | idle VmRSS per trial (MB) | idle VmRSS (median) | VmRSS after forced GC | V8 heap used / total after GC | cold start | target | met |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => r.line),
+  '',
+  'Idle VmRSS: 8 s after the process first answered. After forced GC: `global.gc()` twice on SIGUSR2 (`bench/lib/memory-probe.js`).',
+].join('\n');
+console.log(body);
+await writeBenchSection(
+  'memory',
+  'Idle memory per role and cold start (`npm run bench:memory`)',
+  body,
+);
+await writeBenchSummary(
+  'memory',
+  rows.map((r) => ({
+    name: `idle RSS, ${r.role} role (compiled)`,
+    idleRssMb: r.idle,
+    ...(r.target ? { target: `≤ ${r.target} MB`, met: r.idle <= r.target } : {}),
+    ...(r.role === 'all' ? { coldStartMs: r.coldStart } : {}),
+  })),
+);
