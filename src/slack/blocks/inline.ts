@@ -1,5 +1,5 @@
 import { type InlineElement, type RichText, utcText } from '../../sdk/output.ts';
-import { escapeText, link } from './format.ts';
+import { escapeText, isSafeUrl } from './format.ts';
 
 const USER_ID = /^[UW][A-Z0-9]+$/;
 const CHANNEL_ID = /^[CG][A-Z0-9]+$/;
@@ -13,8 +13,11 @@ export function elementMrkdwn(element: InlineElement): string {
       return USER_ID.test(element.user) ? `<@${element.user}>` : escapeText(`@${element.user}`);
     case 'channel':
       return CHANNEL_ID.test(element.id) ? `<#${element.id}>` : escapeText(`#${element.id}`);
-    case 'link':
-      return link(element.url, element.label || element.url);
+    case 'link': {
+      const label = escapeText(element.label || element.url);
+      // Slack reads the whole text escaped, the URL too (`&` as `&amp;`); SAFE_URL has no < or >.
+      return isSafeUrl(element.url) ? `<${escapeText(element.url)}|${label}>` : label;
+    }
     case 'date': {
       const fallback = utcText(element.ts);
       if (!Number.isFinite(element.ts)) return fallback;
