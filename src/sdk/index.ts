@@ -32,6 +32,19 @@ export type {
   GuidedRunbooksPort,
 } from './guided.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';
+export {
+  type ChannelRef,
+  channel,
+  type DateRef,
+  date,
+  type InlineElement,
+  type Link,
+  link,
+  type Mention,
+  mention,
+  plainText,
+  type RichText,
+} from './output.ts';
 export { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
 export type {
   AdminApiAnswer,
