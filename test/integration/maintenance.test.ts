@@ -133,6 +133,15 @@ describe('maintenance windows', () => {
       h.slack.state.channelMessages('C0OPS').some((m) => m.text.includes('drop is healthy')),
     );
 
+    // The shift handoff shows the open window.
+    await h.client.command('handoff', alice);
+    const handoff = await waitFor('the handoff card', () =>
+      h.slack.state.channelMessages('C0OPS').find((m) => m.text.startsWith('Handoff:')),
+    );
+    expect(messageText(handoff)).toMatch(
+      /Maintenance windows open\*\\n• drop until \d{4}-\d\d-\d\d \d\d:\d\d UTC — db upgrade/,
+    );
+
     await approved(h, 'maintenance end drop');
     const summary = await waitFor(
       'the summary in #ops',
