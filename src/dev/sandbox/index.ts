@@ -119,7 +119,8 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       lambda: 'SANDBOX: aliases and versions (41–44) held in memory',
       records: `SANDBOX: records in the local dynalite (${options.dynamoEndpoint})`,
       tables: 'SANDBOX: DescribeTable on dynalite; metrics and alarms made up in memory',
-      secrets: 'SANDBOX: secrets and their versions in memory (values never shown)',
+      secrets:
+        'SANDBOX: secrets and their versions in memory (values never shown); database password_secrets hold a postgres:// URL',
       services: 'SANDBOX: ECS / App Runner deployments that roll out in a few seconds',
       serviceStatus:
         'SANDBOX: every ECS service steady (2/2 tasks), every App Runner service RUNNING',
