@@ -17,6 +17,7 @@ import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
 import { createRegistry, type Registry } from './intake/validate.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createMaintenance } from './maintenance/start.ts';
 import { metrics, registry as metricsRegistry } from './metrics/metrics.ts';
 import { CoalescedMessage } from './notify/coalesced-message.ts';
 import type { SlackWriter } from './notify/slack-writer.ts';
@@ -123,10 +124,24 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   // Deploy history is the bot's own (Redis), whatever answers for AWS.
   const own = { deploys: redisDeployHistory(redis, keys) };
   const containment = containmentPorts(redis, keys, prefix);
+  const maintenance = createMaintenance({
+    redis,
+    keys,
+    prefix,
+    file,
+    registry,
+    statusSecret: env.OPSBOT_STATUS_WEBHOOK_SECRET,
+    post: async (channel, message) => {
+      await writer.post(channel, outputMessage(message));
+    },
+    audit,
+    log,
+  });
+  const bots = { ...containment.ports, maintenance: maintenance.port };
   const aws = auditTrail.withLedger(
     options.aws
-      ? { ...own, ...containment.ports, ...options.aws }
-      : { ...awsAdapters(env.AWS_REGION, own), ...containment.ports },
+      ? { ...own, ...bots, ...options.aws }
+      : { ...awsAdapters(env.AWS_REGION, own), ...bots },
   );
   const opsChannel = file.slack.ops_channel;
   // Guided runbooks: every file is read and checked here; a bad one stops the start.
@@ -264,6 +279,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     audit,
     log,
     submit,
+    maintenance: maintenance.mute,
   });
 
   let worker: Worker | undefined;
@@ -321,7 +337,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         opsChannel,
         lockWaitMs: options.lockWaitMs ?? 60_000,
         updateIntervalMs: options.updateIntervalMs,
-        hooks: allHooks(approvals.runHooks, schedules.hooks, guided.hooks),
+        hooks: allHooks(approvals.runHooks, schedules.hooks, guided.hooks, maintenance.hooks),
       },
       env.OPSBOT_JOB_LOCK_SECONDS,
     );
@@ -332,6 +348,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     heartbeat = startHeartbeat(workerRedis, keys, workerId);
     // Reconciles the configured schedules with BullMQ, then fires each occurrence on one worker.
     await schedules.start();
+    // Planned ends of maintenance windows: delayed jobs, each taken by one worker.
+    maintenance.startWorker(workerRedis);
     blockExpiry = startBlockExpiry({
       connection: workerRedis,
       prefix,
@@ -369,6 +387,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
     await queue.close();
     await containment.close();
+    await maintenance.close();
     await auditTrail.stop();
     redis.disconnect();
     workerRedis?.disconnect();

@@ -49,10 +49,11 @@ interface AdapterContext {
 
 /**
  * One entry per port the AWS SDK answers (a new port adds one entry, sorted). The ledger is added
- * by the audit module when `audit.table` is set; deploy history is the bot's own.
+ * by the audit module when `audit.table` is set; deploy history and maintenance windows are the
+ * bot's own.
  */
 const ADAPTERS: {
-  [K in Exclude<keyof Ports, 'deploys' | 'ledger' | 'containment' | 'blocks'>]-?: (
+  [K in Exclude<keyof Ports, 'deploys' | 'ledger' | 'containment' | 'blocks' | 'maintenance'>]-?: (
     c: AdapterContext,
   ) => Ports[K];
 } = {

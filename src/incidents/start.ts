@@ -30,7 +30,7 @@ import {
   startIncidentsWorker,
 } from './queue.ts';
 import { runbookButtons } from './runbooks.ts';
-import { IncidentService } from './service.ts';
+import { IncidentService, type MaintenanceMute } from './service.ts';
 import { IncidentStore } from './store.ts';
 
 /** Options only code (tests, benches) can set: never reachable from configuration. */
@@ -52,6 +52,8 @@ export interface AlertsDeps {
   audit: AuditSink;
   log: Logger;
   options?: AlertsOptions;
+  /** Open maintenance windows: matching incidents are posted muted. */
+  maintenance?: MaintenanceMute;
 }
 
 /**
@@ -91,6 +93,7 @@ export async function startAlerts(deps: AlertsDeps) {
     }),
     audit: deps.audit,
     log,
+    maintenance: deps.maintenance,
   });
   warnUnknownRunbookCommands(config.runbooks, deps.registry, log);
   const incidents: IncidentsPort = {

@@ -2,6 +2,7 @@
 export { z } from 'zod';
 export type { FileConfig } from '../config/file.ts';
 export { type LogsSettings, logsSettings } from '../config/logs.ts';
+export { maintenanceSchema, maintenanceServices } from '../maintenance/config.ts';
 export { redact } from '../redact/index.ts';
 export { own } from '../util/own.ts';
 export {
@@ -69,6 +70,10 @@ export type {
   LogEvent,
   LogGroupRef,
   LogsPort,
+  MaintenancePort,
+  MaintenanceStart,
+  MaintenanceSummary,
+  MaintenanceWindow,
   Ports,
   RdsPort,
   RecordCondition,

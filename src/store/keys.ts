@@ -45,6 +45,14 @@ export function keys(prefix: string) {
     activeBlocks: () => `${prefix}:blocks`,
     /** Set once the expiry note of a block is posted (its request id). */
     blockExpiryNote: (requestId: string) => `${prefix}:blocks:expired-note:${requestId}`,
+    /** Open maintenance windows (a hash: service → window id). */
+    maintenanceOpen: () => `${prefix}:maintenance:open`,
+    /** A maintenance window (a hash: `window` JSON, `status`, `ended` JSON, once-only claims). */
+    maintenanceWindow: (id: string) => `${prefix}:maintenance:${id}`,
+    /** The runs made on a window's service while it was open (run id → JSON). */
+    maintenanceRuns: (id: string) => `${prefix}:maintenance:${id}:runs`,
+    /** The incidents posted muted in a window (incident id → title). */
+    maintenanceMuted: (id: string) => `${prefix}:maintenance:${id}:muted`,
   };
 }
 

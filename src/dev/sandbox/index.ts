@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { configured as tableHealth } from '../../../commands/table-health.ts';
 import type { FileConfig } from '../../config/file.ts';
 import type { Ports, ServiceRef } from '../../sdk/ports/index.ts';
@@ -37,6 +38,26 @@ export interface SandboxOptions {
 }
 
 /**
+ * Each `targets.databases` entry's `password_secret` as a connection URL (what rotate-db-password
+ * changes the password part of), so the rotation can be clicked through in local mode. The
+ * password is random and never shown.
+ */
+function databaseUrlSecrets(file: FileConfig) {
+  const databases = ((file.targets as Record<string, unknown>).databases ?? {}) as Record<
+    string,
+    { instance_id?: string; cluster_id?: string; region?: string; password_secret?: string }
+  >;
+  return Object.values(databases)
+    .filter((d) => d.password_secret)
+    .map((d) => ({
+      secretId: d.password_secret!,
+      region: d.region,
+      value: () =>
+        `postgres://opsbot_sandbox:${randomBytes(18).toString('base64url')}@${d.instance_id ?? d.cluster_id}.sandbox.local:5432/app`,
+    }));
+}
+
+/**
  * Composes one sandbox per port (one file each in this folder). A new port adds a line here and
  * a file beside this one. Nothing here calls AWS.
  */
@@ -47,11 +68,14 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
   const secrets = new SandboxSecrets({
     region,
     rotationMs: options.rotationMs,
-    secrets: Object.values(file.targets.secrets).map((s) => ({
-      secretId: s.secret_id,
-      region: s.region,
-      rotationLambdaArn: s.rotation_lambda,
-    })),
+    secrets: [
+      ...Object.values(file.targets.secrets).map((s) => ({
+        secretId: s.secret_id,
+        region: s.region,
+        rotationLambdaArn: s.rotation_lambda,
+      })),
+      ...databaseUrlSecrets(file),
+    ],
   });
   const healthTables = tableHealth(file.targets).tables;
   const logGroups = Object.values(file.targets.logs ?? {}).map((t) => t.log_group);
@@ -95,7 +119,8 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       lambda: 'SANDBOX: aliases and versions (41–44) held in memory',
       records: `SANDBOX: records in the local dynalite (${options.dynamoEndpoint})`,
       tables: 'SANDBOX: DescribeTable on dynalite; metrics and alarms made up in memory',
-      secrets: 'SANDBOX: secrets and their versions in memory (values never shown)',
+      secrets:
+        'SANDBOX: secrets and their versions in memory (values never shown); database password_secrets hold a postgres:// URL',
       services: 'SANDBOX: ECS / App Runner deployments that roll out in a few seconds',
       serviceStatus:
         'SANDBOX: every ECS service steady (2/2 tasks), every App Runner service RUNNING',
