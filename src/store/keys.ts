@@ -31,6 +31,8 @@ export function keys(prefix: string) {
     incidentByKey: (keyHash: string) => `${prefix}:incident-key:${keyHash}`,
     incidentsOpen: () => `${prefix}:incidents:open`,
     alertDelivery: (deliveryId: string) => `${prefix}:alert-delivery:${deliveryId}`,
+    /** A generic webhook signature already received (its digest), kept for the replay window. */
+    webhookSignature: (digest: string) => `${prefix}:webhook-signature:${digest}`,
     /** Schedules an operator paused (a set of names; survives restarts). */
     schedulesPaused: () => `${prefix}:schedules:paused`,
     /** A schedule's last run: occurrence, request id, ✓/⚠/✗, summary, link (a hash). */
