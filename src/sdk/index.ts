@@ -37,6 +37,7 @@ export type {
   AdminApiAnswer,
   AdminApiPort,
   AdminApiRef,
+  AnchorSummary,
   AuditEntry,
   ChainReport,
   DatabaseRef,

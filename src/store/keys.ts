@@ -27,6 +27,8 @@ export function keys(prefix: string) {
     auditFloors: () => `${prefix}:audit:floors`,
     /** Which process drains the audit list (a lease). */
     auditWriter: () => `${prefix}:audit:writer`,
+    /** The last head posted to the audit anchor channel (a hash: seq, at ms). */
+    auditAnchor: () => `${prefix}:audit:anchor`,
     incident: (id: string) => `${prefix}:incident:${id}`,
     incidentByKey: (keyHash: string) => `${prefix}:incident-key:${keyHash}`,
     incidentsOpen: () => `${prefix}:incidents:open`,
