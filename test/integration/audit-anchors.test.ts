@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnchorPoster } from '../../src/audit/anchors.ts';
 import { toJsonl } from '../../src/audit/jsonl.ts';
 import { CHAIN, type LedgerTable } from '../../src/aws/ledger-table.ts';
 import { verifyExportFile } from '../../src/cli/audit.ts';
 import { parseFileConfig } from '../../src/config/load.ts';
+import { createLogger } from '../../src/log.ts';
 import type { AuditEntry } from '../../src/sdk/ports/index.ts';
+import { keys } from '../../src/store/keys.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import { exampleConfig, type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 
@@ -148,4 +151,28 @@ describe('finding 12: audit head anchors', () => {
     expect(offline).toMatchObject({ ok: false, problem: 'truncated' });
     if (!offline.ok) expect(offline.reason).toContain(`had reached seq ${seq}`);
   }, 90_000);
+
+  it('anchors by time too: after the interval when entries were added, never twice for one head', async () => {
+    const posted: string[] = [];
+    const anchors = new AnchorPoster(
+      h.redis,
+      keys(`${h.prefix}:interval`),
+      async (channel, text) => {
+        posted.push(`${channel} ${text}`);
+      },
+      { channel: AUDIT_CHANNEL, every: 1000, intervalMinutes: 60 },
+      createLogger('silent'),
+    );
+    const start = Date.now();
+    const head = (seq: number) => ({ seq, hash: seq.toString(16).padStart(64, '0') });
+    expect(await anchors.afterAppend(head(1), start)).toBe(false);
+    expect(await anchors.afterAppend(head(2), start + 59 * 60_000)).toBe(false);
+    expect(await anchors.afterAppend(head(3), start + 61 * 60_000)).toBe(true);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toContain(`${AUDIT_CHANNEL} Audit ledger anchor: seq 3`);
+    expect(posted[0]).toContain(`opsbot-audit-anchor seq=3 hash=${head(3).hash}`);
+    // Idle an hour later with the same head: nothing new to anchor.
+    expect(await anchors.afterAppend(head(3), start + 125 * 60_000)).toBe(false);
+    expect(await h.redis.hget(`${h.prefix}:interval:audit:anchor`, 'seq')).toBe('3');
+  });
 });
