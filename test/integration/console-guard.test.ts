@@ -231,4 +231,35 @@ describe('finding 3: local mode uses real AWS only with OPSBOT_LOCAL_REAL_AWS=1'
     expect(state.aws.lambda).toMatch(/^SANDBOX/);
     expect(state.aws.ledger).toMatch(/^SANDBOX/);
   }, 60_000);
+
+  it('uses the real adapters with OPSBOT_LOCAL_REAL_AWS=1, and the console state says REAL AWS', async () => {
+    await local?.stop();
+    local = undefined;
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !AWS_VARIABLES.test(name)),
+    );
+    local = await startLocal({
+      env: {
+        ...env,
+        // Nothing answers here: the test only reads what the console reports.
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        OPSBOT_LOCAL_REAL_AWS: '1',
+        REDIS_URL,
+        LOG_LEVEL: 'silent',
+      },
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      prefix,
+    });
+    expect(local.sandbox).toBeUndefined();
+    expect(local.ignoredAws).toEqual([]);
+    const state = (await (
+      await fetch(`${local.baseUrl}/console/api/state`, {
+        headers: { 'x-opsbot-console-token': local.consoleToken },
+      })
+    ).json()) as { aws: Record<string, string>; realAws: boolean };
+    expect(state.realAws).toBe(true);
+    expect(state.aws.all).toContain('real: AWS SDK (http://127.0.0.1:9)');
+  }, 60_000);
 });
