@@ -38,6 +38,8 @@ export interface AnchorReader {
   latest(): Promise<AuditAnchor[]>;
 }
 
+const RETRY_MS = 60_000;
+
 export interface AnchorSettings {
   channel: string;
   every?: number;
@@ -48,10 +50,12 @@ export interface AnchorSettings {
  * Posts the ledger's head to the audit channel every `every` entries or every interval (when
  * entries were added since the last anchor), through the bot's Slack writer. The last anchor
  * (seq, time) is kept in Redis so restarts and lease hand-overs keep the pace. Called only by the
- * ledger writer that holds the lease. A post that fails is tried again after the next append.
+ * ledger writer that holds the lease. A post that fails is tried again a minute later.
  */
 export class AnchorPoster {
   private last: { seq: number; at: number } | undefined;
+  /** After a failed post, the next try waits this long (not one try per append). */
+  private retryAt = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -68,13 +72,15 @@ export class AnchorPoster {
     const every = this.settings.every ?? DEFAULT_ANCHOR_EVERY;
     const intervalMs = (this.settings.intervalMinutes ?? DEFAULT_ANCHOR_INTERVAL_MINUTES) * 60_000;
     if (head.seq - last.seq < every && now - last.at < intervalMs) return false;
+    if (now < this.retryAt) return false;
     const at = new Date(now).toISOString();
     try {
       await this.post(this.settings.channel, anchorText({ seq: head.seq, hash: head.hash, at }));
     } catch (error) {
+      this.retryAt = now + RETRY_MS;
       this.log.warn(
-        { err: (error as Error).message, seq: head.seq },
-        'could not post the audit anchor; will retry',
+        { err: (error as Error).message, seq: head.seq, channel: this.settings.channel },
+        'could not post the audit anchor; will retry in a minute',
       );
       return false;
     }

@@ -174,5 +174,23 @@ describe('finding 12: audit head anchors', () => {
     // Idle an hour later with the same head: nothing new to anchor.
     expect(await anchors.afterAppend(head(3), start + 125 * 60_000)).toBe(false);
     expect(await h.redis.hget(`${h.prefix}:interval:audit:anchor`, 'seq')).toBe('3');
+
+    // A post Slack refuses is tried again a minute later, not on every append.
+    let fail = true;
+    const flaky = new AnchorPoster(
+      h.redis,
+      keys(`${h.prefix}:flaky`),
+      async (_channel, text) => {
+        if (fail) throw new Error('channel_not_found');
+        posted.push(text);
+      },
+      { channel: AUDIT_CHANNEL, every: 2 },
+      createLogger('silent'),
+    );
+    expect(await flaky.afterAppend(head(2), start)).toBe(false);
+    fail = false;
+    expect(await flaky.afterAppend(head(3), start + 30_000)).toBe(false);
+    expect(await flaky.afterAppend(head(4), start + 61_000)).toBe(true);
+    expect(posted.at(-1)).toContain('opsbot-audit-anchor seq=4 ');
   });
 });
