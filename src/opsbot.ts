@@ -37,6 +37,7 @@ import { allHooks } from './schedules/run-hooks.ts';
 import { createSchedules, type Schedules } from './schedules/start.ts';
 import type { Ports } from './sdk/ports/index.ts';
 import { createSlackApp } from './slack/app.ts';
+import { slackAnchorReader } from './slack/audit-anchors.ts';
 import { outputMessage } from './slack/blocks/output.ts';
 import { slackGuidedCard } from './slack/guided-card.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
@@ -119,6 +120,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     writer: options.role !== 'web',
     lookups: slackLookups(client),
     writerOptions: options.auditWriter,
+    slack: writer,
+    anchorReader: (channel) => slackAnchorReader(client, channel),
   });
   const audit: AuditSink = auditTrail.sink;
   // Deploy history is the bot's own (Redis), whatever answers for AWS.

@@ -2,9 +2,12 @@ import { dynamoClient, LedgerTable } from '../aws/ledger-table.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../log.ts';
 import { auditBacklogGauge } from '../metrics/metrics.ts';
+import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { LedgerPort, Ports } from '../sdk/ports/index.ts';
+import { mrkdwn } from '../slack/blocks/types.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { AnchorPoster, type AnchorReader } from './anchors.ts';
 import { type AuditLookups, enricher } from './enrich.ts';
 import { ledgerPort } from './ledger-port.ts';
 import { RedisAuditSink } from './redis-sink.ts';
@@ -23,6 +26,10 @@ export interface AuditDeps {
   writer: boolean;
   lookups?: AuditLookups;
   writerOptions?: WriterOptions;
+  /** The bot's Slack writer: anchors are posted through it (`audit.anchor_channel`). */
+  slack?: Pick<SlackWriter, 'post'>;
+  /** Reads the anchors back from a channel, for `/ops audit verify`. */
+  anchorReader?: (channel: string) => AnchorReader;
 }
 
 export interface Audit {
@@ -54,15 +61,34 @@ export function startAudit(deps: AuditDeps): Audit {
     config.table,
   );
   const sink = new RedisAuditSink(deps.redis, deps.keys, deps.log);
+  const channel = config.anchor_channel;
+  const slack = deps.slack;
+  const anchors =
+    channel && slack && deps.writer
+      ? new AnchorPoster(
+          deps.redis,
+          deps.keys,
+          async (to, text) => {
+            await slack.post(to, { text, blocks: [{ type: 'section', text: mrkdwn(text) }] });
+          },
+          {
+            channel,
+            every: config.anchor_every,
+            intervalMinutes: config.anchor_interval_minutes,
+          },
+          deps.log,
+        )
+      : undefined;
   const writer = deps.writer
     ? new LedgerWriter(deps.redis, deps.keys, table, deps.log, {
         ...deps.writerOptions,
         enrich: deps.lookups ? enricher(deps.redis, deps.keys, deps.lookups) : undefined,
+        anchors,
       })
     : undefined;
   writer?.start();
   auditBacklogGauge(async () => (await deps.redis.llen(deps.keys.auditPending())) + sink.waiting);
-  const ledger = ledgerPort(table);
+  const ledger = ledgerPort(table, channel ? deps.anchorReader?.(channel) : undefined);
   return {
     sink,
     ledger,

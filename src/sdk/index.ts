@@ -51,6 +51,7 @@ export type {
   AdminApiAnswer,
   AdminApiPort,
   AdminApiRef,
+  AnchorSummary,
   AuditEntry,
   ChainReport,
   DatabaseRef,

@@ -27,10 +27,14 @@ export function keys(prefix: string) {
     auditFloors: () => `${prefix}:audit:floors`,
     /** Which process drains the audit list (a lease). */
     auditWriter: () => `${prefix}:audit:writer`,
+    /** The last head posted to the audit anchor channel (a hash: seq, at ms). */
+    auditAnchor: () => `${prefix}:audit:anchor`,
     incident: (id: string) => `${prefix}:incident:${id}`,
     incidentByKey: (keyHash: string) => `${prefix}:incident-key:${keyHash}`,
     incidentsOpen: () => `${prefix}:incidents:open`,
     alertDelivery: (deliveryId: string) => `${prefix}:alert-delivery:${deliveryId}`,
+    /** A generic webhook signature already received (its digest), kept for the replay window. */
+    webhookSignature: (digest: string) => `${prefix}:webhook-signature:${digest}`,
     /** Schedules an operator paused (a set of names; survives restarts). */
     schedulesPaused: () => `${prefix}:schedules:paused`,
     /** A schedule's last run: occurrence, request id, ✓/⚠/✗, summary, link (a hash). */

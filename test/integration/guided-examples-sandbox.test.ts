@@ -65,7 +65,7 @@ afterAll(async () => {
 async function consoleApi(path: string, body: Record<string, unknown>) {
   const response = await fetch(`${local.baseUrl}/console/api/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-opsbot-console-token': local.consoleToken },
     body: JSON.stringify({ channel: 'C0OPS', ...body }),
   });
   expect(response.status).toBe(200);

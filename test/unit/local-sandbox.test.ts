@@ -10,7 +10,7 @@ import { startLocalDynamo } from '../../src/dev/local/dynamo.ts';
 import { LOCAL_LEDGER_TABLE, withLocalLedger } from '../../src/dev/local/ledger.ts';
 import { ensureRedis, RedisMissingError } from '../../src/dev/local/redis.ts';
 import { seedTables } from '../../src/dev/local/seed.ts';
-import { usesRealAws } from '../../src/dev/local/start-local.ts';
+import { localAws, usesRealAws } from '../../src/dev/local/start-local.ts';
 import { sandboxPorts } from '../../src/dev/sandbox/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
@@ -95,7 +95,7 @@ describe('local mode sandbox', () => {
     await second.stop();
   });
 
-  it('keeps the audit ledger in dynalite unless the config names one', async () => {
+  it('keeps the audit ledger in dynalite unless the config names its own endpoint', async () => {
     const dynamo = await startLocalDynamo(undefined, []);
     try {
       const env = { AWS_REGION: 'us-east-1' } as Config['env'];
@@ -116,7 +116,19 @@ describe('local mode sandbox', () => {
       });
       expect((await db.send(new ListTablesCommand({}))).TableNames).toContain(LOCAL_LEDGER_TABLE);
       db.destroy();
-      const own = { table: 'my-ledger', region: 'eu-west-1' };
+      // finding 3: a configured table without an endpoint would be real AWS; the sandbox moves it
+      // onto dynalite (same table name) instead.
+      const moved = await withLocalLedger(
+        { env, file: { ...exampleConfig(), audit: { table: 'my-ledger', region: 'eu-west-1' } } },
+        dynamo.endpoint,
+      );
+      expect(moved.config.file.audit).toEqual({
+        table: 'my-ledger',
+        endpoint: dynamo.endpoint,
+        region: 'us-east-1',
+      });
+      expect(moved.describe).toMatch(/^SANDBOX/);
+      const own = { table: 'my-ledger', region: 'eu-west-1', endpoint: 'http://127.0.0.1:8000' };
       const kept = await withLocalLedger(
         { env, file: { ...exampleConfig(), audit: own } },
         dynamo.endpoint,
@@ -155,5 +167,16 @@ describe('local mode sandbox', () => {
     expect(usesRealAws({})).toBe(false);
     expect(usesRealAws({ AWS_ENDPOINT_URL: 'http://localhost:4566' })).toBe(true);
     expect(usesRealAws({ AWS_PROFILE: 'ops' })).toBe(true);
+  });
+
+  it('finding 3: local mode uses real AWS only with OPSBOT_LOCAL_REAL_AWS=1 as well', () => {
+    expect(localAws({})).toEqual({ real: false, ignored: [] });
+    expect(localAws({ AWS_PROFILE: 'ops' })).toEqual({ real: false, ignored: ['AWS_PROFILE'] });
+    expect(localAws({ AWS_PROFILE: 'ops', OPSBOT_LOCAL_REAL_AWS: 'true' }).real).toBe(false);
+    expect(localAws({ AWS_PROFILE: 'ops', OPSBOT_LOCAL_REAL_AWS: '1' })).toEqual({
+      real: true,
+      ignored: [],
+    });
+    expect(localAws({ OPSBOT_LOCAL_REAL_AWS: '1' }).real).toBe(false);
   });
 });
