@@ -1,4 +1,5 @@
 import type { Worker } from 'bullmq';
+import { WebhookReplays } from '../alerts/replays.ts';
 import { mountAlertRoutes } from '../alerts/routes.ts';
 import { confirmSubscription, SnsVerifier, type SnsVerifierOptions } from '../alerts/sns.ts';
 import type { AuditSink } from '../audit/sink.ts';
@@ -131,6 +132,7 @@ export async function startAlerts(deps: AlertsDeps) {
       allowedTopicArns: config.sns.allowed_topic_arns,
       webhookSecret: env.OPSBOT_WEBHOOK_SECRET,
       alertmanagerToken: env.OPSBOT_ALERTMANAGER_TOKEN,
+      webhookReplays: new WebhookReplays(deps.redis, keysFor(prefix)),
       log,
     });
     if (deps.routes) {
