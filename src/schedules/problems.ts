@@ -1,10 +1,13 @@
+import { resolvePolicy } from '../approvals/policy.ts';
 import type { FileConfig } from '../config/file.ts';
 import { type Intake, intakeText, type Registry } from '../intake/validate.ts';
+import { own } from '../util/own.ts';
 
 /**
  * Checks `schedules:` and `checklists:` against the commands the bot knows: every command line
  * parses, names a command that declares itself read-only (a schedule or a check must change
- * nothing), and a check's command has a `check()`. Returns one sentence per problem.
+ * nothing), a check's command has a `check()`, and the policy lets the schedule request its
+ * command (so a refusal shows at start, not silently every morning). One sentence per problem.
  */
 export function scheduleProblems(file: FileConfig, registry: Registry, path: string): string[] {
   const problems: string[] = [];
@@ -21,7 +24,15 @@ export function scheduleProblems(file: FileConfig, registry: Registry, path: str
     const checklist = checklistNamed(schedule.command);
     if (checklist !== undefined && !file.checklists[checklist])
       problems.push(`${where}: no checklist named "${checklist}" in checklists:`);
+    const refusal = policyRefusal(file, name, intakeText(schedule.command, registry, file.targets));
+    if (refusal) problems.push(`${path} schedules.${name}: ${refusal}`);
   }
+  for (const [group, config] of Object.entries(file.groups))
+    for (const schedule of config.schedules ?? [])
+      if (!Object.hasOwn(file.schedules, schedule))
+        problems.push(
+          `${path} groups.${group}.schedules: no schedule named "${schedule}" in schedules:`,
+        );
   for (const [name, checklist] of Object.entries(file.checklists)) {
     checklist.checks.forEach((line, index) => {
       const where = `${path} checklists.${name}.checks.${index}`;
@@ -65,4 +76,27 @@ function lineProblem(intake: Intake, line: string): string | undefined {
       if (intake.flags.length > 0) return 'flags (--plan, --emergency) cannot be scheduled';
       return undefined;
   }
+}
+
+/**
+ * Why the policy of a schedule's command would refuse the schedule's requests (mirrors the request
+ * gate: allowed channels, then requesters), or undefined. A schedule is a requester only through a
+ * group that lists it under `schedules:`.
+ */
+function policyRefusal(file: FileConfig, name: string, intake: Intake): string | undefined {
+  if (intake.kind !== 'valid') return undefined;
+  const schedule = file.schedules[name];
+  if (!schedule) return undefined;
+  const { command, environment } = intake;
+  const policy = resolvePolicy(command, environment, file.policies);
+  const channel = schedule.channel ?? file.slack.ops_channel;
+  const what = `the policy for \`${command.name}\` in ${environment}`;
+  if (policy.channels.length > 0 && !policy.channels.includes(channel))
+    return `${what} allows only channels ${policy.channels.join(', ')}, and this schedule posts in ${channel}; set its channel: to one of them or add ${channel} to policies.${command.name}.${environment}.channels`;
+  if (policy.requesters.length === 0) return undefined;
+  const member = policy.requesters.some((group) =>
+    own(file.groups, group)?.schedules?.includes(name),
+  );
+  if (member) return undefined;
+  return `${what} lets only members of ${policy.requesters.join(' or ')} request it, so every run of this schedule would be refused; add \`schedules: [${name}]\` to ${policy.requesters.map((g) => `groups.${g}`).join(' or ')} to let it request \`${command.name}\``;
 }

@@ -111,4 +111,39 @@ describe('schedules and checklists in the config', () => {
       'f.yml schedules.y.timezone: "Mars/Olympus" is not an IANA time zone (such as UTC or Europe/Oslo)',
     ]);
   });
+  it('refuses at load a schedule whose command policy would refuse it, and says how to allow it', async () => {
+    const { parseFileConfig } = await import('../../src/config/load.ts');
+    const { stringify } = await import('yaml');
+    const file = exampleConfig() as Record<string, unknown> & ReturnType<typeof exampleConfig>;
+    file.schedules = {
+      ...file.schedules,
+      morning: { cron: '0 8 * * *', timezone: 'UTC', command: 'ping', enabled: true },
+      quiet: {
+        cron: '0 9 * * *',
+        timezone: 'UTC',
+        command: 'ping',
+        channel: 'C0QUIET',
+        enabled: true,
+      },
+    };
+    file.policies = {
+      ...file.policies,
+      ping: { default: { requesters: ['operators'], channels: ['C0OPS', 'C0INCIDENTS'] } },
+    };
+    expect(parseFileConfig(stringify(file), 'f.yml').problems).toEqual([
+      'f.yml schedules.morning: the policy for `ping` in default lets only members of operators request it, so every run of this schedule would be refused; add `schedules: [morning]` to groups.operators to let it request `ping`',
+      'f.yml schedules.quiet: the policy for `ping` in default allows only channels C0OPS, C0INCIDENTS, and this schedule posts in C0QUIET; set its channel: to one of them or add C0QUIET to policies.ping.default.channels',
+    ]);
+
+    // A group that lists the schedule lets it request; a group naming an unknown schedule is refused.
+    file.groups = {
+      ...file.groups,
+      operators: { users: ['U0ALICE', 'U0BOB'], schedules: ['morning'] },
+      oncall: { usergroup: 'S0ONCALL', schedules: ['nightly'] },
+    };
+    delete (file.schedules as Record<string, unknown>).quiet;
+    expect(parseFileConfig(stringify(file), 'f.yml').problems).toEqual([
+      'f.yml groups.oncall.schedules: no schedule named "nightly" in schedules:',
+    ]);
+  });
 });
