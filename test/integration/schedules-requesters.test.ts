@@ -32,7 +32,13 @@ describe('a schedule as a requester under a policy limited to groups', () => {
       },
     };
     file.schedules = {
-      morning: { cron: '0 8 * * *', timezone: 'UTC', command: 'checklist quiet', enabled: true },
+      morning: {
+        cron: '0 8 * * *',
+        timezone: 'UTC',
+        command: 'checklist quiet',
+        channel: 'C0INCIDENTS',
+        enabled: true,
+      },
     };
     h = await startHarness({ file });
   });
@@ -40,7 +46,7 @@ describe('a schedule as a requester under a policy limited to groups', () => {
     await h?.stop();
   });
 
-  it('runs the schedule the operators group lists; refuses a person outside it', async () => {
+  it('runs the schedule the operators group lists, sends it no ephemerals; refuses a person outside it', async () => {
     await h.client.command('schedule run morning', USERS.alice);
     const digest = await waitFor('the scheduled digest', () =>
       h.slack.state.messages.find((m) => m.text.startsWith('Quiet checks:')),
@@ -59,5 +65,12 @@ describe('a schedule as a requester under a policy limited to groups', () => {
     expect(h.slack.state.messages.filter((m) => m.text.startsWith('Quiet checks:'))).toHaveLength(
       1,
     );
+    expect(digest.channel).toBe('C0INCIDENTS');
+    // Mallory's refusal came after the schedule's submission was handled (one stream consumer):
+    // nothing tried to show the schedule an ephemeral ("Queued …"); it is no Slack user.
+    const toSchedules = h.slack.state.calls.filter(
+      (c) => c.method === 'chat.postEphemeral' && String(c.args.user).startsWith('schedule:'),
+    );
+    expect(toSchedules).toEqual([]);
   });
 });
