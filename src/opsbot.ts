@@ -303,6 +303,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       raise: alerts.raise,
       log,
       ports: () => runPorts,
+      groups: approvals.groups,
     });
     const runPorts: Ports = { ...aws, ...schedules.ports };
     worker = startRunWorker(

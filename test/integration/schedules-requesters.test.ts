@@ -11,7 +11,8 @@ import {
 /**
  * A policy limited to named requesters: a schedule requests its command only when one of those
  * groups lists it under `schedules:` (config validation refuses the other case at start, see
- * test/unit/schedules-config.test.ts). People outside the groups are still refused.
+ * test/unit/schedules-config.test.ts). People outside the groups are still refused, and each check
+ * of a checklist is held to its own command's policy.
  */
 describe('a schedule as a requester under a policy limited to groups', () => {
   let h: Harness;
@@ -20,9 +21,15 @@ describe('a schedule as a requester under a policy limited to groups', () => {
     const file = exampleConfig();
     file.groups = {
       ...file.groups,
-      operators: { users: ['U0ALICE', 'U0BOB', 'U0JOSH', 'U0JANE'], schedules: ['morning'] },
+      operators: { users: ['U0ALICE', 'U0BOB', 'U0JOSH'], schedules: ['morning'] },
+      readers: { users: ['U0JANE'] },
     };
-    file.policies = { ...file.policies, checklist: { default: { requesters: ['operators'] } } };
+    // Readers may run checklists, but the `incidents` check is for operators (and the schedule).
+    file.policies = {
+      ...file.policies,
+      checklist: { default: { requesters: ['operators', 'readers'] } },
+      incidents: { default: { requesters: ['operators'] } },
+    };
     file.checklists = {
       quiet: {
         title: 'Quiet checks',
@@ -59,7 +66,7 @@ describe('a schedule as a requester under a policy limited to groups', () => {
       h.slack.state.messages.find(
         (m) =>
           m.visibleTo === USERS.mallory.id &&
-          m.text.includes('Only members of operators may request `checklist`'),
+          m.text.includes('Only members of operators or readers may request `checklist`'),
       ),
     );
     expect(h.slack.state.messages.filter((m) => m.text.startsWith('Quiet checks:'))).toHaveLength(
@@ -72,5 +79,15 @@ describe('a schedule as a requester under a policy limited to groups', () => {
       (c) => c.method === 'chat.postEphemeral' && String(c.args.user).startsWith('schedule:'),
     );
     expect(toSchedules).toEqual([]);
+  });
+
+  it('holds each check to its own command policy: a reader gets ✗ for the operators-only check', async () => {
+    await h.client.command('checklist quiet', USERS.jane);
+    const digest = await waitFor('the reader’s digest', () =>
+      h.slack.state.messages.find((m) => m.text === 'Quiet checks: 0 ✓ · 0 ⚠ · 1 ✗'),
+    );
+    expect(messageText(digest)).toContain(
+      '✗ incidents severity=critical — not run: only members of operators may request incidents',
+    );
   });
 });
