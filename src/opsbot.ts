@@ -32,6 +32,7 @@ import {
   submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
+import { withoutScheduleEphemerals } from './schedules/ephemerals.ts';
 import { scheduleProblems } from './schedules/problems.ts';
 import { allHooks } from './schedules/run-hooks.ts';
 import { createSchedules, type Schedules } from './schedules/start.ts';
@@ -109,7 +110,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const queue = createRunsQueue(redis, prefix);
   queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
-  const writer: SlackWriter = webWriter(client);
+  // A schedule is no Slack user: ephemerals to `schedule:<name>` are dropped, not sent to fail.
+  const writer: SlackWriter = withoutScheduleEphemerals(webWriter(client), log);
   const auditTrail = startAudit({
     file,
     endpoint: env.AWS_ENDPOINT_URL,
@@ -320,6 +322,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       raise: alerts.raise,
       log,
       ports: () => runPorts,
+      groups: approvals.groups,
     });
     const runPorts: Ports = { ...aws, ...schedules.ports };
     worker = startRunWorker(

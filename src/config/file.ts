@@ -14,9 +14,17 @@ const slackId = (what: string, prefix: RegExp) =>
     .string()
     .regex(prefix, `a Slack ${what} id such as ${prefix.source.replace(/[\^[\]\\]/g, '')}…`);
 
+/**
+ * Schedules that act as members of the group: a scheduled request (actor `schedule:<name>`) passes
+ * a policy's `requesters` when one of its groups lists the schedule here.
+ */
+const groupSchedules = z
+  .array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a schedule name such as drop-daily'))
+  .optional();
+
 const groupSchema = z.union([
-  z.object({ users: z.array(slackId('user', /^[UW]/)).min(1) }).strict(),
-  z.object({ usergroup: slackId('user group', /^S/) }).strict(),
+  z.object({ users: z.array(slackId('user', /^[UW]/)).min(1), schedules: groupSchedules }).strict(),
+  z.object({ usergroup: slackId('user group', /^S/), schedules: groupSchedules }).strict(),
 ]);
 
 const policyOverrideSchema = z

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Delivery } from '../alerts/routes.ts';
+import type { GroupResolver } from '../approvals/groups.ts';
 import { RequestStore } from '../approvals/request-store.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
@@ -12,6 +13,7 @@ import type { Ports } from '../sdk/ports/index.ts';
 import type { ChecklistsPort, HandoffPort, SchedulesPort } from '../sdk/schedules.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { checkGate } from './check-policy.ts';
 import { Checklists } from './checklist.ts';
 import { ScheduleEngine } from './engine.ts';
 import { gatherHandoff } from './handoff.ts';
@@ -35,6 +37,8 @@ export interface SchedulesDeps {
   log: Logger;
   /** The process's ports (checks read through them; the handoff reads notes from the ledger). */
   ports: () => Ports;
+  /** Group membership, for each check's own command policy. */
+  groups: GroupResolver;
   drainDelaySeconds?: number;
 }
 
@@ -65,6 +69,7 @@ export function createSchedules(deps: SchedulesDeps) {
     log,
     ports: deps.ports,
     incidents: deps.incidents,
+    gate: checkGate(deps.file, deps.groups),
   });
   const known = (name: string) => {
     if (!Object.hasOwn(deps.file.schedules, name)) {
