@@ -28,7 +28,8 @@ export async function checkStaging(
 ): Promise<StagingCheck> {
   const t = lambdaTarget(ctx.targets, a.function);
   const staging = stagingAlias(t.aliases);
-  if (!t.verifyStaging || !staging || staging === a.alias) {
+  // A promote to staging (any alias whose environment is staging) is what the check looks for.
+  if (!t.verifyStaging || !staging || t.aliases[a.alias] === 'staging') {
     return { applies: false, onStaging: true, note: 'no staging check' };
   }
   const now = await ctx.aws.lambda
