@@ -48,9 +48,10 @@ const lambdaTargetSchema = z
     /**
      * Mission Control playbook 1, "always verify the new version in staging before promoting":
      * promote to another alias refuses a version that is not (and never was) on the alias whose
-     * environment is `staging`, unless a break-glass run says skip_staging=true.
+     * environment is `staging`, unless a break-glass run says skip_staging=true. On by default
+     * (the playbook requires it); `false` turns it off for a function with no staging alias in use.
      */
-    verify_staging: z.boolean().default(false),
+    verify_staging: z.boolean().default(true),
   })
   .strict();
 

@@ -47,6 +47,8 @@ export function keys(prefix: string) {
     containmentAction: (requestId: string) => `${prefix}:containment:${requestId}`,
     /** The addresses opsbot blocks now (a hash: `<target>|<cidr>` → who, why, expiry). */
     activeBlocks: () => `${prefix}:blocks`,
+    /** What an unblock request lifted (its `lift` answer, kept for a retried run). */
+    blockLift: (requestId: string) => `${prefix}:blocks:lift:${requestId}`,
     /** Set once the expiry note of a block is posted (its request id). */
     blockExpiryNote: (requestId: string) => `${prefix}:blocks:expired-note:${requestId}`,
     /** Open maintenance windows (a hash: service → window id). */

@@ -2,18 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { configured as tableHealth } from '../../../commands/table-health.ts';
 import type { FileConfig } from '../../config/file.ts';
 import type { Ports, ServiceRef } from '../../sdk/ports/index.ts';
+import { sandboxAdminApi } from './admin-api.ts';
 import {
   sandboxAccessKeys,
   sandboxBlocklists,
   sandboxTfLocks,
   sandboxUserPools,
 } from './containment.ts';
+import { sandboxEmail } from './email.ts';
 import { sandboxHttp } from './http.ts';
 import { SandboxImages } from './images.ts';
 import { startSandboxLambda } from './lambda.ts';
 import { SandboxLogs } from './logs.ts';
 import { SandboxRds } from './rds.ts';
 import { localDynamoPorts } from './records.ts';
+import { sandboxRepoFiles } from './repo-files.ts';
 import { SandboxSecrets } from './secrets.ts';
 import { sandboxServiceStatus } from './service-status.ts';
 import { SandboxServices } from './services.ts';
@@ -114,6 +117,9 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       ipBlocklists: sandboxBlocklists(),
       userPools: sandboxUserPools(),
       tfLocks: tfLocks.port,
+      adminApi: sandboxAdminApi(file, dynamo.records),
+      email: sandboxEmail(),
+      repoFiles: sandboxRepoFiles(),
     },
     describe: {
       lambda: 'SANDBOX: aliases and versions (41–44) held in memory',
@@ -133,6 +139,10 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       ipBlocklists: 'SANDBOX: every targets.ip_blocklists WAF IP set / network ACL in memory',
       userPools: 'SANDBOX: users mallory and alice in every targets.user_pools pool, in memory',
       tfLocks: 'SANDBOX: targets.tf_locks tables on dynalite, each with one stale lock',
+      adminApi:
+        'SANDBOX: Mission Control POST /beak/admin (rotate_key, revoke_connection, expire_cert) on the dynalite records',
+      email: 'SANDBOX: SES v2 SendEmail answered with a message id; nothing is delivered',
+      repoFiles: 'SANDBOX: GitHub contents API appends to files kept in memory',
     },
     async stop() {
       secrets.stop();
