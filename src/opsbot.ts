@@ -44,7 +44,7 @@ import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerGuidedListeners } from './slack/listeners/guided-runbooks.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
-import { slackLookups } from './slack/lookups.ts';
+import { slackLookups, slackUsergroupMembers } from './slack/lookups.ts';
 import { refuseSlackRequest } from './slack/request-guard.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { shardProblem } from './store/cluster-health.ts';
@@ -165,7 +165,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     keys,
     queue,
     writer,
-    client,
+    usergroupMembers: slackUsergroupMembers(client),
     audit,
     log,
     registry,

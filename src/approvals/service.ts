@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { Queue } from 'bullmq';
 import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
@@ -13,7 +12,7 @@ import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { RequestCards } from './cards.ts';
 import { Decisions } from './decisions.ts';
-import { GroupResolver } from './groups.ts';
+import { GroupResolver, type UsergroupLookup } from './groups.ts';
 import { RequestStore } from './request-store.ts';
 import { requestRunHooks } from './run-hooks.ts';
 import { startSweeper } from './sweeper.ts';
@@ -23,7 +22,8 @@ export interface ApprovalDeps {
   keys: Keys;
   queue: Queue<RunJob>;
   writer: SlackWriter;
-  client: WebClient;
+  /** Members of a Slack user group (the port src/slack implements). */
+  usergroupMembers: UsergroupLookup;
   audit: AuditSink;
   log: Logger;
   registry: Registry;
@@ -40,7 +40,7 @@ export function createApprovals(deps: ApprovalDeps) {
   const store = new RequestStore(deps.redis, deps.keys);
   const groups = new GroupResolver(
     deps.file.groups,
-    async (usergroup) => (await deps.client.usergroups.users.list({ usergroup })).users ?? [],
+    deps.usergroupMembers,
     settings.membership_cache_seconds * 1000,
   );
   const cards = new RequestCards(store, deps.writer, deps.log);

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { gaugeFrom, metrics } from '../metrics/metrics.ts';
+import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
-import { QUEUE_UNREACHABLE } from '../slack/blocks/replies.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import type { Submission, SubmitRequest } from './submission.ts';
@@ -22,6 +22,7 @@ export function submissionProducer(deps: {
   writer: SlackWriter;
   log: Logger;
 }): SubmitRequest {
+  const notices = new RequestNotices(deps.writer);
   return async (submission) => {
     try {
       await deps.redis.xadd(deps.keys.submissions(), '*', 'submission', JSON.stringify(submission));
@@ -31,9 +32,7 @@ export function submissionProducer(deps: {
         'could not hand the submission to the workers',
       );
       metrics.requests.inc({ command: submission.command, outcome: 'unreachable' });
-      await deps.writer
-        .ephemeral(submission.channel, submission.requester, QUEUE_UNREACHABLE, submission.threadTs)
-        .catch(() => {});
+      await notices.queueUnreachable(submission);
     }
   };
 }

@@ -5,6 +5,7 @@ import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
+import type { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { AnyCommand } from '../sdk/command.ts';
 import type { Policy } from '../sdk/policy.ts';
@@ -58,4 +59,6 @@ export interface Flow {
   deps: SubmitDeps;
   log: Logger;
   tell: (text: string) => Promise<void>;
+  /** What the flow tells Slack (rendered by src/slack/blocks). */
+  notices: RequestNotices;
 }

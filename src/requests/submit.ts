@@ -1,7 +1,7 @@
 import { resolvePolicy } from '../approvals/policy.ts';
 import { metrics } from '../metrics/metrics.ts';
+import { RequestNotices } from '../notify/request-notices.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
-import { QUEUE_UNREACHABLE, simple } from '../slack/blocks/replies.ts';
 import { breakGlassRefusal, requestRefusal } from './gate.ts';
 import { hashRequest, type OpsRequest, requestIdFor } from './request.ts';
 import type { Submission, SubmitDeps } from './submission.ts';
@@ -39,10 +39,8 @@ export async function submitRequest(
     ...(submission.threadTs ? { threadTs: submission.threadTs } : {}),
   };
   const log = deps.log.child({ request_id: request.id, command: request.command });
-  const tell = (text: string) =>
-    deps.writer
-      .ephemeral(submission.channel, submission.requester, simple(text), submission.threadTs)
-      .catch(() => {});
+  const notices = new RequestNotices(deps.writer);
+  const tell = (text: string) => notices.tell(submission, text);
   const command = deps.registry.find(submission.command);
   if (!command) {
     await tell(`:warning: opsbot has no command \`${submission.command}\`. Nothing was run.`);
@@ -76,7 +74,7 @@ export async function submitRequest(
       await tell(refusal);
       return undefined;
     }
-    const flow = { submission, request, command, policy, deps, log, tell };
+    const flow = { submission, request, command, policy, deps, log, tell, notices };
     if (submission.flags?.plan) return await showPlan(flow);
     if (submission.flags?.emergency)
       return await runUnderBreakGlass(flow, submission.flags.emergency.reason);
@@ -85,7 +83,7 @@ export async function submitRequest(
   } catch (error) {
     log.error({ err: (error as Error).message }, 'could not queue the request');
     metrics.requests.inc({ command: request.command, outcome: 'unreachable' });
-    await tell(QUEUE_UNREACHABLE.text);
+    await notices.queueUnreachable(submission);
     return undefined;
   }
   log.info('request queued');
@@ -98,7 +96,7 @@ export async function submitRequest(
     request_id: request.id,
   });
   if (submission.channel !== deps.opsChannel) {
-    await tell(`Queued ${request.id}; follow it in <#${deps.opsChannel}>.`);
+    await notices.queuedIn(submission, request.id, deps.opsChannel);
   }
   return request;
 }

@@ -2,8 +2,8 @@ import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
-import { CoalescedMessage } from '../notify/coalesced-message.ts';
 import { runOutput } from '../notify/run-output.ts';
+import { postRunProgress, RunProgress } from '../notify/run-progress.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { ResourceLocks } from '../queue/locks.ts';
 import { argsText, hashRequest, type RunJob, runIdFor } from '../requests/request.ts';
@@ -12,7 +12,6 @@ import { PermanentError, UserError } from '../sdk/errors.ts';
 import type { GuidedRunbooksPort } from '../sdk/guided.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
-import { runMessage, runResult } from '../slack/blocks/run-message.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { Checkpoints } from './checkpoints.ts';
@@ -87,7 +86,7 @@ export async function executeRun(
   const tell = (phase: RunPhase, problem?: { code: string; message: string }) =>
     deps.hooks?.runChanged(job, phase, problem).catch(() => {});
   await tell('running');
-  const show = () => message.set(runMessage(view));
+  const show = () => message.show(view);
   const checkpoints = new Checkpoints(deps.redis, deps.keys, runId);
   const done = await checkpoints.load();
   if (attempt === 1 || done.size === 0) {
@@ -271,15 +270,14 @@ async function openRunMessage(job: RunJob, runId: string, view: RunView, deps: R
     job.card?.channel ??
     (job.threadTs || job.requester.startsWith('schedule:') ? job.channel : deps.opsChannel);
   if (!ts) {
-    const posted = await deps.writer.post(channel, runMessage(view), job.threadTs);
-    ts = posted.ts;
+    ts = await postRunProgress(deps.writer, channel, view, job.threadTs);
     await deps.redis
       .multi()
       .hset(key, 'ts', ts, 'channel', channel)
       .expire(key, RUN_STATE_TTL_SECONDS)
       .exec();
   }
-  return new CoalescedMessage(deps.writer, channel, ts, deps.updateIntervalMs ?? 1000, (error) =>
+  return new RunProgress(deps.writer, channel, ts, deps.updateIntervalMs ?? 1000, (error) =>
     deps.log.warn({ run_id: runId, err: (error as Error).message }, 'progress update failed'),
   );
 }
@@ -288,16 +286,15 @@ async function finish(
   job: RunJob,
   runId: string,
   view: RunView,
-  message: CoalescedMessage,
+  message: RunProgress,
   deps: RunDeps,
 ) {
   // The result reply goes out at once; the progress message's last edit follows within the
   // coalescing interval (at most one chat.update per second per message), off the worker slot.
-  message.set(runMessage(view));
+  message.show(view);
   const key = deps.keys.runMessage(runId);
   const first = await deps.redis.hsetnx(key, 'result_posted', '1');
-  if (first === 1)
-    await deps.writer.post(message.channel, runResult(view), job.threadTs ?? message.ts);
+  if (first === 1) await message.postResult(view, job.threadTs ?? message.ts);
   // The run is over: its worker slot need not wait for the last edit.
   message.flushInBackground();
 }
