@@ -1,4 +1,4 @@
-import type { RequestRecord } from '../approvals/request-store.ts';
+import type { RequestRecord } from '../requests/request-store.ts';
 import type { Plan } from '../sdk/command.ts';
 import type { Policy } from '../sdk/policy.ts';
 import { planFailed, planReply } from '../slack/blocks/plan-reply.ts';

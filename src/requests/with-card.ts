@@ -1,9 +1,9 @@
-import type { RequestRecord } from '../approvals/request-store.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
 import { classify } from '../run/classify.ts';
 import type { Plan } from '../sdk/command.ts';
 import type { OpsRequest } from './request.ts';
+import type { RequestRecord } from './request-store.ts';
 import type { Flow } from './submission.ts';
 
 /** Runs the command's read-only `plan()`; a failure is told to the requester and returns undefined. */

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { UsergroupLookup } from '../approvals/groups.ts';
 import type { AuditLookups } from '../audit/enrich.ts';
+import type { UsergroupLookup } from '../requests/groups.ts';
 
 /** Display names and permalinks from the Slack Web API, for the audit ledger writer. */
 export function slackLookups(client: WebClient): AuditLookups {

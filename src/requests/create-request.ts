@@ -1,13 +1,13 @@
-import { resolvePolicy } from '../approvals/policy.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { RequestNotices } from '../notify/request-notices.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
 import { breakGlassRefusal, requestRefusal } from './gate.ts';
+import { resolvePolicy } from './policy.ts';
 import { hashRequest, type OpsRequest, requestIdFor } from './request.ts';
-import type { Submission, SubmitDeps } from './submission.ts';
+import type { CreateRequestDeps, Submission } from './submission.ts';
 import { askForApproval, runUnderBreakGlass, showPlan } from './with-card.ts';
 
-export type { Flow, Submission, SubmitDeps, SubmitRequest } from './submission.ts';
+export type { CreateRequestDeps, Flow, Submission } from './submission.ts';
 
 /** Seconds a submission key is remembered, to absorb Slack retries and double submits. */
 const SUBMISSION_TTL_SECONDS = 24 * 3600;
@@ -22,9 +22,9 @@ const SUBMISSION_TTL_SECONDS = 24 * 3600;
  * back means the worker that claimed it died before finishing: the flow runs again unless the
  * request (its record or its job) was already made.
  */
-export async function submitRequest(
+export async function createRequest(
   submission: Submission,
-  deps: SubmitDeps,
+  deps: CreateRequestDeps,
   delivery: string,
 ): Promise<OpsRequest | undefined> {
   const request: OpsRequest = {
@@ -38,7 +38,11 @@ export async function submitRequest(
     createdAt: Date.now(),
     ...(submission.threadTs ? { threadTs: submission.threadTs } : {}),
   };
-  const log = deps.log.child({ request_id: request.id, command: request.command });
+  const log = deps.log.child({
+    stage: 'createRequest',
+    request_id: request.id,
+    command: request.command,
+  });
   const notices = new RequestNotices(deps.writer);
   const tell = (text: string) => notices.tell(submission, text);
   const command = deps.registry.find(submission.command);
@@ -107,7 +111,7 @@ export async function submitRequest(
  * Slack retry, a double submit) has it.
  */
 async function claimSubmission(
-  deps: SubmitDeps,
+  deps: CreateRequestDeps,
   submissionKey: string,
   delivery: string,
 ): Promise<'first' | 'again' | 'duplicate'> {
@@ -118,7 +122,7 @@ async function claimSubmission(
 }
 
 /** Whether the request was stored (approval, break-glass) or its run queued. */
-async function alreadyMade(deps: SubmitDeps, requestId: string): Promise<boolean> {
+async function alreadyMade(deps: CreateRequestDeps, requestId: string): Promise<boolean> {
   if ((await deps.redis.exists(deps.keys.request(requestId))) > 0) return true;
   return (await deps.queue.getJob(requestId)) !== undefined;
 }

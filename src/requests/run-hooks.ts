@@ -1,5 +1,5 @@
 import type { RunHooks } from '../run/hooks.ts';
-import type { RequestCards } from './cards.ts';
+import type { RequestCards } from './request-cards.ts';
 import type { RequestStore } from './request-store.ts';
 
 /** Moves a request card to running, done or failed as its run goes (the worker's side of the card). */

@@ -4,8 +4,8 @@ import type { Logger } from '../log.ts';
 import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
-import type { RunJob } from '../requests/request.ts';
-import type { RequestCards } from './cards.ts';
+import type { RunJob } from './request.ts';
+import type { RequestCards } from './request-cards.ts';
 import type { RequestStore } from './request-store.ts';
 
 export interface SweeperDeps {
