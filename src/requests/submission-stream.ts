@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { gaugeFrom, metrics } from '../metrics/metrics.ts';
 import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { sleep } from '../util/sleep.ts';
 import type { EnqueueSubmission, Submission } from './submission.ts';
 
 /** The consumer group every worker reads submissions in (each submission goes to one worker). */

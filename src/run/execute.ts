@@ -14,6 +14,7 @@ import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { sleep } from '../util/sleep.ts';
 import { Checkpoints } from './checkpoints.ts';
 import { classify } from './classify.ts';
 import { driftBetween } from './drift.ts';
@@ -324,6 +325,6 @@ async function waitForLocks(
     view.status = 'waiting';
     view.note = `waiting for ${result.heldBy}, which holds ${result.resource}`;
     show();
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
 }

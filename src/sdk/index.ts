@@ -4,6 +4,7 @@ export type { FileConfig } from '../config/file.ts';
 export { type LogsSettings, logsSettings } from '../config/logs.ts';
 export { redact } from '../redact/index.ts';
 export { own } from '../util/own.ts';
+export { sleep } from '../util/sleep.ts';
 export {
   type AnyCommand,
   type CheckContext,
