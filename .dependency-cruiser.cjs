@@ -65,6 +65,15 @@ module.exports = {
       to: { path: '^src/slack/' },
     },
     {
+      name: 'requests-do-not-import-run',
+      comment:
+        'A request is handed on to the run, never the other way round: src/run may read the ' +
+        'request types, src/requests never imports src/run.',
+      severity: 'error',
+      from: { path: '^src/requests/' },
+      to: { path: '^src/run/' },
+    },
+    {
       name: 'no-circular',
       comment:
         'No import cycles between modules. (Folder-level cycles are not checked yet: every folder ' +

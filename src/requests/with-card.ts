@@ -1,7 +1,7 @@
 import { metrics } from '../metrics/metrics.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
-import { classify } from '../run/classify.ts';
 import type { Plan } from '../sdk/command.ts';
+import { classify } from '../sdk/errors.ts';
 import type { OpsRequest } from './request.ts';
 import type { RequestRecord } from './request-store.ts';
 import type { Flow } from './submission.ts';
