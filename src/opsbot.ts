@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
-import { groupList } from './approvals/groups.ts';
-import { policyProblems, resolvePolicy } from './approvals/policy.ts';
-import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
@@ -26,10 +23,13 @@ import { ResourceLocks } from './queue/locks.ts';
 import { startRunWorker } from './queue/run-worker.ts';
 import { createRunsQueue } from './queue/runs-queue.ts';
 import { commands } from './registry/commands.ts';
+import { groupList } from './requests/groups.ts';
+import { policyProblems, resolvePolicy } from './requests/policy.ts';
 import type { RunJob } from './requests/request.ts';
+import { createRequestFlow } from './requests/service.ts';
 import {
+  createEnqueueSubmission,
   SubmissionConsumer,
-  submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
 import { withoutScheduleEphemerals } from './schedules/ephemerals.ts';
@@ -47,7 +47,7 @@ import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerGuidedListeners } from './slack/listeners/guided-runbooks.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
-import { slackLookups } from './slack/lookups.ts';
+import { slackLookups, slackUsergroupMembers } from './slack/lookups.ts';
 import { refuseSlackRequest } from './slack/request-guard.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { shardProblem } from './store/cluster-health.ts';
@@ -167,7 +167,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       if (!runbookCommand) return undefined;
       const policy = resolvePolicy(runbookCommand, 'default', file.policies);
       if (policy.requesters.length === 0) return undefined;
-      if (await approvals.groups.isMember(user, policy.requesters, { fresh: true }))
+      if (await requestFlow.groups.isMember(user, policy.requesters, { fresh: true }))
         return undefined;
       return `:no_entry: Only members of ${groupList(policy.requesters)} may act on runbook cards. Nothing changed.`;
     },
@@ -175,25 +175,26 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       ? {
           connection: guidedRedis,
           runs: queue,
-          makeRequest: (submission, delivery) => approvals.submit(submission, delivery),
+          createRequest: (submission, delivery) => requestFlow.createRequest(submission, delivery),
           aws,
         }
       : undefined,
   });
-  const approvals = createApprovals({
+  const requestFlow = createRequestFlow({
     redis,
     keys,
     queue,
     writer,
-    client,
+    usergroupMembers: slackUsergroupMembers(client),
     audit,
     log,
     registry,
     file,
     aws,
   });
-  // The web role hands each submission to the workers; a worker turns it into a request.
-  const submit = submissionProducer({ redis, keys, writer, log });
+  // The web role hands each submission to the workers (enqueueSubmission); a worker turns it into
+  // a request (createRequest).
+  const enqueueSubmission = createEnqueueSubmission({ redis, keys, writer, log });
   submissionsWaitingGauge(redis, keys);
   let draining = false;
 
@@ -246,13 +247,13 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       slackApiUrl: env.SLACK_API_URL,
       log,
     });
-    const listenerDeps = { registry, config: file, submit, writer, log };
+    const listenerDeps = { registry, config: file, enqueueSubmission, writer, log };
     registerCommandListener(slack.app, {
       ...listenerDeps,
       openForm: commandFormOpener(client, listenerDeps),
     });
-    registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: approvals.decisions });
-    approvals.startSweeper();
+    registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: requestFlow.decisions });
+    requestFlow.startSweeper();
     registerStopFollowListener(slack.routes, { redis, keys, log });
     registerCommandButtonListener(slack.routes, listenerDeps);
     registerGuidedListeners(slack.routes, { engine: guided.engine, writer, log });
@@ -283,7 +284,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     registry,
     audit,
     log,
-    submit,
+    submit: enqueueSubmission,
     maintenance: maintenance.mute,
   });
 
@@ -304,7 +305,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       redis,
       keys,
       log,
-      submit: approvals.submit,
+      createRequest: requestFlow.createRequest,
       consumer: workerId,
     });
     submissions.start();
@@ -316,13 +317,13 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       workerRedis,
       prefix,
       keys,
-      submit,
+      enqueueSubmission,
       runs: queue,
       incidents: alerts.incidents,
       raise: alerts.raise,
       log,
       ports: () => runPorts,
-      groups: approvals.groups,
+      groups: requestFlow.groups,
     });
     const runPorts: Ports = { ...aws, ...schedules.ports };
     worker = startRunWorker(
@@ -343,7 +344,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         opsChannel,
         lockWaitMs: options.lockWaitMs ?? 60_000,
         updateIntervalMs: options.updateIntervalMs,
-        hooks: allHooks(approvals.runHooks, schedules.hooks, guided.hooks, maintenance.hooks),
+        hooks: allHooks(requestFlow.runHooks, schedules.hooks, guided.hooks, maintenance.hooks),
       },
       env.OPSBOT_JOB_LOCK_SECONDS,
     );
@@ -380,7 +381,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await heartbeat?.stop();
     await schedules?.stop();
     await submissions?.stop();
-    await approvals.stop();
+    await requestFlow.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.
     worker?.cancelAllJobs('worker stopping');
     await blockExpiry?.close();

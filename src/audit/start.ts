@@ -2,9 +2,9 @@ import { dynamoClient, LedgerTable } from '../aws/ledger-table.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../log.ts';
 import { auditBacklogGauge } from '../metrics/metrics.ts';
+import { anchorPoster } from '../notify/audit-anchor.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { LedgerPort, Ports } from '../sdk/ports/index.ts';
-import { mrkdwn } from '../slack/blocks/types.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { AnchorPoster, type AnchorReader } from './anchors.ts';
@@ -68,9 +68,7 @@ export function startAudit(deps: AuditDeps): Audit {
       ? new AnchorPoster(
           deps.redis,
           deps.keys,
-          async (to, text) => {
-            await slack.post(to, { text, blocks: [{ type: 'section', text: mrkdwn(text) }] });
-          },
+          anchorPoster(slack),
           {
             channel,
             every: config.anchor_every,

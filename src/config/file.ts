@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { approvalSettingsSchema } from '../approvals/settings.ts';
 import { auditConfigSchema } from '../audit/config.ts';
+import { approvalSettingsSchema } from '../requests/approval-settings.ts';
 import { schedulesShape } from '../schedules/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
 import { logsTargetsShape } from './logs.ts';

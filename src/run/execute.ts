@@ -2,25 +2,23 @@ import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
-import { CoalescedMessage } from '../notify/coalesced-message.ts';
-import { runOutput } from '../notify/run-output.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { ResourceLocks } from '../queue/locks.ts';
 import { argsText, hashRequest, type RunJob, runIdFor } from '../requests/request.ts';
-import { type Plan, type StepContext, stepsOf } from '../sdk/command.ts';
-import { PermanentError, UserError } from '../sdk/errors.ts';
+import { type AnyCommand, type Plan, type StepContext, stepsOf } from '../sdk/command.ts';
+import { classify, PermanentError, UserError } from '../sdk/errors.ts';
 import type { GuidedRunbooksPort } from '../sdk/guided.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
-import { runMessage, runResult } from '../slack/blocks/run-message.ts';
-import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
+import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { sleep } from '../util/sleep.ts';
 import { Checkpoints } from './checkpoints.ts';
-import { classify } from './classify.ts';
 import { driftBetween } from './drift.ts';
-import type { RunHooks, RunPhase } from './hooks.ts';
+import type { RunHooks } from './hooks.ts';
+import { RunReporter } from './reporter.ts';
 import { runState } from './run-state.ts';
-import { newRunView, type RunView } from './run-view.ts';
+import { newRunView } from './run-view.ts';
 
 export interface RunDeps {
   redis: Redis;
@@ -49,7 +47,11 @@ export type RunOutcome =
 
 const PLAN_CHECKPOINT = '__plan';
 
-/** Executes one attempt of a run: checks the plan, takes locks, runs the steps it has not done yet. */
+/**
+ * The executor: runs one attempt of a run. It checks the request hash, takes the resource locks,
+ * re-checks the plan for drift and runs the steps not yet checkpointed. What the run tells Slack,
+ * the audit trail and the request card goes through its `RunReporter`.
+ */
 export async function executeRun(
   job: RunJob,
   attempt: number,
@@ -83,160 +85,99 @@ export async function executeRun(
     attempt,
     Date.now(),
   );
-  const message = await openRunMessage(job, runId, view, deps);
-  const tell = (phase: RunPhase, problem?: { code: string; message: string }) =>
-    deps.hooks?.runChanged(job, phase, problem).catch(() => {});
-  await tell('running');
-  const show = () => message.set(runMessage(view));
+  const reporter = await RunReporter.open(job, view, log, deps);
   const checkpoints = new Checkpoints(deps.redis, deps.keys, runId);
   const done = await checkpoints.load();
-  if (attempt === 1 || done.size === 0) {
-    deps.audit.append({
-      action: 'run.started',
-      actor: 'system',
-      command: job.command,
-      args: job.args,
-      request_id: job.id,
-      run_id: runId,
-      data: { attempt },
-    });
-  }
-  log.info({ attempt }, 'run started');
-  let current: string | undefined;
+  await reporter.started(attempt, attempt === 1 || done.size === 0);
+  const at: { step?: string } = {};
   let held: Awaited<ReturnType<typeof waitForLocks>> | undefined;
   try {
     checkRequestHash(job);
-    held = await waitForLocks(
-      command.resources?.(job.args, deps.targets) ?? [],
-      runId,
-      view,
-      show,
-      deps,
-    );
-    const ctx: StepContext<Record<string, unknown>> = {
-      args: job.args,
-      request: {
-        id: job.id,
-        command: job.command,
-        requester: job.requester,
-        channel: job.channel,
-        environment: job.environment,
-        ...(job.emergency ? { emergency: { reason: job.emergency.reason } } : {}),
-        ...(job.threadTs ? { threadTs: job.threadTs } : {}),
-      },
-      targets: deps.targets,
-      aws: deps.aws,
-      runId,
-      plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
-      results: Object.fromEntries(done),
-      attempt,
-      state: runState(deps.redis, deps.keys, deps.locks, runId, job.command),
-      signal,
-      incidents: deps.incidents,
-      ...(deps.guided ? { guided: deps.guided } : {}),
-      progress: (note) => {
-        const running = view.steps.find((s) => s.status === 'running');
-        if (running) running.note = note;
-        show();
-      },
-      output: runOutput(deps.writer, message.channel, job.threadTs ?? message.ts, job.requester),
-      record: (event, data) => {
-        log.info({ event, ...data }, event);
-        deps.audit.append({
-          action: event,
-          actor: job.requester,
-          command: job.command,
-          args: job.args,
-          request_id: job.id,
-          run_id: runId,
-          data,
-        });
-      },
-    };
-    if (command.plan && !done.has(PLAN_CHECKPOINT)) {
-      current = 'plan';
-      const fresh = await command.plan(ctx);
-      checkForDrift(job.plan, fresh);
-      view.plan = fresh.summary;
-      ctx.plan = fresh;
-      await checkpoints.save(PLAN_CHECKPOINT, fresh);
-    }
-    for (const [index, step] of steps.entries()) {
-      const stepView = view.steps[index]!;
-      current = step.name;
-      if (done.has(step.name)) {
-        stepView.status = 'skipped';
-        continue;
-      }
-      stepView.status = 'running';
-      stepView.startedAt = Date.now();
-      show();
-      const result = await step.run(ctx);
-      await checkpoints.save(step.name, result);
-      ctx.results[step.name] = result;
-      stepView.status = 'done';
-      stepView.ms = Date.now() - stepView.startedAt;
-      deps.audit.append({
-        action: 'run.step',
-        actor: 'system',
-        command: job.command,
-        request_id: job.id,
-        run_id: runId,
-        result: 'done',
-        data: { step: step.name, ms: stepView.ms },
-      });
-      show();
-    }
-    view.status = 'done';
-    view.finishedAt = Date.now();
-    log.info({ ms: view.finishedAt - view.startedAt }, 'run done');
-    deps.audit.append({
-      action: 'run.done',
-      actor: 'system',
-      command: job.command,
-      request_id: job.id,
-      run_id: runId,
-      result: 'done',
-    });
-    await finish(job, runId, view, message, deps);
-    await tell('done');
+    const resources = command.resources?.(job.args, deps.targets) ?? [];
+    held = await waitForLocks(resources, runId, reporter, deps);
+    const ctx = stepContext(job, runId, attempt, done, reporter, deps, signal);
+    await runSteps(command, steps, ctx, checkpoints, done, reporter, at);
+    await reporter.done();
     return { status: 'done' };
   } catch (thrown) {
     const error = classify(thrown);
     const retry = error.kind === 'transient' && !lastAttempt;
-    const failedStep = view.steps.find((s) => s.status === 'running');
-    if (failedStep) {
-      failedStep.status = retry ? 'pending' : 'failed';
-      failedStep.ms = Date.now() - (failedStep.startedAt ?? Date.now());
-    }
-    log.warn(
-      { code: error.code, kind: error.kind, step: current, retry },
-      `run attempt failed: ${error.message}`,
-    );
-    if (retry) {
-      view.status = 'retrying';
-      view.note = `attempt ${attempt} failed at ${current}: ${error.message}; retrying`;
-      show();
-      await message.flush();
-    } else {
-      view.status = 'failed';
-      view.finishedAt = Date.now();
-      view.error = { code: error.code, message: error.message, step: current };
-      deps.audit.append({
-        action: 'run.failed',
-        actor: 'system',
-        command: job.command,
-        request_id: job.id,
-        run_id: runId,
-        result: error.code,
-        data: { step: current, message: error.message },
-      });
-      await finish(job, runId, view, message, deps);
-      await tell('failed', { code: error.code, message: error.message });
-    }
+    await reporter.failed(error, retry, attempt, at.step);
     return { status: 'failed', retry, code: error.code, message: error.message };
   } finally {
     await held?.release();
+  }
+}
+
+/** What each step gets: the request, ports, earlier results, and the reporter's progress and output. */
+function stepContext(
+  job: RunJob,
+  runId: string,
+  attempt: number,
+  done: Map<string, unknown>,
+  reporter: RunReporter,
+  deps: RunDeps,
+  signal: AbortSignal,
+): StepContext<Record<string, unknown>> {
+  return {
+    args: job.args,
+    request: {
+      id: job.id,
+      command: job.command,
+      requester: job.requester,
+      channel: job.channel,
+      environment: job.environment,
+      ...(job.emergency ? { emergency: { reason: job.emergency.reason } } : {}),
+      ...(job.threadTs ? { threadTs: job.threadTs } : {}),
+    },
+    targets: deps.targets,
+    aws: deps.aws,
+    runId,
+    plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
+    results: Object.fromEntries(done),
+    attempt,
+    state: runState(deps.redis, deps.keys, deps.locks, runId, job.command),
+    signal,
+    incidents: deps.incidents,
+    ...(deps.guided ? { guided: deps.guided } : {}),
+    progress: (note) => reporter.progress(note),
+    output: reporter.output(),
+    record: (event, data) => reporter.record(event, data),
+  };
+}
+
+/**
+ * Re-plans (once per run: the fresh plan is checkpointed) and fails on drift from the approved
+ * plan, then runs each step that has no checkpoint yet. `at.step` names where it is, for failures.
+ */
+async function runSteps(
+  command: AnyCommand,
+  steps: ReturnType<typeof stepsOf>,
+  ctx: StepContext<Record<string, unknown>>,
+  checkpoints: Checkpoints,
+  done: Map<string, unknown>,
+  reporter: RunReporter,
+  at: { step?: string },
+) {
+  if (command.plan && !done.has(PLAN_CHECKPOINT)) {
+    at.step = 'plan';
+    const fresh = await command.plan(ctx);
+    checkForDrift(ctx.plan, fresh);
+    reporter.planChecked(fresh.summary);
+    ctx.plan = fresh;
+    await checkpoints.save(PLAN_CHECKPOINT, fresh);
+  }
+  for (const [index, step] of steps.entries()) {
+    at.step = step.name;
+    if (done.has(step.name)) {
+      reporter.stepSkipped(index);
+      continue;
+    }
+    reporter.stepStarted(index);
+    const result = await step.run(ctx);
+    await checkpoints.save(step.name, result);
+    ctx.results[step.name] = result;
+    reporter.stepDone(index);
   }
 }
 
@@ -261,52 +202,10 @@ function checkForDrift(approved: Plan | undefined, fresh: Plan) {
   }
 }
 
-async function openRunMessage(job: RunJob, runId: string, view: RunView, deps: RunDeps) {
-  const key = deps.keys.runMessage(runId);
-  let ts = await deps.redis.hget(key, 'ts');
-  // The card's channel, else the thread's (an incident thread) or a schedule's own channel, else
-  // the ops channel.
-  const channel =
-    (await deps.redis.hget(key, 'channel')) ??
-    job.card?.channel ??
-    (job.threadTs || job.requester.startsWith('schedule:') ? job.channel : deps.opsChannel);
-  if (!ts) {
-    const posted = await deps.writer.post(channel, runMessage(view), job.threadTs);
-    ts = posted.ts;
-    await deps.redis
-      .multi()
-      .hset(key, 'ts', ts, 'channel', channel)
-      .expire(key, RUN_STATE_TTL_SECONDS)
-      .exec();
-  }
-  return new CoalescedMessage(deps.writer, channel, ts, deps.updateIntervalMs ?? 1000, (error) =>
-    deps.log.warn({ run_id: runId, err: (error as Error).message }, 'progress update failed'),
-  );
-}
-
-async function finish(
-  job: RunJob,
-  runId: string,
-  view: RunView,
-  message: CoalescedMessage,
-  deps: RunDeps,
-) {
-  // The result reply goes out at once; the progress message's last edit follows within the
-  // coalescing interval (at most one chat.update per second per message), off the worker slot.
-  message.set(runMessage(view));
-  const key = deps.keys.runMessage(runId);
-  const first = await deps.redis.hsetnx(key, 'result_posted', '1');
-  if (first === 1)
-    await deps.writer.post(message.channel, runResult(view), job.threadTs ?? message.ts);
-  // The run is over: its worker slot need not wait for the last edit.
-  message.flushInBackground();
-}
-
 async function waitForLocks(
   resources: string[],
   runId: string,
-  view: RunView,
-  show: () => void,
+  reporter: RunReporter,
   deps: RunDeps,
 ) {
   if (resources.length === 0) return undefined;
@@ -314,8 +213,7 @@ async function waitForLocks(
   for (;;) {
     const result = await deps.locks.take(resources, runId);
     if ('release' in result) {
-      view.status = 'running';
-      view.note = undefined;
+      reporter.locked();
       return result;
     }
     if (Date.now() >= deadline) {
@@ -324,9 +222,7 @@ async function waitForLocks(
         `${result.resource} is held by ${result.heldBy}; try again when it ends`,
       );
     }
-    view.status = 'waiting';
-    view.note = `waiting for ${result.heldBy}, which holds ${result.resource}`;
-    show();
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    reporter.waiting(result.resource, result.heldBy);
+    await sleep(250);
   }
 }

@@ -1,6 +1,6 @@
-import { type GroupResolver, groupList } from '../approvals/groups.ts';
-import { resolvePolicy } from '../approvals/policy.ts';
 import type { FileConfig } from '../config/file.ts';
+import { type GroupResolver, groupList } from '../requests/groups.ts';
+import { resolvePolicy } from '../requests/policy.ts';
 import type { AnyCommand, RequestInfo } from '../sdk/command.ts';
 
 /** Why a check may not run for this checklist request (a one-line reason), or undefined. */

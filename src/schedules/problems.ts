@@ -1,6 +1,6 @@
-import { resolvePolicy } from '../approvals/policy.ts';
 import type { FileConfig } from '../config/file.ts';
 import { type Intake, intakeText, type Registry } from '../intake/validate.ts';
+import { resolvePolicy } from '../requests/policy.ts';
 import type { AnyCommand } from '../sdk/command.ts';
 import { own } from '../util/own.ts';
 

@@ -1,12 +1,12 @@
 import type { Queue } from 'bullmq';
 import type { Delivery } from '../alerts/routes.ts';
-import type { GroupResolver } from '../approvals/groups.ts';
-import { RequestStore } from '../approvals/request-store.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
+import type { GroupResolver } from '../requests/groups.ts';
 import type { RunJob } from '../requests/request.ts';
-import type { SubmitRequest } from '../requests/submission.ts';
+import { RequestStore } from '../requests/request-store.ts';
+import type { EnqueueSubmission } from '../requests/submission.ts';
 import { UserError } from '../sdk/errors.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
@@ -29,7 +29,7 @@ export interface SchedulesDeps {
   workerRedis?: Redis;
   prefix: string;
   keys: Keys;
-  submit: SubmitRequest;
+  enqueueSubmission: EnqueueSubmission;
   runs: Queue<RunJob>;
   incidents: IncidentsPort;
   /** Hands checklist failures to the incident flow. */
@@ -56,7 +56,7 @@ export function createSchedules(deps: SchedulesDeps) {
     store,
     file: deps.file,
     registry: deps.registry,
-    submit: deps.submit,
+    enqueueSubmission: deps.enqueueSubmission,
     log,
     drainDelaySeconds: deps.drainDelaySeconds,
   });

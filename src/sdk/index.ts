@@ -5,6 +5,7 @@ export { type LogsSettings, logsSettings } from '../config/logs.ts';
 export { maintenanceSchema, maintenanceServices } from '../maintenance/config.ts';
 export { redact } from '../redact/index.ts';
 export { own } from '../util/own.ts';
+export { sleep } from '../util/sleep.ts';
 export {
   type AnyCommand,
   type CheckContext,
