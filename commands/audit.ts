@@ -1,4 +1,5 @@
 import {
+  type AnchorSummary,
   type AuditEntry,
   defineCommand,
   type LedgerPort,
@@ -116,12 +117,21 @@ const list = step<Args>('list', 'Read the audit ledger', async (ctx) => {
   return { count: entries.length, head: entries.at(-1)?.seq };
 });
 
+/** What the heads posted to the audit channel said: matched, none yet, or why none were read. */
+function anchorNote(anchors: AnchorSummary | undefined): string {
+  if (!anchors) return '';
+  if (anchors.unavailable) return ` Not checked against anchors: ${anchors.unavailable}.`;
+  if (!anchors.latest) return ' No anchors posted yet.';
+  const at = anchors.latest.at ? ` (${anchors.latest.at})` : '';
+  return ` Matches ${anchors.checked} anchor${anchors.checked === 1 ? '' : 's'}; the latest is seq ${anchors.latest.seq}${at}.`;
+}
+
 const verify = step<Args>('verify', 'Verify the hash chain', async (ctx) => {
   const report = await ledgerOf(ctx).verify({ from: ctx.args.from });
   const text = report.ok
-    ? report.head
-      ? `✅ Audit ledger OK: ${report.count} entries verified (seq ${report.first}–${report.head.seq}). Head hash ${report.head.hash}`
-      : '✅ Audit ledger OK: no entries yet.'
+    ? (report.head
+        ? `✅ Audit ledger OK: ${report.count} entries verified (seq ${report.first}–${report.head.seq}). Head hash ${report.head.hash}.`
+        : '✅ Audit ledger OK: no entries yet.') + anchorNote(report.anchors)
     : `🚨 Audit ledger BROKEN at seq ${report.seq}: ${report.reason}. ${report.count} entries before it verified.`;
   await ctx.output.post({ text, blocks: [{ type: 'text', text }] });
   ctx.record('audit.verified', {

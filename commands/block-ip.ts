@@ -66,7 +66,7 @@ async function block(ctx: StepContext<Args>): Promise<Blocked> {
 }
 
 async function remember(ctx: StepContext<Args>) {
-  const { cidr, expiresAt } = ctx.results.block as Blocked;
+  const { cidr, result, expiresAt } = ctx.results.block as Blocked;
   const target = blocklistTarget(ctx.targets, ctx.args.target);
   const at = new Date().toISOString();
   const common = {
@@ -75,7 +75,9 @@ async function remember(ctx: StepContext<Args>) {
     reason: ctx.args.reason,
     at,
   };
-  await port(ctx.aws, 'blocks').set({
+  // This request holds the block from now on; an older block of the same address is marked
+  // superseded, so its Undo is refused instead of lifting this one.
+  const { replaced } = await port(ctx.aws, 'blocks').set({
     target: ctx.args.target,
     cidr,
     ...common,
@@ -87,6 +89,12 @@ async function remember(ctx: StepContext<Args>) {
     subject: `${ctx.args.target}:${cidr}`,
     ...(ctx.output.thread ? { thread: ctx.output.thread } : {}),
     ...(expiresAt ? { expiresAt } : {}),
+    facts: {
+      // What this request itself added: the address (and its NACL rule), or nothing new.
+      added: result.status === 'blocked' ? 'yes' : 'no',
+      ...(result.ruleNumber !== undefined ? { rule_number: String(result.ruleNumber) } : {}),
+      ...(replaced ? { took_over: replaced.requestId } : {}),
+    },
   });
   if (expiresAt) {
     await port(ctx.aws, 'blocks').scheduleExpiry({
@@ -102,12 +110,14 @@ async function remember(ctx: StepContext<Args>) {
     cidr,
     reason: ctx.args.reason,
     expires_at: expiresAt ?? null,
+    took_over: replaced?.requestId ?? null,
   });
-  return { recorded: true };
+  return { recorded: true, ...(replaced ? { tookOver: replaced.requestId } : {}) };
 }
 
 async function card(ctx: StepContext<Args>) {
   const { cidr, result, expiresAt } = ctx.results.block as Blocked;
+  const { tookOver } = ctx.results.record as { tookOver?: string };
   const target = blocklistTarget(ctx.targets, ctx.args.target);
   const what =
     result.status === 'blocked' ? 'Blocked' : 'Already blocked (now recorded as this request)';
@@ -126,6 +136,14 @@ async function card(ctx: StepContext<Args>) {
             : []),
         ],
       },
+      ...(tookOver
+        ? [
+            {
+              type: 'context' as const,
+              text: `Takes over the block of request ${tookOver}: its Undo no longer lifts it; this one's does`,
+            },
+          ]
+        : []),
       undoButton(`unblock-ip ${cidr} target=${ctx.args.target} undo=${ctx.request.id}`),
     ],
   });

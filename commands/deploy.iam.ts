@@ -1,5 +1,6 @@
 import { DROP_ARN, iamScenario } from '../test/helpers/iam-world.ts';
 import { mockEcr, withAppRunnerImage } from '../test/helpers/images-mock.ts';
+import { memoryMaintenance } from '../test/helpers/memory-maintenance.ts';
 import { mockRds } from '../test/helpers/rds-mock.ts';
 import { mockAppRunner } from '../test/helpers/services-mock.ts';
 
@@ -10,7 +11,8 @@ export default iamScenario(async (w) => {
   const ar = w.use(mockAppRunner({ serviceArn: DROP_ARN }));
   withAppRunnerImage(ar, `${REPO}:v41`);
   await w.run('deploy', { service: 'drop', image: 'v42' });
-  // --safe adds a snapshot of drop-db (its health check is HTTP only).
+  // --safe adds a snapshot of drop-db (its health check is HTTP only; its maintenance window is
+  // opsbot's own, in Redis).
   w.use(mockRds({ id: 'drop-db' })).state.progress = [0];
   const targets = structuredClone(w.targets) as typeof w.targets &
     Record<string, Record<string, Record<string, unknown>>>;
@@ -22,6 +24,6 @@ export default iamScenario(async (w) => {
   await w.run(
     'deploy',
     { service: 'drop', image: '9f3c2ab', safe: 'true' },
-    { targets, aws: { ...w.aws, http } },
+    { targets, aws: { ...w.aws, http, maintenance: memoryMaintenance().port } },
   );
 });

@@ -31,7 +31,9 @@ const args = z.object({
   safe: z
     .stringbool()
     .default(false)
-    .describe('--safe: snapshot the database first and check health after the rollout'),
+    .describe(
+      '--safe: snapshot the database, open a maintenance window, check health after the rollout',
+    ),
 });
 type Args = z.output<typeof args>;
 
@@ -72,7 +74,9 @@ export default defineCommand({
       details: [
         `${t.service.label}`,
         ...(a.safe
-          ? [`first a snapshot of ${t.database}; after the rollout, health of ${t.health}`]
+          ? [
+              `first a snapshot of ${t.database} and a maintenance window (alerts muted); after the rollout, health of ${t.health}, then the window closes`,
+            ]
           : []),
         `image ${a.image}${found.tags.length ? ` (tags ${found.tags.join(', ')})` : ''}${found.pushedAt ? `, pushed ${found.pushedAt}` : ''}`,
       ],

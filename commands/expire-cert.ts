@@ -9,13 +9,12 @@ import {
   z,
 } from '../src/sdk/index.ts';
 import { recordActions, recordActionsSchema } from './lib/record-actions.ts';
+import { recordCommand } from './lib/record-command.ts';
 import {
   LAST_REQUEST,
   operatorReason,
-  recordEnvironment,
   recordId,
   recordTable,
-  recordTableProblems,
   recordTableStatements,
 } from './lib/records.ts';
 import { adminApiStatements, postAdminAction, viaAdminApi } from './records/admin-api.ts';
@@ -149,7 +148,7 @@ export default defineCommand({
   positional: ['cert_id'],
   policy: { default: { approvals: 0 } },
   config: { targets: { record_actions: recordActionsSchema }, recordKinds: ['certs'] },
-  environment: (_a: Args, targets) => recordEnvironment(targets, 'certs'),
+  ...recordCommand<Args>('certs', 'cert_id'),
   resources: (a: Args) => [`certs:${a.cert_id}`],
   permissions: (targets, region) => [
     ...recordTableStatements(targets, 'certs', region, [
@@ -163,7 +162,6 @@ export default defineCommand({
     ...notifyStatements(targets, region),
     ...appAuditStatements(targets, region),
   ],
-  validate: (_a: Args, targets) => recordTableProblems(targets, 'certs', 'cert_id'),
   async plan({ args: a, targets, aws }) {
     const table = certs(targets);
     const record = await aws.records.get(table.ref(a.cert_id));

@@ -1,11 +1,19 @@
-import { botService, defineCommand, step, z } from '../src/sdk/index.ts';
+import {
+  botService,
+  defineCommand,
+  type MaintenanceWindow,
+  type OutputBlock,
+  step,
+  z,
+} from '../src/sdk/index.ts';
+import { scopeOf, utc } from './lib/maintenance.ts';
 import { parseDuration } from './logs/time.ts';
 import { handoffMessage } from './schedule/render.ts';
 
 /**
  * Drop's on-call handoff: one card for the person taking over — open incidents, break-glass runs
- * not yet acknowledged, failed runs, requests waiting for approval, the last result of each
- * schedule and the notes of the shift. A `handoff` schedule posts it at shift change.
+ * not yet acknowledged, open maintenance windows, failed runs, requests waiting for approval, the
+ * last result of each schedule and the notes of the shift. A `handoff` schedule posts it at shift change.
  */
 const args = z.object({
   since: z
@@ -20,17 +28,36 @@ const args = z.object({
 
 type Args = z.output<typeof args>;
 
+function maintenanceBlock(windows: MaintenanceWindow[]): OutputBlock {
+  const lines = windows.map(
+    (w) =>
+      `• ${scopeOf(w.service)} until ${utc(w.plannedEnd)} — ${w.reason} (opened by ${w.by}; its alerts are posted muted)`,
+  );
+  return {
+    type: 'text',
+    text: `*Maintenance windows open*\n${lines.length ? lines.join('\n') : '_none_'}`.slice(
+      0,
+      2900,
+    ),
+  };
+}
+
 export default defineCommand({
   name: 'handoff',
-  summary: 'Shift handoff: open incidents, break-glass, failed runs, approvals, schedules, notes',
+  summary:
+    'Shift handoff: open incidents, maintenance windows, break-glass, failed runs, approvals, schedules, notes',
   args,
   readOnly: true,
   policy: { default: { approvals: 0 } },
   run: [
     step<Args>('gather', 'Gather the handoff', async ({ args: a, aws, output }) => {
       const view = await botService(aws, 'handoff').view({ sinceMs: parseDuration(a.since)! });
-      await output.post(handoffMessage(view));
-      return { posted: true };
+      const message = handoffMessage(view);
+      const windows = aws.maintenance ? await aws.maintenance.list() : undefined;
+      // After the open incidents: while a window is open, that service's alerts are posted muted.
+      if (windows && message.blocks) message.blocks.splice(2, 0, maintenanceBlock(windows));
+      await output.post(message);
+      return { posted: true, maintenance: windows?.length ?? null };
     }),
   ],
 });

@@ -1,4 +1,15 @@
-import { defineCommand, type IncidentsPort, PermanentError, step, z } from '../src/sdk/index.ts';
+import {
+  date,
+  defineCommand,
+  type IncidentsPort,
+  type InlineElement,
+  link,
+  mention,
+  type OpenIncident,
+  PermanentError,
+  step,
+  z,
+} from '../src/sdk/index.ts';
 
 const EMOJI: Record<string, string> = {
   critical: ':red_circle:',
@@ -18,6 +29,17 @@ type Args = z.output<typeof args>;
 
 const openOf = async (incidents: IncidentsPort, a: Args) =>
   (await incidents.listOpen()).filter((i) => !a.severity || i.severity === a.severity);
+
+/** `🟠 API down — webhook, 3 firings since <date>, acknowledged by <mention>`, the title linked. */
+function line(i: OpenIncident): (string | InlineElement)[] {
+  return [
+    `${EMOJI[i.severity] ?? ''} `,
+    i.link ? link(i.link, i.title) : i.title,
+    ` — ${i.source}, ${i.count} firing${i.count === 1 ? '' : 's'} since `,
+    date(i.firstSeen),
+    ...(i.acknowledgedBy ? [', acknowledged by ', mention(i.acknowledgedBy)] : []),
+  ];
+}
 
 /** Lists the open incidents with links to their threads. Reads only. */
 export default defineCommand({
@@ -49,18 +71,12 @@ export default defineCommand({
   run: [
     step<Args>('list', 'List the open incidents', async ({ args: a, output, incidents }) => {
       const open = await openOf(incidents, a);
-      const lines = open.map((i) => {
-        const title = i.link ? `<${i.link}|${i.title}>` : i.title;
-        const since = `<!date^${Math.floor(i.firstSeen / 1000)}^{date_short_pretty} {time}|${new Date(i.firstSeen).toISOString()}>`;
-        const acked = i.acknowledgedBy ? `, acknowledged by <@${i.acknowledgedBy}>` : '';
-        return `${EMOJI[i.severity] ?? ''} ${title} — ${i.source}, ${i.count} firing${i.count === 1 ? '' : 's'} since ${since}${acked}`;
-      });
       const text = open.length
         ? `${open.length} open incident${open.length === 1 ? '' : 's'}`
         : 'No open incidents.';
       await output.post({
         text,
-        blocks: [{ type: 'text', text: [`*${text}*`, ...lines].join('\n').slice(0, 2900) }],
+        blocks: [{ type: 'text', text: [`*${text}*`, ...open.flatMap((i) => ['\n', ...line(i)])] }],
       });
       return { open: open.length };
     }),

@@ -1,7 +1,7 @@
 import { defineCommand, lambdaFunction, step, UserError, z } from '../src/sdk/index.ts';
 import { moveAlias, verifyAlias } from './lambda/alias.ts';
 import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
-import { checkStaging, refuseUnverified } from './lambda/staging.ts';
+import { checkStaging, refuseUnverified, stagingCheckApplies } from './lambda/staging.ts';
 import { DEPLOY_LOG_SECTIONS } from './lib/deploy-log-config.ts';
 import {
   checkLambdaAlias,
@@ -90,7 +90,6 @@ export default defineCommand({
     };
   },
   run: (a: Args, targets) => [
-    ...(targets.lambda[a.function]?.verify_staging ? [checkStagingStep] : []),
     step<Args>('check-version', 'Check the version exists', async ({ args: a, targets, aws }) => {
       const t = target(targets, a.function);
       const exists = await aws.lambda.hasVersion({
@@ -106,6 +105,8 @@ export default defineCommand({
       }
       return { exists };
     }),
+    // After check-version: a version never published is refused as that, not as unverified.
+    ...(stagingCheckApplies(targets, a) ? [checkStagingStep] : []),
     step<Args>('update-alias', 'Move the alias', async (ctx) => {
       const moved = await moveAlias(ctx, ctx.args.version);
       if (!moved.already)

@@ -15,14 +15,8 @@ import {
   undoArg,
   undoesLine,
 } from './lib/containment.ts';
-import {
-  LAST_REQUEST,
-  recordEnvironment,
-  recordId,
-  recordTable,
-  recordTableProblems,
-  recordTableStatements,
-} from './lib/records.ts';
+import { existingRecord, readWriteStatements, recordCommand } from './lib/record-command.ts';
+import { LAST_REQUEST, recordId, recordTable } from './lib/records.ts';
 
 /**
  * reactivate-duckling: the Undo of suspend-duckling. Puts back the status kept in
@@ -42,8 +36,7 @@ const ducklings = (targets: FileConfig['targets']) => recordTable(targets, 'duck
 async function reactivate(ctx: StepContext<Args>) {
   const table = ducklings(ctx.targets);
   const id = ctx.args.duckling_id;
-  const now = await ctx.aws.records.get(table.ref(id));
-  if (!now) throw new UserError('record_not_found', `no duckling ${id} in ${table.where}`);
+  const now = await existingRecord(ctx.aws, table, 'duckling', id);
   if (now[LAST_REQUEST] !== ctx.request.id) {
     if (now.status !== 'SUSPENDED')
       throw new UserError(
@@ -80,21 +73,14 @@ export default defineCommand({
   args,
   positional: ['duckling_id'],
   policy: CONTAINMENT_POLICY,
-  environment: (_a: Args, targets) => recordEnvironment(targets, 'ducklings'),
+  ...recordCommand<Args>('ducklings', 'duckling_id'),
   resources: (a: Args) => [`ducklings:${a.duckling_id}`],
-  permissions: (targets, region) =>
-    recordTableStatements(targets, 'ducklings', region, [
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-    ]),
-  validate: (_a: Args, targets) => recordTableProblems(targets, 'ducklings', 'duckling_id'),
+  permissions: readWriteStatements('ducklings'),
   async plan({ args: a, targets, aws }) {
     if (a.undo)
       await checkUndoable(port(aws, 'containment'), a.undo, 'suspend-duckling', a.duckling_id);
     const table = ducklings(targets);
-    const record = await aws.records.get(table.ref(a.duckling_id));
-    if (!record)
-      throw new UserError('record_not_found', `no duckling ${a.duckling_id} in ${table.where}`);
+    const record = await existingRecord(aws, table, 'duckling', a.duckling_id);
     if (record.status !== 'SUSPENDED')
       throw new UserError(
         'not_suspended',

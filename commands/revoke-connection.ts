@@ -9,10 +9,10 @@ import {
   z,
 } from '../src/sdk/index.ts';
 import { recordActions, recordActionsSchema } from './lib/record-actions.ts';
+import { recordCommand } from './lib/record-command.ts';
 import {
   LAST_REQUEST,
   operatorReason,
-  recordEnvironment,
   recordId,
   recordTable,
   recordTableProblems,
@@ -176,7 +176,7 @@ export default defineCommand({
     environments: { prod: { approvals: 1, approverGroups: [DEFAULT_APPROVER_GROUP] } },
   },
   config: { targets: { record_actions: recordActionsSchema }, recordKinds: ['connections'] },
-  environment: (_a: Args, targets) => recordEnvironment(targets, 'connections'),
+  ...recordCommand<Args>('connections', 'connection_id'),
   resources: (a: Args) => [
     a.connection_id ? `connections:${a.connection_id}` : `spaceducks:${a.spaceduck}`,
   ],

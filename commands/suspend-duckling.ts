@@ -7,15 +7,8 @@ import {
   z,
 } from '../src/sdk/index.ts';
 import { CONTAINMENT_POLICY, port, undoButton } from './lib/containment.ts';
-import {
-  LAST_REQUEST,
-  operatorReason,
-  recordEnvironment,
-  recordId,
-  recordTable,
-  recordTableProblems,
-  recordTableStatements,
-} from './lib/records.ts';
+import { existingRecord, readWriteStatements, recordCommand } from './lib/record-command.ts';
+import { LAST_REQUEST, operatorReason, recordId, recordTable } from './lib/records.ts';
 
 /**
  * suspend-duckling (API runbook, tenant abuse or compromise: "disable/suspend tenant"): one
@@ -36,8 +29,7 @@ const ducklings = (targets: FileConfig['targets']) => recordTable(targets, 'duck
 async function suspend(ctx: StepContext<Args>) {
   const table = ducklings(ctx.targets);
   const id = ctx.args.duckling_id;
-  const before = await ctx.aws.records.get(table.ref(id));
-  if (!before) throw new UserError('record_not_found', `no duckling ${id} in ${table.where}`);
+  const before = await existingRecord(ctx.aws, table, 'duckling', id);
   // A retried run finds its own write (the request id on the record) and does not write again.
   const ours = before[LAST_REQUEST] === ctx.request.id;
   const prior = String((ours ? before.status_before_suspension : before.status) ?? 'UNKNOWN');
@@ -86,19 +78,12 @@ export default defineCommand({
   args,
   positional: ['duckling_id'],
   policy: CONTAINMENT_POLICY,
-  environment: (_a: Args, targets) => recordEnvironment(targets, 'ducklings'),
+  ...recordCommand<Args>('ducklings', 'duckling_id'),
   resources: (a: Args) => [`ducklings:${a.duckling_id}`],
-  permissions: (targets, region) =>
-    recordTableStatements(targets, 'ducklings', region, [
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
-    ]),
-  validate: (_a: Args, targets) => recordTableProblems(targets, 'ducklings', 'duckling_id'),
+  permissions: readWriteStatements('ducklings'),
   async plan({ args: a, targets, aws }) {
     const table = ducklings(targets);
-    const record = await aws.records.get(table.ref(a.duckling_id));
-    if (!record)
-      throw new UserError('record_not_found', `no duckling ${a.duckling_id} in ${table.where}`);
+    const record = await existingRecord(aws, table, 'duckling', a.duckling_id);
     const status = String(record.status ?? 'unknown');
     if (status === 'SUSPENDED')
       throw new UserError('already_suspended', `duckling ${a.duckling_id} is already SUSPENDED`);

@@ -9,8 +9,8 @@ import {
 } from '../src/sdk/index.ts';
 import {
   CONTAINMENT_POLICY,
+  checkStillHeld,
   checkUndoable,
-  claimUndo,
   optionalReason,
   port,
   undoArg,
@@ -27,8 +27,11 @@ import {
 
 /**
  * unblock-ip: lift a block, the inverse of block-ip. The Undo button fills `undo=<request id>`: the
- * plan then refuses when that block was already lifted (by hand, another Undo, or its ttl), and the
- * run marks it undone atomically, so it is undone once. Same policy as block-ip.
+ * plan (made again when the run starts, under the target's lock) then refuses when that block was
+ * already lifted (by hand, another Undo, or its ttl), or when a newer block of the same address
+ * holds it now (lifting it would undo the newer request). The run marks the request undone and
+ * removes its active block in one atomic step, so it is undone once, even across a crash. Without
+ * `undo=` it lifts the block whoever holds it. Same policy as block-ip.
  */
 
 const args = z.object({
@@ -54,27 +57,32 @@ async function unblock(ctx: StepContext<Args>) {
   return { cidr, status: result.status };
 }
 
-/** Marks what this lifts as undone: the block named by `undo=`, else the block in force. */
+/**
+ * Marks what this lifted as undone and removes its active block, in one atomic step that a retried
+ * run repeats with the same answer (`lift`): the block named by `undo=`, else the block in force.
+ */
 async function settle(ctx: StepContext<Args>) {
   const cidr = canonical(ctx.args);
-  const active = await port(ctx.aws, 'blocks').clear({ target: ctx.args.target, cidr });
-  const original = ctx.args.undo ?? active?.requestId;
-  if (ctx.args.undo) await claimUndo(ctx, ctx.args.undo, 'block-ip', subject(ctx.args));
-  else if (original) {
-    await port(ctx.aws, 'containment').claimUndo({
-      original,
-      command: 'block-ip',
-      subject: subject(ctx.args),
-      undo: { requestId: ctx.request.id, by: ctx.request.requester, at: new Date().toISOString() },
-    });
+  const lifted = await port(ctx.aws, 'blocks').lift({
+    target: ctx.args.target,
+    cidr,
+    undo: { requestId: ctx.request.id, by: ctx.request.requester, at: new Date().toISOString() },
+    ...(ctx.args.undo ? { original: ctx.args.undo } : {}),
+  });
+  if (lifted.alreadyUndone) {
+    const by =
+      lifted.alreadyUndone.requestId === 'ttl'
+        ? 'its ttl'
+        : `request ${lifted.alreadyUndone.requestId}`;
+    ctx.progress(`request ${lifted.undoes} was undone meanwhile by ${by}`);
   }
   ctx.record('ip.unblocked', {
     target: ctx.args.target,
     cidr,
     reason: ctx.args.reason ?? null,
-    undoes: original ?? null,
+    undoes: lifted.undoes ?? null,
   });
-  return { undoes: original ?? null };
+  return { undoes: lifted.undoes ?? null };
 }
 
 async function card(ctx: StepContext<Args>) {
@@ -112,7 +120,10 @@ export default defineCommand({
   },
   async plan({ args: a, targets, aws }) {
     const cidr = canonical(a);
-    if (a.undo) await checkUndoable(port(aws, 'containment'), a.undo, 'block-ip', subject(a));
+    if (a.undo) {
+      await checkUndoable(port(aws, 'containment'), a.undo, 'block-ip', subject(a));
+      await checkStillHeld(aws, a.undo, a.target, cidr);
+    }
     const target = blocklistTarget(targets, a.target);
     const listed = await port(aws, 'ipBlocklists').list(blocklistRef(target));
     const blocked = listed.includes(cidr);

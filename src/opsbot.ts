@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Worker } from 'bullmq';
 import { Cluster } from 'ioredis';
-import { groupList } from './approvals/groups.ts';
-import { policyProblems, resolvePolicy } from './approvals/policy.ts';
-import { createApprovals } from './approvals/service.ts';
 import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
@@ -17,6 +14,7 @@ import { HttpServer, sendJson } from './http/server.ts';
 import { type Alerts, type AlertsOptions, startAlerts } from './incidents/start.ts';
 import { createRegistry, type Registry } from './intake/validate.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createMaintenance } from './maintenance/start.ts';
 import { metrics, registry as metricsRegistry } from './metrics/metrics.ts';
 import { CoalescedMessage } from './notify/coalesced-message.ts';
 import type { SlackWriter } from './notify/slack-writer.ts';
@@ -25,17 +23,22 @@ import { ResourceLocks } from './queue/locks.ts';
 import { startRunWorker } from './queue/run-worker.ts';
 import { createRunsQueue } from './queue/runs-queue.ts';
 import { commands } from './registry/commands.ts';
+import { groupList } from './requests/groups.ts';
+import { policyProblems, resolvePolicy } from './requests/policy.ts';
 import type { RunJob } from './requests/request.ts';
+import { createRequestFlow } from './requests/service.ts';
 import {
+  createEnqueueSubmission,
   SubmissionConsumer,
-  submissionProducer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
+import { withoutScheduleEphemerals } from './schedules/ephemerals.ts';
 import { scheduleProblems } from './schedules/problems.ts';
 import { allHooks } from './schedules/run-hooks.ts';
 import { createSchedules, type Schedules } from './schedules/start.ts';
 import type { Ports } from './sdk/ports/index.ts';
 import type { createSlackApp } from './slack/app.ts';
+import { slackAnchorReader } from './slack/audit-anchors.ts';
 import { outputMessage } from './slack/blocks/output.ts';
 import { slackGuidedCard } from './slack/guided-card.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
@@ -44,7 +47,7 @@ import { commandFormOpener } from './slack/listeners/command-form.ts';
 import { registerCommandListener } from './slack/listeners/commands.ts';
 import { registerGuidedListeners } from './slack/listeners/guided-runbooks.ts';
 import { registerStopFollowListener } from './slack/listeners/stop-follow.ts';
-import { slackLookups } from './slack/lookups.ts';
+import { slackLookups, slackUsergroupMembers } from './slack/lookups.ts';
 import { refuseSlackRequest } from './slack/request-guard.ts';
 import { createWebClient, webWriter } from './slack/web-writer.ts';
 import { shardProblem } from './store/cluster-health.ts';
@@ -107,7 +110,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const queue = createRunsQueue(redis, prefix);
   queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
-  const writer: SlackWriter = webWriter(client);
+  // A schedule is no Slack user: ephemerals to `schedule:<name>` are dropped, not sent to fail.
+  const writer: SlackWriter = withoutScheduleEphemerals(webWriter(client), log);
   const auditTrail = await startAudit({
     file,
     endpoint: env.AWS_ENDPOINT_URL,
@@ -118,15 +122,31 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     writer: options.role !== 'web',
     lookups: slackLookups(client),
     writerOptions: options.auditWriter,
+    slack: writer,
+    anchorReader: (channel) => slackAnchorReader(client, channel),
   });
   const audit: AuditSink = auditTrail.sink;
   // Deploy history is the bot's own (Redis), whatever answers for AWS.
   const own = { deploys: redisDeployHistory(redis, keys) };
   const containment = containmentPorts(redis, keys, prefix);
+  const maintenance = createMaintenance({
+    redis,
+    keys,
+    prefix,
+    file,
+    registry,
+    statusSecret: env.OPSBOT_STATUS_WEBHOOK_SECRET,
+    post: async (channel, message) => {
+      await writer.post(channel, outputMessage(message));
+    },
+    audit,
+    log,
+  });
+  const bots = { ...containment.ports, maintenance: maintenance.port };
   const aws = auditTrail.withLedger(
     options.aws
-      ? { ...own, ...containment.ports, ...options.aws }
-      : { ...awsAdapters(env.AWS_REGION, own), ...containment.ports },
+      ? { ...own, ...bots, ...options.aws }
+      : { ...awsAdapters(env.AWS_REGION, own), ...bots },
   );
   const opsChannel = file.slack.ops_channel;
   // Guided runbooks: every file is read and checked here; a bad one stops the start.
@@ -147,7 +167,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       if (!runbookCommand) return undefined;
       const policy = resolvePolicy(runbookCommand, 'default', file.policies);
       if (policy.requesters.length === 0) return undefined;
-      if (await approvals.groups.isMember(user, policy.requesters, { fresh: true }))
+      if (await requestFlow.groups.isMember(user, policy.requesters, { fresh: true }))
         return undefined;
       return `:no_entry: Only members of ${groupList(policy.requesters)} may act on runbook cards. Nothing changed.`;
     },
@@ -155,25 +175,26 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       ? {
           connection: guidedRedis,
           runs: queue,
-          makeRequest: (submission, delivery) => approvals.submit(submission, delivery),
+          createRequest: (submission, delivery) => requestFlow.createRequest(submission, delivery),
           aws,
         }
       : undefined,
   });
-  const approvals = createApprovals({
+  const requestFlow = createRequestFlow({
     redis,
     keys,
     queue,
     writer,
-    client,
+    usergroupMembers: slackUsergroupMembers(client),
     audit,
     log,
     registry,
     file,
     aws,
   });
-  // The web role hands each submission to the workers; a worker turns it into a request.
-  const submit = submissionProducer({ redis, keys, writer, log });
+  // The web role hands each submission to the workers (enqueueSubmission); a worker turns it into
+  // a request (createRequest).
+  const enqueueSubmission = createEnqueueSubmission({ redis, keys, writer, log });
   submissionsWaitingGauge(redis, keys);
   let draining = false;
 
@@ -229,13 +250,13 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       slackApiUrl: env.SLACK_API_URL,
       log,
     });
-    const listenerDeps = { registry, config: file, submit, writer, log };
+    const listenerDeps = { registry, config: file, enqueueSubmission, writer, log };
     registerCommandListener(slack.app, {
       ...listenerDeps,
       openForm: commandFormOpener(client, listenerDeps),
     });
-    registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: approvals.decisions });
-    approvals.startSweeper();
+    registerApprovalListeners(slack.routes, { ...listenerDeps, decisions: requestFlow.decisions });
+    requestFlow.startSweeper();
     registerStopFollowListener(slack.routes, { redis, keys, log });
     registerCommandButtonListener(slack.routes, listenerDeps);
     registerGuidedListeners(slack.routes, { engine: guided.engine, writer, log });
@@ -266,7 +287,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     registry,
     audit,
     log,
-    submit,
+    submit: enqueueSubmission,
+    maintenance: maintenance.mute,
   });
 
   let worker: Worker | undefined;
@@ -286,7 +308,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       redis,
       keys,
       log,
-      submit: approvals.submit,
+      createRequest: requestFlow.createRequest,
       consumer: workerId,
     });
     submissions.start();
@@ -298,12 +320,13 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       workerRedis,
       prefix,
       keys,
-      submit,
+      enqueueSubmission,
       runs: queue,
       incidents: alerts.incidents,
       raise: alerts.raise,
       log,
       ports: () => runPorts,
+      groups: requestFlow.groups,
     });
     const runPorts: Ports = { ...aws, ...schedules.ports };
     worker = startRunWorker(
@@ -324,7 +347,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
         opsChannel,
         lockWaitMs: options.lockWaitMs ?? 60_000,
         updateIntervalMs: options.updateIntervalMs,
-        hooks: allHooks(approvals.runHooks, schedules.hooks, guided.hooks),
+        hooks: allHooks(requestFlow.runHooks, schedules.hooks, guided.hooks, maintenance.hooks),
       },
       env.OPSBOT_JOB_LOCK_SECONDS,
     );
@@ -335,6 +358,8 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     heartbeat = startHeartbeat(workerRedis, keys, workerId);
     // Reconciles the configured schedules with BullMQ, then fires each occurrence on one worker.
     await schedules.start();
+    // Planned ends of maintenance windows: delayed jobs, each taken by one worker.
+    maintenance.startWorker(workerRedis);
     blockExpiry = startBlockExpiry({
       connection: workerRedis,
       prefix,
@@ -359,7 +384,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await heartbeat?.stop();
     await schedules?.stop();
     await submissions?.stop();
-    await approvals.stop();
+    await requestFlow.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.
     worker?.cancelAllJobs('worker stopping');
     await blockExpiry?.close();
@@ -372,6 +397,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     if (slack && !('requestListener' in slack.receiver)) await slack.app.stop();
     await queue.close();
     await containment.close();
+    await maintenance.close();
     await auditTrail.stop();
     redis.disconnect();
     workerRedis?.disconnect();

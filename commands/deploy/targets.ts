@@ -30,6 +30,11 @@ export const deploySchema = z
     /** `--safe`: how long to wait for health to pass after the rollout, and how often to look. */
     health_timeout_seconds: z.number().positive().default(120),
     health_poll_ms: z.number().int().positive().default(5000),
+    /**
+     * `--safe`: how long the maintenance window it opens may stay open (when the service has
+     * `targets.maintenance` config). It normally ends after health passes; this is its planned end.
+     */
+    maintenance_minutes: z.number().positive().max(1440).default(30),
   })
   .strict();
 

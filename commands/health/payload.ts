@@ -162,6 +162,14 @@ export function failingChecks(body: unknown): { check: string; detail: string }[
     .map((c) => ({ check: c.name, detail: c.detail ?? c.state }));
 }
 
+/** The payload's checks answering each name in `required` (as `missingChecks` matches them). */
+export function requiredChecks(payload: HealthPayload, required: string[]): PayloadCheck[] {
+  const wanted = new Set(required.map((r) => r.toLowerCase()));
+  return payload.checks.filter(
+    (c) => wanted.has(c.name.toLowerCase()) || wanted.has(c.name.split(':')[0]!.toLowerCase()),
+  );
+}
+
 /** Names in `required` that the payload has no check for. */
 export function missingChecks(payload: HealthPayload, required: string[]): string[] {
   const names = new Set(payload.checks.map((c) => c.name.toLowerCase()));

@@ -1,5 +1,11 @@
 import type { HttpResult, OutputBlock, Verdict } from '../../src/sdk/index.ts';
-import { type HealthPayload, missingChecks, readHealthPayload } from './payload.ts';
+import {
+  type HealthPayload,
+  missingChecks,
+  type PayloadCheck,
+  readHealthPayload,
+  requiredChecks,
+} from './payload.ts';
 
 /** The Drop runbook's SSL check: ⚠ under 30 days left, ✗ under 7. */
 export const CERT_WARN_DAYS = 30;
@@ -22,6 +28,8 @@ export interface Probe {
   payload: HealthPayload;
   certDaysLeft?: number;
   findings: Finding[];
+  /** The required checks the payload has (each shown with its mark, ok or not). */
+  required?: PayloadCheck[];
 }
 
 const MARK: Record<State, string> = { ok: '✓', warn: '⚠', fail: '✗' };
@@ -72,6 +80,8 @@ export function readProbe(
   // Required checks are judged where the checks are: the readiness URL when there is one.
   for (const missing of missingChecks(payload, endpoint.required_checks ?? []))
     findings.push({ state: 'fail', text: `${missing}: missing (required)` });
+  if (endpoint.required_checks?.length)
+    probe.required = requiredChecks(payload, endpoint.required_checks);
   if (
     endpoint.max_latency_ms !== undefined &&
     result.status !== null &&
@@ -93,6 +103,8 @@ export function probeBlock(p: Probe): OutputBlock {
   if (p.payload.uptime) facts.push(`up ${p.payload.uptime}`);
   if (p.certDaysLeft !== undefined) facts.push(`TLS ${p.certDaysLeft} d left`);
   const lines = [`${mark(stateOfProbe(p))} *${p.name}* \`${p.url}\` — ${facts.join(' · ')}`];
+  if (p.required?.length)
+    lines.push(`   required: ${p.required.map((c) => `${mark(c.state)} ${c.name}`).join(' · ')}`);
   for (const f of p.findings) lines.push(`   ${mark(f.state)} ${f.text}`);
   return { type: 'text', text: lines.join('\n') };
 }

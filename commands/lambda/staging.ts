@@ -22,13 +22,24 @@ function stagingAlias(aliases: Record<string, string>): string | undefined {
   return Object.entries(aliases).find(([, env]) => env === 'staging')?.[0];
 }
 
+/** Whether a promote to `a.alias` is checked: on for the target, a staging alias, not one itself. */
+export function stagingCheckApplies(
+  targets: PlanContext<unknown>['targets'],
+  a: { function: string; alias: string },
+): boolean {
+  const t = Object.hasOwn(targets.lambda, a.function) ? targets.lambda[a.function] : undefined;
+  if (!t?.verify_staging) return false;
+  return stagingAlias(t.aliases) !== undefined && t.aliases[a.alias] !== 'staging';
+}
+
 export async function checkStaging(
   ctx: Pick<PlanContext<unknown>, 'targets' | 'aws'>,
   a: { function: string; alias: string; version: string },
 ): Promise<StagingCheck> {
   const t = lambdaTarget(ctx.targets, a.function);
   const staging = stagingAlias(t.aliases);
-  if (!t.verifyStaging || !staging || staging === a.alias) {
+  // A promote to staging (any alias whose environment is staging) is what the check looks for.
+  if (!staging || !stagingCheckApplies(ctx.targets, a)) {
     return { applies: false, onStaging: true, note: 'no staging check' };
   }
   const now = await ctx.aws.lambda

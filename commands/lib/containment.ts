@@ -103,6 +103,30 @@ export async function checkUndoable(
 }
 
 /**
+ * Before a block's Undo is planned (and again when its run starts): the block must still be held by
+ * the request undone. A newer block of the same address takes it over, and lifting it then would
+ * undo the newer request, so the Undo is refused and says which request holds it now.
+ */
+export async function checkStillHeld(aws: Ports, original: string, target: string, cidr: string) {
+  const known = await port(aws, 'containment').get(original);
+  const holder = await port(aws, 'blocks').get(target, cidr);
+  const newer = known?.superseded ?? (holder && holder.requestId !== original ? holder : undefined);
+  const manual = `unblock-ip ${cidr} target=${target} without undo=`;
+  if (newer) {
+    throw new UserError(
+      'undo_superseded',
+      `request ${original} no longer holds the block of ${cidr} on ${target}: request ${newer.requestId} (by ${newer.by} at ${newer.at}) blocked it again and holds it now, so undoing ${original} would lift that newer block; nothing was changed. To lift it, use the Undo of ${newer.requestId}, or ${manual}`,
+    );
+  }
+  if (!holder) {
+    throw new UserError(
+      'undo_not_held',
+      `request ${original} holds no block of ${cidr} on ${target} any more (opsbot lists no active block there), so there is nothing of it to lift; nothing was changed. If the address is still blocked, use ${manual}`,
+    );
+  }
+}
+
+/**
  * While an undo runs: marks the original undone by this request, atomically. A retried run holds
  * its own claim; another request's claim means someone undid it first.
  */

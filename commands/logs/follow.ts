@@ -38,7 +38,9 @@ interface FollowState {
   lastTs: number;
   keys: [string, number][];
   posted: number;
+  /** `its time was up`, or `stopped` (by `stoppedBy`). */
   ended?: string;
+  stoppedBy?: string;
 }
 
 type Ctx = Pick<
@@ -71,7 +73,7 @@ export async function followLogs(ctx: Ctx, logs: LogsPort, input: FollowInput) {
     let state = await ctx.state.load<FollowState>('follow');
     const resumed = state !== undefined;
     if (!state) state = await start(ctx, logs, input);
-    if (state.ended) return { posted: state.posted, ended: state.ended };
+    if (state.ended) return ending(state);
     return await loop(ctx, logs, input, state, resumed);
   } finally {
     if (!ctx.signal.aborted) await claim.release();
@@ -118,6 +120,16 @@ function view(ctx: Ctx, input: FollowInput, state: FollowState): FollowView {
     posted: state.posted,
     runId: ctx.runId,
     ended: state.ended,
+    stoppedBy: state.stoppedBy,
+  };
+}
+
+/** The run's result once the follow has ended. */
+function ending(state: FollowState) {
+  return {
+    posted: state.posted,
+    ended: state.ended,
+    ...(state.stoppedBy ? { stoppedBy: state.stoppedBy } : {}),
   };
 }
 
@@ -155,16 +167,17 @@ async function loop(
       }
       const stoppedBy = await ctx.state.stopRequestedBy();
       const reason = stoppedBy
-        ? `stopped by <@${stoppedBy}>`
+        ? 'stopped'
         : Date.now() >= state.endsAt
           ? 'its time was up'
           : undefined;
       if (reason) {
         await post(ctx, state, seen, pending);
         state.ended = reason;
+        if (stoppedBy) state.stoppedBy = stoppedBy;
         await ctx.state.save('follow', state);
         await ctx.output.update(state.messageId, followHeader(view(ctx, input, state)));
-        return { posted: state.posted, ended: reason };
+        return ending(state);
       }
       if (pending.error) throw pending.error;
       if (pending.events.length > 0 && Date.now() - lastPostAt >= followTiming.batchMs) {

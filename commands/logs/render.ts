@@ -1,4 +1,4 @@
-import type { OutputMessage } from '../../src/sdk/index.ts';
+import { mention, type OutputMessage, type RichText } from '../../src/sdk/index.ts';
 import type { SearchDigest } from './digest.ts';
 import { clock, span } from './time.ts';
 
@@ -85,14 +85,17 @@ export interface FollowView {
   endsAt: number;
   posted: number;
   runId: string;
+  /** How the follow ended: `its time was up`, or `stopped` (by `stoppedBy`). */
   ended?: string;
+  stoppedBy?: string;
 }
 
 /** The follow's header message: what is followed, until when, and a Stop button while it runs. */
 export function followHeader(view: FollowView): OutputMessage {
   const filter = view.filter ? ` matching \`${view.filter}\`` : '';
-  const text = view.ended
-    ? `Follow of ${view.logGroup}${filter} ended: ${view.ended}. ${view.posted} events posted.`
+  const ending = view.stoppedBy ? ['stopped by ', mention(view.stoppedBy)] : [view.ended ?? ''];
+  const text: RichText = view.ended
+    ? [`Follow of ${view.logGroup}${filter} ended: `, ...ending, `. ${view.posted} events posted.`]
     : `Following ${view.logGroup}${filter} (${view.mode}) until ${clock(view.endsAt)} UTC. New events appear in this thread.`;
   return {
     text,
@@ -115,7 +118,11 @@ export function followHeader(view: FollowView): OutputMessage {
           ]),
       {
         type: 'context',
-        text: `${view.runId} · asked by <@${view.requester}>${view.why ? ` · ${view.why}` : ''}`,
+        text: [
+          `${view.runId} · asked by `,
+          mention(view.requester),
+          view.why ? ` · ${view.why}` : '',
+        ],
       },
     ],
   };
@@ -141,8 +148,12 @@ export function alreadyFollowing(
   logGroup: string,
   other: { runId: string; requester?: string; endsAt?: number },
 ): OutputMessage {
-  const who = other.requester ? ` (asked by <@${other.requester}>` : ' (';
+  const who = other.requester ? [' (asked by ', mention(other.requester), ' '] : [' ('];
   const until = other.endsAt ? `until ${clock(other.endsAt)} UTC)` : 'running)';
-  const text = `${logGroup} is already followed in this channel by ${other.runId}${who}${until}; see its thread, or press its Stop button to end it.`;
+  const text = [
+    `${logGroup} is already followed in this channel by ${other.runId}`,
+    ...who,
+    `${until}; see its thread, or press its Stop button to end it.`,
+  ];
   return { text, blocks: [{ type: 'text', text }] };
 }

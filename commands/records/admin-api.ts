@@ -87,7 +87,7 @@ export async function postAdminAction(
   if (!port) {
     throw new PermanentError(
       'admin_api_unavailable',
-      'the admin API cannot be reached from here (no adminApi port; local mode has none)',
+      'the admin API cannot be reached from here (this process has no adminApi port)',
     );
   }
   const posted = await ctx.state.load<{ at: number }>(POSTED);

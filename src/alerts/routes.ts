@@ -7,8 +7,9 @@ import { type Alert, BadAlert } from './alert.ts';
 import { parseAlertmanager } from './alertmanager.ts';
 import { parseJson, readLimitedBody } from './body.ts';
 import { looksLikeCloudWatch, parseCloudWatchAlarm } from './cloudwatch.ts';
+import { type WebhookReplays, webhookDeliveryId } from './replays.ts';
 import { parseSnsMessage, type SnsVerifier } from './sns.ts';
-import { parseGenericWebhook, verifyWebhook } from './webhook.ts';
+import { parseGenericWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook.ts';
 
 /** One inbound delivery of one alert. `id` dedupes redeliveries (SNS `MessageId`), else unique. */
 export interface Delivery {
@@ -32,6 +33,11 @@ export interface AlertRoutesDeps {
   sns: SnsVerifier;
   allowedTopicArns: string[];
   webhookSecret?: string;
+  /**
+   * Signatures already received, so a replayed webhook is answered 409. Without it a replay is
+   * still never counted twice (its delivery id comes from its signature), only answered 202.
+   */
+  webhookReplays?: WebhookReplays;
   alertmanagerToken?: string;
   log: Logger;
 }
@@ -75,17 +81,24 @@ const disabled = (res: ServerResponse, variable: string) =>
     reason: `this endpoint is off until ${variable} is set`,
   });
 
-async function accept(res: ServerResponse, deps: AlertRoutesDeps, deliveries: Delivery[]) {
+const unavailable = (res: ServerResponse) =>
+  sendJson(res, 503, { error: 'unavailable', reason: 'the incidents queue is unreachable; retry' });
+
+/** Queues deliveries and answers 202; answers 503 (and returns false) when the queue is down. */
+async function accept(
+  res: ServerResponse,
+  deps: AlertRoutesDeps,
+  deliveries: Delivery[],
+): Promise<boolean> {
   try {
     await deps.intake.enqueueDeliveries(deliveries);
   } catch (error) {
     deps.log.error({ err: (error as Error).message }, 'could not queue alerts');
-    return sendJson(res, 503, {
-      error: 'unavailable',
-      reason: 'the incidents queue is unreachable; retry',
-    });
+    unavailable(res);
+    return false;
   }
   sendJson(res, 202, { accepted: deliveries.length });
+  return true;
 }
 
 async function receiveSns(req: IncomingMessage, res: ServerResponse, deps: AlertRoutesDeps) {
@@ -126,10 +139,7 @@ async function receiveSns(req: IncomingMessage, res: ServerResponse, deps: Alert
         messageId: message.MessageId,
       });
     } catch {
-      return sendJson(res, 503, {
-        error: 'unavailable',
-        reason: 'the incidents queue is unreachable; retry',
-      });
+      return unavailable(res);
     }
     return sendJson(res, 202, { confirming: message.TopicArn });
   }
@@ -190,5 +200,24 @@ async function receiveWebhook(req: IncomingMessage, res: ServerResponse, deps: A
     if (error instanceof BadAlert) return badRequest(res, error.message);
     throw error;
   }
-  await accept(res, deps, [{ id: randomUUID(), alert, receivedAt: Date.now() }]);
+  const signature = String(req.headers[WEBHOOK_SIGNATURE_HEADER]);
+  const replays = deps.webhookReplays;
+  if (replays) {
+    let first: boolean;
+    try {
+      first = await replays.firstSight(signature);
+    } catch (error) {
+      deps.log.error({ err: (error as Error).message }, 'could not check a webhook for replay');
+      return unavailable(res);
+    }
+    if (!first) {
+      deps.log.warn({ source: alert.source }, 'refused a replayed webhook');
+      return sendJson(res, 409, {
+        error: 'replayed',
+        reason: `this signed delivery (same ${WEBHOOK_SIGNATURE_HEADER}) was already received; sign each delivery with a fresh timestamp`,
+      });
+    }
+  }
+  const delivery = { id: webhookDeliveryId(signature), alert, receivedAt: Date.now() };
+  if (!(await accept(res, deps, [delivery]))) await replays?.forget(signature).catch(() => {});
 }

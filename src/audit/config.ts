@@ -10,7 +10,36 @@ export const auditConfigSchema = z
     region: z.string().optional(),
     /** Another DynamoDB endpoint (dynalite, DynamoDB Local); defaults to AWS_ENDPOINT_URL or AWS. */
     endpoint: z.url().optional(),
+    /**
+     * Where the ledger's head is anchored: a Slack channel the bot posts `seq` and hash to, which
+     * Slack keeps apart from the ledger, so a cut at the tail shows in `/ops audit verify`.
+     */
+    anchor_channel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id such as C0AUDIT')
+      .optional(),
+    /** Anchor after this many new entries (default 1,000) … */
+    anchor_every: z.number().int().min(1).max(1_000_000).optional(),
+    /** … or this long after the last anchor (default 60), when entries were added since. */
+    anchor_interval_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    (audit) =>
+      audit.anchor_channel !== undefined ||
+      (audit.anchor_every === undefined && audit.anchor_interval_minutes === undefined),
+    {
+      message: 'anchor_every and anchor_interval_minutes need anchor_channel (where anchors go)',
+      path: ['anchor_channel'],
+    },
+  );
 
 export type AuditConfig = z.infer<typeof auditConfigSchema>;
+
+export const DEFAULT_ANCHOR_EVERY = 1000;
+export const DEFAULT_ANCHOR_INTERVAL_MINUTES = 60;

@@ -1,13 +1,30 @@
 import type { LedgerTable } from '../aws/ledger-table.ts';
 import type { LedgerPort } from '../sdk/ports/index.ts';
+import { AnchorCheck, type AnchorReader } from './anchors.ts';
 import { toJsonl } from './jsonl.ts';
-import { ChainVerifier } from './verify.ts';
+import { verifyEntries } from './verify.ts';
 
 /** Entries whose ts is a little past `until` may still belong before it (clocks of instances differ). */
 const CLOCK_SLACK_MS = 60_000;
 
-/** The audit commands' read access to the ledger table. */
-export function ledgerPort(table: LedgerTable): LedgerPort {
+/** The latest anchors, or why there are none to check (never throws: verify still walks). */
+async function readAnchors(reader: AnchorReader | undefined): Promise<AnchorCheck> {
+  if (!reader) return new AnchorCheck([], 'no audit.anchor_channel is configured');
+  try {
+    return new AnchorCheck(await reader.latest());
+  } catch (error) {
+    return new AnchorCheck(
+      [],
+      `could not read the anchors in ${reader.channel} (${(error as Error).message})`,
+    );
+  }
+}
+
+/**
+ * The audit commands' read access to the ledger table. `anchors` reads the heads posted to the
+ * audit channel, which `verify` checks the chain against.
+ */
+export function ledgerPort(table: LedgerTable, anchors?: AnchorReader): LedgerPort {
   return {
     async recent({ last, command, actor, since }) {
       const found = [];
@@ -25,9 +42,8 @@ export function ledgerPort(table: LedgerTable): LedgerPort {
     },
 
     async verify({ from }) {
-      const verifier = new ChainVerifier(from ?? 1);
-      for await (const entry of table.range(from ?? 1)) if (!verifier.push(entry)) break;
-      return verifier.report();
+      const check = await readAnchors(anchors);
+      return verifyEntries(table.range(from ?? 1), from ?? 1, check);
     },
 
     /** A contiguous seq range, from the first entry at or after `since` to the last before `until`. */

@@ -1,9 +1,12 @@
 import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../log.ts';
 import { auditBacklogGauge } from '../metrics/metrics.ts';
+import { anchorPoster } from '../notify/audit-anchor.ts';
+import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { LedgerPort, Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { AnchorPoster, type AnchorReader } from './anchors.ts';
 import { type AuditLookups, enricher } from './enrich.ts';
 import { ledgerPort } from './ledger-port.ts';
 import { RedisAuditSink } from './redis-sink.ts';
@@ -22,6 +25,10 @@ export interface AuditDeps {
   writer: boolean;
   lookups?: AuditLookups;
   writerOptions?: WriterOptions;
+  /** The bot's Slack writer: anchors are posted through it (`audit.anchor_channel`). */
+  slack?: Pick<SlackWriter, 'post'>;
+  /** Reads the anchors back from a channel, for `/ops audit verify`. */
+  anchorReader?: (channel: string) => AnchorReader;
 }
 
 export interface Audit {
@@ -55,15 +62,32 @@ export async function startAudit(deps: AuditDeps): Promise<Audit> {
     config.table,
   );
   const sink = new RedisAuditSink(deps.redis, deps.keys, deps.log);
+  const channel = config.anchor_channel;
+  const slack = deps.slack;
+  const anchors =
+    channel && slack && deps.writer
+      ? new AnchorPoster(
+          deps.redis,
+          deps.keys,
+          anchorPoster(slack),
+          {
+            channel,
+            every: config.anchor_every,
+            intervalMinutes: config.anchor_interval_minutes,
+          },
+          deps.log,
+        )
+      : undefined;
   const writer = deps.writer
     ? new LedgerWriter(deps.redis, deps.keys, table, deps.log, {
         ...deps.writerOptions,
         enrich: deps.lookups ? enricher(deps.redis, deps.keys, deps.lookups) : undefined,
+        anchors,
       })
     : undefined;
   writer?.start();
   auditBacklogGauge(async () => (await deps.redis.llen(deps.keys.auditPending())) + sink.waiting);
-  const ledger = ledgerPort(table);
+  const ledger = ledgerPort(table, channel ? deps.anchorReader?.(channel) : undefined);
   return {
     sink,
     ledger,

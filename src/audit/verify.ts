@@ -1,4 +1,5 @@
 import type { ChainReport } from '../sdk/ports/index.ts';
+import { type AnchorCheck, describeAnchors } from './anchors.ts';
 import { type AuditEntry, entryHash, GENESIS_HASH } from './entry.ts';
 
 export type { ChainReport };
@@ -89,20 +90,28 @@ export class ChainVerifier {
   }
 }
 
-/** Verifies a whole sequence of entries (an export, or a page read back). */
+/**
+ * Verifies a whole sequence of entries (an export, or the table read back); with `anchors`, also
+ * against the heads posted to the audit channel (a cut tail or a rewritten chain).
+ */
 export async function verifyEntries(
   entries: Iterable<AuditEntry> | AsyncIterable<AuditEntry>,
   expectFirst?: number,
+  anchors?: AnchorCheck,
 ): Promise<ChainReport> {
   const verifier = new ChainVerifier(expectFirst);
-  for await (const entry of entries) if (!verifier.push(entry)) break;
-  return verifier.report();
+  for await (const entry of entries) {
+    if (!verifier.push(entry)) break;
+    anchors?.see(entry);
+  }
+  const report = verifier.report();
+  return anchors ? anchors.apply(report) : report;
 }
 
 /** One line for people: `OK: 42 entries (seq 1–42), head abc…` or the broken seq and why. */
 export function describeReport(report: ChainReport): string {
   if (!report.ok)
     return `BROKEN at seq ${report.seq}: ${report.reason}. ${report.count} entries before it verified.`;
-  if (!report.head) return 'OK: no entries to verify.';
-  return `OK: ${report.count} entries verified (seq ${report.first}–${report.head.seq}); head hash ${report.head.hash}`;
+  if (!report.head) return `OK: no entries to verify.${describeAnchors(report)}`;
+  return `OK: ${report.count} entries verified (seq ${report.first}–${report.head.seq}); head hash ${report.head.hash}.${describeAnchors(report)}`;
 }

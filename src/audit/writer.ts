@@ -3,6 +3,7 @@ import type { LedgerTable } from '../aws/ledger-table.ts';
 import type { Logger } from '../log.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import type { AnchorPoster } from './anchors.ts';
 import { type AppendFloors, appendExactlyOnce } from './append.ts';
 import type { ChainHead, QueuedEntry } from './entry.ts';
 
@@ -46,6 +47,8 @@ export interface WriterOptions {
   maxRetryMs?: number;
   /** Fills in what the writer can look up (display names, run permalinks). Best effort. */
   enrich?: (entry: QueuedEntry) => Promise<QueuedEntry>;
+  /** Posts the head to the audit anchor channel when due (`audit.anchor_channel`). */
+  anchors?: AnchorPoster;
 }
 
 /**
@@ -108,7 +111,11 @@ export class LedgerWriter {
     while (this.running) {
       let outcome: 'appended' | 'idle' | 'failed';
       try {
-        outcome = (await this.holdLease()) ? await this.step() : 'idle';
+        const held = await this.holdLease();
+        outcome = held ? await this.step() : 'idle';
+        // Idle with the lease: an anchor may still be due by time (entries added, none since).
+        if (held && outcome === 'idle' && this.head)
+          await this.options.anchors?.afterAppend(this.head);
       } catch (error) {
         outcome = 'failed';
         this.head = undefined;
@@ -172,6 +179,7 @@ export class LedgerWriter {
       raw,
       queued.id,
     );
+    await this.options.anchors?.afterAppend(head);
     return 'appended';
   }
 

@@ -39,13 +39,14 @@ const once = <T>(load: () => Promise<T>) => {
 
 /**
  * One entry per port the AWS SDK answers (a new port adds one entry, sorted). The ledger is added
- * by the audit module when `audit.table` is set; deploy history is the bot's own.
+ * by the audit module when `audit.table` is set; deploy history and maintenance windows are the
+ * bot's own.
  *
  * Every adapter and its SDK client packages are imported on the port's first call (`lazyPort`),
  * so a process only holds the clients of the services its runs use: the web role holds none.
  */
 const ADAPTERS: {
-  [K in Exclude<keyof Ports, 'deploys' | 'ledger' | 'containment' | 'blocks'>]-?: (
+  [K in Exclude<keyof Ports, 'deploys' | 'ledger' | 'containment' | 'blocks' | 'maintenance'>]-?: (
     c: AdapterContext,
   ) => Ports[K];
 } = {

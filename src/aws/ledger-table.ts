@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type ChainHead, EMPTY_HEAD } from '../sdk/ports/ledger.ts';
+import { sleep } from '../util/sleep.ts';
 import { SeqTaken } from './seq-taken.ts';
 
 /** Every entry lives under one partition key value; `seq` is the sort key. */
@@ -165,6 +166,6 @@ export async function createLedgerTable(
     if (Table?.TableStatus === 'ACTIVE') return outcome;
     if (Date.now() > deadline)
       throw new Error(`table ${name} is ${Table?.TableStatus}, not ACTIVE`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
   }
 }

@@ -1,13 +1,32 @@
 import { readFile } from 'node:fs/promises';
+import { AnchorCheck, parseAnchors } from '../audit/anchors.ts';
 import { JsonlProblem, parseJsonl } from '../audit/jsonl.ts';
 import { type ChainReport, describeReport, verifyEntries } from '../audit/verify.ts';
 
-const USAGE = 'usage: opsbot audit verify --file <export.jsonl> [--head <hash>]';
+const USAGE =
+  'usage: opsbot audit verify --file <export.jsonl> [--head <hash>] [--anchors <file with the anchor posts>]';
 
-/** Verifies an export file offline (no AWS, no Slack). `head`: a head hash recorded elsewhere. */
-export async function verifyExportFile(path: string, head?: string): Promise<ChainReport> {
+async function anchorsFrom(path: string): Promise<AnchorCheck> {
+  const found = parseAnchors(await readFile(path, 'utf8'));
+  return found.length
+    ? new AnchorCheck(found)
+    : new AnchorCheck([], `no "opsbot-audit-anchor seq=… hash=…" line in ${path}`);
+}
+
+/**
+ * Verifies an export file offline (no AWS, no Slack). `head`: a head hash recorded elsewhere.
+ * `anchorsPath`: a file holding the audit channel's anchor posts (copied text or a Slack export):
+ * every `opsbot-audit-anchor seq=… hash=…` line in it is checked, and an export that ends before
+ * an anchor's seq is reported as truncated (give the anchors posted up to the export's end).
+ */
+export async function verifyExportFile(
+  path: string,
+  head?: string,
+  anchorsPath?: string,
+): Promise<ChainReport> {
   const text = await readFile(path, 'utf8');
-  const report = await verifyEntries(parseJsonl(text));
+  const anchors = anchorsPath ? await anchorsFrom(anchorsPath) : undefined;
+  const report = await verifyEntries(parseJsonl(text), undefined, anchors);
   if (report.ok && head && report.head?.hash !== head) {
     const seq = report.head?.seq ?? 0;
     return {
@@ -36,7 +55,7 @@ export async function runAuditCli(args: string[]): Promise<void> {
   }
   let report: ChainReport;
   try {
-    report = await verifyExportFile(file, option(args, '--head'));
+    report = await verifyExportFile(file, option(args, '--head'), option(args, '--anchors'));
   } catch (error) {
     if (error instanceof JsonlProblem) {
       console.error(`${file}: ${error.message}`);

@@ -20,8 +20,12 @@ export async function runLocal(): Promise<void> {
     throw error;
   }
   console.log(
-    `opsbot local mode (no Slack workspace${local.sandbox ? ', AWS sandbox' : ''}): open ${local.consoleUrl}`,
+    `opsbot local mode (no Slack workspace${local.sandbox ? ', AWS sandbox' : ', REAL AWS'}): open ${local.consoleUrl}`,
   );
+  if (local.ignoredAws.length)
+    console.log(
+      `AWS settings ignored (${local.ignoredAws.join(', ')}): local mode uses the sandbox unless OPSBOT_LOCAL_REAL_AWS=1`,
+    );
   const shutdown = () => {
     local.stop().then(
       () => process.exit(0),

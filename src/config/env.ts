@@ -7,6 +7,7 @@ export const SECRET_ENV_NAMES = [
   'SLACK_APP_TOKEN',
   'OPSBOT_WEBHOOK_SECRET',
   'OPSBOT_ALERTMANAGER_TOKEN',
+  'OPSBOT_STATUS_WEBHOOK_SECRET',
   'REDIS_CLUSTER_NODES',
 ];
 
@@ -74,6 +75,8 @@ export const envSchema = z.object({
   OPSBOT_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
   /** Bearer token of `POST /alerts/alertmanager`; unset disables the endpoint. */
   OPSBOT_ALERTMANAGER_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
+  /** HMAC secret that signs maintenance `status_webhook` POSTs; needed when one is configured. */
+  OPSBOT_STATUS_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { approvalSettingsSchema } from '../approvals/settings.ts';
 import { auditConfigSchema } from '../audit/config.ts';
+import { approvalSettingsSchema } from '../requests/approval-settings.ts';
 import { schedulesShape } from '../schedules/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
 import { logsTargetsShape } from './logs.ts';
@@ -14,9 +14,17 @@ const slackId = (what: string, prefix: RegExp) =>
     .string()
     .regex(prefix, `a Slack ${what} id such as ${prefix.source.replace(/[\^[\]\\]/g, '')}…`);
 
+/**
+ * Schedules that act as members of the group: a scheduled request (actor `schedule:<name>`) passes
+ * a policy's `requesters` when one of its groups lists the schedule here.
+ */
+const groupSchedules = z
+  .array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a schedule name such as drop-daily'))
+  .optional();
+
 const groupSchema = z.union([
-  z.object({ users: z.array(slackId('user', /^[UW]/)).min(1) }).strict(),
-  z.object({ usergroup: slackId('user group', /^S/) }).strict(),
+  z.object({ users: z.array(slackId('user', /^[UW]/)).min(1), schedules: groupSchedules }).strict(),
+  z.object({ usergroup: slackId('user group', /^S/), schedules: groupSchedules }).strict(),
 ]);
 
 const policyOverrideSchema = z
@@ -40,9 +48,10 @@ const lambdaTargetSchema = z
     /**
      * Mission Control playbook 1, "always verify the new version in staging before promoting":
      * promote to another alias refuses a version that is not (and never was) on the alias whose
-     * environment is `staging`, unless a break-glass run says skip_staging=true.
+     * environment is `staging`, unless a break-glass run says skip_staging=true. On by default
+     * (the playbook requires it); `false` turns it off for a function with no staging alias in use.
      */
-    verify_staging: z.boolean().default(false),
+    verify_staging: z.boolean().default(true),
   })
   .strict();
 

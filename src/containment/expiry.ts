@@ -54,10 +54,10 @@ export type ExpiryOutcome = 'expired' | 'already_undone' | 'superseded';
 export async function expireBlock(expiry: BlockExpiry, deps: ExpiryDeps): Promise<ExpiryOutcome> {
   const known = await deps.ledger.get(expiry.requestId);
   if (known?.undone && known.undone.requestId !== 'ttl') return 'already_undone';
-  const active = (await deps.blocks.list()).find(
-    (b) => b.target === expiry.target && b.cidr === expiry.cidr,
-  );
-  // Another request blocked the same CIDR later: that block stays (its own ttl, or none).
+  // Another request blocked the same CIDR later and holds it now: that block stays (its own ttl,
+  // or none), and this request stays superseded (its Undo says so) rather than expired.
+  if (known?.superseded) return 'superseded';
+  const active = await deps.blocks.get(expiry.target, expiry.cidr);
   if (active && active.requestId !== expiry.requestId) {
     await claimTtl(expiry, deps);
     return 'superseded';

@@ -1,6 +1,7 @@
 import type {
   ContainmentAction,
   ContainmentLedgerPort,
+  SupersededMark,
   UndoClaim,
   UndoMark,
 } from '../sdk/ports/containment-ledger.ts';
@@ -11,7 +12,7 @@ import type { Redis } from '../store/redis.ts';
 export const CONTAINMENT_TTL_SECONDS = 90 * 24 * 3600;
 
 /**
- * KEYS[1] the action's hash (fields `action`, `undone`, JSON)
+ * KEYS[1] the action's hash (fields `action`, `undone`, `superseded`, JSON)
  * ARGV[1] command, ARGV[2] subject, ARGV[3] undo mark (JSON), ARGV[4] undo request id
  * Returns {status, action?, undone?}: `claimed` (also for the same undo request again), `unknown`,
  * `mismatch` (another command or subject), `already_undone` (by another request).
@@ -42,15 +43,17 @@ export function redisContainmentLedger(redis: Redis, keys: Keys): ContainmentLed
         .exec();
     },
     async get(requestId) {
-      const [action, undone] = await redis.hmget(
+      const [action, undone, superseded] = await redis.hmget(
         keys.containmentAction(requestId),
         'action',
         'undone',
+        'superseded',
       );
       if (!action) return undefined;
       return {
         action: JSON.parse(action) as ContainmentAction,
         ...(undone ? { undone: JSON.parse(undone) as UndoMark } : {}),
+        ...(superseded ? { superseded: JSON.parse(superseded) as SupersededMark } : {}),
       };
     },
     async claimUndo({ original, command, subject, undo }): Promise<UndoClaim> {

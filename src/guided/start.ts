@@ -30,7 +30,7 @@ export interface GuidedOptions {
   worker?: {
     connection: Redis;
     runs: Queue<RunJob>;
-    makeRequest: StepperDeps['makeRequest'];
+    createRequest: StepperDeps['createRequest'];
     aws: Ports;
   };
 }
@@ -66,7 +66,7 @@ export function startGuided(options: GuidedOptions) {
     const { runs, connection } = options.worker;
     const stepper = new Stepper({
       engine,
-      makeRequest: options.worker.makeRequest,
+      createRequest: options.worker.createRequest,
       requestOutcome: (id) => requestOutcome(options.redis, options.keys, runs, id),
       aws: options.worker.aws,
       log: options.log,

@@ -22,7 +22,7 @@ import { resolveTemplate } from './template.ts';
 export interface StepperDeps {
   engine: GuidedEngine;
   /** Makes a request as the request flow does (policy, approval card, queued run). */
-  makeRequest(submission: Submission, delivery: string): Promise<OpsRequest | undefined>;
+  createRequest(submission: Submission, delivery: string): Promise<OpsRequest | undefined>;
   requestOutcome(requestId: string): Promise<RequestOutcome>;
   aws: Ports;
   log: Logger;
@@ -181,7 +181,7 @@ export class Stepper {
       return;
     }
     await this.engine.deps.store.linkRequest(requestId, ex.id);
-    await this.deps.makeRequest(
+    await this.deps.createRequest(
       {
         submissionKey,
         command: intake.command.name,

@@ -37,8 +37,13 @@ export function incidentParent(incident: Incident, runbooks: RunbookButton[]): M
   const resolved = incident.status === 'resolved';
   const emoji = resolved ? ':white_check_mark:' : SEVERITY_EMOJI[alert.severity];
   const title = `${resolved ? 'Resolved: ' : ''}${alert.title}`;
+  const muted = incident.maintenance !== undefined;
   const blocks: Block[] = [
-    { type: 'header', text: plain(clip(`${resolved ? '✅' : '🚨'} ${title}`, 150)) },
+    {
+      type: 'header',
+      text: plain(clip(`${resolved ? '✅' : muted ? '🔧' : '🚨'} ${title}`, 150)),
+    },
+    ...(muted ? [maintenanceNote(incident.maintenance!)] : []),
     { type: 'section', fields: summaryFields(incident).slice(0, 10) },
   ];
   if (alert.reason)
@@ -67,8 +72,21 @@ export function incidentParent(incident: Incident, runbooks: RunbookButton[]): M
     block_id: 'incident_actions',
     elements: buttons(incident, runbooks),
   });
-  const text = `${emoji} ${resolved ? 'Resolved' : alert.severity.toUpperCase()}: ${escapeText(alert.title)} (${incident.count} firing${incident.count === 1 ? '' : 's'})`;
+  const text = `${emoji} ${muted ? '[in maintenance] ' : ''}${resolved ? 'Resolved' : alert.severity.toUpperCase()}: ${escapeText(alert.title)} (${incident.count} firing${incident.count === 1 ? '' : 's'})`;
   return { text: clip(text, 3000), blocks };
+}
+
+/** The mark on an incident posted muted during a maintenance window. */
+function maintenanceNote(service: string): Block {
+  const scope = service === 'all' ? 'every service' : escapeText(service);
+  return {
+    type: 'context',
+    elements: [
+      mrkdwn(
+        `:wrench: *In maintenance* (${scope}): recorded and counted, posted muted — nobody was paged.`,
+      ),
+    ],
+  };
 }
 
 function summaryFields(incident: Incident) {

@@ -26,8 +26,18 @@ export interface IncidentServiceDeps {
   runbooksFor(incident: Incident): RunbookButton[];
   /** Opens a channel of its own for incidents of configured severities. */
   openIncidentChannel?(incident: Incident): Promise<void>;
+  /** Open maintenance windows: an incident whose alert matches one is posted muted. */
+  maintenance?: MaintenanceMute;
   audit: AuditSink;
   log: Logger;
+}
+
+/** What the incident service asks of maintenance windows (src/maintenance implements it). */
+export interface MaintenanceMute {
+  /** The open window whose service the alert matches, if any. */
+  windowFor(alert: Alert): Promise<{ id: string; service: string } | undefined>;
+  /** Counts the incident as muted in that window (once). */
+  noteMuted(windowId: string, incident: { id: string; title: string }): Promise<void>;
 }
 
 /**
@@ -93,8 +103,9 @@ export class IncidentService {
       (incident) => {
         if (!incident) return;
         this.deps.outbox.post(incident.channel, async () => {
-          const now = await this.deps.store.get(id);
-          if (!now || now.ts) return false;
+          const found = await this.deps.store.get(id);
+          if (!found || found.ts) return false;
+          const now = await this.muteInMaintenance(found);
           const { ts } = await this.deps.slack.post(
             now.channel,
             incidentParent(now, this.deps.runbooksFor(now)),
@@ -103,7 +114,8 @@ export class IncidentService {
           const after = await this.deps.store.get(id);
           const changed = after && (after.status !== now.status || after.ackedBy !== now.ackedBy);
           if (after && (changed || after.count !== now.count)) this.editParent(id, changed);
-          if (after && this.deps.openIncidentChannel)
+          // Muted: no channel of its own either (that would invite, and so ping, the on-call group).
+          if (after && !after.maintenance && this.deps.openIncidentChannel)
             await this.deps
               .openIncidentChannel({ ...after, ts })
               .catch((error) =>
@@ -120,6 +132,36 @@ export class IncidentService {
           'could not read an incident',
         ),
     );
+  }
+
+  /**
+   * Decides once, when the parent is first posted, whether the incident is muted: its alert
+   * matches an open maintenance window. It is still recorded and counted; the parent is marked "in
+   * maintenance" and pings nobody. When the windows cannot be read, it is posted as usual.
+   */
+  private async muteInMaintenance(incident: Incident): Promise<Incident> {
+    if (incident.maintenance || !this.deps.maintenance) return incident;
+    try {
+      const window = await this.deps.maintenance.windowFor(incident.alert);
+      if (!window) return incident;
+      await this.deps.store.claim(incident.id, 'maintenance', window.service);
+      await this.deps.maintenance.noteMuted(window.id, {
+        id: incident.id,
+        title: incident.alert.title,
+      });
+      this.deps.audit.append({
+        action: 'incident.muted',
+        actor: incident.alert.source,
+        data: { incident_id: incident.id, window: window.id, service: window.service },
+      });
+      return { ...incident, maintenance: window.service };
+    } catch (error) {
+      this.deps.log.warn(
+        { incident_id: incident.id, err: (error as Error).message },
+        'maintenance windows not readable; posting unmuted',
+      );
+      return incident;
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Worker } from 'bullmq';
+import { WebhookReplays } from '../alerts/replays.ts';
 import { mountAlertRoutes } from '../alerts/routes.ts';
 import { confirmSubscription, SnsVerifier, type SnsVerifierOptions } from '../alerts/sns.ts';
 import type { AuditSink } from '../audit/sink.ts';
@@ -30,7 +31,7 @@ import {
   startIncidentsWorker,
 } from './queue.ts';
 import { runbookButtons } from './runbooks.ts';
-import { IncidentService } from './service.ts';
+import { IncidentService, type MaintenanceMute } from './service.ts';
 import { IncidentStore } from './store.ts';
 
 /** Options only code (tests, benches) can set: never reachable from configuration. */
@@ -52,6 +53,8 @@ export interface AlertsDeps {
   audit: AuditSink;
   log: Logger;
   options?: AlertsOptions;
+  /** Open maintenance windows: matching incidents are posted muted. */
+  maintenance?: MaintenanceMute;
 }
 
 /**
@@ -91,6 +94,7 @@ export async function startAlerts(deps: AlertsDeps) {
     }),
     audit: deps.audit,
     log,
+    maintenance: deps.maintenance,
   });
   warnUnknownRunbookCommands(config.runbooks, deps.registry, log);
   const incidents: IncidentsPort = {
@@ -128,6 +132,7 @@ export async function startAlerts(deps: AlertsDeps) {
       allowedTopicArns: config.sns.allowed_topic_arns,
       webhookSecret: env.OPSBOT_WEBHOOK_SECRET,
       alertmanagerToken: env.OPSBOT_ALERTMANAGER_TOKEN,
+      webhookReplays: new WebhookReplays(deps.redis, keysFor(prefix)),
       log,
     });
     if (deps.routes) {

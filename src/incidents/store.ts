@@ -21,6 +21,8 @@ export interface Incident {
   channel: string;
   ts?: string;
   incidentChannel?: string;
+  /** The service of the maintenance window it was posted muted in. */
+  maintenance?: string;
   /** Count covered by the last repeat summary (thread reply). */
   summarized: number;
   summaryAt?: number;
@@ -258,6 +260,7 @@ function fromHash(h: Record<string, string>): Incident {
     channel: h.channel!,
     ts: h.ts,
     incidentChannel: h.incident_channel,
+    maintenance: h.maintenance,
     summarized: Number(h.summarized ?? 0),
     summaryAt: num(h.summary_at),
     summaryDue: num(h.summary_due),

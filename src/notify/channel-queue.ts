@@ -1,3 +1,5 @@
+import { sleep } from '../util/sleep.ts';
+
 /**
  * Serial work per Slack channel: posts to one channel go out one at a time, in the order they were
  * asked for, while other channels proceed in parallel. When Slack answers 429, the WebClient waits
@@ -15,7 +17,7 @@ export class ChannelQueue {
     const previous = this.tails.get(channel) ?? Promise.resolve();
     const result = previous.then(async () => {
       const wait = (this.lastAt.get(channel) ?? 0) + this.gapMs - Date.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
       try {
         return await task();
       } finally {

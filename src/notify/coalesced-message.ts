@@ -1,4 +1,5 @@
 import type { MessageContent } from '../slack/blocks/types.ts';
+import { sleep } from '../util/sleep.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
 /**
@@ -95,7 +96,7 @@ export class CoalescedMessage {
       clearTimeout(this.timer);
       this.timer = undefined;
       const wait = Math.max(0, this.lastSentAt + this.intervalMs - Date.now());
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
       this.inFlight = this.inFlight.then(() => this.send());
     }
     await this.inFlight;

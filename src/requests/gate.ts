@@ -1,5 +1,5 @@
-import { type GroupResolver, groupList } from '../approvals/groups.ts';
 import type { Policy } from '../sdk/policy.ts';
+import { type GroupResolver, groupList } from './groups.ts';
 
 /** Who asked for what, where: the part of a submission the policy looks at. */
 export interface Asker {

@@ -22,16 +22,17 @@ export interface OpsRequest {
   card?: { channel: string; ts: string };
 }
 
-/** Where a request stands: pending → approved | denied | cancelled | expired; approved → running → done | failed. */
-export type RequestState =
-  | 'pending'
-  | 'approved'
-  | 'denied'
-  | 'cancelled'
-  | 'expired'
-  | 'running'
-  | 'done'
-  | 'failed';
+/** Where a request's approval stands: pending → approved | denied | cancelled | expired. */
+export type ApprovalState = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
+
+/** The phase of the run of an approved request: running → done | failed. */
+export type RunPhase = 'running' | 'done' | 'failed';
+
+/**
+ * Where a request stands, as its record (and card) shows it: its approval state, then, once it is
+ * approved and its run starts, the run's phase (the worker's run hooks move it; see run-hooks.ts).
+ */
+export type RequestState = ApprovalState | RunPhase;
 
 /** Job data for a run. Equal to the request: a run is a job executing a request. */
 export type RunJob = OpsRequest;

@@ -1,11 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { gaugeFrom, metrics } from '../metrics/metrics.ts';
+import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
-import { QUEUE_UNREACHABLE } from '../slack/blocks/replies.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
-import type { Submission, SubmitRequest } from './submission.ts';
+import { sleep } from '../util/sleep.ts';
+import type { EnqueueSubmission, Submission } from './submission.ts';
 
 /** The consumer group every worker reads submissions in (each submission goes to one worker). */
 export const SUBMITTERS = 'submitters';
@@ -16,24 +16,23 @@ export const SUBMITTERS = 'submitters';
  * (`SubmissionConsumer`), so the process that answers Slack holds no AWS credentials and spends
  * one Redis write per command. If Redis refuses, the requester is told at once that nothing ran.
  */
-export function submissionProducer(deps: {
+export function createEnqueueSubmission(deps: {
   redis: Redis;
   keys: Keys;
   writer: SlackWriter;
   log: Logger;
-}): SubmitRequest {
+}): EnqueueSubmission {
+  const notices = new RequestNotices(deps.writer);
   return async (submission) => {
     try {
       await deps.redis.xadd(deps.keys.submissions(), '*', 'submission', JSON.stringify(submission));
     } catch (error) {
       deps.log.error(
-        { err: (error as Error).message, command: submission.command },
+        { stage: 'enqueueSubmission', err: (error as Error).message, command: submission.command },
         'could not hand the submission to the workers',
       );
       metrics.requests.inc({ command: submission.command, outcome: 'unreachable' });
-      await deps.writer
-        .ephemeral(submission.channel, submission.requester, QUEUE_UNREACHABLE, submission.threadTs)
-        .catch(() => {});
+      await notices.queueUnreachable(submission);
     }
   };
 }
@@ -55,10 +54,10 @@ export interface SubmissionConsumerDeps {
   keys: Keys;
   log: Logger;
   /**
-   * Turns a submission into a request (`submitRequest`). `delivery` is the stream entry's id, the
+   * The worker's stage: turns a submission into a request (`createRequest`). `delivery` is the stream entry's id, the
    * same when a dead worker's entry is handed over again; retried submissions are recognised there.
    */
-  submit: (submission: Submission, delivery: string) => Promise<unknown>;
+  createRequest: (submission: Submission, delivery: string) => Promise<unknown>;
   consumer: string;
   /** How long a submission may sit with a consumer that died before another takes it. */
   reclaimAfterMs?: number;
@@ -74,7 +73,7 @@ const RECLAIM_AFTER_MS = 60_000;
  * A worker's reader of the submissions stream. Entries are read in batches through the consumer
  * group, handled concurrently, then acknowledged and deleted. An entry whose consumer died before
  * acknowledging it is reclaimed after `reclaimAfterMs` and handed over again with the same id:
- * `submitRequest` finishes what the dead worker left, and does nothing if the request was made.
+ * `createRequest` finishes what the dead worker left, and does nothing if the request was made.
  */
 export class SubmissionConsumer {
   private stopping = false;
@@ -205,12 +204,17 @@ export class SubmissionConsumer {
       return;
     }
     try {
-      await this.deps.submit(submission, id);
+      await this.deps.createRequest(submission, id);
     } catch (error) {
-      // submitRequest tells the requester about every failure it expects; this is a bug.
+      // createRequest tells the requester about every failure it expects; this is a bug.
       this.deps.log.error(
-        { err: (error as Error).message, entry: id, command: submission.command },
-        'submission failed',
+        {
+          stage: 'createRequest',
+          err: (error as Error).message,
+          entry: id,
+          command: submission.command,
+        },
+        'createRequest failed',
       );
     }
   }

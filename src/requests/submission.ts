@@ -1,17 +1,18 @@
 import type { Queue } from 'bullmq';
-import type { GroupResolver } from '../approvals/groups.ts';
-import type { RequestStore } from '../approvals/request-store.ts';
 import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
+import type { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { AnyCommand } from '../sdk/command.ts';
 import type { Policy } from '../sdk/policy.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import type { GroupResolver } from './groups.ts';
 import type { OpsRequest, RunJob } from './request.ts';
+import type { RequestStore } from './request-store.ts';
 
 export interface Submission {
   /** What identifies one submission across Slack retries (the slash command's `trigger_id`). */
@@ -29,10 +30,14 @@ export interface Submission {
   source?: 'typed' | 'form' | 'button' | 'schedule';
 }
 
-/** Hands a validated submission on (after the ack). The one entry point for typed, form and button requests. */
-export type SubmitRequest = (submission: Submission) => Promise<unknown>;
+/**
+ * The web role's stage: hands a validated submission on to the workers (after the ack), through the
+ * submissions stream. The one entry point for typed, form, button and scheduled requests.
+ */
+export type EnqueueSubmission = (submission: Submission) => Promise<unknown>;
 
-export interface SubmitDeps {
+/** What the worker's stage, `createRequest`, needs. */
+export interface CreateRequestDeps {
   redis: Redis;
   keys: Keys;
   queue: Queue<RunJob>;
@@ -55,7 +60,9 @@ export interface Flow {
   request: OpsRequest;
   command: AnyCommand;
   policy: Policy;
-  deps: SubmitDeps;
+  deps: CreateRequestDeps;
   log: Logger;
   tell: (text: string) => Promise<void>;
+  /** What the flow tells Slack (rendered by src/slack/blocks). */
+  notices: RequestNotices;
 }

@@ -1,10 +1,9 @@
 import { metrics } from '../metrics/metrics.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
-import { classify } from '../run/classify.ts';
 import type { Plan } from '../sdk/command.ts';
-import { planFailed, planReply } from '../slack/blocks/plan-reply.ts';
-import { type RequestCardView, requestCard } from '../slack/blocks/request-card.ts';
+import { classify } from '../sdk/errors.ts';
 import type { OpsRequest } from './request.ts';
+import type { RequestRecord } from './request-store.ts';
 import type { Flow } from './submission.ts';
 
 /** Runs the command's read-only `plan()`; a failure is told to the requester and returns undefined. */
@@ -28,7 +27,7 @@ async function planFor(flow: Flow): Promise<{ plan?: Plan } | undefined> {
   } catch (error) {
     const problem = classify(error);
     flow.log.warn({ code: problem.code }, `plan failed: ${problem.message}`);
-    await flow.tell(planFailed(request.command, problem.message).text);
+    await flow.notices.planFailed(flow.submission, request.command, problem.message);
     return undefined;
   }
 }
@@ -38,10 +37,7 @@ export async function showPlan(flow: Flow): Promise<undefined> {
   const { request, policy, deps } = flow;
   const planned = await planFor(flow);
   if (!planned) return undefined;
-  const reply = planReply(request.command, request.args, request.environment, planned.plan, policy);
-  await deps.writer
-    .ephemeral(request.channel, request.requester, reply, request.threadTs)
-    .catch(() => {});
+  await flow.notices.plan(request, planned.plan, policy);
   metrics.requests.inc({ command: request.command, outcome: 'plan_only' });
   deps.audit.append({
     action: 'plan.shown',
@@ -58,11 +54,10 @@ export async function showPlan(flow: Flow): Promise<undefined> {
  * Posts the request card where the request came from: the ops channel, or the incident thread a
  * runbook button was pressed in. The run then reports into the card's thread.
  */
-async function postCard(flow: Flow, view: RequestCardView) {
+async function postCard(flow: Flow, view: RequestRecord) {
   const { submission, deps } = flow;
   const channel = submission.threadTs ? submission.channel : deps.opsChannel;
-  const posted = await deps.writer.post(channel, requestCard(view), submission.threadTs);
-  const card = { channel, ts: posted.ts };
+  const card = await flow.notices.postCard(channel, view, submission.threadTs);
   await deps.store.setCard(view.request.id, card);
   return card;
 }
@@ -101,7 +96,7 @@ export async function askForApproval(flow: Flow): Promise<OpsRequest | undefined
   if (planned.plan?.unchanged) return runUnchanged(flow, request);
   const expiresAt = request.createdAt + policy.ttlMinutes * 60_000;
   await deps.store.create(request, policy, 'pending', expiresAt);
-  const view: RequestCardView = { request, policy, state: 'pending', expiresAt, approvers: [] };
+  const view: RequestRecord = { request, policy, state: 'pending', expiresAt, approvers: [] };
   let card: { channel: string; ts: string };
   try {
     card = await postCard(flow, view);
@@ -125,7 +120,7 @@ export async function askForApproval(flow: Flow): Promise<OpsRequest | undefined
     ...(request.plan ? { plan: request.plan.summary } : {}),
   });
   if (submission.channel !== card.channel)
-    await flow.tell(`Your request ${request.id} is waiting for approval in <#${card.channel}>.`);
+    await flow.notices.awaitingApprovalIn(submission, request.id, card.channel);
   return { ...request, card };
 }
 

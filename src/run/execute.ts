@@ -2,26 +2,23 @@ import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
-import { CoalescedMessage } from '../notify/coalesced-message.ts';
-import { runOutput } from '../notify/run-output.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { ResourceLocks } from '../queue/locks.ts';
 import { argsText, hashRequest, type RunJob, runIdFor } from '../requests/request.ts';
-import { type Plan, type StepContext, stepsOf } from '../sdk/command.ts';
-import { PermanentError, UserError } from '../sdk/errors.ts';
+import { type AnyCommand, type Plan, type StepContext, stepsOf } from '../sdk/command.ts';
+import { classify, PermanentError, UserError } from '../sdk/errors.ts';
 import type { GuidedRunbooksPort } from '../sdk/guided.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
-import { runMessage, runResult } from '../slack/blocks/run-message.ts';
-import type { MessageContent } from '../slack/blocks/types.ts';
-import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
+import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { sleep } from '../util/sleep.ts';
 import { Checkpoints } from './checkpoints.ts';
-import { classify } from './classify.ts';
 import { driftBetween } from './drift.ts';
-import type { RunHooks, RunPhase } from './hooks.ts';
+import type { RunHooks } from './hooks.ts';
+import { RunReporter } from './reporter.ts';
 import { runState } from './run-state.ts';
-import { newRunView, type RunView } from './run-view.ts';
+import { newRunView } from './run-view.ts';
 
 export interface RunDeps {
   redis: Redis;
@@ -50,7 +47,11 @@ export type RunOutcome =
 
 const PLAN_CHECKPOINT = '__plan';
 
-/** Executes one attempt of a run: checks the plan, takes locks, runs the steps it has not done yet. */
+/**
+ * The executor: runs one attempt of a run. It checks the request hash, takes the resource locks,
+ * re-checks the plan for drift and runs the steps not yet checkpointed. What the run tells Slack,
+ * the audit trail and the request card goes through its `RunReporter`.
+ */
 export async function executeRun(
   job: RunJob,
   attempt: number,
@@ -84,166 +85,99 @@ export async function executeRun(
     attempt,
     Date.now(),
   );
-  const run = await openRunMessage(job, runId, view, Boolean(command.readOnly), deps);
-  const { message } = run;
-  const tell = (phase: RunPhase, problem?: { code: string; message: string }) =>
-    deps.hooks?.runChanged(job, phase, problem).catch(() => {});
-  await tell('running');
-  const show = () => message.set(runMessage(view));
+  const reporter = await RunReporter.open(job, view, Boolean(command.readOnly), log, deps);
   const checkpoints = new Checkpoints(deps.redis, deps.keys, runId);
   const done = await checkpoints.load();
-  if (attempt === 1 || done.size === 0) {
-    deps.audit.append({
-      action: 'run.started',
-      actor: 'system',
-      command: job.command,
-      args: job.args,
-      request_id: job.id,
-      run_id: runId,
-      data: { attempt },
-    });
-  }
-  log.info({ attempt }, 'run started');
-  let current: string | undefined;
+  await reporter.started(attempt, attempt === 1 || done.size === 0);
+  const at: { step?: string } = {};
   let held: Awaited<ReturnType<typeof waitForLocks>> | undefined;
   try {
     checkRequestHash(job);
-    held = await waitForLocks(
-      command.resources?.(job.args, deps.targets) ?? [],
-      runId,
-      view,
-      show,
-      deps,
-    );
-    const ctx: StepContext<Record<string, unknown>> = {
-      args: job.args,
-      request: {
-        id: job.id,
-        command: job.command,
-        requester: job.requester,
-        channel: job.channel,
-        environment: job.environment,
-        ...(job.emergency ? { emergency: { reason: job.emergency.reason } } : {}),
-        ...(job.threadTs ? { threadTs: job.threadTs } : {}),
-      },
-      targets: deps.targets,
-      aws: deps.aws,
-      runId,
-      plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
-      results: Object.fromEntries(done),
-      attempt,
-      state: runState(deps.redis, deps.keys, deps.locks, runId, job.command),
-      signal,
-      incidents: deps.incidents,
-      ...(deps.guided ? { guided: deps.guided } : {}),
-      progress: (note) => {
-        const running = view.steps.find((s) => s.status === 'running');
-        if (running) running.note = note;
-        show();
-      },
-      output: runOutput(
-        deps.writer,
-        message.channel,
-        job.threadTs ?? { known: () => message.ts, ensure: () => message.ensurePosted() },
-        job.requester,
-      ),
-      record: (event, data) => {
-        log.info({ event, ...data }, event);
-        deps.audit.append({
-          action: event,
-          actor: job.requester,
-          command: job.command,
-          args: job.args,
-          request_id: job.id,
-          run_id: runId,
-          data,
-        });
-      },
-    };
-    if (command.plan && !done.has(PLAN_CHECKPOINT)) {
-      current = 'plan';
-      const fresh = await command.plan(ctx);
-      checkForDrift(job.plan, fresh);
-      view.plan = fresh.summary;
-      ctx.plan = fresh;
-      await checkpoints.save(PLAN_CHECKPOINT, fresh);
-    }
-    for (const [index, step] of steps.entries()) {
-      const stepView = view.steps[index]!;
-      current = step.name;
-      if (done.has(step.name)) {
-        stepView.status = 'skipped';
-        continue;
-      }
-      stepView.status = 'running';
-      stepView.startedAt = Date.now();
-      show();
-      const result = await step.run(ctx);
-      await checkpoints.save(step.name, result);
-      ctx.results[step.name] = result;
-      stepView.status = 'done';
-      stepView.ms = Date.now() - stepView.startedAt;
-      deps.audit.append({
-        action: 'run.step',
-        actor: 'system',
-        command: job.command,
-        request_id: job.id,
-        run_id: runId,
-        result: 'done',
-        data: { step: step.name, ms: stepView.ms },
-      });
-      show();
-    }
-    view.status = 'done';
-    view.finishedAt = Date.now();
-    log.info({ ms: view.finishedAt - view.startedAt }, 'run done');
-    deps.audit.append({
-      action: 'run.done',
-      actor: 'system',
-      command: job.command,
-      request_id: job.id,
-      run_id: runId,
-      result: 'done',
-    });
-    await finish(job, view, run, deps);
-    await tell('done');
+    const resources = command.resources?.(job.args, deps.targets) ?? [];
+    held = await waitForLocks(resources, runId, reporter, deps);
+    const ctx = stepContext(job, runId, attempt, done, reporter, deps, signal);
+    await runSteps(command, steps, ctx, checkpoints, done, reporter, at);
+    await reporter.done();
     return { status: 'done' };
   } catch (thrown) {
     const error = classify(thrown);
     const retry = error.kind === 'transient' && !lastAttempt;
-    const failedStep = view.steps.find((s) => s.status === 'running');
-    if (failedStep) {
-      failedStep.status = retry ? 'pending' : 'failed';
-      failedStep.ms = Date.now() - (failedStep.startedAt ?? Date.now());
-    }
-    log.warn(
-      { code: error.code, kind: error.kind, step: current, retry },
-      `run attempt failed: ${error.message}`,
-    );
-    if (retry) {
-      view.status = 'retrying';
-      view.note = `attempt ${attempt} failed at ${current}: ${error.message}; retrying`;
-      show();
-      await message.flush();
-    } else {
-      view.status = 'failed';
-      view.finishedAt = Date.now();
-      view.error = { code: error.code, message: error.message, step: current };
-      deps.audit.append({
-        action: 'run.failed',
-        actor: 'system',
-        command: job.command,
-        request_id: job.id,
-        run_id: runId,
-        result: error.code,
-        data: { step: current, message: error.message },
-      });
-      await finish(job, view, run, deps);
-      await tell('failed', { code: error.code, message: error.message });
-    }
+    await reporter.failed(error, retry, attempt, at.step);
     return { status: 'failed', retry, code: error.code, message: error.message };
   } finally {
     await held?.release();
+  }
+}
+
+/** What each step gets: the request, ports, earlier results, and the reporter's progress and output. */
+function stepContext(
+  job: RunJob,
+  runId: string,
+  attempt: number,
+  done: Map<string, unknown>,
+  reporter: RunReporter,
+  deps: RunDeps,
+  signal: AbortSignal,
+): StepContext<Record<string, unknown>> {
+  return {
+    args: job.args,
+    request: {
+      id: job.id,
+      command: job.command,
+      requester: job.requester,
+      channel: job.channel,
+      environment: job.environment,
+      ...(job.emergency ? { emergency: { reason: job.emergency.reason } } : {}),
+      ...(job.threadTs ? { threadTs: job.threadTs } : {}),
+    },
+    targets: deps.targets,
+    aws: deps.aws,
+    runId,
+    plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
+    results: Object.fromEntries(done),
+    attempt,
+    state: runState(deps.redis, deps.keys, deps.locks, runId, job.command),
+    signal,
+    incidents: deps.incidents,
+    ...(deps.guided ? { guided: deps.guided } : {}),
+    progress: (note) => reporter.progress(note),
+    output: reporter.output(),
+    record: (event, data) => reporter.record(event, data),
+  };
+}
+
+/**
+ * Re-plans (once per run: the fresh plan is checkpointed) and fails on drift from the approved
+ * plan, then runs each step that has no checkpoint yet. `at.step` names where it is, for failures.
+ */
+async function runSteps(
+  command: AnyCommand,
+  steps: ReturnType<typeof stepsOf>,
+  ctx: StepContext<Record<string, unknown>>,
+  checkpoints: Checkpoints,
+  done: Map<string, unknown>,
+  reporter: RunReporter,
+  at: { step?: string },
+) {
+  if (command.plan && !done.has(PLAN_CHECKPOINT)) {
+    at.step = 'plan';
+    const fresh = await command.plan(ctx);
+    checkForDrift(ctx.plan, fresh);
+    reporter.planChecked(fresh.summary);
+    ctx.plan = fresh;
+    await checkpoints.save(PLAN_CHECKPOINT, fresh);
+  }
+  for (const [index, step] of steps.entries()) {
+    at.step = step.name;
+    if (done.has(step.name)) {
+      reporter.stepSkipped(index);
+      continue;
+    }
+    reporter.stepStarted(index);
+    const result = await step.run(ctx);
+    await checkpoints.save(step.name, result);
+    ctx.results[step.name] = result;
+    reporter.stepDone(index);
   }
 }
 
@@ -268,99 +202,10 @@ function checkForDrift(approved: Plan | undefined, fresh: Plan) {
   }
 }
 
-/**
- * The run's progress message, and `resultMarker`: sets the run's "result posted" marker, 1 the
- * first time (a retried run does not post its result twice).
- *
- * A retried run edits the message its first attempt posted. A new run of a read-only command
- * defers its first post (`CoalescedMessage.deferred`): if it finishes within the update interval,
- * its final state is posted once and never edited, and the post's ts is stored with the marker in
- * one transaction. Other runs post at once, so a step that records where its thread is (block-ip)
- * always has it.
- */
-async function openRunMessage(
-  job: RunJob,
-  runId: string,
-  view: RunView,
-  readOnly: boolean,
-  deps: RunDeps,
-): Promise<{ message: CoalescedMessage; resultMarker: () => Promise<number> }> {
-  const key = deps.keys.runMessage(runId);
-  const [stored, storedChannel] = await deps.redis.hmget(key, 'ts', 'channel');
-  // The card's channel, else the thread's (an incident thread) or a schedule's own channel, else
-  // the ops channel.
-  const channel =
-    storedChannel ??
-    job.card?.channel ??
-    (job.threadTs || job.requester.startsWith('schedule:') ? job.channel : deps.opsChannel);
-  const interval = deps.updateIntervalMs ?? 1000;
-  const onError = (error: unknown) =>
-    deps.log.warn({ run_id: runId, err: (error as Error).message }, 'progress update failed');
-  const post = async (content: MessageContent) =>
-    (await deps.writer.post(channel, content, job.threadTs)).ts;
-  const remember = (ts: string) =>
-    deps.redis.multi().hset(key, 'ts', ts, 'channel', channel).expire(key, RUN_STATE_TTL_SECONDS);
-  const resultMarker = () => deps.redis.hsetnx(key, 'result_posted', '1');
-  if (stored) {
-    const message = new CoalescedMessage(deps.writer, channel, stored, interval, onError);
-    return { message, resultMarker };
-  }
-  if (!readOnly) {
-    const ts = await post(runMessage(view));
-    await remember(ts).exec();
-    const message = new CoalescedMessage(deps.writer, channel, ts, interval, onError, Date.now());
-    return { message, resultMarker };
-  }
-  // Posted mid-run (the run outlived the interval, or a step posted output): its ts is stored at
-  // once, so a retry edits it. Posted at the end: stored with the result marker below.
-  let finishing = false;
-  const message = CoalescedMessage.deferred(
-    deps.writer,
-    channel,
-    runMessage(view),
-    async (content) => {
-      const ts = await post(content);
-      if (!finishing) await remember(ts).exec();
-      return ts;
-    },
-    interval,
-    onError,
-  );
-  return {
-    message,
-    async resultMarker() {
-      finishing = true;
-      const ts = await message.ensurePosted();
-      const replies = await remember(ts).hsetnx(key, 'result_posted', '1').exec();
-      const [error, first] = replies?.at(-1) ?? [new Error('transaction aborted'), 0];
-      if (error) throw error;
-      return Number(first);
-    },
-  };
-}
-
-async function finish(
-  job: RunJob,
-  view: RunView,
-  run: Awaited<ReturnType<typeof openRunMessage>>,
-  deps: RunDeps,
-) {
-  // The result reply goes out at once; the progress message's last edit follows within the
-  // coalescing interval (at most one chat.update per second per message), off the worker slot.
-  // A deferred message not posted yet is posted now with this final state, and never edited.
-  const { message } = run;
-  message.set(runMessage(view));
-  if ((await run.resultMarker()) === 1)
-    await deps.writer.post(message.channel, runResult(view), job.threadTs ?? message.ts);
-  // The run is over: its worker slot need not wait for the last edit.
-  message.flushInBackground();
-}
-
 async function waitForLocks(
   resources: string[],
   runId: string,
-  view: RunView,
-  show: () => void,
+  reporter: RunReporter,
   deps: RunDeps,
 ) {
   if (resources.length === 0) return undefined;
@@ -368,8 +213,7 @@ async function waitForLocks(
   for (;;) {
     const result = await deps.locks.take(resources, runId);
     if ('release' in result) {
-      view.status = 'running';
-      view.note = undefined;
+      reporter.locked();
       return result;
     }
     if (Date.now() >= deadline) {
@@ -378,9 +222,7 @@ async function waitForLocks(
         `${result.resource} is held by ${result.heldBy}; try again when it ends`,
       );
     }
-    view.status = 'waiting';
-    view.note = `waiting for ${result.heldBy}, which holds ${result.resource}`;
-    show();
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    reporter.waiting(result.resource, result.heldBy);
+    await sleep(250);
   }
 }

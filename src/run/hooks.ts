@@ -1,6 +1,6 @@
-import type { RunJob } from '../requests/request.ts';
+import type { RunJob, RunPhase } from '../requests/request.ts';
 
-export type RunPhase = 'running' | 'done' | 'failed';
+export type { RunPhase };
 
 /**
  * What the worker tells the rest of opsbot about a run, without knowing who listens (the request

@@ -7,6 +7,7 @@ import type { OutputMessage, RequestInfo } from '../sdk/command.ts';
 import { PermanentError } from '../sdk/errors.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
+import type { CheckGate } from './check-policy.ts';
 import { type CheckResult, runChecks } from './checks.ts';
 import type { ChecklistConfig } from './config.ts';
 import { type Changes, changesSince } from './diff.ts';
@@ -26,6 +27,8 @@ export interface ChecklistDeps {
   ports: () => Ports;
   /** The open incidents, for checks that read them (`incidents severity=critical`). */
   incidents: IncidentsPort;
+  /** Each check's own command policy for the requester (src/schedules/check-policy.ts). */
+  gate?: CheckGate;
 }
 
 export interface ChecklistOutcome {
@@ -64,6 +67,7 @@ export class Checklists {
       ports: this.deps.ports(),
       incidents: this.deps.incidents,
       request,
+      ...(this.deps.gate ? { gate: this.deps.gate } : {}),
     });
     const at = Date.now();
     const previous = await this.deps.history.replace(name, {

@@ -3,6 +3,7 @@ import { intakeText, type Registry } from '../intake/validate.ts';
 import type { RequestInfo, Verdict } from '../sdk/command.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
+import type { CheckGate } from './check-policy.ts';
 
 /** One check's verdict in a checklist run, named by its command line (`health drop`). */
 export interface CheckResult extends Verdict {
@@ -18,6 +19,8 @@ export interface RunChecksInput {
   ports: Ports;
   incidents: IncidentsPort;
   request: RequestInfo;
+  /** The check's own command policy, for the checklist's requester; absent: not checked. */
+  gate?: CheckGate;
 }
 
 /**
@@ -39,6 +42,7 @@ async function runCheck(check: string, input: RunChecksInput): Promise<CheckResu
   const intake = intakeText(check, input.registry, input.targets);
   if (intake.kind !== 'valid' || !intake.command.check)
     return done({ status: 'fail', reason: 'not a check opsbot knows (see the config)' });
+  const command = intake.command;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Verdict>((resolve) => {
     timer = setTimeout(
@@ -47,13 +51,18 @@ async function runCheck(check: string, input: RunChecksInput): Promise<CheckResu
     );
   });
   try {
-    const verdict = intake.command.check({
-      args: intake.args,
-      request: input.request,
-      targets: input.targets,
-      aws: input.ports,
-      incidents: input.incidents,
-    });
+    // The policy lookup (a Slack user group may be fetched) counts against the check's timeout.
+    const verdict = (async (): Promise<Verdict> => {
+      const refused = await input.gate?.(input.request, command, intake.environment);
+      if (refused) return { status: 'fail', reason: refused };
+      return command.check!({
+        args: intake.args,
+        request: input.request,
+        targets: input.targets,
+        aws: input.ports,
+        incidents: input.incidents,
+      });
+    })();
     return done(await Promise.race([verdict, timeout]));
   } catch (error) {
     return done({ status: 'fail', reason: `check failed: ${(error as Error).message}` });

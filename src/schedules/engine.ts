@@ -3,7 +3,7 @@ import type { FileConfig } from '../config/file.ts';
 import { intakeText, type Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import { requestIdFor } from '../requests/request.ts';
-import type { SubmitRequest } from '../requests/submission.ts';
+import type { EnqueueSubmission } from '../requests/submission.ts';
 import type { ScheduleRow } from '../sdk/schedules.ts';
 import type { Redis } from '../store/redis.ts';
 import type { ScheduleConfig } from './config.ts';
@@ -28,7 +28,7 @@ export interface ScheduleEngineDeps {
   file: Pick<FileConfig, 'schedules' | 'targets' | 'slack'>;
   registry: Registry;
   /** The normal request entry point (the submissions stream). */
-  submit: SubmitRequest;
+  enqueueSubmission: EnqueueSubmission;
   log: Logger;
   lateAfterMs?: number;
   /** Seconds the worker blocks waiting for a job (BullMQ `drainDelay`); tests use less. */
@@ -155,14 +155,14 @@ export class ScheduleEngine {
     lateMs: number,
     key: string = String(occurrence),
   ): Promise<string> {
-    const { file, registry, store, submit } = this.deps;
+    const { file, registry, store, enqueueSubmission } = this.deps;
     const intake = intakeText(schedule.command, registry, file.targets);
     if (intake.kind !== 'valid')
       throw new ScheduleProblem(`schedule ${name}: "${schedule.command}" is not a valid request`);
     const submissionKey = `schedule:${name}:${key}`;
     const requestId = requestIdFor(submissionKey);
     await store.started(requestId, { schedule: name, occurrence, lateMs });
-    await submit({
+    await enqueueSubmission({
       submissionKey,
       command: intake.command.name,
       args: intake.args,

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
-import type { RequestStore } from '../approvals/request-store.ts';
 import type { RunJob } from '../requests/request.ts';
+import type { RequestStore } from '../requests/request-store.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { LedgerPort } from '../sdk/ports/index.ts';
 import type { HandoffView, ScheduleRow } from '../sdk/schedules.ts';

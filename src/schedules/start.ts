@@ -1,17 +1,19 @@
 import type { Queue } from 'bullmq';
 import type { Delivery } from '../alerts/routes.ts';
-import { RequestStore } from '../approvals/request-store.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
+import type { GroupResolver } from '../requests/groups.ts';
 import type { RunJob } from '../requests/request.ts';
-import type { SubmitRequest } from '../requests/submission.ts';
+import { RequestStore } from '../requests/request-store.ts';
+import type { EnqueueSubmission } from '../requests/submission.ts';
 import { UserError } from '../sdk/errors.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import type { ChecklistsPort, HandoffPort, SchedulesPort } from '../sdk/schedules.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { checkGate } from './check-policy.ts';
 import { Checklists } from './checklist.ts';
 import { ScheduleEngine } from './engine.ts';
 import { gatherHandoff } from './handoff.ts';
@@ -27,7 +29,7 @@ export interface SchedulesDeps {
   workerRedis?: Redis;
   prefix: string;
   keys: Keys;
-  submit: SubmitRequest;
+  enqueueSubmission: EnqueueSubmission;
   runs: Queue<RunJob>;
   incidents: IncidentsPort;
   /** Hands checklist failures to the incident flow. */
@@ -35,6 +37,8 @@ export interface SchedulesDeps {
   log: Logger;
   /** The process's ports (checks read through them; the handoff reads notes from the ledger). */
   ports: () => Ports;
+  /** Group membership, for each check's own command policy. */
+  groups: GroupResolver;
   drainDelaySeconds?: number;
 }
 
@@ -52,7 +56,7 @@ export function createSchedules(deps: SchedulesDeps) {
     store,
     file: deps.file,
     registry: deps.registry,
-    submit: deps.submit,
+    enqueueSubmission: deps.enqueueSubmission,
     log,
     drainDelaySeconds: deps.drainDelaySeconds,
   });
@@ -65,6 +69,7 @@ export function createSchedules(deps: SchedulesDeps) {
     log,
     ports: deps.ports,
     incidents: deps.incidents,
+    gate: checkGate(deps.file, deps.groups),
   });
   const known = (name: string) => {
     if (!Object.hasOwn(deps.file.schedules, name)) {

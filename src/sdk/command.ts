@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
 import type { GuidedRunbooksPort } from './guided.ts';
 import type { IncidentsPort } from './incidents.ts';
+import type { RichText } from './output.ts';
 import type { PolicyDefaults } from './policy.ts';
 import type { Ports } from './ports/index.ts';
 import type { RunState } from './run-state.ts';
@@ -43,10 +44,11 @@ export type RecordEvent = (event: string, data: Record<string, unknown>) => void
 
 /** Platform-neutral message parts a step can show; the Slack renderer turns them into blocks. */
 export type OutputBlock =
-  | { type: 'text'; text: string }
+  /** Text with light formatting (`*bold*`, `_italic_`) and inline elements (`mention`, `link`, …). */
+  | { type: 'text'; text: RichText }
   | { type: 'code'; text: string }
-  | { type: 'fields'; fields: [label: string, value: string][] }
-  | { type: 'context'; text: string }
+  | { type: 'fields'; fields: [label: string, value: RichText][] }
+  | { type: 'context'; text: RichText }
   /** A compact table: one line per row (monospace), each with an optional link (a run's permalink). */
   | { type: 'rows'; rows: { text: string; link?: { url: string; label: string } }[] }
   | {
@@ -62,8 +64,8 @@ export type OutputBlock =
     };
 
 export interface OutputMessage {
-  /** Plain-text summary (notifications, screen readers). */
-  text: string;
+  /** Summary (notifications, screen readers); may hold inline elements like the blocks. */
+  text: RichText;
   blocks?: OutputBlock[];
 }
 

@@ -7,11 +7,6 @@ export function generateApiKey(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** A public identifier for a key (safe to store, show and log). */
-export function generateKeyId(): string {
-  return `key_${randomBytes(8).toString('hex')}`;
-}
-
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -2,8 +2,10 @@
 export { z } from 'zod';
 export type { FileConfig } from '../config/file.ts';
 export { type LogsSettings, logsSettings } from '../config/logs.ts';
+export { maintenanceSchema, maintenanceServices } from '../maintenance/config.ts';
 export { redact } from '../redact/index.ts';
 export { own } from '../util/own.ts';
+export { sleep } from '../util/sleep.ts';
 export {
   type AnyCommand,
   type CheckContext,
@@ -32,11 +34,25 @@ export type {
   GuidedRunbooksPort,
 } from './guided.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';
+export {
+  type ChannelRef,
+  channel,
+  type DateRef,
+  date,
+  type InlineElement,
+  type Link,
+  link,
+  type Mention,
+  mention,
+  plainText,
+  type RichText,
+} from './output.ts';
 export { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
 export type {
   AdminApiAnswer,
   AdminApiPort,
   AdminApiRef,
+  AnchorSummary,
   AuditEntry,
   ChainReport,
   DatabaseRef,
@@ -56,6 +72,10 @@ export type {
   LogEvent,
   LogGroupRef,
   LogsPort,
+  MaintenancePort,
+  MaintenanceStart,
+  MaintenanceSummary,
+  MaintenanceWindow,
   Ports,
   RdsPort,
   RecordCondition,

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { AuditLookups } from '../audit/enrich.ts';
+import type { UsergroupLookup } from '../requests/groups.ts';
 
 /** Display names and permalinks from the Slack Web API, for the audit ledger writer. */
 export function slackLookups(client: WebClient): AuditLookups {
@@ -13,4 +14,9 @@ export function slackLookups(client: WebClient): AuditLookups {
       return permalink;
     },
   };
+}
+
+/** Members of a Slack user group (`usergroups.users.list`), for approval and request policies. */
+export function slackUsergroupMembers(client: WebClient): UsergroupLookup {
+  return async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [];
 }

@@ -37,10 +37,16 @@ const down = (node: ClusterNodeLine) =>
  * what is wrong. opsbot keeps working with the master alone, but one more failure would stop it.
  */
 export async function shardProblem(redis: Cluster, slot: number): Promise<string | undefined> {
-  const nodes = String(await redis.cluster('NODES'))
-    .split('\n')
-    .filter(Boolean)
-    .map(parseLine);
+  return shardProblemIn(String(await redis.cluster('NODES')), slot);
+}
+
+/**
+ * As `shardProblem`, from the text of CLUSTER NODES. A master that failed over and died before it
+ * rejoined as a replica shows as a slotless `master,fail`: the shard then has no replica *and* a
+ * node down, and both are said (the node's line no longer names the shard's master).
+ */
+export function shardProblemIn(clusterNodes: string, slot: number): string | undefined {
+  const nodes = clusterNodes.split('\n').filter(Boolean).map(parseLine);
   const owns = (n: ClusterNodeLine) => n.slots.some(([from, to]) => slot >= from && slot <= to);
   const master = nodes.find((n) => n.flags.includes('master') && owns(n));
   if (!master) return `no master serves slot ${slot}`;
@@ -48,6 +54,12 @@ export async function shardProblem(redis: Cluster, slot: number): Promise<string
   const failed = [master, ...shard].filter(down);
   if (failed.length > 0)
     return `node ${failed.map((n) => n.address).join(', ')} of opsbot's shard is down`;
-  if (shard.length === 0) return `the master of opsbot's slot (${master.address}) has no replica`;
+  if (shard.length === 0) {
+    const noReplica = `the master of opsbot's slot (${master.address}) has no replica`;
+    const lost = nodes.filter((n) => n.flags.includes('master') && n.slots.length === 0 && down(n));
+    return lost.length > 0
+      ? `${noReplica}; node ${lost.map((n) => n.address).join(', ')} (a master without slots) is down`
+      : noReplica;
+  }
   return undefined;
 }

@@ -27,10 +27,14 @@ export function keys(prefix: string) {
     auditFloors: () => `${prefix}:audit:floors`,
     /** Which process drains the audit list (a lease). */
     auditWriter: () => `${prefix}:audit:writer`,
+    /** The last head posted to the audit anchor channel (a hash: seq, at ms). */
+    auditAnchor: () => `${prefix}:audit:anchor`,
     incident: (id: string) => `${prefix}:incident:${id}`,
     incidentByKey: (keyHash: string) => `${prefix}:incident-key:${keyHash}`,
     incidentsOpen: () => `${prefix}:incidents:open`,
     alertDelivery: (deliveryId: string) => `${prefix}:alert-delivery:${deliveryId}`,
+    /** A generic webhook signature already received (its digest), kept for the replay window. */
+    webhookSignature: (digest: string) => `${prefix}:webhook-signature:${digest}`,
     /** Schedules an operator paused (a set of names; survives restarts). */
     schedulesPaused: () => `${prefix}:schedules:paused`,
     /** A schedule's last run: occurrence, request id, ✓/⚠/✗, summary, link (a hash). */
@@ -43,8 +47,18 @@ export function keys(prefix: string) {
     containmentAction: (requestId: string) => `${prefix}:containment:${requestId}`,
     /** The addresses opsbot blocks now (a hash: `<target>|<cidr>` → who, why, expiry). */
     activeBlocks: () => `${prefix}:blocks`,
+    /** What an unblock request lifted (its `lift` answer, kept for a retried run). */
+    blockLift: (requestId: string) => `${prefix}:blocks:lift:${requestId}`,
     /** Set once the expiry note of a block is posted (its request id). */
     blockExpiryNote: (requestId: string) => `${prefix}:blocks:expired-note:${requestId}`,
+    /** Open maintenance windows (a hash: service → window id). */
+    maintenanceOpen: () => `${prefix}:maintenance:open`,
+    /** A maintenance window (a hash: `window` JSON, `status`, `ended` JSON, once-only claims). */
+    maintenanceWindow: (id: string) => `${prefix}:maintenance:${id}`,
+    /** The runs made on a window's service while it was open (run id → JSON). */
+    maintenanceRuns: (id: string) => `${prefix}:maintenance:${id}:runs`,
+    /** The incidents posted muted in a window (incident id → title). */
+    maintenanceMuted: (id: string) => `${prefix}:maintenance:${id}:muted`,
   };
 }
 

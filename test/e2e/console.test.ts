@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -205,4 +207,38 @@ describe('local console in a browser', () => {
     expect(await card.locator('button[data-action-id]').count()).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}/console-guided-runbook.png` });
   }, 90_000);
+
+  it('finding 3: a page from another origin in the same browser cannot drive the console', async () => {
+    const attack = '/ops promote mission-control-api 41';
+    const body = JSON.stringify({ user: 'U0ALICE', channel: 'C0OPS', text: attack });
+    // What a hostile page can send without a CORS preflight: a no-cors text/plain fetch and a
+    // form post. It also tries a JSON fetch, which needs a preflight the console never grants.
+    const evil = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><script>
+        const url = ${JSON.stringify(`${local.baseUrl}/console/api/command`)};
+        const body = ${JSON.stringify(body)};
+        window.done = Promise.allSettled([
+          fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body }),
+          fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+        ]);
+      </script><form method="post" action="${local.baseUrl}/console/api/command" enctype="text/plain">
+        <input name='${body.slice(0, -2)}' value='"}'></form>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const other = await context.newPage();
+    try {
+      await other.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`);
+      await other.evaluate(() => (window as unknown as { done: Promise<unknown> }).done);
+      await Promise.all([
+        other.waitForEvent('load'),
+        other.evaluate(() => document.forms[0]!.submit()),
+      ]);
+      expect(await other.content()).toContain('refuses requests from another origin');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(local.emulator.state.messages.some((m) => m.text.includes(attack))).toBe(false);
+    } finally {
+      await other.close();
+      evil.close();
+    }
+  });
 });

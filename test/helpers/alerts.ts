@@ -50,10 +50,24 @@ export function webhookBody(
   });
 }
 
+let lastTimestamp = 0;
+
+/**
+ * A signing timestamp no earlier call in this test file used (now, or a second after the last
+ * one). A signed delivery is identified by its signature (timestamp and body), so two sends of the
+ * same body in one second are one delivery and the second is a replay (issue 16, finding 9); a
+ * test that means two deliveries signs each with its own timestamp, as a sender's repeats are.
+ */
+export function freshTimestamp(): number {
+  lastTimestamp = Math.max(Math.floor(Date.now() / 1000), lastTimestamp + 1);
+  return lastTimestamp;
+}
+
+/** Sends a signed webhook; by default a new delivery (its own timestamp), never a replay. */
 export function sendWebhook(
   h: Harness,
   body: string,
-  headers: Record<string, string> = signWebhook(WEBHOOK_SECRET, body),
+  headers: Record<string, string> = signWebhook(WEBHOOK_SECRET, body, freshTimestamp()),
 ) {
   return fetch(`${h.baseUrl}/alerts/webhook`, {
     method: 'POST',

@@ -7,7 +7,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 
 /**
- * A Lambda function with published versions and one alias, answered through aws-sdk-client-mock
+ * A Lambda function with published versions and one alias (plus `staging`, which stays where it is),
+ * answered through aws-sdk-client-mock
  * with the real API's shapes: RevisionId changes on every update, and a stale one fails with
  * PreconditionFailedException.
  */
@@ -15,6 +16,11 @@ export function mockLambda(options: {
   versions: string[];
   alias?: string;
   current: string;
+  /**
+   * The version on the `staging` alias (read by promote's staging check) when the mocked alias is
+   * another one: the newest version unless given, the candidate verified in staging.
+   */
+  staging?: string;
   pageSize?: number;
 }) {
   const mock = mockClient(LambdaClient);
@@ -31,9 +37,17 @@ export function mockLambda(options: {
     FunctionVersion: state.version,
     RevisionId: `rev-${state.revision}`,
   });
-  mock
-    .on(GetAliasCommand)
-    .callsFake((input: { FunctionName: string }) => aliasOut(input.FunctionName));
+  const staging = options.staging ?? options.versions.at(-1)!;
+  mock.on(GetAliasCommand).callsFake((input: { FunctionName: string; Name: string }) =>
+    input.Name === 'staging' && aliasName !== 'staging'
+      ? {
+          AliasArn: `arn:aws:lambda:us-east-1:123456789012:function:${input.FunctionName}:staging`,
+          Name: 'staging',
+          FunctionVersion: staging,
+          RevisionId: 'rev-staging',
+        }
+      : aliasOut(input.FunctionName),
+  );
   mock.on(ListVersionsByFunctionCommand).callsFake((input: { Marker?: string }) => {
     const size = options.pageSize ?? 50;
     const all = ['$LATEST', ...options.versions];

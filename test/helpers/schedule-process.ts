@@ -42,7 +42,7 @@ const engine = new ScheduleEngine({
     slack: { ops_channel: 'C0OPS' },
   },
   registry: createRegistry([probe]),
-  submit: async (submission) => {
+  enqueueSubmission: async (submission) => {
     await redis.xadd(
       keys.submissions(),
       '*',

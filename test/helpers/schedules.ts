@@ -83,7 +83,7 @@ export function engineFor(
     store: new ScheduleStore(r.redis, r.keys),
     file,
     registry: testRegistry,
-    submit: async (s) => {
+    enqueueSubmission: async (s) => {
       submitted.push(s);
     },
     log: createLogger('silent'),

@@ -51,7 +51,10 @@ describe('AWS errors end to end (slash command → queue → worker → Slack)',
     expect(third! - second!).toBeGreaterThanOrEqual(2000);
     const queue = createRunsQueue(h.redis, h.prefix);
     // The result is posted from inside the job, so BullMQ may not have moved it to completed yet.
-    const job = await waitFor('the completed job', async () => (await queue.getJobs(['completed']))[0]);
+    const job = await waitFor(
+      'the completed job',
+      async () => (await queue.getJobs(['completed']))[0],
+    );
     expect(job.attemptsMade).toBe(3);
     await queue.close();
     // One result, no failure posted for the throttled attempts.

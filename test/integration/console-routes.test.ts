@@ -21,18 +21,22 @@ const josh = 'U0JOSH';
 const emulator = new SlackEmulator({ tokens: [TOKEN] });
 const http = new HttpServer(() => {});
 let base = '';
+let token = '';
 
 async function post(path: string, body: Record<string, unknown>) {
   const response = await fetch(`${base}/console/api/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-opsbot-console-token': token },
     body: JSON.stringify({ channel: 'C0OPS', ...body }),
   });
   return (await response.json()) as Record<string, unknown>;
 }
 
 async function state() {
-  return (await (await fetch(`${base}/console/api/state`)).json()) as {
+  const response = await fetch(`${base}/console/api/state`, {
+    headers: { 'x-opsbot-console-token': token },
+  });
+  return (await response.json()) as {
     views: { id: string; user?: string; errors?: Record<string, string> }[];
     messages: { text: string; ts: string; visibleTo?: string; blocks?: unknown[] }[];
   };
@@ -108,6 +112,7 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${await http.listen(0, '127.0.0.1')}`;
   routes.attach(base);
+  token = routes.token;
   afterAll(async () => {
     routes.stop();
     await http.close();
@@ -158,6 +163,7 @@ describe('console routes', () => {
   it('refuses an unknown user', async () => {
     const response = await fetch(`${base}/console/api/command`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-opsbot-console-token': token },
       body: JSON.stringify({ user: 'U0NOBODY', channel: 'C0OPS', text: '/ops help' }),
     });
     expect(response.status).toBe(400);

@@ -133,6 +133,27 @@ describe('containment with undo', () => {
     await waitForEphemeral(h, alice, 'by its ttl expiring');
   });
 
+  it('blocked twice: the first block’s Undo is refused (the newer block holds it), nothing queued', async () => {
+    const first = await approved('block-ip 203.0.113.60 target=edge reason="scanner"');
+    const second = await approved('block-ip 203.0.113.60 target=edge reason="scanner again"');
+    const secondThread = h.slack.state
+      .channelMessages('C0OPS', second.ts)
+      .map(messageText)
+      .join('\n');
+    expect(secondThread).toContain(`Takes over the block of request ${first.id}`);
+    const updates = waf.state.updates;
+    const jobs = await h.jobCount();
+    await h.client.command(`unblock-ip 203.0.113.60/32 target=edge undo=${first.id}`, alice);
+    await waitForEphemeral(h, alice, 'no longer holds the block');
+    expect(ephemeralsFor(h, alice).join('\n')).toContain(`request ${second.id} (by ${alice.id} at`);
+    expect(await h.jobCount()).toBe(jobs);
+    expect(waf.state.updates).toBe(updates);
+    expect(waf.state.addresses).toContain('203.0.113.60/32');
+    // The newer block's Undo lifts it.
+    await approved(`unblock-ip 203.0.113.60/32 target=edge undo=${second.id}`);
+    expect(waf.state.addresses).not.toContain('203.0.113.60/32');
+  });
+
   it('disable-access-key deny_all=true → Undo reactivates and removes opsbot-quarantine-<id>', async () => {
     const card = await approved(
       `disable-access-key ${KEY} reason="leaked in a public repo" deny_all=true`,

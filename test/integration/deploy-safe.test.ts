@@ -1,13 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UpdateServiceCommand as UpdateAppRunnerService } from '@aws-sdk/client-apprunner';
 import { CreateDBSnapshotCommand } from '@aws-sdk/client-rds';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import deploy from '../../commands/deploy.ts';
 import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { fetchHttp } from '../../src/http/fetch-port.ts';
-import { exampleConfig } from '../helpers/harness.ts';
+import { maintenanceServices } from '../../src/maintenance/config.ts';
+import { MaintenanceStore } from '../../src/maintenance/store.ts';
+import { maintenanceWindows } from '../../src/maintenance/windows.ts';
+import type { OutputMessage } from '../../src/sdk/index.ts';
+import { keys } from '../../src/store/keys.ts';
+import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 import { digestOf, mockEcr, withAppRunnerImage } from '../helpers/images-mock.ts';
 import { memoryDeploys } from '../helpers/memory-deploys.ts';
 import { mockRds } from '../helpers/rds-mock.ts';
@@ -62,10 +69,37 @@ function targets(): FileConfig['targets'] {
   return t;
 }
 
-describe('deploy --safe: snapshot → deploy → follow → health', () => {
+/** The real maintenance windows on real Redis (a test prefix); posts captured, no planned end. */
+const cleanups: (() => Promise<void>)[] = [];
+function redisMaintenance() {
+  const prefix = `t${randomUUID().slice(0, 8)}`;
+  const redis = new Redis(REDIS_URL);
+  const posts: { channel: string; message: OutputMessage }[] = [];
+  const windows = maintenanceWindows({
+    store: new MaintenanceStore(redis, keys(prefix)),
+    services: maintenanceServices(targets()),
+    opsChannel: 'C0OPS',
+    post: async (channel, message) => {
+      posts.push({ channel, message });
+    },
+    scheduleEnd: async () => {},
+    record: () => {},
+    warn: () => {},
+  });
+  cleanups.push(async () => {
+    const found = await redis.keys(`${prefix}:*`);
+    if (found.length) await redis.del(...found);
+    redis.disconnect();
+  });
+  const said = (needle: string) => posts.filter((p) => p.message.text.includes(needle));
+  return { port: windows.port, posts, said };
+}
+
+describe('deploy --safe: snapshot → maintenance window → deploy → follow → health → window closed', () => {
   const mocks: { mock: { restore(): void } }[] = [];
-  afterEach(() => {
+  afterEach(async () => {
     for (const m of mocks.splice(0)) m.mock.restore();
+    for (const c of cleanups.splice(0)) await c();
     dbUp = true;
   });
   function world() {
@@ -78,8 +112,13 @@ describe('deploy --safe: snapshot → deploy → follow → health', () => {
     const ar = mockAppRunner({ serviceArn: DROP_ARN });
     mocks.push(ecr, rds, ar);
     const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
-    const aws = { ...awsAdapters('us-east-1', { deploys: memoryDeploys() }), http: fetchHttp() };
-    return { rds, ar, service, aws };
+    const maintenance = redisMaintenance();
+    const aws = {
+      ...awsAdapters('us-east-1', { deploys: memoryDeploys() }),
+      http: fetchHttp(),
+      maintenance: maintenance.port,
+    };
+    return { rds, ar, service, aws, maintenance };
   }
   const args = { service: 'drop', image: '9f3c2ab', safe: 'true' };
 
@@ -90,17 +129,31 @@ describe('deploy --safe: snapshot → deploy → follow → health', () => {
       'snapshot:snapshot-name',
       'snapshot:create-snapshot',
       'snapshot:wait-snapshot',
+      'maintenance-start',
       'note-start',
       'start-deploy',
       'wait-rollout',
       'record',
       'health',
+      'maintenance-end',
       'report',
     ]);
     await run.runAll();
     expect(w.rds.state.creates).toBe(1);
     expect(w.service.image).toBe(`${DROP_REPO}@${digestOf(43)}`);
     expect(run.ctx.results.health).toEqual({ status: 'ok', reason: 'drop healthy' });
+    // The window opened (announced in #ops) and closed with its summary; none is left open.
+    expect(w.maintenance.said('Maintenance: drop until').map((p) => p.channel)).toEqual(['C0OPS']);
+    const summary = w.maintenance.said('Maintenance of drop over');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]!.message.text).toMatch(
+      /ended by U0ALICE\) after \d+ s: 1 run, 0 alerts muted/,
+    );
+    expect(JSON.stringify(summary[0]!.message.blocks)).toContain(
+      'deploy · U0ALICE · opened the window',
+    );
+    expect(run.ctx.results['maintenance-end']).toMatchObject({ closed: true, runs: 1 });
+    expect(await w.maintenance.port.list()).toEqual([]);
   });
 
   it('a worker killed after the snapshot resumes without a second snapshot or deployment', async () => {
@@ -111,12 +164,14 @@ describe('deploy --safe: snapshot → deploy → follow → health', () => {
       'snapshot:snapshot-name',
       'snapshot:create-snapshot',
       'snapshot:wait-snapshot',
+      'maintenance-start',
       'note-start',
       'start-deploy',
     ])
       await first.runStep(name);
-    // Killed after UpdateService, before start-deploy was checkpointed: the retry has the rest.
-    const { 'start-deploy': _lost, ...done } = first.ctx.results;
+    // Killed after UpdateService, before start-deploy was checkpointed (and, the worse case, with
+    // the window opened but maintenance-start not checkpointed either): the retry has the rest.
+    const { 'start-deploy': _lost, 'maintenance-start': _lostToo, ...done } = first.ctx.results;
     const retry = stepContext({
       command: deploy,
       args,
@@ -130,6 +185,13 @@ describe('deploy --safe: snapshot → deploy → follow → health', () => {
     expect(w.ar.mock.commandCalls(UpdateAppRunnerService)).toHaveLength(1);
     expect(retry.ctx.results['start-deploy']).toMatchObject({ adopted: true });
     expect(retry.ctx.results.health).toMatchObject({ status: 'ok' });
+    // One window: the retry adopted the one the first attempt opened, announced once, closed once.
+    expect(w.maintenance.said('Maintenance: drop until')).toHaveLength(1);
+    expect(w.maintenance.said('Maintenance of drop over')).toHaveLength(1);
+    expect(retry.ctx.results['maintenance-start']).toMatchObject({
+      window: 'req_0123456789abcdef',
+      ours: true,
+    });
   });
 
   it('failed health after the rollout stops the run and offers a Roll back command button', async () => {
@@ -139,11 +201,39 @@ describe('deploy --safe: snapshot → deploy → follow → health', () => {
     await expect(run.runAll()).rejects.toThrow(/health failed after the rollout \(db: down\)/);
     const card = run.captured.posts.at(-1)!;
     expect(card.text).toContain('is deployed but drop is not healthy — db: down');
+    // The window stays open (an operator is on it now), and the card says so beside Roll back.
     expect(card.blocks).toContainEqual({
       type: 'buttons',
-      buttons: [{ label: 'Roll back', command: 'rollback drop', style: 'danger' }],
+      buttons: [
+        { label: 'Roll back', command: 'rollback drop', style: 'danger' },
+        { label: 'End maintenance', command: 'maintenance end drop' },
+      ],
     });
+    expect(JSON.stringify(card.blocks)).toContain('The maintenance window stays open');
     expect(run.ctx.results.report).toBeUndefined();
+    expect((await w.maintenance.port.list()).map((x) => x.service)).toEqual(['drop']);
+    expect(w.maintenance.said('Maintenance of drop over')).toHaveLength(0);
+  });
+
+  it('runs inside a window someone already opened, and leaves it open', async () => {
+    const w = world();
+    await w.maintenance.port.start({
+      id: 'req_opened_by_hand',
+      service: 'drop',
+      reason: 'kernel patch',
+      by: 'U0JOSH',
+      runId: 'run_opened_by_hand',
+      command: 'maintenance',
+      durationMs: 3_600_000,
+    });
+    const run = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    await run.runAll();
+    expect(run.ctx.results['maintenance-start']).toEqual({
+      window: 'req_opened_by_hand',
+      ours: false,
+    });
+    expect(run.ctx.results['maintenance-end']).toEqual({ closed: false });
+    expect((await w.maintenance.port.list()).map((x) => x.id)).toEqual(['req_opened_by_hand']);
   });
 
   it('refuses --safe when the service has no database or health endpoint configured', () => {

@@ -14,7 +14,8 @@ import { exampleConfig, REDIS_URL, waitFor } from '../helpers/harness.ts';
 /**
  * Every committed example runbook, started in local mode (the AWS sandbox, the Slack emulator, the
  * console's signed requests) and taken by clicking through its manual steps and approvals until its
- * first automated step (command or check) is done.
+ * first automated step (command or check) is done. Drop's production deploy goes first, so Drop's
+ * emergency rollback has a deploy to undo.
  */
 const AWS_VARIABLES =
   /^AWS_(ENDPOINT_URL|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|WEB_IDENTITY_TOKEN_FILE|CONTAINER_CREDENTIALS_\w+)$/;
@@ -22,13 +23,15 @@ const AWS_VARIABLES =
 /** A value for each parameter name the examples use, fitting their patterns. */
 const SAMPLE: Record<string, string> = {
   reason: 'sandbox rehearsal',
-  version: 'abc1234',
+  version: 'v42', // an image tag the sandbox's ECR holds (services start on v41)
   incoming: 'bob',
   case_id: 'case-1',
   tenant: 'tenant-1',
   lock_id: 'autostack/terraform.tfstate',
   alert_id: 'alert-20240115-001',
-  subject: 'compromised-user',
+  access_key_id: 'AKIAIOSFODNN7EXAMPLE', // the sandbox's demo key
+  ip: '203.0.113.7',
+  username: 'mallory', // in every sandbox user pool
 };
 
 const runbooks = loadGuidedRunbooks(
@@ -65,7 +68,7 @@ afterAll(async () => {
 async function consoleApi(path: string, body: Record<string, unknown>) {
   const response = await fetch(`${local.baseUrl}/console/api/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-opsbot-console-token': local.consoleToken },
     body: JSON.stringify({ channel: 'C0OPS', ...body }),
   });
   expect(response.status).toBe(200);
@@ -135,6 +138,13 @@ describe('the example runbooks in local mode’s sandbox', () => {
   });
 
   it('each runs through its first automated step', async () => {
-    await Promise.all(runbooks.map((runbook) => runToFirstAutomatedStep(runbook)));
-  }, 120_000);
+    // `rollback drop` undoes the last deploy opsbot made: the production deploy goes first.
+    const deployFirst = (r: GuidedRunbook) => r.name === 'drop-production-deploy';
+    await Promise.all(
+      runbooks.filter(deployFirst).map((runbook) => runToFirstAutomatedStep(runbook)),
+    );
+    await Promise.all(
+      runbooks.filter((r) => !deployFirst(r)).map((runbook) => runToFirstAutomatedStep(runbook)),
+    );
+  }, 180_000);
 });

@@ -49,6 +49,12 @@ describe('runbook card handlers under random signed inputs', { timeout: 240_000 
     await h.client.command('runbook start two', USERS.alice);
     card = await waitForRunbookCard(h);
     executionId = card.button(1, 'done').value.split('|')[0]!;
+    // The card is posted before its ts is committed to the execution (a version bump of its own):
+    // wait for that commit, so the version each test reads first is the settled one.
+    await waitFor('the card ts on the execution', async () => {
+      const json = await h.redis.hget(`${h.prefix}:runbook-execution:${executionId}`, 'json');
+      return json && (JSON.parse(json) as { cardTs?: string }).cardTs;
+    });
   });
   afterAll(async () => {
     await h?.stop();

@@ -32,7 +32,7 @@ steps:
   - command: "note rotated: {{params.reason}}"
 `;
 
-/** /ready answers 503 (db failing) `failures` times, then 200. */
+/** /ready answers 503 (db failing) `failures` times, then 200 with every required check ok. */
 function flakyReady(failures: number): HttpPort & { readyCalls: number } {
   const port = {
     readyCalls: 0,
@@ -44,8 +44,14 @@ function flakyReady(failures: number): HttpPort & { readyCalls: number } {
           url,
           status: failing ? 503 : 200,
           ms: 3,
+          // The API runbook's readiness checks, which the example's api requires; db flaps.
           json: {
-            checks: { db: failing ? { ok: false, error: 'connection refused' } : { ok: true } },
+            checks: {
+              db: failing ? { ok: false, error: 'connection refused' } : { ok: true },
+              migration: { ok: true },
+              signing: { ok: true },
+              worker: { ok: true },
+            },
           },
         };
       }

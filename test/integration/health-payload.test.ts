@@ -37,6 +37,24 @@ const BODIES: Record<string, { type?: string; status?: number; body: unknown }> 
       },
     },
   },
+  // The API runbook's /ready: db, migration head, signing material, worker state.
+  '/api-ready': {
+    body: {
+      status: 'ready',
+      checks: {
+        db: { status: 'ok', latencyMs: 3 },
+        migration: { status: 'ok', head: '0042' },
+        signing: { status: 'ok', kid: 'k-2026-11' },
+        worker: { status: 'ok', polling: 3 },
+      },
+    },
+  },
+  '/api-ready-no-signing': {
+    body: {
+      status: 'ready',
+      checks: { db: 'ok', migration: 'ok', worker: 'ok' },
+    },
+  },
   '/status-down': { body: { status: 'down' } },
   '/spring-down': {
     body: {
@@ -164,6 +182,29 @@ describe('health reads real payloads (local HTTP server)', () => {
     });
     expect(out.results.report).toEqual({ healthy: false });
     expect(JSON.stringify(out.posts[0])).toContain('✗ migrations: missing (required)');
+  });
+
+  it("health api checks the API runbook's readiness checks named in the example config", async () => {
+    const api = exampleConfig().targets.endpoints.api!;
+    expect(api.required_checks).toEqual(['db', 'migration', 'signing', 'worker']);
+    const ready = await run({
+      ...api,
+      health_url: `${base}/drop-ok`,
+      ready_url: `${base}/api-ready`,
+    });
+    expect(ready.results.report).toEqual({ healthy: true });
+    expect(JSON.stringify(ready.posts[0])).toContain(
+      'required: ✓ db · ✓ migration · ✓ signing · ✓ worker',
+    );
+    const unsigned = await run({
+      ...api,
+      health_url: `${base}/drop-ok`,
+      ready_url: `${base}/api-ready-no-signing`,
+    });
+    expect(unsigned.results.report).toEqual({ healthy: false });
+    const card = JSON.stringify(unsigned.posts[0]);
+    expect(card).toContain('✗ signing: missing (required)');
+    expect(card).toContain('required: ✓ db · ✓ migration · ✓ worker');
   });
 
   it('gives a check() verdict without posting', async () => {

@@ -14,6 +14,16 @@ import {
 } from '../helpers/alerts.ts';
 import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 
+/** Every mrkdwn text of a message's section blocks. */
+const sectionTexts = (m: { blocks?: unknown[] }) =>
+  (m.blocks as { type: string; text?: { text: string } }[]).flatMap((b) =>
+    b.type === 'section' && b.text ? [b.text.text] : [],
+  );
+
+/** How Slack writes a date that each reader sees in their own time zone, UTC as the fallback. */
+const slackDate = (ms: number) =>
+  `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+
 describe('incidents from alerts', () => {
   let h: Harness;
 
@@ -193,14 +203,36 @@ describe('incidents from alerts', () => {
     );
   });
 
-  it('/ops incidents lists the open incidents with links', async () => {
+  it('/ops incidents lists the open incidents with real links, dates and mentions', async () => {
     await sendWebhook(h, webhookBody('listed'));
+    await sendWebhook(h, webhookBody('escaped', 'firing', { summary: 'Check <!here> & co' }));
     const parent = await waitFor('the parent', () => parentFor(h, 'Check listed failing'));
+    const other = await waitFor('the other parent', () => parentFor(h, 'Check &lt;!here&gt;'));
+    const ack = buttons(parent).get('Acknowledge')!;
+    await h.client.clickButton(ack.action_id, ack.value, USERS.alice, {
+      channel: 'C0OPS',
+      ts: parent.ts,
+    });
+    await waitFor('the acknowledgement', () =>
+      messageText(parent).includes('Acknowledged by <@U0ALICE>'),
+    );
+    const open = await h.bot.alerts.store.listOpen();
+    const firstSeen = (key: string) =>
+      open.find((i) => i.key === `webhook:uptime:${key}`)!.firstSeen;
     await h.client.command('incidents', USERS.alice);
     const reply = await waitFor('the incident list', () =>
-      h.slack.state.messages.find((m) => m.thread_ts && messageText(m).includes('open incident')),
+      h.slack.state.messages.find((m) => m.thread_ts && m.text.includes('open incident')),
     );
-    expect(messageText(reply)).toContain(`p${parent.ts.replace('.', '')}|Check listed failing`);
+    const lines = sectionTexts(reply).join('\n').split('\n');
+    expect(lines[0]).toBe(`*${open.length} open incidents*`);
+    expect(lines).toContain(
+      `:large_yellow_circle: <https://slack.com/archives/C0OPS/p${parent.ts.replace('.', '')}|Check listed failing>` +
+        ` — uptime, 1 firing since ${slackDate(firstSeen('listed'))}, acknowledged by <@U0ALICE>`,
+    );
+    expect(lines).toContain(
+      `:large_yellow_circle: <https://slack.com/archives/C0OPS/p${other.ts.replace('.', '')}|Check &lt;!here&gt; &amp; co>` +
+        ` — uptime, 1 firing since ${slackDate(firstSeen('escaped'))}`,
+    );
     expect(messageText(reply)).not.toContain('Check buttons failing');
   });
 

@@ -11,6 +11,13 @@ const stopButton = (m: EmulatedMessage) =>
   (m.blocks as { type: string; elements?: { action_id: string; value: string }[] }[] | undefined)
     ?.flatMap((b) => b.elements ?? [])
     .find((e) => e.action_id === ACTION.stopFollow);
+/** The mrkdwn text of each block of one type (`section`, `context`) in a message, in order. */
+const textsOf = (m: EmulatedMessage, type: 'section' | 'context') =>
+  (m.blocks as { type: string; text?: { text: string }; elements?: { text: string }[] }[]).flatMap(
+    (b) =>
+      b.type !== type ? [] : type === 'section' ? [b.text!.text] : b.elements!.map((e) => e.text),
+  );
+const LOG_GROUP = '/aws/lambda/mission-control-api';
 const batches = (h: Harness, nth = 0) =>
   runThread(h, nth)?.replies.filter((m) => /new events?/.test(m.text)) ?? [];
 const allBatchText = (h: Harness, nth = 0) => batches(h, nth).map(textOf).join('\n');
@@ -40,6 +47,7 @@ describe('/ops logs follow', () => {
     expect(head.text).toContain('live tail');
     const button = stopButton(head)!;
     expect(button.value).toMatch(/^run_[0-9a-f]{16}$/);
+    expect(textsOf(head, 'context')).toEqual([`${button.value} · asked by <@U0ALICE>`]);
     await waitFor('the live-tail session', () => world.logs.live.open === 1);
     const now = Date.now();
     world.logs.live.update([{ timestamp: now, message: 'first password=hunter2hunter2' }]);
@@ -62,8 +70,10 @@ describe('/ops logs follow', () => {
       runThread(h)?.replies.find((m) => m.text.startsWith('Follow of ')),
     );
     const ended = runThread(h)!.replies.find((m) => m.text.startsWith('Follow of '))!;
-    expect(ended.text).toContain('stopped by <@U0BOB>');
-    expect(ended.text).toContain('3 events posted');
+    const endedText = `Follow of ${LOG_GROUP} ended: stopped by <@U0BOB>. 3 events posted.`;
+    expect(ended.text).toBe(endedText);
+    expect(textsOf(ended, 'section')).toEqual([endedText]);
+    expect(textsOf(ended, 'context')).toEqual([`${button.value} · asked by <@U0ALICE>`]);
     expect(stopButton(ended)).toBeUndefined();
     await waitFor('the session to close', () => world.logs.live.open === 0);
     const call = world.logs.mock.commandCalls(StartLiveTailCommand)[0]!;
@@ -114,6 +124,7 @@ describe('/ops logs follow', () => {
     await h.client.command('logs mission-control-api follow=10m', USERS.alice);
     const head = await header();
     const runId = stopButton(head)!.value;
+    const until = /until (.+ UTC)\./.exec(head.text)![1];
     await h.client.command('logs mission-control-api follow=5m filter=ERROR', USERS.bob);
     const pointer = await waitForReply(
       h,
@@ -121,8 +132,9 @@ describe('/ops logs follow', () => {
       (m) => m.text.includes('already followed'),
       1,
     );
-    expect(pointer.text).toContain(runId);
-    expect(pointer.text).toContain('<@U0ALICE>');
+    const pointed = `${LOG_GROUP} is already followed in this channel by ${runId} (asked by <@U0ALICE> until ${until}); see its thread, or press its Stop button to end it.`;
+    expect(pointer.text).toBe(pointed);
+    expect(textsOf(pointer, 'section')).toEqual([pointed]);
     expect(world.logs.mock.commandCalls(StartLiveTailCommand)).toHaveLength(1);
     expect(runThread(h, 1)!.replies.some(isHeader)).toBe(false);
   });

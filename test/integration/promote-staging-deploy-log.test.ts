@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awsAdapters } from '../../src/aws/adapters.ts';
@@ -22,7 +23,8 @@ import { mockSecrets, type SecretsMock } from '../helpers/secrets-mock.ts';
  * GitHub contents API, here a local server checking the documented GET and PUT).
  */
 
-const GITHUB_TOKEN = 'ghp_testtoken0123456789abcdefghijklmnopqrstu';
+/** Made per run (a GitHub token's shape), so no token-like string is committed. */
+const GITHUB_TOKEN = `ghp_${randomBytes(18).toString('hex')}`;
 const LOG_BEFORE =
   '# Deploy log\n- 2026-11-30T10:00:00Z promote mission-control-api:prod 41 → 42\n';
 
@@ -106,7 +108,8 @@ async function start(stagingAt: string, history: DeployEntry[] = [], logChannel 
   for (const e of history)
     await history$.record({ function: 'mission-control-api', alias: 'staging' }, e);
   const file = exampleConfig();
-  file.targets.lambda['mission-control-api']!.verify_staging = true;
+  // The staging check is on by default (the playbook requires it); the example leaves it on.
+  expect(file.targets.lambda['mission-control-api']!.verify_staging).toBe(true);
   file.targets.deploy_log_channel = logChannel as never;
   file.targets.deploy_log = {
     github: {

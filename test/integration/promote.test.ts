@@ -51,7 +51,8 @@ describe('promote through Slack, the queue and the worker', () => {
     expect(lambda.state.version).toBe('43');
     await waitFor('the final progress update', () => runMessage()?.text.startsWith('✅ Done'));
     const final = messageText(runMessage()!);
-    expect(final).toContain('4/4');
+    // check-version, check-staging (on by default: 43 is on staging), update, verify, deploy-log.
+    expect(final).toContain('5/5');
     expect(final).toContain('Verify the alias');
   });
 

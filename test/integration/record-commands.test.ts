@@ -4,6 +4,7 @@ import revokeConnection from '../../commands/revoke-connection.ts';
 import rotateKey from '../../commands/rotate-key.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { sha256Hex } from '../../src/sdk/generate.ts';
+import type { OutputBlock, OutputMessage } from '../../src/sdk/index.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
 import { type Dynalite, SPACEDUCK_TABLES, startDynalite } from '../helpers/dynalite.ts';
 import { exampleConfig } from '../helpers/harness.ts';
@@ -62,9 +63,12 @@ function crashingPorts() {
   return { aws, heal: () => (aws.records.update = realUpdate) };
 }
 
-function shownKey(messages: { blocks?: { type: string; text?: string }[] }[]) {
+function shownKey(messages: OutputMessage[]) {
   expect(messages).toHaveLength(1);
-  return messages[0]!.blocks!.find((b) => b.type === 'code')!.text!;
+  const code = messages[0]!.blocks!.find(
+    (b): b is Extract<OutputBlock, { type: 'code' }> => b.type === 'code',
+  );
+  return code!.text;
 }
 
 describe('rotate-key on dynalite', () => {

@@ -37,6 +37,22 @@ describe('rollback: deploy history in Redis, Lambda through aws-sdk-client-mock'
 
   it('undoes the last promote (plan prod: 43 → 42), then the one before it', async () => {
     lambda.state.version = '41';
+    // 42 and 43 went through staging first, as promote's staging check (on by default) requires.
+    for (const [from, to] of [
+      ['41', '42'],
+      ['42', '43'],
+    ] as const)
+      await aws().deploys.record(
+        { function: 'mission-control-api', alias: 'staging' },
+        {
+          kind: 'promote',
+          runId: `run-s${to}`,
+          from,
+          to,
+          by: 'U0ALICE',
+          at: new Date().toISOString(),
+        },
+      );
     await runCommand(
       promote,
       { function: 'mission-control-api', version: '42' },

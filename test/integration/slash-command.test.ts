@@ -90,6 +90,12 @@ describe('/metrics', () => {
           .channelMessages('C0OPS')
           .some((m) => m.thread_ts && m.text.includes('ping done')),
       );
+      // The result reply is posted from inside the job; the worker counts the run when the job
+      // returns, which can be just after the reply appeared.
+      const runCounted = /opsbot_runs_total\{command="ping",status="done"\} [1-9]/;
+      await waitFor('the ping run to be counted', async () =>
+        runCounted.test(await (await fetch(`${h.baseUrl}/metrics`)).text()),
+      );
       const response = await fetch(`${h.baseUrl}/metrics`);
       expect(response.status).toBe(200);
       const text = await response.text();

@@ -6,9 +6,9 @@ import { registry as metricsRegistry } from '../../src/metrics/metrics.ts';
 import type { SlackWriter } from '../../src/notify/slack-writer.ts';
 import type { Submission } from '../../src/requests/submission.ts';
 import {
+  createEnqueueSubmission,
   SUBMITTERS,
   SubmissionConsumer,
-  submissionProducer,
 } from '../../src/requests/submission-stream.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
 import { keys as keysFor } from '../../src/store/keys.ts';
@@ -127,11 +127,16 @@ describe('a worker reading the submissions stream', () => {
   const redis = connectRedis(REDIS_URL, 'producer');
   const admin = new Redis(REDIS_URL);
   const consumers: SubmissionConsumer[] = [];
-  const produce = submissionProducer({ redis, keys, writer: recordingWriter([]), log });
+  const enqueueSubmission = createEnqueueSubmission({
+    redis,
+    keys,
+    writer: recordingWriter([]),
+    log,
+  });
 
   function startConsumer(
     name: string,
-    submit: (s: Submission, delivery: string) => Promise<unknown>,
+    createRequest: (s: Submission, delivery: string) => Promise<unknown>,
     reclaimAfterMs = 60_000,
   ) {
     const consumer = new SubmissionConsumer({
@@ -139,7 +144,7 @@ describe('a worker reading the submissions stream', () => {
       redis,
       keys,
       log,
-      submit,
+      createRequest,
       consumer: name,
       reclaimAfterMs,
       blockMs: 100,
@@ -167,7 +172,7 @@ describe('a worker reading the submissions stream', () => {
     startConsumer('w1', async (s) => {
       seen.push(s.submissionKey);
     });
-    for (let n = 0; n < 20; n++) await produce(submission(n));
+    for (let n = 0; n < 20; n++) await enqueueSubmission(submission(n));
     await waitFor('20 submissions handled', () => seen.length === 20);
     expect([...seen].sort()).toEqual(Array.from({ length: 20 }, (_, n) => `trigger-${n}`).sort());
     await waitFor('the stream emptied', async () => (await admin.xlen(keys.submissions())) === 0);
@@ -176,7 +181,7 @@ describe('a worker reading the submissions stream', () => {
   });
 
   it('reads submissions handed over before any worker existed', async () => {
-    await produce(submission(100));
+    await enqueueSubmission(submission(100));
     const seen: string[] = [];
     startConsumer('late', async (s) => {
       seen.push(s.submissionKey);
@@ -186,7 +191,7 @@ describe('a worker reading the submissions stream', () => {
 
   it('takes over a submission whose worker died before finishing it', async () => {
     await admin.xgroup('CREATE', keys.submissions(), SUBMITTERS, '0', 'MKSTREAM');
-    await produce(submission(200));
+    await enqueueSubmission(submission(200));
     // A worker reads it and dies: the entry stays pending under its name.
     const read = (await admin.xreadgroup(
       'GROUP',
@@ -208,7 +213,7 @@ describe('a worker reading the submissions stream', () => {
       200,
     );
     await waitFor('the orphaned submission handled', () => seen.length > 0, 15_000);
-    // Handed over again as the same delivery, so submitRequest can tell it from a Slack retry.
+    // Handed over again as the same delivery, so createRequest can tell it from a Slack retry.
     expect(seen).toEqual([{ key: 'trigger-200', delivery: entryId }]);
     await waitFor('the stream emptied', async () => (await admin.xlen(keys.submissions())) === 0);
   });
@@ -220,7 +225,7 @@ describe('a worker reading the submissions stream', () => {
       await new Promise((resolve) => setTimeout(resolve, 4000));
     };
     startConsumer('slow', slow, 1500);
-    await produce(submission(250));
+    await enqueueSubmission(submission(250));
     await waitFor('the slow worker to take it', () => seen.length === 1);
     // Another worker that would take over anything idle for 1.5 s.
     startConsumer(
@@ -240,7 +245,7 @@ describe('a worker reading the submissions stream', () => {
       seen.push(s.submissionKey);
     });
     await admin.xadd(keys.submissions(), '*', 'submission', '{not json');
-    await produce(submission(300));
+    await enqueueSubmission(submission(300));
     await waitFor('the good submission handled', () => seen.includes('trigger-300'));
     await waitFor('both entries gone', async () => (await admin.xlen(keys.submissions())) === 0);
   });
@@ -250,10 +255,10 @@ describe('a worker reading the submissions stream', () => {
     startConsumer('w3', async (s) => {
       seen.push(s.submissionKey);
     });
-    await produce(submission(400));
+    await enqueueSubmission(submission(400));
     await waitFor('first handled', () => seen.includes('trigger-400'));
     await admin.del(keys.submissions());
-    await produce(submission(401));
+    await enqueueSubmission(submission(401));
     await waitFor('handled after the stream was lost', () => seen.includes('trigger-401'), 15_000);
   });
 
@@ -268,7 +273,7 @@ describe('a worker reading the submissions stream', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       finished = true;
     });
-    await produce(submission(500));
+    await enqueueSubmission(submission(500));
     await started;
     await consumer.stop();
     expect(finished).toBe(true);
@@ -330,13 +335,13 @@ describe('handing over while Redis refuses', () => {
     });
     down.on('error', () => {});
     const told: Told[] = [];
-    const produce = submissionProducer({
+    const enqueueSubmission = createEnqueueSubmission({
       redis: down,
       keys: keysFor('down'),
       writer: recordingWriter(told),
       log,
     });
-    await produce({ ...submission(600), command: 'restart' });
+    await enqueueSubmission({ ...submission(600), command: 'restart' });
     expect(told).toEqual([
       { channel: 'C0OPS', user: USERS.alice.id, text: expect.stringContaining('nothing was run') },
     ]);

@@ -40,7 +40,7 @@ describe('a worker killed with SIGKILL during a runbook’s command step', {
     const slackUrl = await slack.start();
     slack.state.addChannel('C0OPS', 'ops');
     for (const u of Object.values(USERS)) slack.state.addUser(u.id, u.name);
-    lambda.addFunction('mission-control-api', ['41', '42', '43'], { prod: '42', staging: '42' });
+    lambda.addFunction('mission-control-api', ['41', '42', '43'], { prod: '42', staging: '43' });
     const awsEndpoint = await lambda.start();
     const file = withGuided(exampleConfig(), {
       folders: [runbookFolder({ 'promote.yml': PROMOTE }), 'runbooks'],

@@ -28,6 +28,9 @@ describe('Redis restarting under traffic', { timeout: 180_000 }, () => {
     const awsEndpoint = await lambda.start();
     const file = exampleConfig();
     file.policies.promote = { default: { requesters: ['operators'], approvals: 0 } };
+    // The prod promote and the staging promote of 43 race across the restart; this test is about
+    // Redis, so the staging check (promote-staging-deploy-log.test.ts) is off here.
+    file.targets.lambda['mission-control-api']!.verify_staging = false;
     env = {
       slackUrl,
       prefix: uniquePrefix(),

@@ -38,9 +38,11 @@ describe('two worker processes, one schedule', { timeout: 60_000 }, () => {
     const keys = all.map((e) => e.submission.submissionKey);
     expect(new Set(keys).size).toBe(keys.length);
     for (const e of all) expect(e.submission.requester).toBe('schedule:tick');
-    // Each fired occurrence is one BullMQ job, completed once.
-    const completed = await r.redis.zcard(`${r.prefix}:schedules:completed`);
-    expect(completed).toBeGreaterThanOrEqual(keys.length);
+    // Each fired occurrence is one BullMQ job, completed once. A job adds its entry before BullMQ
+    // marks it completed, so wait for the completions to catch up with the entries read above.
+    const completed = () => r.redis.zcard(`${r.prefix}:schedules:completed`);
+    await poll('a completed job per entry', async () => (await completed()) >= keys.length, 10_000);
+    expect(await completed()).toBeGreaterThanOrEqual(keys.length);
     const occurrences = keys.map((k) => Number(k.split(':').at(-1)));
     expect(occurrences.every((ms) => ms % 1000 === 0)).toBe(true);
   });

@@ -35,7 +35,7 @@ describe('SIGTERM during a run', { timeout: 120_000 }, () => {
     const slackUrl = await slack.start();
     slack.state.addChannel('C0OPS', 'ops');
     for (const u of Object.values(USERS)) slack.state.addUser(u.id, u.name);
-    lambda.addFunction('mission-control-api', ['42', '43'], { prod: '42', staging: '42' });
+    lambda.addFunction('mission-control-api', ['42', '43'], { prod: '42', staging: '43' });
     const awsEndpoint = await lambda.start();
     await dynamo.start();
     ledger = await dynamo.table();

@@ -1,8 +1,20 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../src/audit/entry.ts';
+import type { LedgerTable } from '../../src/aws/ledger-table.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import { createRunsQueue } from '../../src/queue/runs-queue.ts';
+import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import { FakeLambda } from '../helpers/fake-lambda.ts';
-import { BOT_TOKEN, exampleConfig, SIGNING_SECRET, USERS, waitFor } from '../helpers/harness.ts';
+import {
+  BOT_TOKEN,
+  exampleConfig,
+  REDIS_URL,
+  SIGNING_SECRET,
+  USERS,
+  waitFor,
+} from '../helpers/harness.ts';
 import {
   type BotProcess,
   startBotProcess,
@@ -16,16 +28,29 @@ describe('a worker killed with SIGKILL in the middle of a mutating step', {
 }, () => {
   const slack = new SlackEmulator({ tokens: [BOT_TOKEN] });
   const lambda = new FakeLambda();
+  const dynamo = new DiskDynalite();
+  const redis = new Redis(REDIS_URL);
   const bots: BotProcess[] = [];
+  let ledger: LedgerTable;
   let env: Parameters<typeof startBotProcess>[1];
+
+  const ledgerEntries = async () => {
+    const entries: AuditEntry[] = [];
+    for await (const entry of ledger.range(1)) entries.push(entry);
+    return entries;
+  };
 
   beforeAll(async () => {
     const slackUrl = await slack.start();
     slack.state.addChannel('C0OPS', 'ops');
     for (const u of Object.values(USERS)) slack.state.addUser(u.id, u.name);
-    lambda.addFunction('mission-control-api', ['41', '42', '43'], { prod: '42', staging: '42' });
+    lambda.addFunction('mission-control-api', ['41', '42', '43'], { prod: '42', staging: '43' });
     const awsEndpoint = await lambda.start();
+    // The audit ledger (dynalite in this process) is where the test reads what the workers did.
+    await dynamo.start();
+    ledger = await dynamo.table();
     const file = exampleConfig();
+    file.audit = { table: ledger.name, endpoint: dynamo.endpoint };
     file.policies.promote = { default: { requesters: ['operators'] }, prod: { approvals: 0 } };
     env = {
       slackUrl,
@@ -41,6 +66,8 @@ describe('a worker killed with SIGKILL in the middle of a mutating step', {
     await Promise.all(bots.map((b) => stopBotProcess(b, 'SIGKILL')));
     await slack.stop();
     await lambda.stop();
+    await dynamo.dispose();
+    redis.disconnect();
   }, 60_000);
 
   it('finishes the run on another worker, mutates once and posts one final result', async () => {
@@ -68,19 +95,35 @@ describe('a worker killed with SIGKILL in the middle of a mutating step', {
     expect(lambda.updates).toEqual([
       { fn: 'mission-control-api', alias: 'prod', from: '42', to: '43' },
     ]);
-    // The deploy log still names where the alias came from, although the retry found it moved.
-    const deployLog = bots
-      .flatMap((b) => b.output)
-      .join('')
-      .split('\n')
-      .filter((line) => line.includes('"event":"deploy.promoted"'));
-    expect(deployLog).toHaveLength(1);
-    expect(JSON.parse(deployLog[0]!)).toMatchObject({
-      from: '42',
-      to: '43',
-      operator: USERS.alice.id,
+    // The run is over once BullMQ has moved its job to completed (the result is posted from inside
+    // the job): no attempt is left that could post a second result.
+    const queue = createRunsQueue(redis, env.prefix);
+    try {
+      await waitFor(
+        'the completed run job',
+        async () => (await queue.getJobs(['completed']))[0],
+        60_000,
+      );
+    } finally {
+      await queue.close();
+    }
+    // The audit ledger: the run finished once, and the deploy log still names where the alias
+    // came from, although the retry found it moved.
+    const entries = await waitFor(
+      'run.done in the audit ledger',
+      async () => {
+        const all = await ledgerEntries();
+        return all.some((e) => e.action === 'run.done') ? all : undefined;
+      },
+      60_000,
+    );
+    expect(entries.filter((e) => e.action === 'run.done')).toHaveLength(1);
+    const promoted = entries.filter((e) => e.action === 'deploy.promoted');
+    expect(promoted).toHaveLength(1);
+    expect(promoted[0]).toMatchObject({
+      actor: USERS.alice.id,
+      data: { from: '42', to: '43', operator: USERS.alice.id },
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(slack.state.channelMessages('C0OPS', parent.ts)).toHaveLength(1);
     expect(slack.state.channelMessages('C0OPS').filter((m) => !m.thread_ts)).toHaveLength(1);
   });

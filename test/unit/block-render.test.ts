@@ -6,6 +6,8 @@ import {
   renderMrkdwn,
   renderView,
 } from '../../src/dev/console/render-blocks.js';
+import { channel, date, link, mention } from '../../src/sdk/index.ts';
+import { outputMessage } from '../../src/slack/blocks/output.ts';
 
 /**
  * The console's Block Kit renderer against golden HTML, one file per block type under
@@ -127,6 +129,29 @@ describe('Block Kit → HTML', () => {
     const text =
       ':large_orange_circle: high · :white_check_mark: done · :unknown_code: · <!date^1795431637^{date_short_pretty} {time_secs}|2026-11-23 11:00:37 UTC>';
     golden('emoji-date', renderMrkdwn(text, options));
+  });
+
+  it('renders the output elements as Slack gets them: names, channels, links and UTC dates', () => {
+    const message = outputMessage({
+      text: 'elements',
+      blocks: [
+        {
+          type: 'text',
+          text: [
+            link('https://example.com/i?a=1&b=2', 'API <down> & out'),
+            ' since ',
+            date(1_795_431_637_000),
+            ', acknowledged by ',
+            mention('U0ALICE'),
+            ' in ',
+            channel('C0OPS'),
+            ' · ',
+            link('javascript:alert(1)', 'not a link'),
+          ],
+        },
+      ],
+    });
+    golden('output-elements', renderMessage(message, options));
   });
 
   it('renders a code block verbatim, without mrkdwn inside it', () => {

@@ -23,6 +23,18 @@ describe('loadConfig', () => {
     expect(config.env.REDIS_URL).toBe('redis://127.0.0.1:6379');
   });
 
+  it("turns promote's staging check on for a Lambda target that does not say", () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1-2',
+      SLACK_SIGNING_SECRET: 'abcdefghijk',
+      OPSBOT_CONFIG: configFile(
+        'slack:\n  ops_channel: C0OPS\ntargets:\n  lambda:\n    api: { aliases: { prod: prod, staging: staging } }\n    batch: { verify_staging: false }\n',
+      ),
+    });
+    expect(config.file.targets.lambda.api!.verify_staging).toBe(true);
+    expect(config.file.targets.lambda.batch!.verify_staging).toBe(false);
+  });
+
   it('names every bad field in one message and never shows a secret value', () => {
     const path = configFile(
       'slack:\n  ops_channel: ops\npolicies:\n  promote:\n    prod:\n      approver_groups: [ghosts]\n',

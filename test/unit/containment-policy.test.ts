@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../src/approvals/policy.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { resolvePolicy } from '../../src/requests/policy.ts';
 import { helpIndex } from '../../src/slack/blocks/help.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 

@@ -32,6 +32,30 @@ describe('Slack emulator', () => {
     expect(slack.state.channelMessages('C1')).toHaveLength(0);
   });
 
+  it('answers conversations.history newest first, paged by cursor, only to a member', async () => {
+    const good = createWebClient('xoxb-good', url);
+    slack.state.addChannel('C2', 'audit');
+    await good.chat.postMessage({ channel: 'C2', text: 'one' });
+    await expect(good.conversations.history({ channel: 'C2' })).rejects.toMatchObject({
+      data: { error: 'not_in_channel' },
+    });
+    slack.state.channels.get('C2')!.members.add('U0OPSBOT');
+    const parent = await good.chat.postMessage({ channel: 'C2', text: 'two' });
+    await good.chat.postMessage({ channel: 'C2', text: 'reply', thread_ts: parent.ts });
+    await good.chat.postMessage({ channel: 'C2', text: 'three' });
+    const first = await good.conversations.history({ channel: 'C2', limit: 2 });
+    expect(first.messages?.map((m) => m.text)).toEqual(['three', 'two']);
+    expect(first.messages?.[0]?.user).toBe('U0OPSBOT');
+    expect(first.has_more).toBe(true);
+    const next = await good.conversations.history({
+      channel: 'C2',
+      limit: 2,
+      cursor: first.response_metadata?.next_cursor,
+    });
+    expect(next.messages?.map((m) => m.text)).toEqual(['one']);
+    expect(next.has_more).toBe(false);
+  });
+
   it('takes a file upload (filesUploadV2) into a thread', async () => {
     const writer = webWriter(createWebClient('xoxb-good', url));
     const { ts } = await writer.post('C1', { text: 'parent', blocks: [] });

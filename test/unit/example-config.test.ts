@@ -69,6 +69,18 @@ describe('opsbot.example.yml', () => {
       timezone: 'Europe/Oslo',
       command: 'checklist drop-daily',
     });
+    // Drop runbook 3.1 and 3.2: every daily and weekly check an opsbot command can do.
+    expect(full!.checklists['drop-daily']!.checks).toEqual([
+      'health drop',
+      'incidents severity=critical',
+      'service-status drop',
+      'rds-snapshot-age drop-db max=24h',
+    ]);
+    expect(full!.checklists['drop-weekly']!.checks).toEqual([
+      'rds-status drop-db',
+      'log-errors drop-web since=7d max=50',
+    ]);
+    expect(full!.schedules['drop-weekly']).toMatchObject({ command: 'checklist drop-weekly' });
     expect(scheduleProblems(full!, registry, 'opsbot.example.yml')).toEqual([]);
   });
 });

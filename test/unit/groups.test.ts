@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupResolver } from '../../src/approvals/groups.ts';
+import { GroupResolver } from '../../src/requests/groups.ts';
 
 describe('GroupResolver', () => {
   const groups = { listed: { users: ['U1'] }, slack: { usergroup: 'S1' } };

@@ -72,6 +72,79 @@ describe('the committed example runbooks', () => {
   });
 });
 
+describe('the examples use the commands that exist', () => {
+  const library = loadGuidedRunbooks(['runbooks'], registry, targets);
+  const named = (name: string) => library.list().find((r) => r.name === name)!;
+  const automated = (name: string) =>
+    named(name)
+      .steps.filter((s) => s.kind !== 'manual')
+      .map((s) => `${s.kind}: ${s.text}`);
+
+  it('steps that name an action opsbot now does are command steps', () => {
+    expect(automated('autostack-terraform-state-locked')).toEqual([
+      'command: tf-lock show table=autostack',
+      'command: tf-lock release {{params.lock_id}} table=autostack reason="stuck state lock; no Terraform run holds it"',
+      'command: note AutoStack Terraform state lock {{params.lock_id}} released',
+    ]);
+    expect(automated('drop-db-password-rotation')).toEqual([
+      'command: rds-snapshot drop-db reason={{params.reason}}',
+      'command: rotate-db-password drop-db',
+      'check: health drop',
+      'command: note Drop database password rotated: {{params.reason}}',
+    ]);
+    expect(automated('drop-production-deploy')).toEqual([
+      'command: deploy drop image={{params.version}} safe=true',
+      'check: health drop',
+      'command: note Drop deployed to production: {{params.version}}',
+    ]);
+    expect(automated('drop-emergency-rollback')).toEqual([
+      'command: rollback drop',
+      'check: health drop',
+      'command: note Drop rolled back to the previous image: {{params.reason}}',
+    ]);
+    expect(automated('drop-oncall-handoff')).toEqual([
+      'check: health drop',
+      'command: handoff since=12h',
+      'command: note Drop on-call handed over to {{params.incoming}}',
+    ]);
+    expect(automated('mantissa-containment')).toEqual([
+      'command: disable-access-key {{params.access_key_id}} deny_all=true reason={{params.reason}}',
+      'command: block-ip {{params.ip}} target=vpc reason={{params.reason}}',
+      'command: signout-user {{params.username}} pool=customers reason={{params.reason}}',
+      'command: note Mantissa containment done: key {{params.access_key_id}}, address {{params.ip}}, user {{params.username}}',
+    ]);
+  });
+
+  it('no manual step still waits for a command to be installed', () => {
+    for (const runbook of library.list())
+      for (const step of runbook.steps.filter((s) => s.kind === 'manual'))
+        expect(step.text, `${runbook.name}: ${step.text}`).not.toMatch(
+          /where installed|once .* exists|aws rds create-db-snapshot|force-unlock|admin-user-global-sign-out/,
+        );
+  });
+
+  it('the containment parameters fit the commands’ own schemas, and only there', () => {
+    const runbook = named('mantissa-containment');
+    const given = {
+      access_key_id: 'AKIAIOSFODNN7EXAMPLE',
+      ip: '203.0.113.7',
+      username: 'mallory',
+      reason: 'alert-20240115-001 --emergency',
+    };
+    const checked = checkParams(library, runbook, given, targets);
+    expect(checked).toEqual({ values: given });
+    const block = resolveTemplate(library.template(runbook, 1), given, targets);
+    expect(block).toMatchObject({
+      kind: 'valid',
+      args: { cidr: '203.0.113.7', target: 'vpc', reason: 'alert-20240115-001 --emergency' },
+      flags: [],
+    });
+    expect(
+      checkParams(library, runbook, { ...given, access_key_id: 'AKIA-not-a-key' }, targets),
+    ).toMatchObject({ problems: [expect.stringMatching(/access_key_id/)] });
+  });
+});
+
 describe('validation at start names the file, the step and the reason', () => {
   it('refuses a step of an unknown kind', () => {
     const [problem] = problemsOf(`${header}steps:\n  - shell: "rm -rf /"\n`);

@@ -4,10 +4,10 @@ import {
   lambdaAliasEnvironment,
   lambdaTarget,
 } from '../../commands/lib/lambda-targets.ts';
-import { GroupResolver } from '../../src/approvals/groups.ts';
-import { resolvePolicy } from '../../src/approvals/policy.ts';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { GroupResolver } from '../../src/requests/groups.ts';
+import { resolvePolicy } from '../../src/requests/policy.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /**

@@ -10,6 +10,7 @@ import { SandboxServices } from '../../src/dev/sandbox/services.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 import { memoryDeploys } from '../helpers/memory-deploys.ts';
+import { memoryMaintenance } from '../helpers/memory-maintenance.ts';
 import { runCommand } from '../helpers/step-context.ts';
 
 /** Local mode's stand-ins carry the whole guarded deploy of the example config, then a rollback. */
@@ -21,12 +22,14 @@ describe('sandbox RDS, ECR and deploys', () => {
   t.databases!['drop-db']!.poll_interval_ms = 5;
   const services = new SandboxServices({ rolloutMs: 30 });
   const repo = (t.deploys!.drop!.repository as string) ?? '';
+  const maintenance = memoryMaintenance();
   const aws = {
     services,
     images: new SandboxImages(services, (ref) => (ref.type === 'apprunner' ? repo : undefined)),
     rds: new SandboxRds({ snapshotMs: 30 }),
     http: sandboxHttp(file),
     deploys: memoryDeploys(),
+    maintenance: maintenance.port,
   } as unknown as Ports;
 
   it('deploy drop v42 --safe, then rollback drop, on the example config', async () => {
@@ -38,6 +41,10 @@ describe('sandbox RDS, ECR and deploys', () => {
     expect(out.plan!.summary).toMatch(/^drop: v41 → sha256:[0-9a-f]{12} \(safe\)$/);
     expect(out.results['snapshot:wait-snapshot']).toMatchObject({ status: 'available' });
     expect(out.results.health).toMatchObject({ status: 'ok' });
+    // The example wires targets.maintenance.drop: the run opened a window and closed it.
+    expect(out.results['maintenance-start']).toMatchObject({ ours: true });
+    expect(out.results['maintenance-end']).toMatchObject({ closed: true });
+    expect(maintenance.ended.map((s) => s.window.service)).toEqual(['drop']);
     const back = await runCommand(
       rollback,
       { function: 'drop' },

@@ -261,7 +261,15 @@ describe('sandbox http', () => {
     expect(health).toMatchObject({ status: 200, json: { status: 'ok' } });
     const ready = await http.get('https://api.example.com/ready', { timeoutMs: 3000 });
     expect(ready.status).toBe(503);
-    expect(ready.json).toMatchObject({ checks: { db: { ok: true }, workers: { ok: false } } });
+    // The example's api names the API runbook's checks; the sandbox reports each, worker failing.
+    expect(ready.json).toMatchObject({
+      checks: {
+        db: { ok: true },
+        migration: { ok: true, head: '0042' },
+        signing: { ok: true },
+        worker: { ok: false },
+      },
+    });
     const drop = await http.get('https://drop.example.com/api/health', { timeoutMs: 3000 });
     expect(drop.status).toBe(200);
   });

@@ -111,4 +111,64 @@ describe('schedules and checklists in the config', () => {
       'f.yml schedules.y.timezone: "Mars/Olympus" is not an IANA time zone (such as UTC or Europe/Oslo)',
     ]);
   });
+  it('refuses at load a schedule whose command policy would refuse it, and says how to allow it', async () => {
+    const { parseFileConfig } = await import('../../src/config/load.ts');
+    const { stringify } = await import('yaml');
+    const file = exampleConfig() as Record<string, unknown> & ReturnType<typeof exampleConfig>;
+    file.schedules = {
+      ...file.schedules,
+      morning: { cron: '0 8 * * *', timezone: 'UTC', command: 'ping', enabled: true },
+      quiet: {
+        cron: '0 9 * * *',
+        timezone: 'UTC',
+        command: 'ping',
+        channel: 'C0QUIET',
+        enabled: true,
+      },
+    };
+    file.policies = {
+      ...file.policies,
+      ping: { default: { requesters: ['operators'], channels: ['C0OPS', 'C0INCIDENTS'] } },
+    };
+    expect(parseFileConfig(stringify(file), 'f.yml').problems).toEqual([
+      'f.yml schedules.morning: the policy for `ping` in default lets only members of operators request it, so every run of this schedule would be refused; add `schedules: [morning]` to groups.operators to let it request `ping`',
+      'f.yml schedules.quiet: the policy for `ping` in default allows only channels C0OPS, C0INCIDENTS, and this schedule posts in C0QUIET; set its channel: to one of them or add C0QUIET to policies.ping.default.channels',
+    ]);
+
+    // A group that lists the schedule lets it request; a group naming an unknown schedule is refused.
+    file.groups = {
+      ...file.groups,
+      operators: { users: ['U0ALICE', 'U0BOB'], schedules: ['morning'] },
+      oncall: { usergroup: 'S0ONCALL', schedules: ['nightly'] },
+    };
+    delete (file.schedules as Record<string, unknown>).quiet;
+    expect(parseFileConfig(stringify(file), 'f.yml').problems).toEqual([
+      'f.yml groups.oncall.schedules: no schedule named "nightly" in schedules:',
+    ]);
+  });
+  it('holds a scheduled checklist to each check’s own policy, and refuses a check that needs approval', async () => {
+    const { parseFileConfig } = await import('../../src/config/load.ts');
+    const { stringify } = await import('yaml');
+    const file = exampleConfig() as Record<string, unknown> & ReturnType<typeof exampleConfig>;
+    file.checklists = {
+      quiet: {
+        checks: ['incidents severity=critical'],
+        timeout_seconds: 30,
+        incident_severity: 'high',
+      },
+      tables: { checks: ['table-health'], timeout_seconds: 30, incident_severity: 'high' },
+    };
+    file.schedules = {
+      morning: { cron: '0 8 * * *', timezone: 'UTC', command: 'checklist quiet', enabled: true },
+    };
+    file.policies = {
+      ...file.policies,
+      incidents: { default: { requesters: ['operators'] } },
+      'table-health': { default: { approvals: 1, approver_groups: ['operators'] } },
+    };
+    expect(parseFileConfig(stringify(file), 'f.yml').problems).toEqual([
+      'f.yml schedules.morning: its check `incidents severity=critical` would be ✗ at every run: the policy for `incidents` in default lets only members of operators request it, so every run of this schedule would be refused; add `schedules: [morning]` to groups.operators to let it request `incidents`',
+      'f.yml checklists.tables.checks.0: the policy for `table-health` in default needs an approval, and a check runs without one; set its approvals to 0 or remove the check',
+    ]);
+  });
 });

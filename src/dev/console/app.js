@@ -5,11 +5,13 @@ import { escapeHtml, renderMessage, renderText, renderView } from './render-bloc
 
 const $ = (id) => document.getElementById(id);
 const ui = { user: '', channel: '', thread: '', data: undefined, openView: '' };
+// This session's token, embedded in the page by the server; every API call carries it.
+const token = document.querySelector('meta[name="opsbot-console-token"]').content;
 
 async function post(path, body) {
   const response = await fetch(`/console/api/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-opsbot-console-token': token },
     body: JSON.stringify({ user: ui.user, channel: ui.channel, ...body }),
   });
   return response.json();
@@ -66,9 +68,8 @@ function renderChrome() {
     $('user').value = ui.user;
   }
   $('role').textContent = users.find((u) => u.id === ui.user)?.role ?? '';
-  $('aws').textContent = Object.values(aws).some((v) => v.startsWith('SANDBOX'))
-    ? 'AWS: SANDBOX'
-    : 'AWS: real';
+  $('aws').textContent = ui.data.realAws ? 'REAL AWS' : 'AWS: SANDBOX';
+  $('aws').className = ui.data.realAws ? 'real-aws' : 'sandbox';
   $('aws-ports').innerHTML = Object.entries(aws)
     .map(
       ([port, what]) =>
@@ -101,7 +102,10 @@ function renderModal() {
 }
 
 async function refresh() {
-  ui.data = await (await fetch('/console/api/state')).json();
+  const response = await fetch('/console/api/state', {
+    headers: { 'x-opsbot-console-token': token },
+  });
+  ui.data = await response.json();
   ui.user ||= ui.data.users[0].id;
   ui.channel ||= ui.data.channels[0].id;
   renderChrome();
@@ -190,4 +194,7 @@ $('fire-alert').addEventListener('click', async () => {
   say(`Demo alert sent: the bot answered HTTP ${answer.status} ${answer.text ?? ''}`);
 });
 
-new EventSource('/console/api/events').addEventListener('change', refresh);
+new EventSource(`/console/api/events?token=${encodeURIComponent(token)}`).addEventListener(
+  'change',
+  refresh,
+);

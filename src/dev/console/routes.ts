@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HttpServer, readBody, sendJson } from '../../http/server.ts';
+import { type Handler, type HttpServer, readBody, sendJson } from '../../http/server.ts';
 import { demoAlert, fireAlert } from '../local/demo-alert.ts';
 import type { LocalChannel } from '../local/workspace.ts';
 import { SignedSlackClient } from '../signed-client.ts';
 import type { SlackEmulator } from '../slack-emulator/emulator.ts';
+import { guarded, newConsoleToken } from './guard.ts';
 import {
   type Actor,
   applyResponse,
@@ -24,9 +26,13 @@ export interface ConsoleDeps {
   channels: LocalChannel[];
   /** What stands in for AWS, per port (`SANDBOX: …` or `real: …`), shown in the console header. */
   aws: Record<string, string>;
+  /** True when local mode runs against real AWS (`OPSBOT_LOCAL_REAL_AWS=1`): a red REAL AWS badge. */
+  realAws?: boolean;
 }
 
 export interface ConsoleHandle {
+  /** This session's token: embedded in the page, required on every `/console/api/*` call. */
+  token: string;
   /** Called once the bot listens: the console signs requests to the bot at this URL. */
   attach(baseUrl: string): void;
   /** Ends the live-event streams (so the HTTP server can close). */
@@ -42,6 +48,15 @@ const STATIC: Record<string, { file: string; type: string }> = {
 };
 
 const BODY_LIMIT = 256 * 1024;
+const TOKEN_PLACEHOLDER = '__OPSBOT_CONSOLE_TOKEN__';
+
+/** The page may not be framed (a framing page could trick clicks) and sends no referrer. */
+const PAGE_HEADERS = {
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
   const body = await readBody(req, BODY_LIMIT);
@@ -61,6 +76,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
  */
 export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle {
   const state = deps.emulator.state;
+  const token = newConsoleToken();
+  const api = (method: string, path: string, handler: Handler) =>
+    http.route(method, path, guarded(handler, { token }));
   const live = new LiveEvents(state);
   const closedViews = new Set<string>();
   const viewErrors = new Map<string, Record<string, string>>();
@@ -75,9 +93,9 @@ export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle
       return client;
     },
     responseUrl: (actor, messageTs) => {
-      const id = `${responseTargets.size + 1}`;
+      const id = randomUUID();
       responseTargets.set(id, { user: actor.user.id, channel: actor.channel.id, messageTs });
-      return `${baseUrl}/console/api/respond/${id}`;
+      return `${baseUrl}/console/api/respond/${id}?token=${token}`;
     },
     closeView: (viewId) => {
       closedViews.add(viewId);
@@ -105,23 +123,30 @@ export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle
   ];
 
   for (const [path, asset] of Object.entries(STATIC)) {
-    const text = readFileSync(new URL(`./${asset.file}`, import.meta.url), 'utf8');
-    http.route('GET', path, (_req, res) => {
-      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-store' }).end(text);
-    });
+    const text = readFileSync(new URL(`./${asset.file}`, import.meta.url), 'utf8').replace(
+      TOKEN_PLACEHOLDER,
+      token,
+    );
+    const headers = { 'content-type': asset.type, 'cache-control': 'no-store', ...PAGE_HEADERS };
+    http.route(
+      'GET',
+      path,
+      guarded((_req, res) => void res.writeHead(200, headers).end(text), {}),
+    );
   }
-  http.route('GET', '/console/api/state', (_req, res) =>
+  api('GET', '/console/api/state', (_req, res) =>
     sendJson(res, 200, {
       users: deps.users,
       channels: channels(),
       aws: deps.aws,
+      realAws: Boolean(deps.realAws),
       messages: state.messages,
       views: state.views
         .filter((v) => !closedViews.has(v.id))
         .map((v) => ({ ...v, errors: viewErrors.get(v.id) })),
     }),
   );
-  http.route('GET', '/console/api/events', (req, res) => live.subscribe(req, res));
+  api('GET', '/console/api/events', (req, res) => live.subscribe(req, res));
 
   const act =
     (handle: (actor: Actor, body: Record<string, unknown>) => Promise<Record<string, unknown>>) =>
@@ -133,12 +158,12 @@ export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle
       return sendJson(res, 200, await handle(actor, body));
     };
 
-  http.route(
+  api(
     'POST',
     '/console/api/command',
     act((actor, body) => sendCommand(interactions, actor, String(body.text ?? ''))),
   );
-  http.route(
+  api(
     'POST',
     '/console/api/action',
     act((actor, body) =>
@@ -151,14 +176,14 @@ export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle
       }),
     ),
   );
-  http.route(
+  api(
     'POST',
     '/console/api/view',
     act((actor, body) =>
       submitView(interactions, actor, String(body.viewId ?? ''), (body.values ?? {}) as ViewValues),
     ),
   );
-  http.route(
+  api(
     'POST',
     '/console/api/view-close',
     act(async (_actor, body) => {
@@ -166,11 +191,11 @@ export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle
       return {};
     }),
   );
-  http.route('POST', '/console/api/alert', async (_req, res) => {
+  api('POST', '/console/api/alert', async (_req, res) => {
     const answer = await fireAlert(baseUrl, deps.webhookSecret, demoAlert());
     sendJson(res, 200, answer);
   });
-  http.route('POST', '/console/api/respond/*', async (req, res) => {
+  api('POST', '/console/api/respond/*', async (req, res) => {
     const id = (req.url ?? '').split('?')[0]!.split('/').pop() ?? '';
     const target = responseTargets.get(id);
     const body = await readJson(req);
@@ -180,6 +205,7 @@ export function mountConsole(http: HttpServer, deps: ConsoleDeps): ConsoleHandle
   });
 
   return {
+    token,
     attach(url) {
       baseUrl = url;
       client = new SignedSlackClient(url, deps.signingSecret);

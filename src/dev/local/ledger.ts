@@ -5,16 +5,22 @@ import type { Config } from '../../config/load.ts';
 export const LOCAL_LEDGER_TABLE = 'opsbot-audit';
 
 /**
- * Local mode keeps a real hash-chained audit ledger in the local dynalite, so `/ops audit` works:
- * when the config has no `audit` section, one pointing at dynalite is added and its table created.
- * A configured `audit` section is left as it is.
+ * Local mode on the sandbox keeps a real hash-chained audit ledger in the local dynalite, so
+ * `/ops audit` works: the config's `audit` section (or a new one) is pointed at dynalite and its
+ * table created. Only a section that names its own `endpoint` (DynamoDB Local, LocalStack) is left
+ * as it is, so the sandbox never writes a real AWS table with credentials it found in the shell.
  */
 export async function withLocalLedger(
   config: Config,
   endpoint: string,
 ): Promise<{ config: Config; describe?: string }> {
-  if (config.file.audit) return { config };
-  const audit = { table: LOCAL_LEDGER_TABLE, endpoint, region: config.env.AWS_REGION };
+  if (config.file.audit?.endpoint) return { config };
+  const audit = {
+    ...config.file.audit,
+    table: config.file.audit?.table ?? LOCAL_LEDGER_TABLE,
+    endpoint,
+    region: config.env.AWS_REGION,
+  };
   const client = dynamoClient(audit);
   try {
     await createLedgerTable(client, audit.table, 10_000);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { sleep } from '../../util/sleep.ts';
 import { freePort } from '../free-port.ts';
 
 export const REDIS_INSTALL_HELP = [
@@ -67,8 +68,7 @@ export async function ensureRedis(url: string): Promise<LocalRedis> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
-  for (let i = 0; i < 100 && !(await redisAnswers('127.0.0.1', port, 200)); i++)
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let i = 0; i < 100 && !(await redisAnswers('127.0.0.1', port, 200)); i++) await sleep(50);
   if (!(await redisAnswers('127.0.0.1', port))) {
     child.kill();
     throw new Error(`redis-server did not answer on 127.0.0.1:${port}`);

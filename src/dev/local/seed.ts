@@ -26,6 +26,7 @@ const RECORDS: Record<string, { id: string; fields: Record<string, unknown> }[]>
       id: 'dk-ada',
       fields: {
         name: 'Ada',
+        email: 'ada@spaceduck.example.com',
         status: 'ACTIVE',
         key_id: 'key_ada0000000000001',
         key_hash: demoKeyHash('dk-ada'),

@@ -26,11 +26,15 @@ export interface LocalOptions {
 
 export interface LocalOpsbot {
   consoleUrl: string;
+  /** The console's session token (the page carries it; API calls must send it). */
+  consoleToken: string;
   baseUrl: string;
   bot: Opsbot;
   emulator: SlackEmulator;
-  /** The AWS sandbox, unless AWS_ENDPOINT_URL or real credentials are set. */
+  /** The AWS sandbox, unless `OPSBOT_LOCAL_REAL_AWS=1` with AWS_ENDPOINT_URL or credentials. */
   sandbox?: Sandbox;
+  /** AWS settings found in the environment and left unused, because real AWS was not opted into. */
+  ignoredAws: string[];
   stop(): Promise<void>;
 }
 
@@ -44,7 +48,22 @@ const CREDENTIAL_VARIABLES = [
 
 /** True when the environment points the SDK at a real AWS (or an emulator such as LocalStack). */
 export function usesRealAws(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.AWS_ENDPOINT_URL) || CREDENTIAL_VARIABLES.some((name) => env[name]);
+  return awsSettings(env).length > 0;
+}
+
+function awsSettings(env: NodeJS.ProcessEnv): string[] {
+  return ['AWS_ENDPOINT_URL', ...CREDENTIAL_VARIABLES].filter((name) => env[name]);
+}
+
+/**
+ * Local mode acts through a console any local user drives, so it uses real AWS only when asked
+ * twice: AWS settings in the environment *and* `OPSBOT_LOCAL_REAL_AWS=1`. Without the opt-in it
+ * runs on the sandbox and reports the settings it left unused.
+ */
+export function localAws(env: NodeJS.ProcessEnv): { real: boolean; ignored: string[] } {
+  const found = awsSettings(env);
+  if (found.length && env.OPSBOT_LOCAL_REAL_AWS === '1') return { real: true, ignored: [] };
+  return { real: false, ignored: found };
 }
 
 const OWN_DEPLOYS = "the bot's own: deploy history in Redis";
@@ -133,7 +152,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
       all: `real: AWS SDK (${env.AWS_ENDPOINT_URL ?? 'default endpoints'})`,
       deploys: OWN_DEPLOYS,
     };
-    if (!usesRealAws(env)) {
+    const aws = localAws(env);
+    if (!aws.real) {
       const local = await startSandbox(config, options.dataDir ?? join('.opsbot', 'dynamo'));
       cleanup.push(local.stop);
       ({ config, sandbox, describe } = local);
@@ -156,6 +176,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
           users: LOCAL_USERS,
           channels: localChannels(config.file),
           aws: describe,
+          realAws: aws.real,
         });
       },
     });
@@ -165,6 +186,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
     cleanup.push(async () => consoleRoutes?.stop());
     return {
       consoleUrl: `http://localhost:${bot.port}/console`,
+      consoleToken: consoleRoutes!.token,
+      ignoredAws: aws.ignored,
       baseUrl,
       bot,
       emulator,

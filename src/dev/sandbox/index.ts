@@ -1,18 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { configured as tableHealth } from '../../../commands/table-health.ts';
 import type { FileConfig } from '../../config/file.ts';
 import type { Ports, ServiceRef } from '../../sdk/ports/index.ts';
+import { sandboxAdminApi } from './admin-api.ts';
 import {
   sandboxAccessKeys,
   sandboxBlocklists,
   sandboxTfLocks,
   sandboxUserPools,
 } from './containment.ts';
+import { sandboxEmail } from './email.ts';
 import { sandboxHttp } from './http.ts';
 import { SandboxImages } from './images.ts';
 import { startSandboxLambda } from './lambda.ts';
 import { SandboxLogs } from './logs.ts';
 import { SandboxRds } from './rds.ts';
 import { localDynamoPorts } from './records.ts';
+import { sandboxRepoFiles } from './repo-files.ts';
 import { SandboxSecrets } from './secrets.ts';
 import { sandboxServiceStatus } from './service-status.ts';
 import { SandboxServices } from './services.ts';
@@ -37,6 +41,26 @@ export interface SandboxOptions {
 }
 
 /**
+ * Each `targets.databases` entry's `password_secret` as a connection URL (what rotate-db-password
+ * changes the password part of), so the rotation can be clicked through in local mode. The
+ * password is random and never shown.
+ */
+function databaseUrlSecrets(file: FileConfig) {
+  const databases = ((file.targets as Record<string, unknown>).databases ?? {}) as Record<
+    string,
+    { instance_id?: string; cluster_id?: string; region?: string; password_secret?: string }
+  >;
+  return Object.values(databases)
+    .filter((d) => d.password_secret)
+    .map((d) => ({
+      secretId: d.password_secret!,
+      region: d.region,
+      value: () =>
+        `postgres://opsbot_sandbox:${randomBytes(18).toString('base64url')}@${d.instance_id ?? d.cluster_id}.sandbox.local:5432/app`,
+    }));
+}
+
+/**
  * Composes one sandbox per port (one file each in this folder). A new port adds a line here and
  * a file beside this one. Nothing here calls AWS.
  */
@@ -47,11 +71,14 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
   const secrets = new SandboxSecrets({
     region,
     rotationMs: options.rotationMs,
-    secrets: Object.values(file.targets.secrets).map((s) => ({
-      secretId: s.secret_id,
-      region: s.region,
-      rotationLambdaArn: s.rotation_lambda,
-    })),
+    secrets: [
+      ...Object.values(file.targets.secrets).map((s) => ({
+        secretId: s.secret_id,
+        region: s.region,
+        rotationLambdaArn: s.rotation_lambda,
+      })),
+      ...databaseUrlSecrets(file),
+    ],
   });
   const healthTables = tableHealth(file.targets).tables;
   const logGroups = Object.values(file.targets.logs ?? {}).map((t) => t.log_group);
@@ -90,12 +117,16 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       ipBlocklists: sandboxBlocklists(),
       userPools: sandboxUserPools(),
       tfLocks: tfLocks.port,
+      adminApi: sandboxAdminApi(file, dynamo.records),
+      email: sandboxEmail(),
+      repoFiles: sandboxRepoFiles(),
     },
     describe: {
       lambda: 'SANDBOX: aliases and versions (41–44) held in memory',
       records: `SANDBOX: records in the local dynalite (${options.dynamoEndpoint})`,
       tables: 'SANDBOX: DescribeTable on dynalite; metrics and alarms made up in memory',
-      secrets: 'SANDBOX: secrets and their versions in memory (values never shown)',
+      secrets:
+        'SANDBOX: secrets and their versions in memory (values never shown); database password_secrets hold a postgres:// URL',
       services: 'SANDBOX: ECS / App Runner deployments that roll out in a few seconds',
       serviceStatus:
         'SANDBOX: every ECS service steady (2/2 tasks), every App Runner service RUNNING',
@@ -108,6 +139,10 @@ export async function sandboxPorts(options: SandboxOptions): Promise<Sandbox> {
       ipBlocklists: 'SANDBOX: every targets.ip_blocklists WAF IP set / network ACL in memory',
       userPools: 'SANDBOX: users mallory and alice in every targets.user_pools pool, in memory',
       tfLocks: 'SANDBOX: targets.tf_locks tables on dynalite, each with one stale lock',
+      adminApi:
+        'SANDBOX: Mission Control POST /beak/admin (rotate_key, revoke_connection, expire_cert) on the dynalite records',
+      email: 'SANDBOX: SES v2 SendEmail answered with a message id; nothing is delivered',
+      repoFiles: 'SANDBOX: GitHub contents API appends to files kept in memory',
     },
     async stop() {
       secrets.stop();

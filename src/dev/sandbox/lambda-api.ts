@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '../../util/sleep.ts';
 
 /**
  * SANDBOX. A tiny Lambda API over real HTTP (the SDK's REST-JSON protocol for GetAlias, UpdateAlias and
@@ -69,8 +70,7 @@ export class FakeLambda {
         this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
         this.maxConcurrentUpdates = Math.max(this.maxConcurrentUpdates, this.inFlight.get(key)!);
         try {
-          if (this.updateDelayMs)
-            await new Promise((resolve) => setTimeout(resolve, this.updateDelayMs));
+          if (this.updateDelayMs) await sleep(this.updateDelayMs);
         } finally {
           this.inFlight.set(key, this.inFlight.get(key)! - 1);
         }

@@ -7,6 +7,8 @@ import { FakeLambda } from './lambda-api.ts';
 /** Published versions every sandbox function has, and where its aliases point at start. */
 export const SANDBOX_VERSIONS = ['41', '42', '43', '44'];
 export const SANDBOX_ALIAS_VERSION = '42';
+/** Where staging aliases point at start: the candidate verified there, so it may go to prod. */
+export const SANDBOX_STAGING_VERSION = '43';
 
 export interface SandboxLambda {
   port: LambdaPort;
@@ -16,13 +18,18 @@ export interface SandboxLambda {
 
 /**
  * SANDBOX Lambda: every function named in the config's `targets.lambda`, held in memory by the
- * Lambda API double, reached through the real adapter (so the same wire calls are made).
+ * Lambda API double, reached through the real adapter (so the same wire calls are made). Aliases
+ * start at 42, staging ones at 43 (verified there, so `promote <fn> 43` to prod passes the
+ * staging check).
  */
 export async function startSandboxLambda(file: FileConfig): Promise<SandboxLambda> {
   const api = new FakeLambda();
   for (const [name, target] of Object.entries(file.targets.lambda)) {
     const aliases = Object.fromEntries(
-      Object.keys(target.aliases).map((alias) => [alias, SANDBOX_ALIAS_VERSION]),
+      Object.entries(target.aliases).map(([alias, environment]) => [
+        alias,
+        environment === 'staging' ? SANDBOX_STAGING_VERSION : SANDBOX_ALIAS_VERSION,
+      ]),
     );
     api.addFunction(target.function_name ?? name, SANDBOX_VERSIONS, aliases);
   }

@@ -1,5 +1,6 @@
 import { UserError } from '../../sdk/errors.ts';
 import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../../sdk/ports/index.ts';
+import { sleep } from '../../util/sleep.ts';
 
 /**
  * SANDBOX CloudWatch Logs: a generator that writes one made-up Lambda log line per second into
@@ -67,16 +68,6 @@ interface Page {
   events: LogEvent[];
   nextToken?: string;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    signal.addEventListener('abort', stop, { once: true });
-  });
 
 export class SandboxLogs implements LogsPort {
   private readonly groups: Set<string>;

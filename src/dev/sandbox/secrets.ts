@@ -20,8 +20,16 @@ interface Secret {
 }
 
 export interface SandboxSecretsOptions {
-  /** Secrets that exist at start, each with an AWSCURRENT and an AWSPREVIOUS version. */
-  secrets: { secretId: string; region?: string; rotationLambdaArn?: string }[];
+  /**
+   * Secrets that exist at start, each with an AWSCURRENT and an AWSPREVIOUS version; `value` makes
+   * each version's value (a connection URL for a database's `password_secret`), else random.
+   */
+  secrets: {
+    secretId: string;
+    region?: string;
+    rotationLambdaArn?: string;
+    value?: () => string;
+  }[];
   region: string;
   /** How long a started rotation stays pending (AWSPENDING). */
   rotationMs?: number;
@@ -40,8 +48,9 @@ export class SandboxSecrets implements SecretsPort {
     for (const s of options.secrets) {
       const secret = this.create(s.secretId, s.region);
       if (s.rotationLambdaArn) secret.rotationLambdaArn = s.rotationLambdaArn;
-      this.store(secret, randomUUID(), randomBytes(24).toString('base64url'));
-      this.store(secret, randomUUID(), randomBytes(24).toString('base64url'));
+      const value = s.value ?? (() => randomBytes(24).toString('base64url'));
+      this.store(secret, randomUUID(), value());
+      this.store(secret, randomUUID(), value());
     }
   }
 

@@ -162,6 +162,37 @@ export const METHODS: Record<string, Method> = {
     return { ok: true, channel: { id: channel.id, name: channel.name } };
   },
 
+  /**
+   * Top-level messages, newest first, `limit` (default 100, at most 999) per page with a cursor,
+   * as Slack answers; the bot must be a member (`not_in_channel` otherwise). No ephemerals.
+   */
+  'conversations.history': (args, { state, botUserId }) => {
+    const channel = state.channels.get(String(args.channel ?? ''));
+    if (!channel) return fail('channel_not_found');
+    if (!channel.members.has(botUserId)) return fail('not_in_channel');
+    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+    const start = Number(str(args.cursor)?.replace(/^offset:/, '') ?? 0) || 0;
+    const all = state.messages
+      .filter(
+        (m) => m.channel === channel.id && !m.visibleTo && (!m.thread_ts || m.thread_ts === m.ts),
+      )
+      .reverse();
+    const page = all.slice(start, start + limit).map((m) => ({
+      type: 'message',
+      user: m.user,
+      text: m.text,
+      ts: m.ts,
+      ...(m.user === botUserId ? { bot_id: 'B0OPSBOT' } : {}),
+    }));
+    const more = start + limit < all.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? `offset:${start + limit}` : '' },
+    };
+  },
+
   'conversations.members': (args, { state }) => {
     const channel = state.channels.get(String(args.channel ?? ''));
     return channel ? { ok: true, members: [...channel.members] } : fail('channel_not_found');

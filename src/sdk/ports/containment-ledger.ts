@@ -28,6 +28,14 @@ export interface UndoMark {
   at: string;
 }
 
+/** A block taken over by a newer block of the same target and CIDR (which now holds it). */
+export interface SupersededMark {
+  /** The newer block's request. */
+  requestId: string;
+  by: string;
+  at: string;
+}
+
 export type UndoClaim =
   | { status: 'claimed'; action: ContainmentAction }
   | { status: 'unknown' }
@@ -37,7 +45,11 @@ export type UndoClaim =
 export interface ContainmentLedgerPort {
   /** Records a done action; recording the same request twice keeps the first. */
   record(action: ContainmentAction): Promise<void>;
-  get(requestId: string): Promise<{ action: ContainmentAction; undone?: UndoMark } | undefined>;
+  get(
+    requestId: string,
+  ): Promise<
+    { action: ContainmentAction; undone?: UndoMark; superseded?: SupersededMark } | undefined
+  >;
   /**
    * Marks `original` undone by `undo.requestId`, atomically, only when it names `command` and
    * `subject` and is not undone yet. Claiming again with the same undo request id is `claimed`

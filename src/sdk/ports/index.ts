@@ -11,6 +11,7 @@ import type { IpBlocklistsPort } from './ip-blocklists.ts';
 import type { LambdaPort } from './lambda.ts';
 import type { LedgerPort } from './ledger.ts';
 import type { LogsPort } from './logs.ts';
+import type { MaintenancePort } from './maintenance.ts';
 import type { RdsPort } from './rds.ts';
 import type { RecordsPort } from './records.ts';
 import type { RepoFilesPort } from './repo-files.ts';
@@ -33,6 +34,7 @@ export type * from './ip-blocklists.ts';
 export type * from './lambda.ts';
 export type * from './ledger.ts';
 export type * from './logs.ts';
+export type * from './maintenance.ts';
 export type * from './rds.ts';
 export type * from './records.ts';
 export type * from './repo-files.ts';
@@ -71,6 +73,8 @@ export interface Ports {
   /** The audit ledger (read side); absent when no `audit.table` is configured. */
   ledger?: LedgerPort;
   logs?: LogsPort;
+  /** Maintenance windows (the bot's own, Redis and BullMQ); absent where not wired. */
+  maintenance?: MaintenancePort;
   /** RDS instances and Aurora clusters (rds-status, rds-snapshot, deploy --safe). */
   rds?: RdsPort;
   records: RecordsPort;

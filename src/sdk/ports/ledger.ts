@@ -22,14 +22,42 @@ export interface AuditEntry {
   hash: string;
 }
 
-/** What verifying a stretch of the chain found: OK up to the head, or the first broken seq and why. */
+/** A head the bot posted to the audit channel: the ledger had reached `seq` with this hash. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  /** When it was posted (UTC ISO), when known. */
+  at?: string;
+}
+
+/** What the anchors said about a walk that was otherwise OK. */
+export interface AnchorSummary {
+  /** How many anchors fell inside the walk and matched. */
+  checked: number;
+  /** The newest anchor read. */
+  latest?: AuditAnchor;
+  /** Why no anchors were read (none configured, Slack unreachable). */
+  unavailable?: string;
+}
+
+/**
+ * What verifying a stretch of the chain found: OK up to the head, or the first broken seq and why.
+ * `truncated`: the chain ends before an anchor's seq (newest entries removed); `anchor`: the entry
+ * at an anchor's seq has another hash (the chain was rewritten).
+ */
 export type ChainReport =
-  | { ok: true; count: number; first?: number; head?: { seq: number; hash: string } }
+  | {
+      ok: true;
+      count: number;
+      first?: number;
+      head?: { seq: number; hash: string };
+      anchors?: AnchorSummary;
+    }
   | {
       ok: false;
       count: number;
       seq: number;
-      problem: 'hash' | 'link' | 'gap' | 'start';
+      problem: 'hash' | 'link' | 'gap' | 'start' | 'truncated' | 'anchor';
       reason: string;
     };
 

@@ -1,6 +1,7 @@
 import type { OutputBlock, OutputMessage } from '../../sdk/command.ts';
 import { ACTION } from '../ids.ts';
 import { clip, escapeText, isSafeUrl } from './format.ts';
+import { richMrkdwn } from './inline.ts';
 import { type Block, type MessageContent, mrkdwn, plain } from './types.ts';
 
 const KNOWN_ACTIONS = new Set<string>(Object.values(ACTION));
@@ -9,7 +10,7 @@ const MAX_BLOCKS = 50;
 function render(block: OutputBlock): Block[] {
   switch (block.type) {
     case 'text':
-      return [{ type: 'section', text: mrkdwn(clip(escapeText(block.text), 3000)) }];
+      return [{ type: 'section', text: mrkdwn(richMrkdwn(block.text, 3000)) }];
     case 'code':
       // Escaped like any other text: inside a code block Slack still reads `<!everyone>` and links.
       return chunk(escapeText(block.text.replace(/```/g, "'''")), 3000 - 8).map((part) => ({
@@ -20,11 +21,13 @@ function render(block: OutputBlock): Block[] {
       return chunkArray(block.fields, 10).map((fields) => ({
         type: 'section',
         fields: fields.map(([label, value]) =>
-          mrkdwn(clip(`*${escapeText(label)}*\n${escapeText(value)}`, 2000)),
+          mrkdwn(
+            richMrkdwn([`*${label}*\n`, ...(typeof value === 'string' ? [value] : value)], 2000),
+          ),
         ),
       }));
     case 'context':
-      return [{ type: 'context', elements: [mrkdwn(clip(escapeText(block.text), 2000))] }];
+      return [{ type: 'context', elements: [mrkdwn(richMrkdwn(block.text, 2000))] }];
     case 'rows':
       return rowSections(block.rows);
     case 'buttons': {
@@ -64,7 +67,10 @@ function rowSections(rows: Extract<OutputBlock, { type: 'rows' }>['rows']): Bloc
   return sections;
 }
 
-/** A step's output as Slack blocks, within Block Kit's limits (long code is split, not cut). */
+/**
+ * A step's output as Slack blocks, within Block Kit's limits (long code is split, not cut). All
+ * text is escaped, the summary too; only inline elements become Slack markup.
+ */
 export function outputMessage(message: OutputMessage): MessageContent {
   const blocks = (message.blocks ?? [{ type: 'text', text: message.text }]).flatMap(render);
   if (blocks.length > MAX_BLOCKS) {
@@ -73,9 +79,9 @@ export function outputMessage(message: OutputMessage): MessageContent {
       type: 'context',
       elements: [mrkdwn(`… ${blocks.length - kept.length} more blocks not shown`)],
     });
-    return { text: clip(message.text, 3000), blocks: kept };
+    return { text: richMrkdwn(message.text, 3000), blocks: kept };
   }
-  return { text: clip(message.text, 3000), blocks };
+  return { text: richMrkdwn(message.text, 3000), blocks };
 }
 
 function chunk(text: string, size: number): string[] {

@@ -33,3 +33,13 @@ export function syntaxError(message: string): MessageContent {
 export const QUEUE_UNREACHABLE = simple(
   ":rotating_light: opsbot can't reach its queue; nothing was run. Try again in a minute.",
 );
+
+/** To a requester who asked outside the channel where their request's card was posted. */
+export function awaitingApprovalIn(requestId: string, channel: string): MessageContent {
+  return simple(`Your request ${requestId} is waiting for approval in <#${channel}>.`);
+}
+
+/** To a requester who asked outside the channel their run reports into. */
+export function queuedIn(requestId: string, channel: string): MessageContent {
+  return simple(`Queued ${requestId}; follow it in <#${channel}>.`);
+}

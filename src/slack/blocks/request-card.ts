@@ -1,6 +1,6 @@
-import type { RequestRecord } from '../../approvals/request-store.ts';
 import type { RequestState } from '../../requests/request.ts';
 import { argsText } from '../../requests/request.ts';
+import type { RequestRecord } from '../../requests/request-store.ts';
 import type { Plan } from '../../sdk/command.ts';
 import type { Policy } from '../../sdk/policy.ts';
 import { ACTION } from '../ids.ts';

@@ -1,7 +1,7 @@
 import type { FileConfig } from '../../config/file.ts';
 import type { Registry } from '../../intake/validate.ts';
 import type { Logger } from '../../log.ts';
-import type { SubmitRequest } from '../../requests/submit.ts';
+import type { EnqueueSubmission } from '../../requests/submission.ts';
 import { simple } from '../blocks/replies.ts';
 import type { MessageContent } from '../blocks/types.ts';
 import { ACTION } from '../ids.ts';
@@ -11,7 +11,7 @@ import { missingArguments, textIntake } from './text-intake.ts';
 export interface CommandButtonDeps {
   registry: Registry;
   config: FileConfig;
-  submit: SubmitRequest;
+  enqueueSubmission: EnqueueSubmission;
   log: Logger;
 }
 
@@ -65,7 +65,7 @@ export function registerCommandButtonListener(routes: SlackRoutes, deps: Command
         return;
       case 'submit':
         deps.log.info({ command: outcome.submission.command, user }, 'command button clicked');
-        await deps.submit(outcome.submission);
+        await deps.enqueueSubmission(outcome.submission);
     }
   });
 }

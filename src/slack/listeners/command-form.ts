@@ -3,7 +3,7 @@ import type { FileConfig } from '../../config/file.ts';
 import { type Registry, requiredNames, validateArgs } from '../../intake/validate.ts';
 import type { Logger } from '../../log.ts';
 import type { SlackWriter } from '../../notify/slack-writer.ts';
-import type { SubmitRequest } from '../../requests/submit.ts';
+import type { EnqueueSubmission } from '../../requests/submission.ts';
 import type { AnyCommand } from '../../sdk/command.ts';
 import {
   commandFormModal,
@@ -18,7 +18,7 @@ import type { SlackRoutes } from './routes.ts';
 export interface CommandFormDeps {
   registry: Registry;
   config: Pick<FileConfig, 'targets'>;
-  submit: SubmitRequest;
+  enqueueSubmission: EnqueueSubmission;
   writer: SlackWriter;
   log: Logger;
 }
@@ -92,7 +92,7 @@ export function registerCommandForm(routes: SlackRoutes, deps: CommandFormDeps) 
       return;
     }
     await ack();
-    await deps.submit({
+    await deps.enqueueSubmission({
       submissionKey: `view:${view.id}`,
       command: command.name,
       args: intake.args,

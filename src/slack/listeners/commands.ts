@@ -1,7 +1,7 @@
 import type { App, RespondArguments } from '@slack/bolt';
 import type { FileConfig } from '../../config/file.ts';
 import type { Registry } from '../../intake/validate.ts';
-import type { SubmitRequest } from '../../requests/submit.ts';
+import type { EnqueueSubmission } from '../../requests/submission.ts';
 import type { MessageContent } from '../blocks/types.ts';
 import { SLASH_COMMAND } from '../ids.ts';
 import type { OpenCommandForm } from './command-form.ts';
@@ -11,7 +11,7 @@ export interface CommandListenerDeps {
   registry: Registry;
   config: FileConfig;
   /** Called after the ack with a valid submission. */
-  submit: SubmitRequest;
+  enqueueSubmission: EnqueueSubmission;
   /** Opens a command's form for a command typed without its arguments (after the ack). */
   openForm?: OpenCommandForm;
 }
@@ -56,7 +56,7 @@ export function registerCommandListener(app: App, deps: CommandListenerDeps) {
         // Let pending acks (other commands already read) go out before this one's Redis and
         // queue work: under load, post-ack work would otherwise delay the next acks.
         await afterPendingIo();
-        await deps.submit(outcome.submission);
+        await deps.enqueueSubmission(outcome.submission);
     }
   });
 }

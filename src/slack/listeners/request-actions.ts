@@ -1,8 +1,8 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { View } from '@slack/web-api';
-import type { Decisions, Notice } from '../../approvals/decisions.ts';
 import type { Logger } from '../../log.ts';
 import type { SlackWriter } from '../../notify/slack-writer.ts';
+import type { Decisions, Notice } from '../../requests/decisions.ts';
 import { denyReasonModal, denyReasonValue } from '../blocks/form-modal.ts';
 import { simple } from '../blocks/replies.ts';
 import { ACTION, VIEW } from '../ids.ts';

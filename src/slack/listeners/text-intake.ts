@@ -1,8 +1,8 @@
-import { policiesByEnvironment } from '../../approvals/policy.ts';
 import type { FileConfig } from '../../config/file.ts';
 import { intakeText, type Registry, requiredNames } from '../../intake/validate.ts';
 import { metrics } from '../../metrics/metrics.ts';
-import type { Submission } from '../../requests/submit.ts';
+import type { Submission } from '../../requests/create-request.ts';
+import { policiesByEnvironment } from '../../requests/policy.ts';
 import type { AnyCommand } from '../../sdk/command.ts';
 import { helpCommand, helpIndex } from '../blocks/help.ts';
 import { invalidArguments, syntaxError, unknownCommand } from '../blocks/replies.ts';

@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { Queue } from 'bullmq';
 import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
@@ -6,24 +5,25 @@ import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import { approvalsPendingGauge } from '../metrics/metrics.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
-import type { RunJob } from '../requests/request.ts';
-import { type Submission, submitRequest } from '../requests/submit.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
-import { RequestCards } from './cards.ts';
+import { createRequest, type Submission } from './create-request.ts';
 import { Decisions } from './decisions.ts';
-import { GroupResolver } from './groups.ts';
+import { GroupResolver, type UsergroupLookup } from './groups.ts';
+import type { RunJob } from './request.ts';
+import { RequestCards } from './request-cards.ts';
 import { RequestStore } from './request-store.ts';
 import { requestRunHooks } from './run-hooks.ts';
 import { startSweeper } from './sweeper.ts';
 
-export interface ApprovalDeps {
+export interface RequestFlowDeps {
   redis: Redis;
   keys: Keys;
   queue: Queue<RunJob>;
   writer: SlackWriter;
-  client: WebClient;
+  /** Members of a Slack user group (the port src/slack implements). */
+  usergroupMembers: UsergroupLookup;
   audit: AuditSink;
   log: Logger;
   registry: Registry;
@@ -32,15 +32,16 @@ export interface ApprovalDeps {
 }
 
 /**
- * The approval flow, wired: the submit entry point, click decisions, the worker's card hooks and
- * the expiry/reminder sweeper. `src/opsbot.ts` builds one per process.
+ * The request flow, wired: the worker's `createRequest` stage (a submission from the stream becomes
+ * a request), the request store, approval decisions on clicks, the run's card hooks and the
+ * expiry/reminder sweeper. `src/opsbot.ts` builds one per process.
  */
-export function createApprovals(deps: ApprovalDeps) {
+export function createRequestFlow(deps: RequestFlowDeps) {
   const settings = deps.file.approvals;
   const store = new RequestStore(deps.redis, deps.keys);
   const groups = new GroupResolver(
     deps.file.groups,
-    async (usergroup) => (await deps.client.usergroups.users.list({ usergroup })).users ?? [],
+    deps.usergroupMembers,
     settings.membership_cache_seconds * 1000,
   );
   const cards = new RequestCards(store, deps.writer, deps.log);
@@ -48,7 +49,7 @@ export function createApprovals(deps: ApprovalDeps) {
   const reminderMs = settings.emergency_reminder_hours * 3600_000;
   approvalsPendingGauge(() => store.pendingCount());
   let sweeper: ReturnType<typeof startSweeper> | undefined;
-  const submitDeps = {
+  const createDeps = {
     ...deps,
     opsChannel: deps.file.slack.ops_channel,
     config: deps.file,
@@ -62,8 +63,8 @@ export function createApprovals(deps: ApprovalDeps) {
     decisions,
     runHooks: requestRunHooks(store, cards),
     /** Turns a submission read from the submissions stream into a request (in a worker). */
-    submit: (submission: Submission, delivery: string) =>
-      submitRequest(submission, submitDeps, delivery),
+    createRequest: (submission: Submission, delivery: string) =>
+      createRequest(submission, createDeps, delivery),
     /** Starts the timer that expires requests and reminds of unacknowledged emergency runs. */
     startSweeper() {
       sweeper ??= startSweeper({
@@ -80,4 +81,4 @@ export function createApprovals(deps: ApprovalDeps) {
   };
 }
 
-export type Approvals = ReturnType<typeof createApprovals>;
+export type RequestFlow = ReturnType<typeof createRequestFlow>;

@@ -1,8 +1,8 @@
-import type { OpsRequest, RequestState } from '../requests/request.ts';
 import type { Policy } from '../sdk/policy.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
-import { ACKNOWLEDGE, APPROVE, CLAIM_REMINDER, TRANSITION } from './scripts.ts';
+import type { OpsRequest, RequestState } from './request.ts';
+import { ACKNOWLEDGE, APPROVE, CLAIM_REMINDER, TRANSITION } from './store-scripts.ts';
 
 export type { RequestState };
 
@@ -29,7 +29,11 @@ export type ApproveResult = {
 /** Requests are kept this long after they expire, for the card and late clicks. */
 const KEEP_MS = 7 * 24 * 3600 * 1000;
 
-/** The request state machine in Redis. Every change is one Lua script, so it is atomic. */
+/**
+ * Requests in Redis: each request's approval state machine and, once it is approved, the phase of
+ * its run (mirrored for the card; the run's own progress lives in src/run). Every change is one Lua
+ * script, so it is atomic.
+ */
 export class RequestStore {
   constructor(
     private readonly redis: Redis,

@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { AuditSink } from '../audit/sink.ts';
 import type { Logger } from '../log.ts';
+import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
-import type { RunJob } from '../requests/request.ts';
-import { emergencyReminder } from '../slack/blocks/request-card.ts';
-import type { RequestCards } from './cards.ts';
+import type { RunJob } from './request.ts';
+import type { RequestCards } from './request-cards.ts';
 import type { RequestStore } from './request-store.ts';
 
 export interface SweeperDeps {
@@ -69,8 +69,8 @@ async function remind(id: string, deps: SweeperDeps) {
   const record = await deps.store.load(id);
   const card = record?.request.card;
   if (!record || !card || record.acknowledgedBy) return;
-  await deps.writer
-    .post(card.channel, emergencyReminder(record))
+  await new RequestNotices(deps.writer)
+    .remindEmergency(card.channel, record)
     .catch((error) =>
       deps.log.warn({ request_id: id, err: (error as Error).message }, 'emergency reminder failed'),
     );

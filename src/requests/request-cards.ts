@@ -1,6 +1,6 @@
 import type { Logger } from '../log.ts';
+import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
-import { requestCard } from '../slack/blocks/request-card.ts';
 import type { RequestStore } from './request-store.ts';
 
 /**
@@ -9,12 +9,15 @@ import type { RequestStore } from './request-store.ts';
  */
 export class RequestCards {
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly notices: RequestNotices;
 
   constructor(
     private readonly store: RequestStore,
-    private readonly writer: SlackWriter,
+    writer: SlackWriter,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.notices = new RequestNotices(writer);
+  }
 
   /** Re-renders the card from the stored state. Never throws: a failed edit is logged. */
   refresh(id: string): Promise<void> {
@@ -31,7 +34,7 @@ export class RequestCards {
       const record = await this.store.load(id);
       const card = record?.request.card;
       if (!record || !card) return;
-      await this.writer.update(card.channel, card.ts, requestCard(record));
+      await this.notices.updateCard(card, record);
     } catch (error) {
       this.log.warn(
         { request_id: id, err: (error as Error).message },

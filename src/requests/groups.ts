@@ -29,6 +29,7 @@ export class GroupResolver {
     for (const name of names) {
       const group = own(this.groups, name);
       if (!group) continue;
+      if (group.schedules?.some((schedule) => user === `schedule:${schedule}`)) return true;
       if ('users' in group) {
         if (group.users.includes(user)) return true;
         continue;
