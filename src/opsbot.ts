@@ -8,6 +8,7 @@ import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
 import { awsAdapters } from './aws/adapters.ts';
+import { responderProblems } from './config/alerts.ts';
 import { type Config, ConfigError } from './config/load.ts';
 import { containmentPorts, startBlockExpiry } from './containment/start.ts';
 import { guidedPort } from './guided/port.ts';
@@ -94,7 +95,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const prefix = env.OPSBOT_PREFIX;
   const keys = keysFor(prefix);
-  const problems = policyProblems(commands, file);
+  const problems = [
+    ...policyProblems(commands, file),
+    ...responderProblems(file.alerts, file.groups),
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   const registry = createRegistry(commands);
   const scheduling = scheduleProblems(file, registry, env.OPSBOT_CONFIG);
@@ -264,6 +268,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     audit,
     log,
     submit,
+    isMember: (user, groups) => approvals.groups.isMember(user, groups, { fresh: true }),
   });
 
   let worker: Worker | undefined;
