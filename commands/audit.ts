@@ -1,5 +1,6 @@
 import {
   type AuditEntry,
+  DEFAULT_REQUESTER_GROUP,
   defineCommand,
   type LedgerPort,
   type StepContext,
@@ -159,7 +160,8 @@ export default defineCommand({
     'Show recent audit entries, verify the ledger (audit verify) or export it (audit export)',
   args,
   positional: ['action'],
-  policy: { default: { approvals: 0 } },
+  // Log events and the audit ledger show more than one resource: operators only, by default.
+  policy: { default: { approvals: 0, requesters: [DEFAULT_REQUESTER_GROUP] } },
   readOnly: true,
   validate(a: Args) {
     const given = Object.entries(ONLY_FOR).filter(

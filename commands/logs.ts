@@ -1,4 +1,5 @@
 import {
+  DEFAULT_REQUESTER_GROUP,
   defineCommand,
   type FileConfig,
   type IamStatement,
@@ -78,7 +79,8 @@ export default defineCommand({
   summary: 'Search a log group, or follow it live in the thread (read-only)',
   args,
   positional: ['target'],
-  policy: { default: { approvals: 0 } },
+  // Log events and the audit ledger show more than one resource: operators only, by default.
+  policy: { default: { approvals: 0, requesters: [DEFAULT_REQUESTER_GROUP] } },
   readOnly: true,
   permissions: (targets, region) => {
     const settings = logsSettings(targets);

@@ -32,7 +32,7 @@ export type {
   GuidedRunbooksPort,
 } from './guided.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';
-export { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
+export { DEFAULT_APPROVER_GROUP, DEFAULT_REQUESTER_GROUP, type PolicyDefaults } from './policy.ts';
 export type {
   AdminApiAnswer,
   AdminApiPort,
