@@ -3,6 +3,7 @@ import { approvalSettingsSchema } from '../approvals/settings.ts';
 import { auditConfigSchema } from '../audit/config.ts';
 import { schedulesShape } from '../schedules/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
+import { limitsSchema } from './limits.ts';
 import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
 import { endpointsSchema, servicesSchema } from './service-targets.ts';
@@ -71,6 +72,7 @@ const coreShape = {
   approvals: approvalSettingsSchema,
   audit: auditConfigSchema.optional(),
   alerts: alertsConfigSchema.optional(),
+  limits: limitsSchema.prefault({}),
   ...schedulesShape,
 };
 

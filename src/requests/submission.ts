@@ -41,7 +41,7 @@ export interface SubmitDeps {
   log: Logger;
   opsChannel: string;
   registry: Registry;
-  config: Pick<FileConfig, 'policies' | 'targets'>;
+  config: Pick<FileConfig, 'policies' | 'targets' | 'limits'>;
   groups: GroupResolver;
   store: RequestStore;
   aws: Ports;

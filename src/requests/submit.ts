@@ -1,8 +1,10 @@
 import { resolvePolicy } from '../approvals/policy.ts';
+import { limitsSchema } from '../config/limits.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
 import { QUEUE_UNREACHABLE, simple } from '../slack/blocks/replies.ts';
 import { breakGlassRefusal, requestRefusal } from './gate.ts';
+import { UserLimits } from './limits.ts';
 import { hashRequest, type OpsRequest, requestIdFor } from './request.ts';
 import type { Submission, SubmitDeps } from './submission.ts';
 import { askForApproval, runUnderBreakGlass, showPlan } from './with-card.ts';
@@ -49,6 +51,12 @@ export async function submitRequest(
     return undefined;
   }
   const policy = resolvePolicy(command, submission.environment, deps.config.policies);
+  const limits = new UserLimits(
+    deps.redis,
+    deps.keys,
+    limitsSchema.parse(deps.config.limits ?? {}),
+  );
+  let reserved: string | undefined;
   try {
     const claim = await claimSubmission(deps, submission.submissionKey, delivery);
     if (claim === 'duplicate') {
@@ -76,6 +84,23 @@ export async function submitRequest(
       await tell(refusal);
       return undefined;
     }
+    // Per-member limits (finding 7 of issue 16); a schedule is the config's, not a member's.
+    if (submission.source !== 'schedule') {
+      const plan = submission.flags?.plan === true;
+      const direct = !plan && (submission.flags?.emergency !== undefined || policy.approvals === 0);
+      reserved = direct ? request.id : undefined;
+      const overLimit = await limits.take({
+        requester: request.requester,
+        mayRun: !plan,
+        reserve: reserved,
+      });
+      if (overLimit) {
+        log.info({ requester: request.requester }, 'request refused by a per-member limit');
+        metrics.requests.inc({ command: request.command, outcome: 'limited' });
+        await tell(overLimit);
+        return undefined;
+      }
+    }
     const flow = { submission, request, command, policy, deps, log, tell };
     if (submission.flags?.plan) return await showPlan(flow);
     if (submission.flags?.emergency)
@@ -83,6 +108,7 @@ export async function submitRequest(
     if (policy.approvals > 0) return await askForApproval(flow);
     await enqueueRun(deps.queue, request);
   } catch (error) {
+    if (reserved) await limits.runFinished(request.requester, reserved).catch(() => {});
     log.error({ err: (error as Error).message }, 'could not queue the request');
     metrics.requests.inc({ command: request.command, outcome: 'unreachable' });
     await tell(QUEUE_UNREACHABLE.text);
