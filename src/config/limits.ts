@@ -7,9 +7,9 @@ import { z } from 'zod';
 export const limitsSchema = z
   .object({
     /** Runs one member may have queued or running at once; past it a request is refused. */
-    runs_in_flight_per_user: z.number().int().positive().default(5),
+    runs_in_flight_per_user: z.number().int().positive().default(10),
     /** Requests one member may make per minute (plans and refused ones included). */
-    requests_per_minute_per_user: z.number().int().positive().default(20),
+    requests_per_minute_per_user: z.number().int().positive().default(30),
     /** Runs of commands that change something, per worker process (the `runs` queue). */
     mutating_runs_per_worker: z.number().int().positive().default(8),
     /** Runs of read-only commands (searches, follows, checks), per worker process (`reads`). */

@@ -100,8 +100,8 @@ describe('run queues and per-member limits', () => {
 describe('limits in configuration', () => {
   it('finding 7: the limits have defaults', () => {
     expect(limitsSchema.parse({})).toEqual({
-      runs_in_flight_per_user: 5,
-      requests_per_minute_per_user: 20,
+      runs_in_flight_per_user: 10,
+      requests_per_minute_per_user: 30,
       mutating_runs_per_worker: 8,
       read_only_runs_per_worker: 8,
     });
