@@ -1,6 +1,7 @@
 import {
   type AnchorSummary,
   type AuditEntry,
+  DEFAULT_REQUESTER_GROUP,
   defineCommand,
   type LedgerPort,
   type StepContext,
@@ -169,7 +170,8 @@ export default defineCommand({
     'Show recent audit entries, verify the ledger (audit verify) or export it (audit export)',
   args,
   positional: ['action'],
-  policy: { default: { approvals: 0 } },
+  // Log events and the audit ledger show more than one resource: operators only, by default.
+  policy: { default: { approvals: 0, requesters: [DEFAULT_REQUESTER_GROUP] } },
   readOnly: true,
   validate(a: Args) {
     const given = Object.entries(ONLY_FOR).filter(

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_REQUESTER_GROUP,
   defineCommand,
   type FileConfig,
   type IamStatement,
@@ -9,6 +10,7 @@ import {
   UserError,
   z,
 } from '../src/sdk/index.ts';
+import { cappedRange, searchCaps } from './logs/caps.ts';
 import { followLogs } from './logs/follow.ts';
 import { searchLogs } from './logs/search.ts';
 import { parseDuration, parseTime } from './logs/time.ts';
@@ -78,7 +80,8 @@ export default defineCommand({
   summary: 'Search a log group, or follow it live in the thread (read-only)',
   args,
   positional: ['target'],
-  policy: { default: { approvals: 0 } },
+  // Log events and the audit ledger show more than one resource: operators only, by default.
+  policy: { default: { approvals: 0, requesters: [DEFAULT_REQUESTER_GROUP] } },
   readOnly: true,
   permissions: (targets, region) => {
     const settings = logsSettings(targets);
@@ -145,14 +148,21 @@ export default defineCommand({
             const logs = ctx.aws.logs;
             if (!logs)
               throw new PermanentError('no_logs_port', 'CloudWatch Logs is not configured');
-            // The range is fixed on the first attempt, so a retry searches the same span.
-            let range = await ctx.state.load<{ start: number; end: number }>('range');
+            const caps = searchCaps(logsSettings(ctx.targets));
+            // The range is fixed on the first attempt, so a retry searches the same span. A range
+            // longer than the span cap keeps its newest part.
+            let range = await ctx.state.load<{ start: number; end: number; spanCapped?: boolean }>(
+              'range',
+            );
             if (!range) {
               const now = Date.now();
-              range = {
-                start: parseTime(a.since, now) ?? now - 15 * 60_000,
-                end: a.until ? (parseTime(a.until, now) ?? now) : now,
-              };
+              range = cappedRange(
+                {
+                  start: parseTime(a.since, now) ?? now - 15 * 60_000,
+                  end: a.until ? (parseTime(a.until, now) ?? now) : now,
+                },
+                caps.maxSpanMs,
+              );
               await ctx.state.save('range', range);
             }
             const t = target(ctx.targets, a.target);
@@ -162,6 +172,7 @@ export default defineCommand({
               t,
               { logGroup: t.logGroup, ...range, filter: a.filter },
               a.limit,
+              caps,
             );
           }),
         ],

@@ -5,6 +5,8 @@ import type { AuditSink } from './audit/sink.ts';
 import { type Audit, startAudit } from './audit/start.ts';
 import type { WriterOptions } from './audit/writer.ts';
 import { awsAdapters } from './aws/adapters.ts';
+import { responderProblems } from './config/alerts.ts';
+import { limitsSchema } from './config/limits.ts';
 import { type Config, ConfigError } from './config/load.ts';
 import { containmentPorts, startBlockExpiry } from './containment/start.ts';
 import { guidedPort } from './guided/port.ts';
@@ -21,9 +23,10 @@ import type { SlackWriter } from './notify/slack-writer.ts';
 import { liveWorkers, startHeartbeat } from './queue/heartbeat.ts';
 import { ResourceLocks } from './queue/locks.ts';
 import { startRunWorker } from './queue/run-worker.ts';
-import { createRunsQueue } from './queue/runs-queue.ts';
+import { createRunsQueue, READS_QUEUE, RUNS_QUEUE } from './queue/runs-queue.ts';
 import { commands } from './registry/commands.ts';
 import { groupList } from './requests/groups.ts';
+import { UserLimits } from './requests/limits.ts';
 import { policyProblems, resolvePolicy } from './requests/policy.ts';
 import type { RunJob } from './requests/request.ts';
 import { createRequestFlow } from './requests/service.ts';
@@ -32,6 +35,7 @@ import {
   SubmissionConsumer,
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
+import type { RunDeps } from './run/execute.ts';
 import { withoutScheduleEphemerals } from './schedules/ephemerals.ts';
 import { scheduleProblems } from './schedules/problems.ts';
 import { allHooks } from './schedules/run-hooks.ts';
@@ -97,7 +101,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   const log = options.log ?? createLogger(env.LOG_LEVEL);
   const prefix = env.OPSBOT_PREFIX;
   const keys = keysFor(prefix);
-  const problems = policyProblems(commands, file);
+  const problems = [
+    ...policyProblems(commands, file),
+    ...responderProblems(file.alerts, file.groups),
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   const registry = createRegistry(commands);
   const scheduling = scheduleProblems(file, registry, env.OPSBOT_CONFIG);
@@ -107,7 +114,16 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   redis.on('error', (error) => log.warn({ err: error.message }, 'redis (producer) error'));
   if (!(await whenReady(redis)))
     log.error({ redis: describeEndpoint(endpoint) }, 'redis is not reachable yet');
-  const queue = createRunsQueue(redis, prefix);
+  const limits = file.limits ?? limitsSchema.parse({});
+  const userLimits = new UserLimits(redis, keys, limits);
+  // Read-only runs and mutating runs have a queue each (finding 7 of issue 16); every run queued
+  // counts against its requester's runs in flight until it finishes.
+  const queue = createRunsQueue(
+    redis,
+    prefix,
+    (command) => registry.find(command)?.readOnly === true,
+    (job) => userLimits.runQueued(job.requester, job.id),
+  );
   queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   // A schedule is no Slack user: ephemerals to `schedule:<name>` are dropped, not sent to fail.
@@ -289,9 +305,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     log,
     submit: enqueueSubmission,
     maintenance: maintenance.mute,
+    isMember: (user, groups) => requestFlow.groups.isMember(user, groups, { fresh: true }),
   });
 
-  let worker: Worker | undefined;
+  let workers: Worker[] = [];
   let workerRedis: Redis | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
   let blockExpiry: Worker | undefined;
@@ -329,32 +346,50 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       groups: requestFlow.groups,
     });
     const runPorts: Ports = { ...aws, ...schedules.ports };
-    worker = startRunWorker(
-      workerRedis,
-      prefix,
-      {
-        redis: workerRedis,
-        keys,
-        registry,
-        targets: file.targets,
-        aws: runPorts,
-        incidents: alerts.incidents,
-        guided: guidedPort(guided.engine, opsChannel),
-        writer,
-        locks,
-        audit,
-        log,
-        opsChannel,
-        lockWaitMs: options.lockWaitMs ?? 60_000,
-        updateIntervalMs: options.updateIntervalMs,
-        hooks: allHooks(requestFlow.runHooks, schedules.hooks, guided.hooks, maintenance.hooks),
-      },
-      env.OPSBOT_JOB_LOCK_SECONDS,
-    );
-    worker.on('error', (error) => log.warn({ err: error.message }, 'run worker error'));
-    worker.on('stalled', (jobId) =>
-      log.warn({ request_id: jobId }, 'run stalled (its worker died); retrying it'),
-    );
+    const runDeps: RunDeps = {
+      redis: workerRedis,
+      keys,
+      registry,
+      targets: file.targets,
+      aws: runPorts,
+      incidents: alerts.incidents,
+      guided: guidedPort(guided.engine, opsChannel),
+      writer,
+      locks,
+      audit,
+      log,
+      opsChannel,
+      lockWaitMs: options.lockWaitMs ?? 60_000,
+      updateIntervalMs: options.updateIntervalMs,
+      hooks: allHooks(requestFlow.runHooks, schedules.hooks, guided.hooks, maintenance.hooks),
+    };
+    const finished = (job: RunJob) => userLimits.runFinished(job.requester, job.id);
+    workers = [
+      startRunWorker(
+        workerRedis,
+        prefix,
+        runDeps,
+        env.OPSBOT_JOB_LOCK_SECONDS,
+        limits.mutating_runs_per_worker,
+        RUNS_QUEUE,
+        finished,
+      ),
+      startRunWorker(
+        workerRedis,
+        prefix,
+        runDeps,
+        env.OPSBOT_JOB_LOCK_SECONDS,
+        limits.read_only_runs_per_worker,
+        READS_QUEUE,
+        finished,
+      ),
+    ];
+    for (const worker of workers) {
+      worker.on('error', (error) => log.warn({ err: error.message }, 'run worker error'));
+      worker.on('stalled', (jobId) =>
+        log.warn({ request_id: jobId }, 'run stalled (its worker died); retrying it'),
+      );
+    }
     heartbeat = startHeartbeat(workerRedis, keys, workerId);
     // Reconciles the configured schedules with BullMQ, then fires each occurrence on one worker.
     await schedules.start();
@@ -386,10 +421,10 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     await submissions?.stop();
     await requestFlow.stop();
     // Long steps (a follow) watch this signal: they save their place and hand the run back.
-    worker?.cancelAllJobs('worker stopping');
+    for (const worker of workers) worker.cancelAllJobs('worker stopping');
     await blockExpiry?.close();
     await alerts.stop();
-    await worker?.close(true);
+    await Promise.all(workers.map((worker) => worker.close(true)));
     await guided.stop();
     guidedRedis?.disconnect();
     await CoalescedMessage.settleAll();
@@ -404,14 +439,14 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
   };
   const drain = async () => {
     draining = true;
-    worker?.cancelAllJobs('worker draining');
+    for (const worker of workers) worker.cancelAllJobs('worker draining');
     log.info({ grace_s: env.OPSBOT_GRACE_SECONDS }, 'draining');
     const grace = new Promise((resolve) =>
       setTimeout(resolve, env.OPSBOT_GRACE_SECONDS * 1000).unref(),
     );
     // Submissions not yet read stay in the stream for another worker.
     await Promise.race([submissions?.stop(), grace]);
-    await Promise.race([worker?.close(false), grace]);
+    await Promise.race([Promise.all(workers.map((worker) => worker.close(false))), grace]);
     // Then the audit entries still in Redis go to the ledger, within what is left of the grace.
     const flushed = auditTrail.flush().catch((error) => {
       log.warn({ err: (error as Error).message }, 'audit entries left in Redis for another writer');

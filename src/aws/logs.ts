@@ -6,7 +6,13 @@ import {
   type StartLiveTailResponseStream,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { TransientError } from '../sdk/errors.ts';
-import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../sdk/ports/index.ts';
+import type {
+  LiveTailEvent,
+  LogEvent,
+  LogGroupRef,
+  LogSearch,
+  LogsPort,
+} from '../sdk/ports/index.ts';
 import { type ClientFor, type RegionalClients, regionalClients } from './clients.ts';
 import { awsCall } from './errors.ts';
 
@@ -46,10 +52,7 @@ export function logsAdapter(client: Clients): LogsPort {
 }
 
 /** Pages through FilterLogEvents, one page in memory at a time. */
-async function* searchEvents(
-  client: Clients,
-  input: LogGroupRef & { start: number; end: number; filter?: string; limit: number },
-): AsyncGenerator<LogEvent> {
+async function* searchEvents(client: Clients, input: LogSearch): AsyncGenerator<LogEvent> {
   let nextToken: string | undefined;
   let yielded = 0;
   do {
@@ -78,6 +81,7 @@ async function* searchEvents(
       if (yielded >= input.limit) return;
     }
     nextToken = page.nextToken;
+    if (nextToken && input.onPage?.(page.events?.length ?? 0) === false) return;
   } while (nextToken);
 }
 

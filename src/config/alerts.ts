@@ -40,6 +40,9 @@ const runbookMappingSchema = z
     message: 'give alarm_name (a glob) or labels (matchers)',
   });
 
+/** Who may press an incident's Acknowledge, Resolve and Escalate when `alerts.responders` is unset. */
+export const DEFAULT_RESPONDER_GROUPS = ['oncall', 'operators'] as const;
+
 const severity = z.enum(['critical', 'high', 'warning', 'info']);
 
 export const alertsConfigSchema = z
@@ -69,6 +72,16 @@ export const alertsConfigSchema = z
     incident_channel_severities: z.array(severity).default([]),
     /** Group (from `groups:`) that Escalate mentions and incident channels invite. */
     oncall_group: z.string().optional(),
+    /**
+     * Groups (from `groups:`) whose members may Acknowledge, Resolve and Escalate incidents. Every
+     * one must be defined, or the bot does not start.
+     */
+    responders: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([...DEFAULT_RESPONDER_GROUPS]),
+    /** A second Escalate within this many minutes pages nobody and says who escalated, and when. */
+    escalate_window_minutes: z.number().min(0).default(15),
     runbooks: z.array(runbookMappingSchema).default([]),
   })
   .strict();
@@ -78,3 +91,20 @@ export type RunbookMapping = z.infer<typeof runbookMappingSchema>;
 export type Severity = z.infer<typeof severity>;
 
 export const defaultAlertsConfig = (): AlertsConfig => alertsConfigSchema.parse({});
+
+/**
+ * Problems that stop the bot from starting (finding 6 of issue 16): every responder group, the
+ * default ones included, must be defined under `groups:`, so the incident buttons never fail open.
+ */
+export function responderProblems(
+  alerts: AlertsConfig | undefined,
+  groups: Record<string, unknown>,
+): string[] {
+  const responders = (alerts ?? defaultAlertsConfig()).responders;
+  return responders
+    .filter((name) => !Object.hasOwn(groups, name))
+    .map(
+      (name) =>
+        `alerts.responders: group "${name}" is not defined under groups: (it decides who may acknowledge, resolve and escalate incidents; the default is ${DEFAULT_RESPONDER_GROUPS.join(' and ')})`,
+    );
+}

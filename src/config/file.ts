@@ -3,6 +3,7 @@ import { auditConfigSchema } from '../audit/config.ts';
 import { approvalSettingsSchema } from '../requests/approval-settings.ts';
 import { schedulesShape } from '../schedules/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
+import { limitsSchema } from './limits.ts';
 import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
 import { endpointsSchema, servicesSchema } from './service-targets.ts';
@@ -80,6 +81,7 @@ const coreShape = {
   approvals: approvalSettingsSchema,
   audit: auditConfigSchema.optional(),
   alerts: alertsConfigSchema.optional(),
+  limits: limitsSchema.prefault({}),
   ...schedulesShape,
 };
 

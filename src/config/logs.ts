@@ -18,6 +18,14 @@ export const logsSettingsSchema = z
     follow_max_minutes: z.number().positive().max(180).default(30),
     /** Use StartLiveTail for follows (false: poll FilterLogEvents). */
     live_tail: z.boolean().default(true),
+    /** A search reads at most this many FilterLogEvents pages (empty ones included). */
+    search_max_pages: z.number().int().positive().default(100),
+    /** A search stops after this many empty pages in a row (CloudWatch can send them forever). */
+    search_max_empty_pages: z.number().int().positive().default(20),
+    /** A search covers at most this many hours: a longer range keeps its newest part. */
+    search_max_span_hours: z.number().positive().default(168),
+    /** A search reads at most this much log text (MB of event messages). */
+    search_max_megabytes: z.number().positive().default(32),
   })
   .strict();
 

@@ -8,7 +8,7 @@ import { escapeText, user } from '../slack/blocks/format.ts';
 import { simple } from '../slack/blocks/replies.ts';
 import type { MessageContent } from '../slack/blocks/types.ts';
 import { own } from '../util/own.ts';
-import { escalatedReply, resolvedReply } from './render.ts';
+import { escalatedReply, resolvedReply, slackDate } from './render.ts';
 import { mappingMatches, parseRunbookValue } from './runbooks.ts';
 import type { IncidentService } from './service.ts';
 import type { IncidentStore } from './store.ts';
@@ -22,7 +22,11 @@ export interface IncidentActionsDeps {
   registry: Registry;
   submit: SubmitRequest;
   audit: AuditSink;
+  isMember: IsMember;
 }
+
+/** Whether `user` is in any of the groups `names` (a Slack user group is fetched fresh). */
+export type IsMember = (user: string, names: string[]) => Promise<boolean>;
 
 export interface Clicker {
   user: string;
@@ -38,6 +42,8 @@ export class IncidentActions {
   constructor(private readonly deps: IncidentActionsDeps) {}
 
   async acknowledge(id: string, who: Clicker): Promise<MessageContent | undefined> {
+    const refused = await this.refuseUnlessResponder(who, 'acknowledge');
+    if (refused) return refused;
     const incident = await this.deps.store.get(id);
     if (!incident) return UNKNOWN;
     if (incident.status !== 'open') return simple('This incident is already resolved.');
@@ -54,6 +60,8 @@ export class IncidentActions {
   }
 
   async resolve(id: string, who: Clicker): Promise<MessageContent | undefined> {
+    const refused = await this.refuseUnlessResponder(who, 'resolve');
+    if (refused) return refused;
     if (!(await this.deps.store.get(id))) return UNKNOWN;
     if (!(await this.deps.store.resolveByHand(id, who.user)))
       return simple('This incident is already resolved.');
@@ -69,6 +77,8 @@ export class IncidentActions {
   }
 
   async escalate(id: string, who: Clicker): Promise<MessageContent | undefined> {
+    const refused = await this.refuseUnlessResponder(who, 'escalate');
+    if (refused) return refused;
     const incident = await this.deps.store.get(id);
     if (!incident) return UNKNOWN;
     const mention = this.oncallMention();
@@ -76,7 +86,12 @@ export class IncidentActions {
       return simple(
         ':warning: No on-call group is configured (`alerts.oncall_group`); nobody was paged.',
       );
-    await this.deps.store.set(id, { escalated_by: who.user, escalated_at: Date.now() });
+    const windowMinutes = this.deps.config.escalate_window_minutes;
+    const claim = await this.deps.store.takeEscalation(id, who.user, windowMinutes * 60_000);
+    if (!claim.taken)
+      return simple(
+        `Already escalated by ${user(claim.by)} at ${slackDate(claim.at)}; nobody was paged again (one page per incident per ${windowMinutes} min, \`alerts.escalate_window_minutes\`).`,
+      );
     this.deps.audit.append({
       action: 'incident.escalated',
       actor: who.user,
@@ -156,6 +171,18 @@ export class IncidentActions {
       source: 'button',
     });
     return undefined;
+  }
+
+  /** Acknowledge, Resolve and Escalate are for `alerts.responders` only (finding 6 of issue 16). */
+  private async refuseUnlessResponder(
+    who: Clicker,
+    verb: string,
+  ): Promise<MessageContent | undefined> {
+    const groups = this.deps.config.responders;
+    if (await this.deps.isMember(who.user, groups)) return undefined;
+    return simple(
+      `:no_entry: Only members of ${groups.join(' or ')} (\`alerts.responders\`) may ${verb} incidents. Nothing changed.`,
+    );
   }
 
   private oncallMention(): string | undefined {

@@ -19,7 +19,7 @@ import { createWebClient } from '../slack/web-writer.ts';
 import { keys as keysFor } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { connectRedis } from '../store/redis.ts';
-import { IncidentActions } from './actions.ts';
+import { IncidentActions, type IsMember } from './actions.ts';
 import { incidentChannelOpener, permalinkOf } from './incident-channel.ts';
 import { incidentIntake } from './intake.ts';
 import { Outbox } from './outbox.ts';
@@ -55,6 +55,8 @@ export interface AlertsDeps {
   options?: AlertsOptions;
   /** Open maintenance windows: matching incidents are posted muted. */
   maintenance?: MaintenanceMute;
+  /** Whether a user is in any of these groups (who may press Acknowledge, Resolve, Escalate). */
+  isMember: IsMember;
 }
 
 /**
@@ -144,6 +146,7 @@ export async function startAlerts(deps: AlertsDeps) {
         registry: deps.registry,
         submit: deps.submit,
         audit: deps.audit,
+        isMember: deps.isMember,
       });
       registerIncidentListeners(deps.routes, actions, (channel, user, content) =>
         slack.ephemeral(channel, user, content),

@@ -118,6 +118,22 @@ redis.call('HSET', KEYS[1], 'summarized', count, 'summary_at', ARGV[1])
 return {count - done, since, count}
 `;
 
+/**
+ * Takes the escalation of an incident unless one was taken within the window.
+ * KEYS[1] incident hash · ARGV[1] now (ms) · ARGV[2] who · ARGV[3] window (ms)
+ * Returns {1} when taken (escalated_by, escalated_at set), else {0, escalated_by, escalated_at}.
+ */
+const TAKE_ESCALATION = `
+local at = tonumber(redis.call('HGET', KEYS[1], 'escalated_at') or '')
+if at and tonumber(ARGV[1]) - at < tonumber(ARGV[3]) then
+  return {0, redis.call('HGET', KEYS[1], 'escalated_by') or '', tostring(at)}
+end
+redis.call('HSET', KEYS[1], 'escalated_by', ARGV[2], 'escalated_at', ARGV[1])
+return {1}
+`;
+
+export type EscalationClaim = { taken: true } | { taken: false; by: string; at: number };
+
 export interface StoreOptions {
   reopenWindowMs: number;
   retentionSeconds: number;
@@ -210,6 +226,24 @@ export class IncidentStore {
   /** Sets a field only when absent (claims such as "a summary is scheduled"). */
   async claim(id: string, field: string, value: string | number): Promise<boolean> {
     return (await this.redis.hsetnx(this.keys.incident(id), field, value)) === 1;
+  }
+
+  /** One page per incident per window, however many clicks, on however many instances. */
+  async takeEscalation(
+    id: string,
+    who: string,
+    windowMs: number,
+    now = Date.now(),
+  ): Promise<EscalationClaim> {
+    const [taken, by, at] = (await this.redis.eval(
+      TAKE_ESCALATION,
+      1,
+      this.keys.incident(id),
+      now,
+      who,
+      windowMs,
+    )) as [number, string?, string?];
+    return taken === 1 ? { taken: true } : { taken: false, by: by ?? '', at: Number(at) };
   }
 
   async resolveByHand(id: string, who: string, now = Date.now()): Promise<boolean> {

@@ -3,10 +3,10 @@ import { metrics } from '../metrics/metrics.ts';
 import type { RunJob } from '../requests/request.ts';
 import { executeRun, type RunDeps } from '../run/execute.ts';
 import type { Redis } from '../store/redis.ts';
-import { RUN_ATTEMPTS, RUNS_QUEUE } from './runs-queue.ts';
+import { type READS_QUEUE, RUN_ATTEMPTS, RUNS_QUEUE } from './runs-queue.ts';
 
 /**
- * Consumes the runs queue. A transient failure is thrown so BullMQ retries with backoff; anything
+ * Consumes one run queue (`runs` or `reads`). A transient failure is thrown so BullMQ retries with backoff; anything
  * else becomes UnrecoverableError so it is never retried. Return values hold no data, only status.
  */
 export function startRunWorker(
@@ -15,15 +15,19 @@ export function startRunWorker(
   deps: RunDeps,
   lockSeconds = 30,
   concurrency = 8,
+  queueName: typeof RUNS_QUEUE | typeof READS_QUEUE = RUNS_QUEUE,
+  onFinished?: (job: RunJob) => Promise<void>,
 ) {
   return new Worker<RunJob, { status: string }>(
-    RUNS_QUEUE,
+    queueName,
     async (job, _token, signal) => {
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? RUN_ATTEMPTS);
       const started = Date.now();
       const outcome = await executeRun(job.data, attempt, last, deps, signal);
       const status = outcome.status === 'done' ? 'done' : outcome.retry ? 'retrying' : 'failed';
+      // No longer in flight for its requester (a retry still is).
+      if (status !== 'retrying') await onFinished?.(job.data).catch(() => {});
       metrics.runs.inc({ command: job.data.command, status });
       if (status !== 'retrying') {
         metrics.runDuration.observe(

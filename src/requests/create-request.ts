@@ -1,7 +1,9 @@
+import { limitsSchema } from '../config/limits.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { RequestNotices } from '../notify/request-notices.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
 import { breakGlassRefusal, requestRefusal } from './gate.ts';
+import { UserLimits } from './limits.ts';
 import { resolvePolicy } from './policy.ts';
 import { hashRequest, type OpsRequest, requestIdFor } from './request.ts';
 import type { CreateRequestDeps, Submission } from './submission.ts';
@@ -51,6 +53,12 @@ export async function createRequest(
     return undefined;
   }
   const policy = resolvePolicy(command, submission.environment, deps.config.policies);
+  const limits = new UserLimits(
+    deps.redis,
+    deps.keys,
+    limitsSchema.parse(deps.config.limits ?? {}),
+  );
+  let reserved: string | undefined;
   try {
     const claim = await claimSubmission(deps, submission.submissionKey, delivery);
     if (claim === 'duplicate') {
@@ -78,6 +86,23 @@ export async function createRequest(
       await tell(refusal);
       return undefined;
     }
+    // Per-member limits (finding 7 of issue 16); a schedule is the config's, not a member's.
+    if (submission.source !== 'schedule') {
+      const plan = submission.flags?.plan === true;
+      const direct = !plan && (submission.flags?.emergency !== undefined || policy.approvals === 0);
+      reserved = direct ? request.id : undefined;
+      const overLimit = await limits.take({
+        requester: request.requester,
+        mayRun: !plan,
+        reserve: reserved,
+      });
+      if (overLimit) {
+        log.info({ requester: request.requester }, 'request refused by a per-member limit');
+        metrics.requests.inc({ command: request.command, outcome: 'limited' });
+        await tell(overLimit);
+        return undefined;
+      }
+    }
     const flow = { submission, request, command, policy, deps, log, tell, notices };
     if (submission.flags?.plan) return await showPlan(flow);
     if (submission.flags?.emergency)
@@ -85,6 +110,7 @@ export async function createRequest(
     if (policy.approvals > 0) return await askForApproval(flow);
     await enqueueRun(deps.queue, request);
   } catch (error) {
+    if (reserved) await limits.runFinished(request.requester, reserved).catch(() => {});
     log.error({ err: (error as Error).message }, 'could not queue the request');
     metrics.requests.inc({ command: request.command, outcome: 'unreachable' });
     await notices.queueUnreachable(submission);

@@ -46,7 +46,7 @@ export interface CreateRequestDeps {
   log: Logger;
   opsChannel: string;
   registry: Registry;
-  config: Pick<FileConfig, 'policies' | 'targets'>;
+  config: Pick<FileConfig, 'policies' | 'targets' | 'limits'>;
   groups: GroupResolver;
   store: RequestStore;
   aws: Ports;

@@ -47,7 +47,7 @@ export {
   plainText,
   type RichText,
 } from './output.ts';
-export { DEFAULT_APPROVER_GROUP, type PolicyDefaults } from './policy.ts';
+export { DEFAULT_APPROVER_GROUP, DEFAULT_REQUESTER_GROUP, type PolicyDefaults } from './policy.ts';
 export type {
   AdminApiAnswer,
   AdminApiPort,

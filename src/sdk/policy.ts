@@ -39,3 +39,10 @@ export const BASE_POLICY: Policy = {
  * config does not define it (or overrides the policy's `approver_groups`).
  */
 export const DEFAULT_APPROVER_GROUP = 'operators';
+
+/**
+ * The group that may request commands which read what the bot's role can see beyond a single
+ * resource (log events, the audit ledger): `logs` and `audit` name it in `requesters`, and the bot
+ * does not start when the config does not define it (or overrides the policy's `requesters`).
+ */
+export const DEFAULT_REQUESTER_GROUP = DEFAULT_APPROVER_GROUP;

@@ -16,6 +16,10 @@ export function keys(prefix: string) {
     runStop: (runId: string) => `${prefix}:run:${runId}:stop`,
     /** A value one command keeps across its runs (table-health's last row counts). */
     commandMemory: (command: string, name: string) => `${prefix}:memory:${command}:${name}`,
+    /** A member's runs queued or running (a sorted set: run id → when queued, ms). */
+    userRuns: (user: string) => `${prefix}:user:${user}:runs`,
+    /** A member's requests in the current minute (a counter that lapses with the minute). */
+    userRequests: (user: string) => `${prefix}:user:${user}:requests`,
     lock: (resource: string) => `${prefix}:lock:${resource}`,
     /** Live workers (a sorted set: worker id → when its heartbeat lapses, Redis time in ms). */
     workers: () => `${prefix}:workers`,

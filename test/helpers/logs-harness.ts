@@ -1,5 +1,6 @@
 import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
+import { logsSettingsSchema } from '../../src/config/logs.ts';
 import type { EmulatedMessage } from '../../src/dev/slack-emulator/state.ts';
 import { exampleConfig, type Harness, messageText, waitFor } from './harness.ts';
 import { type MockEvent, mockLogs } from './logs-mock.ts';
@@ -10,12 +11,12 @@ export function logsConfig(
   settings: Partial<NonNullable<FileConfig['targets']['logs_settings']>> = {},
 ) {
   const file = exampleConfig();
-  file.targets.logs_settings = {
+  file.targets.logs_settings = logsSettingsSchema.parse({
     allow_raw_log_groups: false,
     follow_max_minutes: 30,
     live_tail: true,
     ...settings,
-  };
+  });
   return file;
 }
 

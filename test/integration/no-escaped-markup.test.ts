@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logsSettingsSchema } from '../../src/config/logs.ts';
 import { ACTION } from '../../src/slack/ids.ts';
 import {
   ALERT_ENV,
@@ -39,11 +40,11 @@ describe('no escaped Slack markup in what commands post', () => {
     const table = await db.table();
     world = logsWorld();
     const file = alertsFile();
-    file.targets.logs_settings = {
+    file.targets.logs_settings = logsSettingsSchema.parse({
       allow_raw_log_groups: false,
       follow_max_minutes: 30,
       live_tail: true,
-    };
+    });
     h = await startHarness({
       file,
       aws: world.aws,

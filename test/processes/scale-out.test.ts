@@ -66,6 +66,13 @@ describe('2 web and 2 worker processes on one Redis', { timeout: 240_000 }, () =
       ALIASES.map((a) => [a, 'staging']),
     );
     file.policies.promote = { default: { requesters: ['operators'], approvals: 0 } };
+    // One member sends all 200 requests at once: room for them under the per-member limits
+    // (finding 7 of issue 16; run-limits.test.ts covers the limits themselves).
+    file.limits = {
+      ...file.limits,
+      runs_in_flight_per_user: REQUESTS,
+      requests_per_minute_per_user: REQUESTS,
+    };
     const env = { slackUrl, prefix: uniquePrefix(), configPath: writeConfig(file), awsEndpoint };
     bots.push(
       ...(await Promise.all([

@@ -1,5 +1,11 @@
 import { UserError } from '../../sdk/errors.ts';
-import type { LiveTailEvent, LogEvent, LogGroupRef, LogsPort } from '../../sdk/ports/index.ts';
+import type {
+  LiveTailEvent,
+  LogEvent,
+  LogGroupRef,
+  LogSearch,
+  LogsPort,
+} from '../../sdk/ports/index.ts';
 import { sleep } from '../../util/sleep.ts';
 
 /**
@@ -114,9 +120,7 @@ export class SandboxLogs implements LogsPort {
     return second > last ? { events } : { events, nextToken: `${second}:${count + 1}` };
   }
 
-  async *search(
-    input: LogGroupRef & { start: number; end: number; filter?: string; limit: number },
-  ) {
+  async *search(input: LogSearch) {
     let token: string | undefined;
     let yielded = 0;
     do {
@@ -127,6 +131,7 @@ export class SandboxLogs implements LogsPort {
         if (yielded >= input.limit) return;
       }
       token = page.nextToken;
+      if (token && input.onPage?.(page.events.length) === false) return;
     } while (token);
   }
 
