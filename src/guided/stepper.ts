@@ -189,6 +189,7 @@ export class Stepper {
         environment: intake.environment,
         requester: ex.starter,
         channel: ex.channel,
+        source: 'guided',
         ...(threadOf(ex) ? { threadTs: threadOf(ex) } : {}),
       },
       submissionKey,

@@ -86,8 +86,9 @@ export async function createRequest(
       await tell(refusal);
       return undefined;
     }
-    // Per-member limits (finding 7 of issue 16); a schedule is the config's, not a member's.
-    if (submission.source !== 'schedule') {
+    // Per-member limits (finding 7 of issue 16). A schedule is the config's, not a member's; a
+    // guided runbook's command steps run one at a time and its start was counted already.
+    if (submission.source !== 'schedule' && submission.source !== 'guided') {
       const plan = submission.flags?.plan === true;
       const direct = !plan && (submission.flags?.emergency !== undefined || policy.approvals === 0);
       reserved = direct ? request.id : undefined;

@@ -26,8 +26,11 @@ export interface Submission {
   threadTs?: string;
   /** `--plan`: show the plan only. `--emergency reason="…"`: break-glass. */
   flags?: { plan?: boolean; emergency?: { reason: string } };
-  /** Where the request came from: typed, a form, or a button (runbook or incident). */
-  source?: 'typed' | 'form' | 'button' | 'schedule';
+  /**
+   * Where the request came from: typed, a form, a button (runbook or incident), a schedule, or a
+   * command step of a guided runbook (`guided`: one step at a time, started by a member's request).
+   */
+  source?: 'typed' | 'form' | 'button' | 'schedule' | 'guided';
 }
 
 /**

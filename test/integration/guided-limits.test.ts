@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { limitsSchema } from '../../src/config/limits.ts';
+import { runbookFolder, waitForRunbookCard, withGuided } from '../helpers/guided.ts';
+import { exampleConfig, type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
+
+const PINGS = `
+name: pings
+title: Two command steps
+source: test.txt §1
+steps:
+  - command: "ping"
+  - command: "ping"
+`;
+
+/**
+ * A guided runbook's command steps are requests of its starter, made one at a time by the
+ * runbook. The per-member limits (issue 16, finding 7) count the start; they do not refuse the
+ * steps, so a runbook is never left half done by a rate limit its own start used up.
+ */
+describe('per-member limits and guided runbooks', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('the command steps of a runbook started at the limit still run', async () => {
+    const file = withGuided(exampleConfig(), {
+      folders: [runbookFolder({ 'pings.yml': PINGS }), 'runbooks'],
+    });
+    file.limits = limitsSchema.parse({ requests_per_minute_per_user: 1 });
+    h = await startHarness({ file });
+    await h.client.command('runbook start pings', USERS.alice);
+    const card = await waitForRunbookCard(h);
+    await waitFor('both steps done', () => /✅ \*2\.\*/.test(card.text()));
+    expect(card.text()).not.toContain('❌');
+    // The limit itself still holds for what alice types.
+    await h.client.command('ping', USERS.alice);
+    await waitFor('the refusal', () =>
+      h.slack.state.messages.some(
+        (m) => m.visibleTo === USERS.alice.id && m.text.includes('requests_per_minute_per_user'),
+      ),
+    );
+  });
+});
