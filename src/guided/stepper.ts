@@ -200,7 +200,7 @@ export class Stepper {
         automatedFailed(
           e,
           index,
-          `the request for \`${intake.command.name}\` was not made (refused by its policy; opsbot told <@${ex.starter}> why)`,
+          `the request for \`${intake.command.name}\` was not made (refused by its policy; opsbot told the runbook's starter why)`,
           this.engine.now(),
         ),
       );
