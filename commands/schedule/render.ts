@@ -1,9 +1,13 @@
-import type {
-  HandoffView,
-  OutputBlock,
-  OutputMessage,
-  ScheduleRow,
-  Status,
+import {
+  date,
+  type HandoffView,
+  type InlineElement,
+  link,
+  mention,
+  type OutputBlock,
+  type OutputMessage,
+  type ScheduleRow,
+  type Status,
 } from '../../src/sdk/index.ts';
 
 const MARK: Record<Status, string> = { ok: '✓', warn: '⚠', fail: '✗' };
@@ -56,9 +60,15 @@ export function scheduleListMessage(rows: ScheduleRow[]): OutputMessage {
   };
 }
 
-function section(title: string, lines: string[], empty: string): OutputBlock {
-  const body = lines.length > 0 ? lines.map((l) => `• ${l}`).join('\n') : `_${empty}_`;
-  return { type: 'text', text: `*${title}*\n${body}`.slice(0, 2900) };
+/** One line of a handoff section: text with mentions, dates and links in Slack. */
+type Line = (string | InlineElement)[];
+
+function section(title: string, lines: Line[], empty: string): OutputBlock {
+  const body: Line =
+    lines.length > 0
+      ? lines.flatMap((line, i) => [i === 0 ? '• ' : '\n• ', ...line])
+      : [`_${empty}_`];
+  return { type: 'text', text: [`*${title}*\n`, ...body] };
 }
 
 /** `/ops handoff`: one card for the person taking over. */
@@ -69,41 +79,56 @@ export function handoffMessage(view: HandoffView): OutputMessage {
     { type: 'text', text: `*${text}*` },
     section(
       'Open incidents',
-      view.incidents.map(
-        (i) =>
-          `[${i.severity}] ${i.title} — open ${duration(i.ageMs)}, ${i.acknowledgedBy ? `acknowledged by ${i.acknowledgedBy}` : 'not acknowledged'}${i.link ? ` (${i.link})` : ''}`,
-      ),
+      view.incidents.map((i) => [
+        `[${i.severity}] ${i.title} — open ${duration(i.ageMs)}, `,
+        ...(i.acknowledgedBy
+          ? ['acknowledged by ', mention(i.acknowledgedBy)]
+          : ['not acknowledged']),
+        ...(i.link ? [' (', link(i.link, 'thread'), ')'] : []),
+      ]),
       'none',
     ),
     section(
       'Break-glass runs not yet acknowledged',
-      view.breakGlass.map(
-        (b) => `${b.command} by ${b.requester} at ${utc(b.at)} — "${b.reason}" (${b.requestId})`,
-      ),
+      view.breakGlass.map((b) => [
+        `${b.command} by `,
+        mention(b.requester),
+        ' at ',
+        date(b.at),
+        ` — "${b.reason}" (${b.requestId})`,
+      ]),
       'none',
     ),
     section(
       `Runs that failed (last ${window})`,
-      view.failedRuns.map(
-        (f) => `${f.command} by ${f.requester} at ${utc(f.at)} — ${f.reason} (${f.requestId})`,
-      ),
+      view.failedRuns.map((f) => [
+        `${f.command} by `,
+        mention(f.requester),
+        ' at ',
+        date(f.at),
+        ` — ${f.reason} (${f.requestId})`,
+      ]),
       'none',
     ),
     section(
       'Requests waiting for approval',
-      view.awaitingApproval.map(
-        (a) => `${a.command} by ${a.requester} since ${utc(a.at)} (${a.requestId})`,
-      ),
+      view.awaitingApproval.map((a) => [
+        `${a.command} by `,
+        mention(a.requester),
+        ' since ',
+        date(a.at),
+        ` (${a.requestId})`,
+      ]),
       'none',
     ),
     section(
       'Schedules: last result',
-      view.schedules.map((s) => `${s.name}: ${lastText(s)}${s.paused ? ' · paused' : ''}`),
+      view.schedules.map((s) => [`${s.name}: ${lastText(s)}${s.paused ? ' · paused' : ''}`]),
       'no schedules configured',
     ),
     section(
       `Notes (last ${window})`,
-      view.notes?.map((n) => `${utc(n.at)} ${n.actor}: ${n.text}`) ?? [],
+      view.notes?.map((n) => [date(n.at), ` ${n.actor}: ${n.text}`]) ?? [],
       view.notes ? 'none' : 'notes need the audit ledger (audit.table)',
     ),
   ];

@@ -213,14 +213,18 @@ describe('schedules and checklists through Slack', () => {
     );
     const text = messageText(card);
     expect(text).toMatch(/\[high\] E2E checks: health api ✗ — open \d+ s, not acknowledged/);
-    expect(text).toContain('checklist by U0ALICE');
+    // Members are real mentions and times Slack dates (issue 15: the output elements).
+    expect(text).toMatch(
+      /checklist by <@U0ALICE> at <!date\^\d+\^\{date_short_pretty\} \{time\}\|\d{4}-\d\d-\d\d \d\d:\d\d UTC> — /,
+    );
     expect(text).toContain('unknown_checklist');
-    expect(text).toContain('promote by U0ALICE since');
-    expect(text).toContain('promote by U0JOSH at');
+    expect(text).toMatch(/promote by <@U0ALICE> since <!date\^\d+\^/);
+    expect(text).toMatch(/promote by <@U0JOSH> at <!date\^\d+\^/);
     expect(text).toContain('hotfix');
     expect(text).toMatch(/e2e: ✗ E2E checks: 2 ✓ · 0 ⚠ · 1 ✗/);
     expect(text).toContain('shift: never run');
-    expect(text).toContain('jane: db failover rehearsed, all good');
+    expect(text).toMatch(/UTC> jane: db failover rehearsed, all good/);
+    expect(text).not.toMatch(/&lt;[@!#]/);
     lambda.mock.restore();
   });
 });
