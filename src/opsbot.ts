@@ -207,6 +207,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     registry,
     file,
     aws,
+    limits: userLimits,
   });
   // The web role hands each submission to the workers (enqueueSubmission); a worker turns it into
   // a request (createRequest).

@@ -1,9 +1,7 @@
-import { limitsSchema } from '../config/limits.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { RequestNotices } from '../notify/request-notices.ts';
 import { enqueueRun } from '../queue/runs-queue.ts';
 import { breakGlassRefusal, requestRefusal } from './gate.ts';
-import { UserLimits } from './limits.ts';
 import { resolvePolicy } from './policy.ts';
 import { hashRequest, type OpsRequest, requestIdFor } from './request.ts';
 import type { CreateRequestDeps, Submission } from './submission.ts';
@@ -53,11 +51,7 @@ export async function createRequest(
     return undefined;
   }
   const policy = resolvePolicy(command, submission.environment, deps.config.policies);
-  const limits = new UserLimits(
-    deps.redis,
-    deps.keys,
-    limitsSchema.parse(deps.config.limits ?? {}),
-  );
+  const { limits } = deps;
   let reserved: string | undefined;
   try {
     const claim = await claimSubmission(deps, submission.submissionKey, delivery);

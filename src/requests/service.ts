@@ -11,6 +11,7 @@ import type { Redis } from '../store/redis.ts';
 import { createRequest, type Submission } from './create-request.ts';
 import { Decisions } from './decisions.ts';
 import { GroupResolver, type UsergroupLookup } from './groups.ts';
+import type { UserLimits } from './limits.ts';
 import type { RunJob } from './request.ts';
 import { RequestCards } from './request-cards.ts';
 import { RequestStore } from './request-store.ts';
@@ -29,6 +30,8 @@ export interface RequestFlowDeps {
   registry: Registry;
   file: FileConfig;
   aws: Ports;
+  /** Per-member limits, checked when a request is created. */
+  limits: UserLimits;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Ports } from '../sdk/ports/index.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import type { GroupResolver } from './groups.ts';
+import type { UserLimits } from './limits.ts';
 import type { OpsRequest, RunJob } from './request.ts';
 import type { RequestStore } from './request-store.ts';
 
@@ -49,7 +50,9 @@ export interface CreateRequestDeps {
   log: Logger;
   opsChannel: string;
   registry: Registry;
-  config: Pick<FileConfig, 'policies' | 'targets' | 'limits'>;
+  config: Pick<FileConfig, 'policies' | 'targets'>;
+  /** Per-member limits (one per process, shared with the run queues and workers). */
+  limits: UserLimits;
   groups: GroupResolver;
   store: RequestStore;
   aws: Ports;

@@ -57,15 +57,9 @@ export interface MaintenancePort {
    * the service's `announce_channels`) and sends the signed `status_webhook`. The same `id` again
    * (a retried run) adopts the window it opened, and never announces twice.
    */
-  start(input: {
-    id: string;
-    service: string;
-    reason: string;
-    by: string;
-    runId: string;
-    command: string;
-    durationMs: number;
-  }): Promise<MaintenanceStart>;
+  start(
+    input: Omit<MaintenanceWindow, 'startedAt' | 'plannedEnd'> & { durationMs: number },
+  ): Promise<MaintenanceStart>;
   /**
    * Closes the service's open window (only the one opened by `id`, when given), posts its summary
    * and sends the status webhook. Undefined when none is open (already closed).
