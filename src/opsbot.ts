@@ -45,6 +45,7 @@ import type { createSlackApp } from './slack/app.ts';
 import { slackAnchorReader } from './slack/audit-anchors.ts';
 import { outputMessage } from './slack/blocks/output.ts';
 import { slackGuidedCard } from './slack/guided-card.ts';
+import { incidentSlackWiring } from './slack/incident-wiring.ts';
 import { registerApprovalListeners } from './slack/listeners/approvals.ts';
 import { registerCommandButtonListener } from './slack/listeners/command-button.ts';
 import { commandFormOpener } from './slack/listeners/command-form.ts';
@@ -299,7 +300,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     ...options,
     options: options.alerts,
     http,
-    routes: slack?.routes,
+    slack: incidentSlackWiring(options.config.env, slack?.routes),
     redis,
     registry,
     audit,

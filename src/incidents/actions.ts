@@ -4,11 +4,9 @@ import type { FileConfig } from '../config/file.ts';
 import { SyntaxProblem } from '../intake/tokenize.ts';
 import { type Registry, validateArgs } from '../intake/validate.ts';
 import type { SubmitRequest } from '../requests/submit.ts';
-import { escapeText, user } from '../slack/blocks/format.ts';
-import { simple } from '../slack/blocks/replies.ts';
-import type { MessageContent } from '../slack/blocks/types.ts';
+import { date, mention } from '../sdk/output.ts';
 import { own } from '../util/own.ts';
-import { escalatedReply, resolvedReply, slackDate } from './render.ts';
+import type { Oncall, Refusal } from './notices.ts';
 import { mappingMatches, parseRunbookValue } from './runbooks.ts';
 import type { IncidentService } from './service.ts';
 import type { IncidentStore } from './store.ts';
@@ -33,22 +31,21 @@ export interface Clicker {
   triggerId: string;
 }
 
-const UNKNOWN = simple(
-  ':warning: opsbot does not know this incident (it may have expired). Nothing was changed.',
-);
+const UNKNOWN: Refusal =
+  ':warning: opsbot does not know this incident (it may have expired). Nothing was changed.';
 
-/** What the incident buttons do. Each returns a private reply for the clicker, or nothing. */
+/** What the incident buttons do. Each returns a refusal for the clicker alone, or nothing. */
 export class IncidentActions {
   constructor(private readonly deps: IncidentActionsDeps) {}
 
-  async acknowledge(id: string, who: Clicker): Promise<MessageContent | undefined> {
+  async acknowledge(id: string, who: Clicker): Promise<Refusal | undefined> {
     const refused = await this.refuseUnlessResponder(who, 'acknowledge');
     if (refused) return refused;
     const incident = await this.deps.store.get(id);
     if (!incident) return UNKNOWN;
-    if (incident.status !== 'open') return simple('This incident is already resolved.');
+    if (incident.status !== 'open') return 'This incident is already resolved.';
     if (!(await this.deps.store.claim(id, 'acked_by', who.user)))
-      return simple(`Already acknowledged by ${user(incident.ackedBy ?? '')}.`);
+      return ['Already acknowledged by ', mention(incident.ackedBy ?? ''), '.'];
     await this.deps.store.set(id, { acked_at: Date.now() });
     this.deps.audit.append({
       action: 'incident.acknowledged',
@@ -59,12 +56,12 @@ export class IncidentActions {
     return undefined;
   }
 
-  async resolve(id: string, who: Clicker): Promise<MessageContent | undefined> {
+  async resolve(id: string, who: Clicker): Promise<Refusal | undefined> {
     const refused = await this.refuseUnlessResponder(who, 'resolve');
     if (refused) return refused;
     if (!(await this.deps.store.get(id))) return UNKNOWN;
     if (!(await this.deps.store.resolveByHand(id, who.user)))
-      return simple('This incident is already resolved.');
+      return 'This incident is already resolved.';
     const incident = (await this.deps.store.get(id))!;
     this.deps.audit.append({
       action: 'incident.resolved',
@@ -72,48 +69,48 @@ export class IncidentActions {
       data: { incident_id: id, key: incident.key, count: incident.count },
     });
     this.deps.service.editParent(id);
-    this.deps.service.reply(incident, resolvedReply(incident));
+    this.deps.service.reply(incident, { kind: 'resolved', incident });
     return undefined;
   }
 
-  async escalate(id: string, who: Clicker): Promise<MessageContent | undefined> {
+  async escalate(id: string, who: Clicker): Promise<Refusal | undefined> {
     const refused = await this.refuseUnlessResponder(who, 'escalate');
     if (refused) return refused;
     const incident = await this.deps.store.get(id);
     if (!incident) return UNKNOWN;
-    const mention = this.oncallMention();
-    if (!mention)
-      return simple(
-        ':warning: No on-call group is configured (`alerts.oncall_group`); nobody was paged.',
-      );
+    const oncall = this.oncall();
+    if (!oncall)
+      return ':warning: No on-call group is configured (`alerts.oncall_group`); nobody was paged.';
     const windowMinutes = this.deps.config.escalate_window_minutes;
     const claim = await this.deps.store.takeEscalation(id, who.user, windowMinutes * 60_000);
     if (!claim.taken)
-      return simple(
-        `Already escalated by ${user(claim.by)} at ${slackDate(claim.at)}; nobody was paged again (one page per incident per ${windowMinutes} min, \`alerts.escalate_window_minutes\`).`,
-      );
+      return [
+        'Already escalated by ',
+        mention(claim.by),
+        ' at ',
+        date(claim.at),
+        `; nobody was paged again (one page per incident per ${windowMinutes} min, \`alerts.escalate_window_minutes\`).`,
+      ];
     this.deps.audit.append({
       action: 'incident.escalated',
       actor: who.user,
       data: { incident_id: id, key: incident.key, group: this.deps.config.oncall_group },
     });
     this.deps.service.editParent(id);
-    this.deps.service.reply(incident, escalatedReply(who.user, mention));
+    this.deps.service.reply(incident, { kind: 'escalated', by: who.user, oncall });
     return undefined;
   }
 
   /** A runbook button: looks the command up on the server, validates it, and submits a request. */
-  async runbook(value: string, who: Clicker): Promise<MessageContent | undefined> {
+  async runbook(value: string, who: Clicker): Promise<Refusal | undefined> {
     const ref = parseRunbookValue(value);
-    if (!ref) return simple(':warning: That button is not one opsbot made. Nothing was run.');
+    if (!ref) return ':warning: That button is not one opsbot made. Nothing was run.';
     const incident = await this.deps.store.get(ref.incidentId);
     if (!incident) return UNKNOWN;
     const mapping = this.deps.config.runbooks.find((m) => m.name === ref.mapping);
     const button = mapping?.buttons[ref.index];
     if (!mapping || !button || !mappingMatches(mapping, incident.alert))
-      return simple(
-        ':warning: That runbook is no longer configured for this incident. Nothing was run.',
-      );
+      return ':warning: That runbook is no longer configured for this incident. Nothing was run.';
     if (button.runbook !== undefined) {
       // A guided runbook: the `runbook` command starts it, and its card lives in the incident thread.
       await this.deps.submit({
@@ -136,28 +133,22 @@ export class IncidentActions {
       filled = fillTemplate(commandLine, incident.alert);
     } catch (error) {
       if (error instanceof SyntaxProblem)
-        return simple(`:warning: The runbook command cannot be read: ${escapeText(error.message)}`);
+        return `:warning: The runbook command cannot be read: ${error.message}`;
       throw error;
     }
     if (!filled.ok)
-      return simple(
-        `:warning: The runbook \`${escapeText(commandLine)}\` cannot use this alert: ${escapeText(filled.problem)}. Nothing was run.`,
-      );
+      return `:warning: The runbook \`${commandLine}\` cannot use this alert: ${filled.problem}. Nothing was run.`;
     const line = filled.line;
     const command = this.deps.registry.find(line.command);
     if (!command)
-      return simple(
-        `:warning: \`${escapeText(line.command)}\` is not available on this opsbot yet. Nothing was run.`,
-      );
+      return `:warning: \`${line.command}\` is not available on this opsbot yet. Nothing was run.`;
     const intake = validateArgs(command, line, this.deps.file.targets);
     if (intake.kind !== 'valid') {
       const problems =
         intake.kind === 'invalid'
-          ? intake.problems.map((p) => `\`${escapeText(p.field)}\`: ${escapeText(p.message)}`)
+          ? intake.problems.map((p) => `\`${p.field}\`: ${p.message}`)
           : ['arguments missing'];
-      return simple(
-        `:warning: The runbook \`${escapeText(commandLine)}\` is not valid here: ${problems.join('; ')}. Nothing was run.`,
-      );
+      return `:warning: The runbook \`${commandLine}\` is not valid here: ${problems.join('; ')}. Nothing was run.`;
     }
     // The request card and the run report into the incident thread, in whichever channel it is.
     await this.deps.submit({
@@ -174,23 +165,15 @@ export class IncidentActions {
   }
 
   /** Acknowledge, Resolve and Escalate are for `alerts.responders` only (finding 6 of issue 16). */
-  private async refuseUnlessResponder(
-    who: Clicker,
-    verb: string,
-  ): Promise<MessageContent | undefined> {
+  private async refuseUnlessResponder(who: Clicker, verb: string): Promise<Refusal | undefined> {
     const groups = this.deps.config.responders;
     if (await this.deps.isMember(who.user, groups)) return undefined;
-    return simple(
-      `:no_entry: Only members of ${groups.join(' or ')} (\`alerts.responders\`) may ${verb} incidents. Nothing changed.`,
-    );
+    return `:no_entry: Only members of ${groups.join(' or ')} (\`alerts.responders\`) may ${verb} incidents. Nothing changed.`;
   }
 
-  private oncallMention(): string | undefined {
+  /** The configured on-call group, which an escalation pages. */
+  private oncall(): Oncall | undefined {
     const name = this.deps.config.oncall_group;
-    const group = name ? own(this.deps.file.groups, name) : undefined;
-    if (!group) return undefined;
-    return 'usergroup' in group
-      ? `<!subteam^${group.usergroup}>`
-      : group.users.map((u) => `<@${u}>`).join(' ');
+    return name ? own(this.deps.file.groups, name) : undefined;
   }
 }

@@ -1,14 +1,11 @@
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { FileConfig } from '../config/file.ts';
-import { escapeText } from '../slack/blocks/format.ts';
-import type { MessageContent } from '../slack/blocks/types.ts';
-import { mrkdwn } from '../slack/blocks/types.ts';
+import type { IncidentNotices } from './notices.ts';
 import type { IncidentService } from './service.ts';
-import type { IncidentSlack } from './slack-port.ts';
 import type { Incident, IncidentStore } from './store.ts';
 
 /** `inc-20261123-mission-control-api-errors-1a2b3c` (Slack: lowercase, ≤ 80, no specials). */
-export function incidentChannelName(incident: Incident, now = Date.now()): string {
+function incidentChannelName(incident: Incident, now = Date.now()): string {
   const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
   const slug = incident.alert.title
     .toLowerCase()
@@ -21,11 +18,6 @@ export function incidentChannelName(incident: Incident, now = Date.now()): strin
 export const permalinkOf = (channel: string, ts: string) =>
   `https://slack.com/archives/${channel}/p${ts.replace('.', '')}`;
 
-const text = (t: string): MessageContent => ({
-  text: t,
-  blocks: [{ type: 'section', text: mrkdwn(t) }],
-});
-
 /**
  * For severities configured so, opens a channel of the incident's own: creates it, invites the
  * on-call group, and links it both ways (a post there pointing at the thread, a reply in the thread).
@@ -34,27 +26,23 @@ export function incidentChannelOpener(deps: {
   config: AlertsConfig;
   groups: FileConfig['groups'];
   store: IncidentStore;
-  slack: IncidentSlack;
+  notices: IncidentNotices;
   service: () => IncidentService;
 }) {
   return async (incident: Incident): Promise<void> => {
     if (!deps.config.incident_channel_severities.includes(incident.alert.severity) || !incident.ts)
       return;
     if (!(await deps.store.claim(incident.id, 'incident_channel_claim', 1))) return;
-    const channel = await deps.slack.createChannel(incidentChannelName(incident));
+    const channel = await deps.notices.createChannel(incidentChannelName(incident));
     const members = await oncallMembers(deps);
-    if (members.length) await deps.slack.invite(channel, members);
+    if (members.length) await deps.notices.invite(channel, members);
     await deps.store.set(incident.id, { incident_channel: channel });
     const service = deps.service();
-    deps.slack
-      .post(
-        channel,
-        text(
-          `:rotating_light: Channel for *${escapeText(incident.alert.title)}*; the alert thread is <${permalinkOf(incident.channel, incident.ts)}|here>.`,
-        ),
-      )
+    const thread = permalinkOf(incident.channel, incident.ts);
+    deps.notices
+      .post(channel, { kind: 'channel-opened', title: incident.alert.title, thread })
       .catch(() => {});
-    service.reply(incident, text(`:speech_balloon: Discuss in <#${channel}>.`));
+    service.reply(incident, { kind: 'discuss-in', channel });
     service.editParent(incident.id);
   };
 }
@@ -62,9 +50,9 @@ export function incidentChannelOpener(deps: {
 async function oncallMembers(deps: {
   config: AlertsConfig;
   groups: FileConfig['groups'];
-  slack: IncidentSlack;
+  notices: IncidentNotices;
 }) {
   const group = deps.config.oncall_group ? deps.groups[deps.config.oncall_group] : undefined;
   if (!group) return [];
-  return 'usergroup' in group ? deps.slack.usergroupMembers(group.usergroup) : group.users;
+  return 'usergroup' in group ? deps.notices.usergroupMembers(group.usergroup) : group.users;
 }

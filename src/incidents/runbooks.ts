@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { Alert } from '../alerts/alert.ts';
 import type { RunbookMapping } from '../config/alerts.ts';
-import type { RunbookButton } from './render.ts';
+import type { RunbookButton } from './notices.ts';
 
 /** The name an alarm-name glob is matched against: CloudWatch AlarmName, Alertmanager alertname, else the title. */
 export function alarmNameOf(alert: Alert): string {

@@ -2,23 +2,15 @@ import type { Alert } from '../alerts/alert.ts';
 import type { AuditSink } from '../audit/sink.ts';
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { Logger } from '../log.ts';
-import type { MessageContent } from '../slack/blocks/types.ts';
 import { own } from '../util/own.ts';
+import type { IncidentNote, IncidentNotices, IncidentView, RunbookButton } from './notices.ts';
 import type { Outbox } from './outbox.ts';
 import type { Transition } from './queue.ts';
-import {
-  incidentParent,
-  type RunbookButton,
-  reopenedReply,
-  repeatSummary,
-  resolvedReply,
-} from './render.ts';
-import type { IncidentSlack } from './slack-port.ts';
 import type { Incident, IncidentStore } from './store.ts';
 
 export interface IncidentServiceDeps {
   store: IncidentStore;
-  slack: IncidentSlack;
+  notices: IncidentNotices;
   outbox: Outbox;
   config: AlertsConfig;
   /** Where incidents go when no per-source or per-severity channel is configured. */
@@ -41,7 +33,7 @@ export interface MaintenanceMute {
 }
 
 /**
- * Turns counted deliveries into Slack: opens the parent, edits it as firings repeat or recover,
+ * Turns counted deliveries into incident notices: opens the parent, edits it as firings repeat or recover,
  * and posts thread replies, always through the outbox. State lives in Redis (the store).
  */
 export class IncidentService {
@@ -77,14 +69,14 @@ export class IncidentService {
         audit.append({ action: 'incident.reopened', ...base });
         this.editParent(id);
         const incident = await store.get(id);
-        if (incident) this.reply(incident, reopenedReply(incident));
+        if (incident) this.reply(incident, { kind: 'reopened', incident });
         break;
       }
       case 'resolve': {
         audit.append({ action: 'incident.resolved', ...base });
         this.editParent(id);
         const incident = await store.get(id);
-        if (incident) this.reply(incident, resolvedReply(incident));
+        if (incident) this.reply(incident, { kind: 'resolved', incident });
         break;
       }
     }
@@ -106,10 +98,7 @@ export class IncidentService {
           const found = await this.deps.store.get(id);
           if (!found || found.ts) return false;
           const now = await this.muteInMaintenance(found);
-          const { ts } = await this.deps.slack.post(
-            now.channel,
-            incidentParent(now, this.deps.runbooksFor(now)),
-          );
+          const ts = await this.deps.notices.postParent(now.channel, this.view(now));
           await this.deps.store.setParent(id, ts);
           const after = await this.deps.store.get(id);
           const changed = after && (after.status !== now.status || after.ackedBy !== now.ackedBy);
@@ -174,27 +163,27 @@ export class IncidentService {
       async () => {
         const incident = await this.deps.store.get(id);
         if (!incident?.ts) return false;
-        await this.deps.slack.update(
-          incident.channel,
-          incident.ts,
-          incidentParent(incident, this.deps.runbooksFor(incident)),
-        );
+        await this.deps.notices.updateParent(incident.channel, incident.ts, this.view(incident));
       },
       urgent,
     );
   }
 
-  /** Posts `content` in the incident's thread (waits for the parent if it is not posted yet). */
-  reply(incident: Incident, content: MessageContent, attempt = 0): void {
+  private view(incident: Incident): IncidentView {
+    return { incident, runbooks: this.deps.runbooksFor(incident) };
+  }
+
+  /** Posts `note` in the incident's thread (waits for the parent if it is not posted yet). */
+  reply(incident: Incident, note: IncidentNote, attempt = 0): void {
     this.deps.outbox.post(incident.channel, async () => {
       const now = await this.deps.store.get(incident.id);
       if (!now) return false;
       if (!now.ts) {
         if (attempt < 120 && !this.closed)
-          setTimeout(() => this.reply(incident, content, attempt + 1), 1000).unref();
+          setTimeout(() => this.reply(incident, note, attempt + 1), 1000).unref();
         return false;
       }
-      await this.deps.slack.post(now.channel, content, now.ts);
+      await this.deps.notices.post(now.channel, note, now.ts);
     });
   }
 
@@ -233,7 +222,13 @@ export class IncidentService {
       actor: incident.alert.source,
       data: { incident_id: id, repeats, count },
     });
-    this.reply(incident, repeatSummary(repeats, since, count, incident.lastSeen));
+    this.reply(incident, {
+      kind: 'repeated',
+      repeats,
+      since,
+      total: count,
+      lastSeen: incident.lastSeen,
+    });
   }
 
   /** After a restart: posts parents that never landed, re-renders the others, re-arms summaries. */

@@ -1,9 +1,9 @@
-import type { Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { WebhookReplays } from '../alerts/replays.ts';
 import { mountAlertRoutes } from '../alerts/routes.ts';
 import { confirmSubscription, SnsVerifier, type SnsVerifierOptions } from '../alerts/sns.ts';
 import type { AuditSink } from '../audit/sink.ts';
-import { defaultAlertsConfig } from '../config/alerts.ts';
+import { type AlertsConfig, defaultAlertsConfig } from '../config/alerts.ts';
 import type { Config } from '../config/load.ts';
 import type { HttpServer } from '../http/server.ts';
 import { tokenize } from '../intake/tokenize.ts';
@@ -12,16 +12,13 @@ import type { Logger } from '../log.ts';
 import { incidentsOpenGauge } from '../metrics/metrics.ts';
 import type { SubmitRequest } from '../requests/submit.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
-import { incidentSlack } from '../slack/incident-slack.ts';
-import { registerIncidentListeners } from '../slack/listeners/incidents.ts';
-import type { SlackRoutes } from '../slack/listeners/routes.ts';
-import { createWebClient } from '../slack/web-writer.ts';
 import { keys as keysFor } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { connectRedis } from '../store/redis.ts';
 import { IncidentActions, type IsMember } from './actions.ts';
 import { incidentChannelOpener, permalinkOf } from './incident-channel.ts';
 import { incidentIntake } from './intake.ts';
+import type { IncidentNotices } from './notices.ts';
 import { Outbox } from './outbox.ts';
 import {
   createIncidentsQueue,
@@ -42,11 +39,19 @@ export interface AlertsOptions {
   workerConcurrency?: number;
 }
 
+/** What Slack gives incidents (src/slack/incident-wiring.ts builds it for the composition root). */
+export interface IncidentWiring {
+  /** Where incident messages go. */
+  notices: IncidentNotices;
+  /** Connects the incident buttons to `actions`; only where Slack events arrive. */
+  listen?(actions: IncidentActions): void;
+}
+
 export interface AlertsDeps {
   config: Config;
   role: 'all' | 'web' | 'worker';
   http: HttpServer;
-  routes?: SlackRoutes;
+  slack: IncidentWiring;
   redis: Redis;
   registry: Registry;
   submit: SubmitRequest;
@@ -59,47 +64,98 @@ export interface AlertsDeps {
   isMember: IsMember;
 }
 
+/** The pieces every role shares: the store, the outbox and the service that writes through it. */
+interface IncidentCore {
+  config: AlertsConfig;
+  log: Logger;
+  store: IncidentStore;
+  outbox: Outbox;
+  service: IncidentService;
+}
+
+type Intake = ReturnType<typeof incidentIntake>;
+
 /**
  * Wires alerts and incidents into one process: the `/alerts/*` endpoints and the incident buttons
  * (web role), the intake-queue worker (worker role), and the rate-aware outbox (both).
  */
 export async function startAlerts(deps: AlertsDeps) {
+  const prefix = deps.config.env.OPSBOT_PREFIX;
+  const core = incidentCore(deps);
+  const { store, outbox, service, log } = core;
+  warnUnknownRunbookCommands(core.config.runbooks, deps.registry, log);
+  incidentsOpenGauge(() => deps.redis.scard(keysFor(prefix).incidentsOpen()));
+  const queue = createIncidentsQueue(deps.redis, prefix);
+  queue.on('error', (error) => log.warn({ err: error.message }, 'incidents queue error'));
+  const intake = incidentIntake({
+    store,
+    channelFor: (alert) => service.channelFor(alert),
+    queueWork: (work) => enqueueIncidentWork(queue, work),
+    log,
+  });
+  if (deps.role !== 'worker') mountIncidentsWeb(deps, core, queue, intake);
+  const worker = deps.role !== 'web' ? await startIncidentsWork(deps, core, intake) : undefined;
+
+  return {
+    store,
+    /** What commands read of incidents (`ctx.incidents`). */
+    incidents: incidentsPort(store),
+    outbox,
+    service,
+    queue,
+    /** Hands alerts raised inside opsbot (a checklist's ✗) to the same dedup and incident flow. */
+    raise: (deliveries: Parameters<Intake['enqueueDeliveries']>[0]) =>
+      intake.enqueueDeliveries(deliveries),
+    async stop() {
+      service.close();
+      await worker?.stop();
+      await Promise.race([
+        outbox.idle(),
+        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+      ]);
+      outbox.close();
+      await queue.close();
+    },
+  };
+}
+
+function incidentCore(deps: AlertsDeps): IncidentCore {
   const { env, file } = deps.config;
   const config = file.alerts ?? defaultAlertsConfig();
-  const prefix = env.OPSBOT_PREFIX;
   const log = deps.log.child({ part: 'incidents' });
-  const store = new IncidentStore(deps.redis, keysFor(prefix), {
+  const store = new IncidentStore(deps.redis, keysFor(env.OPSBOT_PREFIX), {
     reopenWindowMs: config.reopen_window_minutes * 60_000,
     retentionSeconds: Math.round(config.resolved_retention_hours * 3600),
   });
-  const slack = incidentSlack(
-    createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, { rejectRateLimitedCalls: true }),
-  );
+  const { notices } = deps.slack;
   const outbox = new Outbox({
     postIntervalMs: deps.options?.postIntervalMs,
     onError: (error) => log.warn({ err: (error as Error).message }, 'incident Slack call failed'),
   });
-  const defaultChannel = file.slack.incidents_channel ?? file.slack.ops_channel;
   const service: IncidentService = new IncidentService({
     store,
-    slack,
+    notices,
     outbox,
     config,
-    defaultChannel,
+    defaultChannel: file.slack.incidents_channel ?? file.slack.ops_channel,
     runbooksFor: (incident) => runbookButtons(config.runbooks, incident.id, incident.alert),
     openIncidentChannel: incidentChannelOpener({
       config,
       groups: file.groups,
       store,
-      slack,
+      notices,
       service: () => service,
     }),
     audit: deps.audit,
     log,
     maintenance: deps.maintenance,
   });
-  warnUnknownRunbookCommands(config.runbooks, deps.registry, log);
-  const incidents: IncidentsPort = {
+  return { config, log, store, outbox, service };
+}
+
+/** What commands read of incidents: the open ones, with a link to each thread. */
+function incidentsPort(store: IncidentStore): IncidentsPort {
+  return {
     listOpen: async () =>
       (await store.listOpen()).map((i) => ({
         id: i.id,
@@ -113,100 +169,79 @@ export async function startAlerts(deps: AlertsDeps) {
         ...(i.ts ? { link: permalinkOf(i.channel, i.ts) } : {}),
       })),
   };
-  incidentsOpenGauge(() => deps.redis.scard(keysFor(prefix).incidentsOpen()));
+}
 
-  const queue = createIncidentsQueue(deps.redis, prefix);
-  queue.on('error', (error) => log.warn({ err: error.message }, 'incidents queue error'));
-  const sns = new SnsVerifier(deps.options?.sns);
-  const intake = incidentIntake({
-    store,
-    channelFor: (alert) => service.channelFor(alert),
-    queueWork: (work) => enqueueIncidentWork(queue, work),
-    log,
+/** The web role: the `/alerts/*` endpoints, and the incident buttons where Slack events arrive. */
+function mountIncidentsWeb(
+  deps: AlertsDeps,
+  core: IncidentCore,
+  queue: Queue<IncidentJob>,
+  intake: Intake,
+) {
+  const { env } = deps.config;
+  const prefix = env.OPSBOT_PREFIX;
+  mountAlertRoutes(deps.http, {
+    intake: {
+      ...intake,
+      enqueueConfirmation: (confirmation) => enqueueConfirmation(queue, confirmation),
+    },
+    sns: new SnsVerifier(deps.options?.sns),
+    allowedTopicArns: core.config.sns.allowed_topic_arns,
+    webhookSecret: env.OPSBOT_WEBHOOK_SECRET,
+    alertmanagerToken: env.OPSBOT_ALERTMANAGER_TOKEN,
+    webhookReplays: new WebhookReplays(deps.redis, keysFor(prefix)),
+    log: core.log,
   });
-  if (deps.role !== 'worker') {
-    mountAlertRoutes(deps.http, {
-      intake: {
-        ...intake,
-        enqueueConfirmation: (confirmation) => enqueueConfirmation(queue, confirmation),
-      },
-      sns,
-      allowedTopicArns: config.sns.allowed_topic_arns,
-      webhookSecret: env.OPSBOT_WEBHOOK_SECRET,
-      alertmanagerToken: env.OPSBOT_ALERTMANAGER_TOKEN,
-      webhookReplays: new WebhookReplays(deps.redis, keysFor(prefix)),
-      log,
-    });
-    if (deps.routes) {
-      const actions = new IncidentActions({
-        store,
-        service,
-        config,
-        file,
-        registry: deps.registry,
-        submit: deps.submit,
-        audit: deps.audit,
-        isMember: deps.isMember,
+  deps.slack.listen?.(
+    new IncidentActions({
+      store: core.store,
+      service: core.service,
+      config: core.config,
+      file: deps.config.file,
+      registry: deps.registry,
+      submit: deps.submit,
+      audit: deps.audit,
+      isMember: deps.isMember,
+    }),
+  );
+}
+
+/** The worker role: its own Redis connection, the incidents worker, and open incidents resumed. */
+async function startIncidentsWork(deps: AlertsDeps, core: IncidentCore, intake: Intake) {
+  const { env } = deps.config;
+  const { log, service } = core;
+  const workerRedis = connectRedis(
+    { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES },
+    'worker',
+  );
+  workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (incidents) error'));
+  const worker = startIncidentsWorker(
+    workerRedis,
+    env.OPSBOT_PREFIX,
+    async (job) => {
+      if (job.kind === 'transition') return service.applyTransition(job.transition);
+      if (job.kind === 'refresh') return service.refresh(job.id);
+      if (job.kind === 'delivery') return intake.enqueueDeliveries([job.delivery]);
+      await confirmSubscription(job.url, deps.options?.sns?.ca);
+      log.info({ topic: job.topicArn }, 'SNS subscription confirmed');
+      deps.audit.append({
+        action: 'alerts.subscription_confirmed',
+        actor: 'sns',
+        data: { topic: job.topicArn },
       });
-      registerIncidentListeners(deps.routes, actions, (channel, user, content) =>
-        slack.ephemeral(channel, user, content),
-      );
-    }
-  }
-
-  let worker: Worker<IncidentJob> | undefined;
-  let workerRedis: Redis | undefined;
-  if (deps.role !== 'web') {
-    workerRedis = connectRedis(
-      { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES },
-      'worker',
-    );
-    workerRedis.on('error', (error) => log.warn({ err: error.message }, 'redis (incidents) error'));
-    worker = startIncidentsWorker(
-      workerRedis,
-      prefix,
-      async (job) => {
-        if (job.kind === 'transition') return service.applyTransition(job.transition);
-        if (job.kind === 'refresh') return service.refresh(job.id);
-        if (job.kind === 'delivery') return intake.enqueueDeliveries([job.delivery]);
-        await confirmSubscription(job.url, deps.options?.sns?.ca);
-        log.info({ topic: job.topicArn }, 'SNS subscription confirmed');
-        deps.audit.append({
-          action: 'alerts.subscription_confirmed',
-          actor: 'sns',
-          data: { topic: job.topicArn },
-        });
-      },
-      deps.options?.workerConcurrency,
-    );
-    worker.on('error', (error) => log.warn({ err: error.message }, 'incidents worker error'));
-    worker.on('failed', (job, error) =>
-      log.warn({ job: job?.id, err: error.message }, 'incident job failed'),
-    );
-    const resumed = await service.resume().catch(() => 0);
-    if (resumed) log.info({ open: resumed }, 'resumed open incidents');
-  }
-
+    },
+    deps.options?.workerConcurrency,
+  );
+  worker.on('error', (error) => log.warn({ err: error.message }, 'incidents worker error'));
+  worker.on('failed', (job, error) =>
+    log.warn({ job: job?.id, err: error.message }, 'incident job failed'),
+  );
+  const resumed = await service.resume().catch(() => 0);
+  if (resumed) log.info({ open: resumed }, 'resumed open incidents');
   return {
-    store,
-    /** What commands read of incidents (`ctx.incidents`). */
-    incidents,
-    outbox,
-    service,
-    queue,
-    /** Hands alerts raised inside opsbot (a checklist's ✗) to the same dedup and incident flow. */
-    raise: (deliveries: Parameters<typeof intake.enqueueDeliveries>[0]) =>
-      intake.enqueueDeliveries(deliveries),
     async stop() {
-      service.close();
-      await worker?.close();
-      await Promise.race([
-        outbox.idle(),
-        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-      ]);
-      outbox.close();
-      await queue.close();
-      workerRedis?.disconnect();
+      await worker.close();
+      workerRedis.disconnect();
     },
   };
 }

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import incidentsCommand from '../../commands/incidents.ts';
 import type { Alert } from '../../src/alerts/alert.ts';
-import { incidentList, incidentParent } from '../../src/incidents/render.ts';
 import type { Incident } from '../../src/incidents/store.ts';
+import { stepsOf } from '../../src/sdk/command.ts';
+import type { OutputMessage, StepContext } from '../../src/sdk/index.ts';
+import { incidentParent as renderParent } from '../../src/slack/blocks/incident.ts';
 import { outputMessage } from '../../src/slack/blocks/output.ts';
+
+const incidentParent = (incident: Incident, runbooks: []) => renderParent({ incident, runbooks });
 
 /** Finding 2: alert-provided text is escaped everywhere it is rendered; links are http(s) only. */
 function incident(alert: Partial<Alert>): Incident {
@@ -67,9 +72,22 @@ describe('finding 2: mrkdwn injection from alerts', () => {
     expect(all).toContain('<https://grafana.internal/d/1|&lt;!channel&gt; dash>');
   });
 
-  it('finding 2: the incident list escapes the alert source', () => {
-    const list = incidentList([incident({ source: '<!here>' })], new Map());
-    expect(list).not.toContain('<!here>');
+  it('finding 2: the incident list (`/ops incidents`) escapes the alert source', async () => {
+    const open = incident({ source: '<!here>' });
+    const posted: OutputMessage[] = [];
+    const [list] = stepsOf(incidentsCommand, {}, {} as never);
+    await list!.run({
+      args: {},
+      incidents: {
+        listOpen: async () => [
+          { ...open.alert, id: open.id, count: 1, firstSeen: open.firstSeen, lastSeen: 0 },
+        ],
+      },
+      output: { post: async (message: OutputMessage) => void posted.push(message) },
+    } as unknown as StepContext<object>);
+    const all = mrkdwnTexts(outputMessage(posted[0]!)).join('\n');
+    expect(all).toContain('&lt;!here&gt;');
+    expect(all).not.toContain('<!here>');
   });
 
   it('finding 2: code blocks in log output escape &, < and >', () => {

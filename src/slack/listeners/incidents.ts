@@ -1,27 +1,27 @@
 import type { Clicker, IncidentActions } from '../../incidents/actions.ts';
-import type { MessageContent } from '../blocks/types.ts';
+import type { Refusal } from '../../incidents/notices.ts';
 import { ACTION } from '../ids.ts';
 import type { ButtonListener, SlackRoutes } from './routes.ts';
 
-type Handler = (value: string, who: Clicker) => Promise<MessageContent | undefined>;
+type Handler = (value: string, who: Clicker) => Promise<Refusal | undefined>;
 
 /**
  * Incident buttons: Acknowledge, Resolve, Escalate and runbook buttons. Each acks at once, then
- * acts; a refusal is shown to the clicker alone.
+ * acts; a refusal is told to the clicker alone.
  */
 export function registerIncidentListeners(
   routes: SlackRoutes,
   actions: IncidentActions,
-  tell: (channel: string, user: string, content: MessageContent) => Promise<void>,
+  tell: (channel: string, user: string, refusal: Refusal) => Promise<void>,
 ) {
   const bind =
     (handler: Handler): ButtonListener =>
     async ({ ack, body, action }) => {
       await ack();
       const who = { user: body.user.id, triggerId: body.trigger_id };
-      const reply = await handler(action.value ?? '', who);
+      const refusal = await handler(action.value ?? '', who);
       const channel = body.channel?.id ?? body.container?.channel_id;
-      if (reply && channel) await tell(channel, who.user, reply).catch(() => {});
+      if (refusal !== undefined && channel) await tell(channel, who.user, refusal).catch(() => {});
     };
   routes.button(
     ACTION.incidentAcknowledge,

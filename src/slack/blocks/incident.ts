@@ -1,38 +1,31 @@
-import type { Severity } from '../alerts/alert.ts';
-import { clip, duration, escapeText, link, user } from '../slack/blocks/format.ts';
-import {
-  type Block,
-  type ButtonElement,
-  type MessageContent,
-  mrkdwn,
-  plain,
-} from '../slack/blocks/types.ts';
-import { ACTION } from '../slack/ids.ts';
-import type { Incident } from './store.ts';
+import type { Severity } from '../../alerts/alert.ts';
+import type {
+  IncidentNote,
+  IncidentView,
+  Oncall,
+  Refusal,
+  RunbookButton,
+} from '../../incidents/notices.ts';
+import type { Incident } from '../../incidents/store.ts';
+import { channel, date, link, mention } from '../../sdk/output.ts';
+import { ACTION } from '../ids.ts';
+import { clip, duration, escapeText } from './format.ts';
+import { elementMrkdwn, richMrkdwn } from './inline.ts';
+import { type Block, type ButtonElement, type MessageContent, mrkdwn, plain } from './types.ts';
 
-/** Pure builders for incident messages: the parent (edited in place) and its thread replies. */
+/** Pure builders for incident messages: the parent (edited in place), its notes and refusals. */
 
-export const SEVERITY_EMOJI: Record<Severity, string> = {
+const SEVERITY_EMOJI: Record<Severity, string> = {
   critical: ':red_circle:',
   high: ':large_orange_circle:',
   warning: ':large_yellow_circle:',
   info: ':large_blue_circle:',
 };
 
-/** A runbook button as shown: its value is an id the server looks up, never a command line. */
-export interface RunbookButton {
-  label: string;
-  value: string;
-  style?: 'primary' | 'danger';
-}
+const user = (id: string) => elementMrkdwn(mention(id));
+const slackDate = (ms: number) => elementMrkdwn(date(ms));
 
-/** `<!date^…>` renders in the reader's time zone; the fallback is UTC. */
-export function slackDate(ms: number): string {
-  const iso = new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time_secs}|${iso} UTC>`;
-}
-
-export function incidentParent(incident: Incident, runbooks: RunbookButton[]): MessageContent {
+export function incidentParent({ incident, runbooks }: IncidentView): MessageContent {
   const { alert } = incident;
   const resolved = incident.status === 'resolved';
   const emoji = resolved ? ':white_check_mark:' : SEVERITY_EMOJI[alert.severity];
@@ -45,7 +38,17 @@ export function incidentParent(incident: Incident, runbooks: RunbookButton[]): M
     },
     ...(muted ? [maintenanceNote(incident.maintenance!)] : []),
     { type: 'section', fields: summaryFields(incident).slice(0, 10) },
+    ...alertDetails(incident),
+    { type: 'actions', block_id: 'incident_actions', elements: buttons(incident, runbooks) },
   ];
+  const text = `${emoji} ${muted ? '[in maintenance] ' : ''}${resolved ? 'Resolved' : alert.severity.toUpperCase()}: ${escapeText(alert.title)} (${incident.count} firing${incident.count === 1 ? '' : 's'})`;
+  return { text: clip(text, 3000), blocks };
+}
+
+/** What the alert said (reason, facts, labels, annotations) and the context line. */
+function alertDetails(incident: Incident): Block[] {
+  const { alert } = incident;
+  const blocks: Block[] = [];
   if (alert.reason)
     blocks.push({
       type: 'section',
@@ -67,13 +70,7 @@ export function incidentParent(incident: Incident, runbooks: RunbookButton[]): M
   if (annotations) blocks.push({ type: 'section', text: mrkdwn(annotations) });
   const context = contextLine(incident);
   if (context) blocks.push({ type: 'context', elements: [mrkdwn(clip(context, 3000))] });
-  blocks.push({
-    type: 'actions',
-    block_id: 'incident_actions',
-    elements: buttons(incident, runbooks),
-  });
-  const text = `${emoji} ${muted ? '[in maintenance] ' : ''}${resolved ? 'Resolved' : alert.severity.toUpperCase()}: ${escapeText(alert.title)} (${incident.count} firing${incident.count === 1 ? '' : 's'})`;
-  return { text: clip(text, 3000), blocks };
+  return blocks;
 }
 
 /** The mark on an incident posted muted during a maintenance window. */
@@ -115,8 +112,9 @@ function mapText(title: string, map: Record<string, string> | undefined): string
 function contextLine(incident: Incident): string {
   const parts: string[] = [];
   for (const alertLink of incident.alert.links ?? [])
-    parts.push(link(alertLink.url, alertLink.label));
-  if (incident.incidentChannel) parts.push(`Channel: <#${incident.incidentChannel}>`);
+    parts.push(elementMrkdwn(link(alertLink.url, alertLink.label)));
+  if (incident.incidentChannel)
+    parts.push(`Channel: ${elementMrkdwn(channel(incident.incidentChannel))}`);
   if (incident.ackedBy && incident.ackedAt)
     parts.push(`Acknowledged by ${user(incident.ackedBy)} ${slackDate(incident.ackedAt)}`);
   if (incident.escalatedBy) parts.push(`Escalated by ${user(incident.escalatedBy)}`);
@@ -164,47 +162,48 @@ function buttons(incident: Incident, runbooks: RunbookButton[]): ButtonElement[]
   return elements;
 }
 
-export function repeatSummary(
-  repeats: number,
-  since: number,
-  total: number,
-  lastSeen: number,
-): MessageContent {
-  const text = `:repeat: Fired ${repeats} more time${repeats === 1 ? '' : 's'} since ${slackDate(since)} (total ${total}, last ${slackDate(lastSeen)}).`;
+/** A thread reply (or the first post in an incident's own channel) as one mrkdwn section. */
+export function incidentNote(note: IncidentNote): MessageContent {
+  const text = noteText(note);
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
 
-export function resolvedReply(incident: Incident): MessageContent {
+function noteText(note: IncidentNote): string {
+  switch (note.kind) {
+    case 'repeated':
+      return `:repeat: Fired ${note.repeats} more time${note.repeats === 1 ? '' : 's'} since ${slackDate(note.since)} (total ${note.total}, last ${slackDate(note.lastSeen)}).`;
+    case 'resolved':
+      return resolvedText(note.incident);
+    case 'reopened':
+      return `:fire: Reopened: *${escapeText(note.incident.alert.title)}* fired again within the reopen window (firing count ${note.incident.count}).`;
+    case 'escalated':
+      return `:mega: ${user(note.by)} escalated this incident to ${oncallMention(note.oncall)}.`;
+    case 'discuss-in':
+      return `:speech_balloon: Discuss in ${elementMrkdwn(channel(note.channel))}.`;
+    case 'channel-opened':
+      return `:rotating_light: Channel for *${escapeText(note.title)}*; the alert thread is ${elementMrkdwn(link(note.thread, 'here'))}.`;
+  }
+}
+
+function resolvedText(incident: Incident): string {
   const by =
     incident.resolvedBy && incident.resolvedBy !== 'source'
       ? ` by ${user(incident.resolvedBy)}`
       : ' (the source reported recovery)';
-  const text = `:white_check_mark: Resolved${by} after ${duration((incident.resolvedAt ?? Date.now()) - incident.firstSeen)}; ${incident.count} firing${incident.count === 1 ? '' : 's'} in all.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return `:white_check_mark: Resolved${by} after ${duration((incident.resolvedAt ?? Date.now()) - incident.firstSeen)}; ${incident.count} firing${incident.count === 1 ? '' : 's'} in all.`;
 }
 
-export function reopenedReply(incident: Incident): MessageContent {
-  const text = `:fire: Reopened: *${escapeText(incident.alert.title)}* fired again within the reopen window (firing count ${incident.count}).`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+/** The on-call group as Slack pings it: `<!subteam^S…>`, or each listed member. */
+function oncallMention(oncall: Oncall): string {
+  return 'usergroup' in oncall
+    ? `<!subteam^${oncall.usergroup}>`
+    : oncall.users.map(user).join(' ');
 }
 
-export function escalatedReply(who: string, mention: string): MessageContent {
-  const text = `:mega: ${user(who)} escalated this incident to ${mention}.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
-}
-
-export function acknowledgedReply(who: string): MessageContent {
-  const text = `:eyes: ${user(who)} acknowledged this incident.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
-}
-
-export function incidentList(incidents: Incident[], permalinks: Map<string, string>): string {
-  if (!incidents.length) return 'No open incidents.';
-  return incidents
-    .map((i) => {
-      const permalink = permalinks.get(i.id);
-      const title = permalink ? link(permalink, i.alert.title) : escapeText(i.alert.title);
-      return `${SEVERITY_EMOJI[i.alert.severity]} ${title} — ${escapeText(i.alert.source)}, ${i.count} firing${i.count === 1 ? '' : 's'}, since ${slackDate(i.firstSeen)}${i.ackedBy ? `, acked by ${user(i.ackedBy)}` : ''}`;
-    })
-    .join('\n');
+/** A refused click, for the clicker alone. */
+export function incidentRefusal(refusal: Refusal): MessageContent {
+  return {
+    text: richMrkdwn(refusal, 40_000),
+    blocks: [{ type: 'section', text: mrkdwn(richMrkdwn(refusal, 3000)) }],
+  };
 }

@@ -1,0 +1,51 @@
+import type { FileConfig } from '../config/file.ts';
+import type { RichText } from '../sdk/output.ts';
+import type { Incident } from './store.ts';
+
+/**
+ * What incidents tell people, as neutral views: the parent message, its thread replies and a
+ * refusal for whoever clicked. src/slack/blocks/incident.ts renders them; src/slack writes them.
+ */
+
+/** A runbook button as shown: its value is an id the server looks up, never a command line. */
+export interface RunbookButton {
+  label: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+/** The parent message: the incident as it stands and the runbook buttons it offers. */
+export interface IncidentView {
+  incident: Incident;
+  runbooks: RunbookButton[];
+}
+
+/** Who an escalation pages: the configured on-call group (a Slack user group or listed users). */
+export type Oncall = FileConfig['groups'][string];
+
+/** A message about an incident: a reply in its thread, or the first post in its own channel. */
+export type IncidentNote =
+  | { kind: 'repeated'; repeats: number; since: number; total: number; lastSeen: number }
+  | { kind: 'resolved'; incident: Incident }
+  | { kind: 'reopened'; incident: Incident }
+  | { kind: 'escalated'; by: string; oncall: Oncall }
+  | { kind: 'discuss-in'; channel: string }
+  | { kind: 'channel-opened'; title: string; thread: string };
+
+/** Why a click changed nothing, for the clicker alone ("refused, because …"). */
+export type Refusal = RichText;
+
+/**
+ * The Slack calls incidents make, in views. A rate-limited call rejects with an error carrying
+ * `retryAfter` (seconds), so the outbox can back off and retry it.
+ */
+export interface IncidentNotices {
+  /** Posts the parent message; resolves to its ts. */
+  postParent(channel: string, view: IncidentView): Promise<string>;
+  updateParent(channel: string, ts: string, view: IncidentView): Promise<void>;
+  /** Posts `note` in `channel`, in the thread of `threadTs` when given. */
+  post(channel: string, note: IncidentNote, threadTs?: string): Promise<void>;
+  createChannel(name: string): Promise<string>;
+  invite(channel: string, users: string[]): Promise<void>;
+  usergroupMembers(usergroup: string): Promise<string[]>;
+}
