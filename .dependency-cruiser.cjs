@@ -2,9 +2,9 @@
  * opsbot's import rules (issue 15), checked by `npm run deps` as part of `npm test`.
  *
  * Data flows one way: Slack → intake → requests (policy, approvals) → queue → run (steps through
- * ports) → notify → audit. Known violations left for a later round are listed in
- * `depcruise-baseline.json` (incidents: next round); `npm run deps` ignores only those. When you fix
- * one, regenerate the file with `npm run deps:baseline` and check that it only lost entries.
+ * ports) → notify → audit. `depcruise-baseline.json` lists known violations, which `npm run deps`
+ * ignores; it is empty, and test/unit/architecture.test.ts keeps it so. Fix a violation rather than
+ * regenerating the file with `npm run deps:baseline`.
  */
 
 /**
