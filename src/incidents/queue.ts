@@ -9,7 +9,7 @@ import type { FiringOutcome } from './store.ts';
  * and queue only the work Slack needs: a transition (open, reopen, resolve) per delivery that
  * causes one, and one parent refresh per incident at a time for repeats.
  */
-export const INCIDENTS_QUEUE = 'incidents';
+const INCIDENTS_QUEUE = 'incidents';
 
 /** What a counted delivery changed; `alert` is what the audit entry names. */
 export interface Transition {

@@ -23,7 +23,7 @@ export function mappingMatches(mapping: RunbookMapping, alert: Alert): boolean {
 }
 
 /** Button value: `<incident id>|<mapping name>|<button index>`; the command is looked up on click. */
-export function runbookValue(incidentId: string, mapping: string, index: number): string {
+function runbookValue(incidentId: string, mapping: string, index: number): string {
   return `${incidentId}|${mapping}|${index}`;
 }
 

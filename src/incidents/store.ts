@@ -151,7 +151,7 @@ function recordDeliveryScript(redis: Redis): (...args: (string | number)[]) => P
   return (...args) => commands.opsbotRecordDelivery!(...args);
 }
 
-export const newIncidentId = () => `inc_${randomBytes(6).toString('hex')}`;
+const newIncidentId = () => `inc_${randomBytes(6).toString('hex')}`;
 const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
 /** Incident state in Redis: atomic transitions, plain reads. */

@@ -16,7 +16,7 @@ const SOURCES = ['labels', 'annotations', 'dimensions', 'details'] as const;
 
 export type FilledCommand = { ok: true; line: CommandLine } | { ok: false; problem: string };
 
-export function hasPlaceholder(text: string): boolean {
+function hasPlaceholder(text: string): boolean {
   return text.includes('{{');
 }
 
