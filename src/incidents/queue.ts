@@ -1,6 +1,5 @@
 import { Queue, Worker } from 'bullmq';
 import type { Alert } from '../alerts/alert.ts';
-import type { Delivery } from '../alerts/routes.ts';
 import type { Redis } from '../store/redis.ts';
 import type { FiringOutcome } from './store.ts';
 
@@ -22,8 +21,6 @@ export interface Transition {
 export type IncidentJob =
   | { kind: 'transition'; transition: Transition }
   | { kind: 'refresh'; id: string }
-  /** Queued by versions that counted in the worker: counted when met, so an upgrade loses none. */
-  | { kind: 'delivery'; delivery: Delivery }
   | { kind: 'confirm'; topicArn: string; url: string; messageId: string };
 
 const JOB_OPTIONS = {

@@ -94,7 +94,7 @@ export async function startAlerts(deps: AlertsDeps) {
     log,
   });
   if (deps.role !== 'worker') mountIncidentsWeb(deps, core, queue, intake);
-  const worker = deps.role !== 'web' ? await startIncidentsWork(deps, core, intake) : undefined;
+  const worker = deps.role !== 'web' ? await startIncidentsWork(deps, core) : undefined;
 
   return {
     store,
@@ -207,7 +207,7 @@ function mountIncidentsWeb(
 }
 
 /** The worker role: its own Redis connection, the incidents worker, and open incidents resumed. */
-async function startIncidentsWork(deps: AlertsDeps, core: IncidentCore, intake: Intake) {
+async function startIncidentsWork(deps: AlertsDeps, core: IncidentCore) {
   const { env } = deps.config;
   const { log, service } = core;
   const workerRedis = connectRedis(
@@ -221,7 +221,6 @@ async function startIncidentsWork(deps: AlertsDeps, core: IncidentCore, intake: 
     async (job) => {
       if (job.kind === 'transition') return service.applyTransition(job.transition);
       if (job.kind === 'refresh') return service.refresh(job.id);
-      if (job.kind === 'delivery') return intake.enqueueDeliveries([job.delivery]);
       await confirmSubscription(job.url, deps.options?.sns?.ca);
       log.info({ topic: job.topicArn }, 'SNS subscription confirmed');
       deps.audit.append({
