@@ -19,9 +19,13 @@ export function incidentSlackWiring(
   const slack = incidentSlack(
     createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, { rejectRateLimitedCalls: true }),
   );
-  const listen = (actions: IncidentActions) =>
-    registerIncidentListeners(routes!, actions, (channel, user, refusal) =>
-      slack.ephemeral(channel, user, incidentRefusal(refusal)),
-    );
-  return { notices: incidentNotices(slack), ...(routes ? { listen } : {}) };
+  const notices = incidentNotices(slack);
+  if (!routes) return { notices };
+  return {
+    notices,
+    listen: (actions: IncidentActions) =>
+      registerIncidentListeners(routes, actions, (channel, user, refusal) =>
+        slack.ephemeral(channel, user, incidentRefusal(refusal)),
+      ),
+  };
 }

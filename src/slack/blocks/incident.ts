@@ -200,10 +200,13 @@ function oncallMention(oncall: Oncall): string {
     : oncall.users.map(user).join(' ');
 }
 
+/** Slack's limit on a message's `text`; a section's text is cut at 3,000. */
+const MESSAGE_TEXT_MAX = 40_000;
+
 /** A refused click, for the clicker alone. */
 export function incidentRefusal(refusal: Refusal): MessageContent {
   return {
-    text: richMrkdwn(refusal, 40_000),
+    text: richMrkdwn(refusal, MESSAGE_TEXT_MAX),
     blocks: [{ type: 'section', text: mrkdwn(richMrkdwn(refusal, 3000)) }],
   };
 }
