@@ -33,8 +33,8 @@ export interface MaintenanceMute {
 }
 
 /**
- * Turns counted deliveries into incident notices: opens the parent, edits it as firings repeat or recover,
- * and posts thread replies, always through the outbox. State lives in Redis (the store).
+ * Turns counted deliveries into incident notices: opens the parent, edits it as firings repeat or
+ * recover, and posts thread notes, always through the outbox. State lives in Redis (the store).
  */
 export class IncidentService {
   private readonly summaryTimers = new Map<string, NodeJS.Timeout>();
