@@ -7,6 +7,7 @@ import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { bullmqFloor } from './lib/bullmq-floor.ts';
 import { botCommand, loadAverage, sampleRss, startChild, stopChild } from './lib/child.ts';
+import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { load, ms, summarize } from './lib/stats.ts';
 
@@ -22,25 +23,8 @@ const slackUrl = await slack.start();
 slack.state.addChannel('C0OPS', 'ops');
 slack.state.addUser('U0ALICE', 'alice');
 
-// A result reply names its run; its parent names the request. Resolve each request's finish time.
-const parentRequest = new Map<string, string>();
-const finished = new Map<string, number>();
-const waiters = new Map<string, () => void>();
-slack.state.on(
-  'message',
-  (m: { ts: string; thread_ts?: string; text: string; blocks?: unknown[]; edits: number }) => {
-    if (!m.thread_ts && m.edits === 0) {
-      const id = /request (req_[0-9a-f]+)/.exec(JSON.stringify(m.blocks ?? []))?.[1];
-      if (id) parentRequest.set(m.ts, id);
-    } else if (m.thread_ts && m.text.includes('ping done')) {
-      const id = parentRequest.get(m.thread_ts);
-      if (id && !finished.has(id)) {
-        finished.set(id, performance.now());
-        waiters.get(id)?.();
-      }
-    }
-  },
-);
+const finishes = new PingFinishes(slack);
+const configPath = pingBenchConfig('e2e');
 
 const prefix = `benche2e${Date.now()}`;
 const env = {
@@ -48,12 +32,14 @@ const env = {
   SLACK_SIGNING_SECRET: SECRET,
   SLACK_API_URL: slackUrl,
   OPSBOT_PREFIX: prefix,
+  OPSBOT_CONFIG: configPath,
   LOG_LEVEL: 'error',
   PORT: '3203',
   REDIS_URL,
 };
 const loadBefore = loadAverage();
 const bot = await startChild('src/main.ts', ['all'], env, 'http://127.0.0.1:3203/health');
+process.once('exit', () => bot.kill('SIGKILL')); // a failed bench leaves no bot behind
 const rss = sampleRss(bot.pid!);
 const idleRss = rss.stop();
 const busy = sampleRss(bot.pid!);
@@ -66,7 +52,7 @@ const pings = async (n: number, c: number) => {
   const samples = await load(n, c, async (i) => {
     const triggerId = `e2e-${prefix}-${round + i}`;
     const id = requestIdFor(triggerId);
-    const done = new Promise<void>((resolve) => waiters.set(id, resolve));
+    const done = finishes.finish(id);
     await client.command('ping', { id: 'U0ALICE' }, { triggerId });
     await done;
   });
