@@ -48,11 +48,18 @@ export class RunQueues extends Queue<RunJob> {
     const reads = this.isReadOnly(data.command);
     // Only a job BullMQ creates is in flight: a re-add of an existing job id is ignored by it.
     const jobKey = (reads ? this.reads : this).toKey(opts?.jobId ?? data.id);
-    const counted = await this.inFlight?.runQueued(data.requester, data.id, jobKey);
+    // Sent before the add and, on the queue's own connection (as opsbot wires it), run by Redis
+    // before it: counted before the job exists, so a run finished at once is never counted after
+    // its finish. Not awaited first: the count and the add share one round trip.
+    const counting = this.inFlight?.runQueued(data.requester, data.id, jobKey).catch(() => false);
     try {
-      return reads ? await this.reads.add(name, data, opts) : await super.add(name, data, opts);
+      const job = reads
+        ? await this.reads.add(name, data, opts)
+        : await super.add(name, data, opts);
+      await counting;
+      return job;
     } catch (error) {
-      if (counted) await this.inFlight?.runFinished(data.requester, data.id).catch(() => {});
+      if (await counting) await this.inFlight?.runFinished(data.requester, data.id).catch(() => {});
       throw error;
     }
   }
