@@ -10,6 +10,7 @@ import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
+import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
 import { writeBenchSection } from './lib/report.ts';
 
 const N = Number(process.argv[2] ?? 300);
@@ -37,17 +38,7 @@ const slack = new SlackEmulator({ tokens: [TOKEN] });
 const slackUrl = await slack.start();
 slack.state.addChannel('C0OPS', 'ops');
 slack.state.addUser('U0ALICE', 'alice');
-const parentRequest = new Map<string, string>();
-const waiters = new Map<string, () => void>();
-slack.state.on(
-  'message',
-  (m: { ts: string; thread_ts?: string; text: string; blocks?: unknown[] }) => {
-    if (!m.thread_ts) {
-      const id = /request (req_[0-9a-f]+)/.exec(JSON.stringify(m.blocks ?? []))?.[1];
-      if (id) parentRequest.set(m.ts, id);
-    } else if (m.text.includes('ping done')) waiters.get(parentRequest.get(m.thread_ts) ?? '')?.();
-  },
-);
+const finishes = new PingFinishes(slack);
 
 const port = await freePort();
 const bot = await startChild(
@@ -59,14 +50,16 @@ const bot = await startChild(
     SLACK_API_URL: slackUrl,
     REDIS_URL: redisUrl,
     OPSBOT_PREFIX: 'bench',
+    OPSBOT_CONFIG: pingBenchConfig('commands'),
     LOG_LEVEL: 'error',
     PORT: String(port),
   },
   `http://127.0.0.1:${port}/health`,
 );
+process.once('exit', () => bot.kill('SIGKILL')); // a failed bench leaves no bot behind
 const client = new SignedSlackClient(`http://127.0.0.1:${port}`, SECRET);
 const ping = async (triggerId: string) => {
-  const done = new Promise<void>((resolve) => waiters.set(requestIdFor(triggerId), resolve));
+  const done = finishes.finish(requestIdFor(triggerId));
   await client.command('ping', { id: 'U0ALICE' }, { triggerId });
   await done;
 };

@@ -6,7 +6,8 @@ import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { bullmqFloor } from './lib/bullmq-floor.ts';
-import { botCommand, loadAverage, sampleRss, startChild, stopChild } from './lib/child.ts';
+import { botCommand, cpuMs, loadAverage, sampleRss, startChild, stopChild } from './lib/child.ts';
+import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { load, ms, summarize } from './lib/stats.ts';
 
@@ -22,25 +23,8 @@ const slackUrl = await slack.start();
 slack.state.addChannel('C0OPS', 'ops');
 slack.state.addUser('U0ALICE', 'alice');
 
-// A result reply names its run; its parent names the request. Resolve each request's finish time.
-const parentRequest = new Map<string, string>();
-const finished = new Map<string, number>();
-const waiters = new Map<string, () => void>();
-slack.state.on(
-  'message',
-  (m: { ts: string; thread_ts?: string; text: string; blocks?: unknown[]; edits: number }) => {
-    if (!m.thread_ts && m.edits === 0) {
-      const id = /request (req_[0-9a-f]+)/.exec(JSON.stringify(m.blocks ?? []))?.[1];
-      if (id) parentRequest.set(m.ts, id);
-    } else if (m.thread_ts && m.text.includes('ping done')) {
-      const id = parentRequest.get(m.thread_ts);
-      if (id && !finished.has(id)) {
-        finished.set(id, performance.now());
-        waiters.get(id)?.();
-      }
-    }
-  },
-);
+const finishes = new PingFinishes(slack);
+const configPath = pingBenchConfig('e2e');
 
 const prefix = `benche2e${Date.now()}`;
 const env = {
@@ -48,12 +32,14 @@ const env = {
   SLACK_SIGNING_SECRET: SECRET,
   SLACK_API_URL: slackUrl,
   OPSBOT_PREFIX: prefix,
+  OPSBOT_CONFIG: configPath,
   LOG_LEVEL: 'error',
   PORT: '3203',
   REDIS_URL,
 };
 const loadBefore = loadAverage();
 const bot = await startChild('src/main.ts', ['all'], env, 'http://127.0.0.1:3203/health');
+process.once('exit', () => bot.kill('SIGKILL')); // a failed bench leaves no bot behind
 const rss = sampleRss(bot.pid!);
 const idleRss = rss.stop();
 const busy = sampleRss(bot.pid!);
@@ -63,14 +49,17 @@ const pings = async (n: number, c: number) => {
   const round = sent;
   sent += n;
   const started = performance.now();
+  const cpu = cpuMs(bot.pid!);
   const samples = await load(n, c, async (i) => {
     const triggerId = `e2e-${prefix}-${round + i}`;
     const id = requestIdFor(triggerId);
-    const done = new Promise<void>((resolve) => waiters.set(id, resolve));
+    const done = finishes.finish(id);
     await client.command('ping', { id: 'U0ALICE' }, { triggerId });
     await done;
   });
-  return { samples, perSecond: n / ((performance.now() - started) / 1000) };
+  // The bot's CPU per run: what the machine's load changes least (wall times swing 2-3x with it).
+  const cpuPerRun = (cpuMs(bot.pid!) - cpu) / n;
+  return { samples, perSecond: n / ((performance.now() - started) / 1000), cpuPerRun };
 };
 await pings(50, 10); // warm-up
 
@@ -87,7 +76,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const c1 = await pings(N1, 1);
   rounds.push({ floor, c20, c1 });
   console.log(
-    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}`,
+    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, bot CPU ${ms(c20.cpuPerRun)}/run at C=20`,
   );
 }
 const peak = busy.stop();
@@ -114,6 +103,7 @@ const body = [
   `| no-op runs/s at C=20 (median round) | ${runsPerSecond.toFixed(1)} runs/s = 1/${(floor / runsPerSecond).toFixed(1)} of the floor (${floor.toFixed(0)} jobs/s) | ≥ 1/10 of the floor (${(floor / 10).toFixed(0)}/s) | ${met(runsPerSecond >= floor / 10)} |`,
   `| p50 C=1, slash → result posted | ${ms(c1.p50)} (p99 ${ms(c1.p99)}) | ≤ 30 ms | ${met(c1.p50 <= 30)} |`,
   `| p50 C=20 | ${ms(c20.p50)} (p99 ${ms(c20.p99)}, max ${ms(c20.max)}) | ≤ 50 ms | ${met(c20.p50 <= 50)} |`,
+  `| bot CPU per run at C=20 (median round) | ${ms(median(rounds.map((r) => r.c20.cpuPerRun)))} | — | — |`,
   `| bot RSS | idle ${idleRss.toFixed(0)} MB, peak ${peak.toFixed(0)} MB | — | — |`,
 ].join('\n');
 console.log(body);

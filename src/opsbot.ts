@@ -123,7 +123,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     redis,
     prefix,
     (command) => registry.find(command)?.readOnly === true,
-    (job) => userLimits.runQueued(job.requester, job.id),
+    userLimits,
   );
   queue.on('error', (error) => log.warn({ err: error.message }, 'runs queue error'));
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);

@@ -16,13 +16,14 @@ export async function bullmqFloor(redisUrl: string, n: number, concurrency: numb
   const finished = new Promise<void>((resolve) => {
     allDone = resolve;
   });
+  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const worker = new Worker(
     'floor',
     async () => {
       if (++completed === n) allDone();
       return { status: 'done' };
     },
-    { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency: 8 },
+    { connection: workerConnection, prefix, concurrency: 8 },
   );
   await worker.waitUntilReady();
   const started = performance.now();
@@ -34,6 +35,8 @@ export async function bullmqFloor(redisUrl: string, n: number, concurrency: numb
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
+  // BullMQ leaves a connection it was given open: without these the bench never exits.
+  workerConnection.disconnect();
   connection.disconnect();
   return n / seconds;
 }

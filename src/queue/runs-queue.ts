@@ -11,8 +11,16 @@ export const RUN_ATTEMPTS = 5;
 /** Whether a command only reads (its `readOnly`), deciding which queue its runs go to. */
 export type IsReadOnly = (command: string) => boolean;
 
-/** Called after each run is handed to BullMQ (the per-user runs-in-flight count). */
-export type OnQueued = (job: RunJob) => Promise<void>;
+/** The per-member runs-in-flight count (`UserLimits`), told of each run handed to BullMQ. */
+export interface RunsInFlight {
+  /**
+   * Before the add of job `jobKey`: counts the run unless the job exists already (BullMQ ignores
+   * that add). True when counted.
+   */
+  runQueued(requester: string, runId: string, jobKey: string): Promise<boolean>;
+  /** The add failed after all: the run is not in flight. */
+  runFinished(requester: string, runId: string): Promise<void>;
+}
 
 /**
  * The run queues behind one `Queue<RunJob>` face (finding 7 of issue 16): a mutating run goes to
@@ -29,7 +37,7 @@ export class RunQueues extends Queue<RunJob> {
     connection: Redis,
     prefix: string,
     private readonly isReadOnly: IsReadOnly,
-    private readonly onQueued?: OnQueued,
+    private readonly inFlight?: RunsInFlight,
   ) {
     super(RUNS_QUEUE, { connection, prefix });
     this.reads = new Queue<RunJob>(READS_QUEUE, { connection, prefix });
@@ -37,11 +45,23 @@ export class RunQueues extends Queue<RunJob> {
   }
 
   override async add(name: string, data: RunJob, opts?: JobsOptions): Promise<Job<RunJob>> {
-    const job = this.isReadOnly(data.command)
-      ? await this.reads.add(name, data, opts)
-      : await super.add(name, data, opts);
-    await this.onQueued?.(data);
-    return job;
+    const reads = this.isReadOnly(data.command);
+    // Only a job BullMQ creates is in flight: a re-add of an existing job id is ignored by it.
+    const jobKey = (reads ? this.reads : this).toKey(opts?.jobId ?? data.id);
+    // Sent before the add and, on the queue's own connection (as opsbot wires it), run by Redis
+    // before it: counted before the job exists, so a run finished at once is never counted after
+    // its finish. Not awaited first: the count and the add share one round trip.
+    const counting = this.inFlight?.runQueued(data.requester, data.id, jobKey).catch(() => false);
+    try {
+      const job = reads
+        ? await this.reads.add(name, data, opts)
+        : await super.add(name, data, opts);
+      await counting;
+      return job;
+    } catch (error) {
+      if (await counting) await this.inFlight?.runFinished(data.requester, data.id).catch(() => {});
+      throw error;
+    }
   }
 
   override async getJob(jobId: string) {
@@ -75,9 +95,9 @@ export function createRunsQueue(
   connection: Redis,
   prefix: string,
   isReadOnly: IsReadOnly = () => false,
-  onQueued?: OnQueued,
+  inFlight?: RunsInFlight,
 ) {
-  return new RunQueues(connection, prefix, isReadOnly, onQueued);
+  return new RunQueues(connection, prefix, isReadOnly, inFlight);
 }
 
 /**

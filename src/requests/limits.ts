@@ -33,8 +33,14 @@ end
 return {'ok'}
 `;
 
-/** KEYS[1] the member's runs in flight · ARGV[1] now · ARGV[2] stale after (ms) · ARGV[3] run id */
+/**
+ * KEYS[1] the member's runs in flight · KEYS[2] the run's BullMQ job hash · ARGV[1] now ·
+ * ARGV[2] stale after (ms) · ARGV[3] run id. Counts the run unless its job exists already: BullMQ
+ * ignores the add of an existing job id (a finished run added again), so it is not in flight.
+ * Returns 1 when counted.
+ */
 const ADD_RUN = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
@@ -80,9 +86,27 @@ export class UserLimits {
     return undefined;
   }
 
-  /** A run was handed to the queue (after an approval, a schedule, …): it is in flight. */
-  async runQueued(requester: string, runId: string, now = Date.now()): Promise<void> {
-    await this.redis.eval(ADD_RUN, 1, this.keys.userRuns(requester), now, STALE_RUN_MS, runId);
+  /**
+   * A run is about to be handed to the queue as job `jobKey` (after an approval, a schedule, …):
+   * it is in flight, unless that job exists already. Called before the add, so a run that a worker
+   * finishes at once is never counted after its finish. True when counted.
+   */
+  async runQueued(
+    requester: string,
+    runId: string,
+    jobKey: string,
+    now = Date.now(),
+  ): Promise<boolean> {
+    const counted = await this.redis.eval(
+      ADD_RUN,
+      2,
+      this.keys.userRuns(requester),
+      jobKey,
+      now,
+      STALE_RUN_MS,
+      runId,
+    );
+    return counted === 1;
   }
 
   /** A run finished (done, or failed for good), or was never queued after all. */

@@ -69,17 +69,27 @@ type StreamEntry = [id: string, fields: string[]];
 /** How long a submission may sit unacknowledged with a worker before another takes it over. */
 const RECLAIM_AFTER_MS = 60_000;
 
+/** Submissions one worker has in hand at most; past it, it reads no more until one is finished. */
+const MAX_IN_HAND = 100;
+
 /**
- * A worker's reader of the submissions stream. Entries are read in batches through the consumer
- * group, handled concurrently, then acknowledged and deleted. An entry whose consumer died before
- * acknowledging it is reclaimed after `reclaimAfterMs` and handed over again with the same id:
- * `createRequest` finishes what the dead worker left, and does nothing if the request was made.
+ * A worker's reader of the submissions stream. Entries are read through the consumer group and
+ * each is handled as soon as it is read, while the reader goes back for more (a slow one never
+ * holds up those read after it); each is acknowledged and deleted once handled (acks that finish
+ * together go in one transaction). At most `MAX_IN_HAND` are in hand. An entry whose consumer died
+ * before acknowledging it is reclaimed after `reclaimAfterMs` and handed over again with the same
+ * id: `createRequest` finishes what the dead worker left, and does nothing if the request was made.
  */
 export class SubmissionConsumer {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private lastReclaim = 0;
   private readonly reclaimAfterMs: number;
+  /** Entries being handled, by stream id. */
+  private readonly inHand = new Map<string, Promise<void>>();
+  /** Handled entries not yet acknowledged, and the pending acknowledgement of them. */
+  private toAck: string[] = [];
+  private acking: Promise<void> | undefined;
 
   constructor(private readonly deps: SubmissionConsumerDeps) {
     this.reclaimAfterMs = deps.reclaimAfterMs ?? RECLAIM_AFTER_MS;
@@ -89,32 +99,87 @@ export class SubmissionConsumer {
     this.loop ??= this.run();
   }
 
-  /** Stops reading; the batch in hand is finished and acknowledged first. */
+  /** Stops reading; the entries in hand are finished and acknowledged first. */
   async stop() {
     this.stopping = true;
-    // Breaks the blocking read; the loop sees `stopping` and ends after its batch.
+    // Breaks the blocking read; the loop sees `stopping` and ends after the entries in hand.
     this.deps.reader.disconnect();
     await this.loop;
   }
 
   private async run() {
     await this.ensureGroup();
-    while (!this.stopping) {
-      try {
-        const entries = [...(await this.reclaimed()), ...(await this.read())];
-        if (entries.length > 0) await this.handle(entries);
-      } catch (error) {
-        if (this.stopping) break;
-        const message = (error as Error).message;
-        if (message.includes('NOGROUP')) {
-          // Redis lost the stream (a restart without persistence): make the group again.
-          await this.ensureGroup();
-          continue;
+    // A slow plan (AWS retries, Slack backoff) must not look like a dead worker: while entries are
+    // in hand, their idle time is reset well before another worker would take them over.
+    const renew = setInterval(() => this.renew(), this.reclaimAfterMs / 3);
+    try {
+      while (!this.stopping) {
+        try {
+          if (this.inHand.size >= MAX_IN_HAND) await Promise.race(this.inHand.values());
+          const room = MAX_IN_HAND - this.inHand.size;
+          const entries = [...(await this.reclaimed(room)), ...(await this.read(room))];
+          for (const [id, fields] of entries) this.take(id, fields);
+        } catch (error) {
+          if (this.stopping) break;
+          const message = (error as Error).message;
+          if (message.includes('NOGROUP')) {
+            // Redis lost the stream (a restart without persistence): make the group again.
+            await this.ensureGroup();
+            continue;
+          }
+          this.deps.log.warn({ err: message }, 'submissions stream read failed; retrying');
+          await sleep(500);
         }
-        this.deps.log.warn({ err: message }, 'submissions stream read failed; retrying');
-        await sleep(500);
       }
+      await Promise.all(this.inHand.values());
+    } finally {
+      clearInterval(renew);
     }
+    await this.acking;
+  }
+
+  private take(id: string, fields: string[]) {
+    if (this.inHand.has(id)) return;
+    const handled = this.handleOne(id, fields).finally(() => {
+      this.inHand.delete(id);
+      this.acknowledge(id);
+    });
+    this.inHand.set(id, handled);
+  }
+
+  /**
+   * Acknowledges and deletes a handled entry. Entries handled while an acknowledgement is on its
+   * way wait for it and go together in the next one. A failed acknowledgement leaves them pending:
+   * they are reclaimed and handed over again, and `createRequest` knows them.
+   */
+  private acknowledge(id: string) {
+    this.toAck.push(id);
+    if (this.acking) return;
+    this.acking = (async () => {
+      while (this.toAck.length > 0) {
+        const ids = this.toAck;
+        this.toAck = [];
+        const { redis, keys } = this.deps;
+        await redis
+          .multi()
+          .xack(keys.submissions(), SUBMITTERS, ...ids)
+          .xdel(keys.submissions(), ...ids)
+          .exec()
+          .catch((error: Error) =>
+            this.deps.log.warn({ err: error.message }, 'could not acknowledge submissions'),
+          );
+      }
+      this.acking = undefined;
+    })();
+  }
+
+  private renew() {
+    const ids = [...this.inHand.keys()];
+    if (ids.length === 0) return;
+    const { redis, keys, consumer } = this.deps;
+    redis
+      .call('XCLAIM', keys.submissions(), SUBMITTERS, consumer, 0, ...ids, 'JUSTID')
+      .catch(() => {});
   }
 
   private async ensureGroup() {
@@ -138,14 +203,14 @@ export class SubmissionConsumer {
     }
   }
 
-  private async read(): Promise<StreamEntry[]> {
+  private async read(count: number): Promise<StreamEntry[]> {
     const { reader, keys, consumer } = this.deps;
     const reply = (await reader.xreadgroup(
       'GROUP',
       SUBMITTERS,
       consumer,
       'COUNT',
-      100,
+      count,
       'BLOCK',
       this.deps.blockMs ?? 2000,
       'STREAMS',
@@ -156,7 +221,7 @@ export class SubmissionConsumer {
   }
 
   /** Entries a dead consumer held for longer than `reclaimAfterMs` (checked every few seconds). */
-  private async reclaimed(): Promise<StreamEntry[]> {
+  private async reclaimed(count: number): Promise<StreamEntry[]> {
     const after = this.reclaimAfterMs;
     if (Date.now() - this.lastReclaim < Math.min(after, 5000)) return [];
     this.lastReclaim = Date.now();
@@ -168,31 +233,9 @@ export class SubmissionConsumer {
       after,
       '0-0',
       'COUNT',
-      100,
+      count,
     )) as [string, (StreamEntry | null)[]];
     return reply[1].filter((entry): entry is StreamEntry => entry !== null);
-  }
-
-  private async handle(entries: StreamEntry[]) {
-    const ids = entries.map(([id]) => id);
-    // A slow plan (AWS retries, Slack backoff) must not look like a dead worker: while the batch is
-    // in hand, its entries' idle time is reset well before another worker would take them over.
-    const { redis, keys, consumer } = this.deps;
-    const renew = setInterval(() => {
-      redis
-        .call('XCLAIM', keys.submissions(), SUBMITTERS, consumer, 0, ...ids, 'JUSTID')
-        .catch(() => {});
-    }, this.reclaimAfterMs / 3);
-    try {
-      await Promise.all(entries.map(([id, fields]) => this.handleOne(id, fields)));
-    } finally {
-      clearInterval(renew);
-    }
-    await redis
-      .multi()
-      .xack(keys.submissions(), SUBMITTERS, ...ids)
-      .xdel(keys.submissions(), ...ids)
-      .exec();
   }
 
   private async handleOne(id: string, fields: string[]) {

@@ -85,9 +85,12 @@ export async function executeRun(
     attempt,
     Date.now(),
   );
-  const reporter = await RunReporter.open(job, view, Boolean(command.readOnly), log, deps);
   const checkpoints = new Checkpoints(deps.redis, deps.keys, runId);
-  const done = await checkpoints.load();
+  // Independent reads, sent together (one round trip, not two).
+  const [reporter, done] = await Promise.all([
+    RunReporter.open(job, view, Boolean(command.readOnly), log, deps),
+    checkpoints.load(),
+  ]);
   await reporter.started(attempt, attempt === 1 || done.size === 0);
   const at: { step?: string } = {};
   let held: Awaited<ReturnType<typeof waitForLocks>> | undefined;

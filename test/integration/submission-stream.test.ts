@@ -279,6 +279,28 @@ describe('a worker reading the submissions stream', () => {
     expect(finished).toBe(true);
     expect(await admin.xlen(keys.submissions())).toBe(0);
   });
+
+  it('handles a submission read while an earlier one is still in hand (no batch holds it up)', async () => {
+    const seen: string[] = [];
+    let laterHandled: () => void = () => {};
+    const later = new Promise<void>((resolve) => {
+      laterHandled = resolve;
+    });
+    startConsumer('pipelined', async (s) => {
+      seen.push(s.submissionKey);
+      // The first one finishes only once the one handed over after it has been handled.
+      if (s.submissionKey === 'trigger-600')
+        await Promise.race([later, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      else laterHandled();
+      seen.push(`${s.submissionKey} done`);
+    });
+    await enqueueSubmission(submission(600));
+    await waitFor('the first in hand', () => seen.includes('trigger-600'));
+    await enqueueSubmission(submission(601));
+    await waitFor('both handled', () => seen.includes('trigger-600 done'), 10_000);
+    expect(seen).toEqual(['trigger-600', 'trigger-601', 'trigger-601 done', 'trigger-600 done']);
+    await waitFor('the stream emptied', async () => (await admin.xlen(keys.submissions())) === 0);
+  });
 });
 
 describe('a submission handed over again (its worker died after claiming it)', () => {
