@@ -4,7 +4,7 @@
 
 import { envSchema } from '../../src/config/env.ts';
 import { createLogger } from '../../src/log.ts';
-import { startOpsbot } from '../../src/opsbot.ts';
+import { startOpsbot } from '../../src/roles/start.ts';
 import { BOT_TOKEN, REDIS_URL, SIGNING_SECRET } from '../../test/helpers/harness.ts';
 import { logsConfig, logsWorld } from '../../test/helpers/logs-harness.ts';
 import { pageLikeCloudWatch } from './logs-pages.ts';

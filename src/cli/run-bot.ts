@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../config/load.ts';
-import { type Role, startOpsbot } from '../opsbot.ts';
+import { type Role, startOpsbot } from '../roles/start.ts';
 
 /** `opsbot [all|web|worker]`: runs the bot, draining on SIGTERM/SIGINT. */
 export async function runBot(role: Role): Promise<void> {

@@ -37,7 +37,7 @@ export interface RequestFlowDeps {
 /**
  * The request flow, wired: the worker's `createRequest` stage (a submission from the stream becomes
  * a request), the request store, approval decisions on clicks, the run's card hooks and the
- * expiry/reminder sweeper. `src/opsbot.ts` builds one per process.
+ * expiry/reminder sweeper. `src/roles/services.ts` builds one per process.
  */
 export function createRequestFlow(deps: RequestFlowDeps) {
   const settings = deps.file.approvals;

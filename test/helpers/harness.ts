@@ -8,7 +8,7 @@ import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import type { AlertsOptions } from '../../src/incidents/start.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
-import { type Opsbot, type Role, startOpsbot } from '../../src/opsbot.ts';
+import { type Opsbot, type Role, startOpsbot } from '../../src/roles/start.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

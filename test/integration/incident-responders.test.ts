@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsConfigSchema } from '../../src/config/alerts.ts';
 import { envSchema } from '../../src/config/env.ts';
 import { ConfigError } from '../../src/config/load.ts';
-import { startOpsbot } from '../../src/opsbot.ts';
+import { startOpsbot } from '../../src/roles/start.ts';
 import {
   ALERT_ENV,
   alertsFile,

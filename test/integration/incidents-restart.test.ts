@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { envSchema } from '../../src/config/env.ts';
 import { createLogger } from '../../src/log.ts';
-import { type Opsbot, startOpsbot } from '../../src/opsbot.ts';
+import { type Opsbot, startOpsbot } from '../../src/roles/start.ts';
 import {
   ALERT_ENV,
   alertsFile,

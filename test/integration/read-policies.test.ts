@@ -2,8 +2,8 @@ import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envSchema } from '../../src/config/env.ts';
 import { ConfigError } from '../../src/config/load.ts';
-import { startOpsbot } from '../../src/opsbot.ts';
 import { resolvePolicy } from '../../src/requests/policy.ts';
+import { startOpsbot } from '../../src/roles/start.ts';
 import { exampleConfig, type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 import { logsConfig, logsWorld } from '../helpers/logs-harness.ts';
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { envSchema } from '../../src/config/env.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { ConfigError } from '../../src/config/load.ts';
-import { startOpsbot } from '../../src/opsbot.ts';
 import { commands } from '../../src/registry/commands.ts';
 import { policiesByEnvironment, policyProblems } from '../../src/requests/policy.ts';
+import { startOpsbot } from '../../src/roles/start.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /** Finding 4: an approval policy with no approver groups let anyone approve. */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { envSchema } from '../../src/config/env.ts';
 import { ConfigError } from '../../src/config/load.ts';
 import { createRegistry } from '../../src/intake/validate.ts';
-import { startOpsbot } from '../../src/opsbot.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { startOpsbot } from '../../src/roles/start.ts';
 import { scheduleProblems } from '../../src/schedules/problems.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 
