@@ -117,12 +117,12 @@ export default defineCommand({
     if (groups.length === 0) return [];
     return [{ actions: ['logs:FilterLogEvents'], resources: groups.flatMap((g) => [g, `${g}:*`]) }];
   },
-  async check({ args: a, targets, aws }: PlanContext<Args>) {
-    return verdictOf(a, await countErrors(a, targets, aws.logs));
+  async check({ args: a, targets, ports }: PlanContext<Args>) {
+    return verdictOf(a, await countErrors(a, targets, ports.logs));
   },
   run: [
-    step<Args>('count', 'Count ERROR events', async ({ args: a, targets, aws, output }) => {
-      const counted = await countErrors(a, targets, aws.logs);
+    step<Args>('count', 'Count ERROR events', async ({ args: a, targets, ports, output }) => {
+      const counted = await countErrors(a, targets, ports.logs);
       const verdict = verdictOf(a, counted);
       const mark = verdict.status === 'ok' ? '✓' : '✗';
       await output.post({

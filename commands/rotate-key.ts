@@ -81,7 +81,7 @@ const ducklings = (targets: FileConfig['targets']) => recordTable(targets, 'duck
 const keyIdOf = (key: string) => `key_${sha256Hex(`opsbot key id:${key}`).slice(0, 16)}`;
 
 async function readDuckling(ctx: Ctx, table: RecordTable) {
-  const record = await ctx.aws.records.get(table.ref(ctx.args.duckling_id));
+  const record = await ctx.ports.records.get(table.ref(ctx.args.duckling_id));
   if (!record) {
     throw new UserError(
       'record_not_found',
@@ -136,7 +136,7 @@ async function rotate(ctx: Ctx) {
   const keyId = keyIdOf(key);
   const rotatedAt = new Date().toISOString();
   const oldHash = typeof before.key_hash === 'string' ? before.key_hash : undefined;
-  const result = await ctx.aws.records.update({
+  const result = await ctx.ports.records.update({
     ...table.ref(id),
     // Overwriting key_hash invalidates the old key in this same conditional write.
     set: {
@@ -201,9 +201,9 @@ async function rotateViaAdminApi(ctx: Ctx) {
     action: 'rotate_key',
     idField: 'duckling_id',
     id,
-    alreadyDone: async () => changed(await ctx.aws.records.get(table.ref(id))),
+    alreadyDone: async () => changed(await ctx.ports.records.get(table.ref(id))),
   });
-  const after = await ctx.aws.records.get(table.ref(id));
+  const after = await ctx.ports.records.get(table.ref(id));
   return {
     keyId: after?.key_id ?? null,
     previousKeyId: planned.key_id ?? null,
@@ -298,7 +298,7 @@ export default defineCommand({
   validate: (_a: Args, targets) => recordTableProblems(targets, 'ducklings', 'duckling_id'),
   async plan(ctx) {
     const table = ducklings(ctx.targets);
-    const record = await ctx.aws.records.get(table.ref(ctx.args.duckling_id));
+    const record = await ctx.ports.records.get(table.ref(ctx.args.duckling_id));
     if (!record) {
       throw new UserError(
         'record_not_found',

@@ -192,7 +192,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
           connection: guidedRedis,
           runs: queue,
           createRequest: (submission, delivery) => requestFlow.createRequest(submission, delivery),
-          aws,
+          ports: aws,
         }
       : undefined,
   });
@@ -206,7 +206,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
     log,
     registry,
     file,
-    aws,
+    ports: aws,
     limits: userLimits,
   });
   // The web role hands each submission to the workers (enqueueSubmission); a worker turns it into
@@ -352,7 +352,7 @@ export async function startOpsbot(options: StartOptions): Promise<Opsbot> {
       keys,
       registry,
       targets: file.targets,
-      aws: runPorts,
+      ports: runPorts,
       incidents: alerts.incidents,
       guided: guidedPort(guided.engine, opsChannel),
       writer,

@@ -21,7 +21,7 @@ async function planFor(flow: Flow): Promise<{ plan?: Plan } | undefined> {
         environment: request.environment,
       },
       targets: deps.config.targets,
-      aws: deps.aws,
+      ports: deps.ports,
     });
     return { plan };
   } catch (error) {

@@ -113,18 +113,18 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
     mocks.push(ecr, rds, ar);
     const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
     const maintenance = redisMaintenance();
-    const aws = {
+    const ports = {
       ...awsAdapters('us-east-1', { deploys: memoryDeploys() }),
       http: fetchHttp(),
       maintenance: maintenance.port,
     };
-    return { rds, ar, service, aws, maintenance };
+    return { rds, ar, service, ports, maintenance };
   }
   const args = { service: 'drop', image: '9f3c2ab', safe: 'true' };
 
   it('runs the guarded sequence in order and ends healthy', async () => {
     const w = world();
-    const run = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    const run = stepContext({ command: deploy, args, ports: w.ports, targets: targets() });
     expect(run.steps.map((s) => s.name)).toEqual([
       'snapshot:snapshot-name',
       'snapshot:create-snapshot',
@@ -158,7 +158,7 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
 
   it('a worker killed after the snapshot resumes without a second snapshot or deployment', async () => {
     const w = world();
-    const first = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    const first = stepContext({ command: deploy, args, ports: w.ports, targets: targets() });
     first.ctx.plan = await deploy.plan!(first.ctx);
     for (const name of [
       'snapshot:snapshot-name',
@@ -175,7 +175,7 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
     const retry = stepContext({
       command: deploy,
       args,
-      aws: w.aws,
+      ports: w.ports,
       targets: targets(),
       plan: first.ctx.plan,
       done,
@@ -197,7 +197,7 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
   it('failed health after the rollout stops the run and offers a Roll back command button', async () => {
     const w = world();
     dbUp = false;
-    const run = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    const run = stepContext({ command: deploy, args, ports: w.ports, targets: targets() });
     await expect(run.runAll()).rejects.toThrow(/health failed after the rollout \(db: down\)/);
     const card = run.captured.posts.at(-1)!;
     expect(card.text).toContain('is deployed but drop is not healthy — db: down');
@@ -226,7 +226,7 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
       command: 'maintenance',
       durationMs: 3_600_000,
     });
-    const run = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    const run = stepContext({ command: deploy, args, ports: w.ports, targets: targets() });
     await run.runAll();
     expect(run.ctx.results['maintenance-start']).toEqual({
       window: 'req_opened_by_hand',
