@@ -22,13 +22,12 @@ import { CoalescedMessage } from './notify/coalesced-message.ts';
 import type { SlackWriter } from './notify/slack-writer.ts';
 import { liveWorkers, startHeartbeat } from './queue/heartbeat.ts';
 import { ResourceLocks } from './queue/locks.ts';
-import { startRunWorker } from './queue/run-worker.ts';
-import { createRunsQueue, READS_QUEUE, RUNS_QUEUE } from './queue/runs-queue.ts';
 import { commands } from './registry/commands.ts';
 import { groupList } from './requests/groups.ts';
 import { UserLimits } from './requests/limits.ts';
 import { policyProblems, resolvePolicy } from './requests/policy.ts';
 import type { RunJob } from './requests/request.ts';
+import { createRunsQueue, READS_QUEUE, RUNS_QUEUE } from './requests/runs-queue.ts';
 import { createRequestFlow } from './requests/service.ts';
 import {
   createEnqueueSubmission,
@@ -36,6 +35,7 @@ import {
   submissionsWaitingGauge,
 } from './requests/submission-stream.ts';
 import type { RunDeps } from './run/execute.ts';
+import { startRunWorker } from './run/run-worker.ts';
 import { withoutScheduleEphemerals } from './schedules/ephemerals.ts';
 import { scheduleProblems } from './schedules/problems.ts';
 import { allHooks } from './schedules/run-hooks.ts';

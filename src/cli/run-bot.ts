@@ -1,5 +1,6 @@
-import { ConfigError, loadConfig } from '../config/load.ts';
+import { ConfigError } from '../config/load.ts';
 import { type Role, startOpsbot } from '../opsbot.ts';
+import { loadConfig } from '../registry/load-config.ts';
 
 /** `opsbot [all|web|worker]`: runs the bot, draining on SIGTERM/SIGINT. */
 export async function runBot(role: Role): Promise<void> {

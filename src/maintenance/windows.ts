@@ -1,10 +1,10 @@
 import type { OutputMessage } from '../sdk/command.ts';
+import type { MaintenanceService } from '../sdk/maintenance-config.ts';
 import type {
   MaintenancePort,
   MaintenanceSummary,
   MaintenanceWindow,
 } from '../sdk/ports/maintenance.ts';
-import type { MaintenanceService } from './config.ts';
 import { announcement, summaryMessage } from './messages.ts';
 import { sendStatus, statusBody } from './status-webhook.ts';
 import type { MaintenanceStore } from './store.ts';

@@ -1,9 +1,9 @@
 import { metrics } from '../metrics/metrics.ts';
-import { enqueueRun } from '../queue/runs-queue.ts';
 import type { Plan } from '../sdk/command.ts';
 import { classify } from '../sdk/errors.ts';
 import type { OpsRequest } from './request.ts';
 import type { RequestRecord } from './request-store.ts';
+import { enqueueRun } from './runs-queue.ts';
 import type { Flow } from './submission.ts';
 
 /** Runs the command's read-only `plan()`; a failure is told to the requester and returns undefined. */

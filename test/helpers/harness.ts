@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { envSchema } from '../../src/config/env.ts';
 import type { FileConfig } from '../../src/config/file.ts';
-import { parseFileConfig } from '../../src/config/load.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import type { AlertsOptions } from '../../src/incidents/start.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { type Opsbot, type Role, startOpsbot } from '../../src/opsbot.ts';
+import { parseFileConfig } from '../../src/registry/load-config.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

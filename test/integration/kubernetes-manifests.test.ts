@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { envSchema } from '../../src/config/env.ts';
-import { parseFileConfig } from '../../src/config/load.ts';
 import type { Role } from '../../src/opsbot.ts';
+import { parseFileConfig } from '../../src/registry/load-config.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are checked field by field below

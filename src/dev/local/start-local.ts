@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../../config/load.ts';
-import { loadConfig } from '../../config/load.ts';
 import { createLogger } from '../../log.ts';
 import { type Opsbot, startOpsbot } from '../../opsbot.ts';
+import { loadConfig } from '../../registry/load-config.ts';
 import { type ConsoleHandle, mountConsole } from '../console/routes.ts';
 import { type Sandbox, sandboxPorts } from '../sandbox/index.ts';
 import { SlackEmulator } from '../slack-emulator/emulator.ts';
