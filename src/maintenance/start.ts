@@ -76,6 +76,11 @@ export function createMaintenance(deps: MaintenanceDeps) {
         },
       );
     },
+    // A job that is running (the planned end racing a manual end) is not removed; it finds the
+    // window closed and does nothing.
+    cancelEnd: async (windowId) => {
+      await queue.remove(jobIdOf(windowId));
+    },
     record: (event, data) => {
       log.info({ event, ...data }, event);
       deps.audit.append({ action: event, actor: 'system', data });

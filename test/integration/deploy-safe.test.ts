@@ -83,6 +83,7 @@ function redisMaintenance() {
       posts.push({ channel, message });
     },
     scheduleEnd: async () => {},
+    cancelEnd: async () => {},
     record: () => {},
     warn: () => {},
   });

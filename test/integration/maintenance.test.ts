@@ -95,7 +95,7 @@ describe('maintenance windows', () => {
 
   it('mutes matching incidents while open, counts runs, posts the summary at `maintenance end`, and pings again after', async () => {
     h = await start();
-    await approved(h, 'maintenance start drop duration=30m reason="db upgrade"');
+    const id = await approved(h, 'maintenance start drop duration=30m reason="db upgrade"');
     await waitFor(
       'the announcement in #ops',
       () => topLevel(h, 'C0OPS', 'Maintenance: drop until')[0],
@@ -148,6 +148,15 @@ describe('maintenance windows', () => {
       () => topLevel(h, 'C0OPS', 'Maintenance of drop over')[0],
     );
     expect(summary.text).toMatch(/ended by U0ALICE\) after \d+ s: 1 run, 1 alert muted/);
+    // Ended early: its planned end (a delayed job) is removed, not left to fire into nothing.
+    const queue = new Queue(MAINTENANCE_END_QUEUE, { connection: h.redis, prefix: h.prefix });
+    try {
+      await waitFor('the planned end removed', async () =>
+        (await queue.getJob(`end-${id}`)) ? undefined : true,
+      );
+    } finally {
+      await queue.close();
+    }
     expect(messageText(summary)).toContain('health service=drop');
     expect(messageText(summary)).toContain('muted: Check drop-5xx failing');
     await waitFor(
