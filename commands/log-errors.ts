@@ -1,4 +1,5 @@
 import {
+  DEFAULT_REQUESTER_GROUP,
   defineCommand,
   type FileConfig,
   type LogsPort,
@@ -109,7 +110,9 @@ export default defineCommand({
   args,
   positional: ['target'],
   readOnly: true,
-  policy: { default: { approvals: 0 } },
+  // It reads log events (sample lines) as `logs` does: operators only, by default. A checklist that
+  // runs it is let in by listing its schedule in the group (`groups.operators.schedules`).
+  policy: { default: { approvals: 0, requesters: [DEFAULT_REQUESTER_GROUP] } },
   permissions: (targets, region) => {
     const groups = Object.values(targets.logs ?? {}).map(
       (t) => `arn:aws:logs:${t.region ?? region}:*:log-group:${t.log_group}`,
