@@ -61,7 +61,7 @@ const ONLY_FOR: Record<string, Args['action'][]> = {
 };
 
 function ledgerOf(ctx: StepContext<Args>): LedgerPort {
-  const ledger = ctx.aws.ledger;
+  const ledger = ctx.ports.ledger;
   if (!ledger) {
     throw new UserError(
       'no_audit_ledger',

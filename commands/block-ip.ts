@@ -57,7 +57,7 @@ interface Blocked {
 async function block(ctx: StepContext<Args>): Promise<Blocked> {
   const cidr = blockable(ctx.args, ctx.targets);
   const target = blocklistTarget(ctx.targets, ctx.args.target);
-  const result = await port(ctx.aws, 'ipBlocklists').block(blocklistRef(target), cidr);
+  const result = await port(ctx.ports, 'ipBlocklists').block(blocklistRef(target), cidr);
   if (result.status === 'already_blocked') ctx.progress(`${cidr} was already blocked`);
   const expiresAt = ctx.args.ttl
     ? new Date(Date.now() + ttlMs(ctx.args.ttl)).toISOString()
@@ -77,13 +77,13 @@ async function remember(ctx: StepContext<Args>) {
   };
   // This request holds the block from now on; an older block of the same address is marked
   // superseded, so its Undo is refused instead of lifting this one.
-  const { replaced } = await port(ctx.aws, 'blocks').set({
+  const { replaced } = await port(ctx.ports, 'blocks').set({
     target: ctx.args.target,
     cidr,
     ...common,
     ...(expiresAt ? { expiresAt } : {}),
   });
-  await port(ctx.aws, 'containment').record({
+  await port(ctx.ports, 'containment').record({
     ...common,
     command: 'block-ip',
     subject: `${ctx.args.target}:${cidr}`,
@@ -97,7 +97,7 @@ async function remember(ctx: StepContext<Args>) {
     },
   });
   if (expiresAt) {
-    await port(ctx.aws, 'blocks').scheduleExpiry({
+    await port(ctx.ports, 'blocks').scheduleExpiry({
       requestId: ctx.request.id,
       target: ctx.args.target,
       cidr,
@@ -179,10 +179,10 @@ export default defineCommand({
       throw error;
     }
   },
-  async plan({ args: a, targets, aws }) {
+  async plan({ args: a, targets, ports }) {
     const cidr = blockable(a, targets);
     const target = blocklistTarget(targets, a.target);
-    const listed = await port(aws, 'ipBlocklists').list(blocklistRef(target));
+    const listed = await port(ports, 'ipBlocklists').list(blocklistRef(target));
     const already = listed.includes(cidr);
     return {
       summary: already

@@ -12,8 +12,8 @@ export default defineCommand({
   readOnly: true,
   policy: { default: { approvals: 0 } },
   run: [
-    step<{ target?: string }>('list', 'List the active blocks', async ({ args, aws, output }) => {
-      const all = await port(aws, 'blocks').list();
+    step<{ target?: string }>('list', 'List the active blocks', async ({ args, ports, output }) => {
+      const all = await port(ports, 'blocks').list();
       const shown = args.target ? all.filter((b) => b.target === args.target) : all;
       const text = shown.length
         ? `${shown.length} active block${shown.length === 1 ? '' : 's'}`

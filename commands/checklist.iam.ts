@@ -3,5 +3,5 @@ import { noAwsCalls } from '../test/helpers/iam-world.ts';
 
 /** The checklist itself calls no AWS API; each check's command has its own scenario. */
 export default noAwsCalls((w) =>
-  w.run('checklist', { name: 'daily' }, { aws: withBotServices(w.aws) }),
+  w.run('checklist', { name: 'daily' }, { ports: withBotServices(w.ports) }),
 );

@@ -25,8 +25,8 @@ export default defineCommand({
     step<Args>(
       'checks',
       'Run the checks and post the digest',
-      async ({ args: a, aws, request, output }) => {
-        const outcome = await botService(aws, 'checklists').run(a.name, request);
+      async ({ args: a, ports, request, output }) => {
+        const outcome = await botService(ports, 'checklists').run(a.name, request);
         await output.post(outcome.message);
         return { status: outcome.status, summary: outcome.summary };
       },

@@ -24,6 +24,6 @@ export default iamScenario(async (w) => {
   await w.run(
     'deploy',
     { service: 'drop', image: '9f3c2ab', safe: 'true' },
-    { targets, aws: { ...w.aws, http, maintenance: memoryMaintenance().port } },
+    { targets, ports: { ...w.ports, http, maintenance: memoryMaintenance().port } },
   );
 });

@@ -54,9 +54,9 @@ export default defineCommand({
     return problems.length === 0 && a.safe ? safeProblems(targets, a.service) : problems;
   },
   async plan(ctx) {
-    const { args: a, targets, aws } = ctx;
+    const { args: a, targets, ports } = ctx;
     const t = deployTarget(targets, a.service);
-    const found = await imagesOf(aws).resolve(t.repo, a.image);
+    const found = await imagesOf(ports).resolve(t.repo, a.image);
     if (!found)
       throw new UserError(
         'image_not_found',

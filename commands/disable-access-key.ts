@@ -30,8 +30,8 @@ const args = z.object({
 type Args = z.output<typeof args>;
 
 async function disable(ctx: StepContext<Args>) {
-  const use = await ownerOf(ctx.aws, ctx.args.access_key_id, ctx.args.user);
-  const keys = port(ctx.aws, 'accessKeys');
+  const use = await ownerOf(ctx.ports, ctx.args.access_key_id, ctx.args.user);
+  const keys = port(ctx.ports, 'accessKeys');
   await keys.setStatus({
     userName: use.userName,
     accessKeyId: ctx.args.access_key_id,
@@ -39,7 +39,7 @@ async function disable(ctx: StepContext<Args>) {
   });
   const policyName = ctx.args.deny_all ? quarantinePolicyName(ctx.request.id) : undefined;
   if (policyName) await keys.putDenyAll({ userName: use.userName, policyName });
-  await port(ctx.aws, 'containment').record({
+  await port(ctx.ports, 'containment').record({
     requestId: ctx.request.id,
     command: 'disable-access-key',
     subject: ctx.args.access_key_id,
@@ -106,10 +106,10 @@ export default defineCommand({
       'iam:UpdateAccessKey',
       'iam:PutUserPolicy',
     ]),
-  async plan({ args: a, aws }) {
-    const use = await ownerOf(aws, a.access_key_id, a.user);
+  async plan({ args: a, ports }) {
+    const use = await ownerOf(ports, a.access_key_id, a.user);
     const status =
-      (await port(aws, 'accessKeys').status({
+      (await port(ports, 'accessKeys').status({
         userName: use.userName,
         accessKeyId: a.access_key_id,
       })) ?? 'unknown';

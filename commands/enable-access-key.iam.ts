@@ -6,7 +6,7 @@ export default iamScenario(async (w) => {
   w.use(mockIam({ 'ci-deployer': { AKIAIOSFODNN7EXAMPLE: 'Inactive' } }), iamUserResource);
   w.use(mockSts(), anyResource);
   const world = withContainment(w);
-  await world.aws.containment.record({
+  await world.ports.containment.record({
     requestId: 'req_0123456789abcdef',
     command: 'disable-access-key',
     subject: 'AKIAIOSFODNN7EXAMPLE',

@@ -24,11 +24,11 @@ const args = z.object({
 type Args = z.output<typeof args>;
 
 async function enable(ctx: StepContext<Args>) {
-  const use = await ownerOf(ctx.aws, ctx.args.access_key_id);
+  const use = await ownerOf(ctx.ports, ctx.args.access_key_id);
   const original = ctx.args.undo
-    ? (await port(ctx.aws, 'containment').get(ctx.args.undo))?.action
+    ? (await port(ctx.ports, 'containment').get(ctx.args.undo))?.action
     : undefined;
-  const keys = port(ctx.aws, 'accessKeys');
+  const keys = port(ctx.ports, 'accessKeys');
   await keys.setStatus({
     userName: use.userName,
     accessKeyId: ctx.args.access_key_id,
@@ -66,13 +66,18 @@ export default defineCommand({
       'iam:UpdateAccessKey',
       'iam:DeleteUserPolicy',
     ]),
-  async plan({ args: a, aws }) {
+  async plan({ args: a, ports }) {
     const original = a.undo
-      ? await checkUndoable(port(aws, 'containment'), a.undo, 'disable-access-key', a.access_key_id)
+      ? await checkUndoable(
+          port(ports, 'containment'),
+          a.undo,
+          'disable-access-key',
+          a.access_key_id,
+        )
       : undefined;
-    const use = await ownerOf(aws, a.access_key_id);
+    const use = await ownerOf(ports, a.access_key_id);
     const status =
-      (await port(aws, 'accessKeys').status({
+      (await port(ports, 'accessKeys').status({
         userName: use.userName,
         accessKeyId: a.access_key_id,
       })) ?? 'unknown';

@@ -32,7 +32,9 @@ type Args = z.output<typeof args>;
 const subject = (a: Args) => `${a.pool}:${a.username}`;
 
 async function enable(ctx: StepContext<Args>) {
-  await port(ctx.aws, 'userPools').enable(poolUser(ctx.targets, ctx.args.pool, ctx.args.username));
+  await port(ctx.ports, 'userPools').enable(
+    poolUser(ctx.targets, ctx.args.pool, ctx.args.username),
+  );
   if (ctx.args.undo) await claimUndo(ctx, ctx.args.undo, 'signout-user', subject(ctx.args));
   ctx.record('user.enabled', {
     pool: ctx.args.pool,
@@ -53,10 +55,10 @@ export default defineCommand({
   permissions: (targets) =>
     poolStatements(targets, ['cognito-idp:AdminGetUser', 'cognito-idp:AdminEnableUser']),
   validate: (a: Args, targets) => poolProblems(targets, a.pool),
-  async plan({ args: a, targets, aws }) {
+  async plan({ args: a, targets, ports }) {
     if (a.undo) {
       const original = await checkUndoable(
-        port(aws, 'containment'),
+        port(ports, 'containment'),
         a.undo,
         'signout-user',
         subject(a),
@@ -68,7 +70,7 @@ export default defineCommand({
         );
     }
     const ref = poolUser(targets, a.pool, a.username);
-    const user = await port(aws, 'userPools').get(ref);
+    const user = await port(ports, 'userPools').get(ref);
     if (!user)
       throw new UserError('user_not_found', `no user ${a.username} in user pool ${a.pool}`);
     return {

@@ -57,7 +57,7 @@ function refuseOtherOwner(record: DataRecord, a: Args) {
 async function expireViaAdminApi(ctx: StepContext<Args>) {
   const table = certs(ctx.targets);
   const id = ctx.args.cert_id;
-  const record = await ctx.aws.records.get(table.ref(id));
+  const record = await ctx.ports.records.get(table.ref(id));
   if (!record) {
     throw new UserError(
       'record_not_found',
@@ -77,9 +77,9 @@ async function expireViaAdminApi(ctx: StepContext<Args>) {
     action: 'expire_cert',
     idField: 'cert_id',
     id,
-    alreadyDone: async () => (await ctx.aws.records.get(table.ref(id)))?.status === 'EXPIRED',
+    alreadyDone: async () => (await ctx.ports.records.get(table.ref(id)))?.status === 'EXPIRED',
   });
-  const now = (await ctx.aws.records.get(table.ref(id))) ?? record;
+  const now = (await ctx.ports.records.get(table.ref(id))) ?? record;
   return {
     expiresAt: typeof now.expires_at === 'string' ? now.expires_at : new Date().toISOString(),
     duckling: now.duckling_id ?? null,
@@ -98,7 +98,7 @@ async function expire(ctx: StepContext<Args>) {
     differs: { status: 'EXPIRED', [LAST_REQUEST]: ctx.request.id },
     equals: { duckling_id: ctx.args.duckling },
   };
-  const result = await ctx.aws.records.update({
+  const result = await ctx.ports.records.update({
     ...table.ref(id),
     set: {
       status: 'EXPIRED',
@@ -162,9 +162,9 @@ export default defineCommand({
     ...notifyStatements(targets, region),
     ...appAuditStatements(targets, region),
   ],
-  async plan({ args: a, targets, aws }) {
+  async plan({ args: a, targets, ports }) {
     const table = certs(targets);
-    const record = await aws.records.get(table.ref(a.cert_id));
+    const record = await ports.records.get(table.ref(a.cert_id));
     if (!record) {
       throw new UserError('record_not_found', `no certificate ${a.cert_id} in ${table.where}`);
     }

@@ -50,10 +50,10 @@ export default defineCommand({
   readOnly: true,
   policy: { default: { approvals: 0 } },
   run: [
-    step<Args>('gather', 'Gather the handoff', async ({ args: a, aws, output }) => {
-      const view = await botService(aws, 'handoff').view({ sinceMs: parseDuration(a.since)! });
+    step<Args>('gather', 'Gather the handoff', async ({ args: a, ports, output }) => {
+      const view = await botService(ports, 'handoff').view({ sinceMs: parseDuration(a.since)! });
       const message = handoffMessage(view);
-      const windows = aws.maintenance ? await aws.maintenance.list() : undefined;
+      const windows = ports.maintenance ? await ports.maintenance.list() : undefined;
       // After the open incidents: while a window is open, that service's alerts are posted muted.
       if (windows && message.blocks) message.blocks.splice(2, 0, maintenanceBlock(windows));
       await output.post(message);

@@ -5,6 +5,6 @@ export default noAwsCalls((w) =>
   w.run(
     'health',
     { service: 'api' },
-    { aws: { ...w.aws, http: { get: async (url) => ({ url, status: 200, ms: 1 }) } } },
+    { ports: { ...w.ports, http: { get: async (url) => ({ url, status: 200, ms: 1 }) } } },
   ),
 );

@@ -29,12 +29,12 @@ const endpoint = (targets: FileConfig['targets'], name: string) =>
   targetOf<EndpointTarget>(targets, 'endpoints', name);
 
 /** Probes the endpoint's URLs. Required checks are judged on the last URL (readiness when set). */
-export async function probeEndpoint({ args: a, targets, aws }: PlanContext<Args>) {
+export async function probeEndpoint({ args: a, targets, ports }: PlanContext<Args>) {
   const e = endpoint(targets, a.service);
   const options = { timeoutMs: e.timeout_ms };
   const [health, ready] = await Promise.all([
-    aws.http.get(e.health_url, options),
-    e.ready_url ? aws.http.get(e.ready_url, options) : undefined,
+    ports.http.get(e.health_url, options),
+    e.ready_url ? ports.http.get(e.ready_url, options) : undefined,
   ]);
   const limits = (last: boolean) => ({
     required_checks: last ? (e.required_checks ?? []) : [],

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_REQUESTER_GROUP,
   defineCommand,
   type FileConfig,
   type LogsPort,
@@ -109,7 +110,9 @@ export default defineCommand({
   args,
   positional: ['target'],
   readOnly: true,
-  policy: { default: { approvals: 0 } },
+  // It reads log events (sample lines) as `logs` does: operators only, by default. A checklist that
+  // runs it is let in by listing its schedule in the group (`groups.operators.schedules`).
+  policy: { default: { approvals: 0, requesters: [DEFAULT_REQUESTER_GROUP] } },
   permissions: (targets, region) => {
     const groups = Object.values(targets.logs ?? {}).map(
       (t) => `arn:aws:logs:${t.region ?? region}:*:log-group:${t.log_group}`,
@@ -117,12 +120,12 @@ export default defineCommand({
     if (groups.length === 0) return [];
     return [{ actions: ['logs:FilterLogEvents'], resources: groups.flatMap((g) => [g, `${g}:*`]) }];
   },
-  async check({ args: a, targets, aws }: PlanContext<Args>) {
-    return verdictOf(a, await countErrors(a, targets, aws.logs));
+  async check({ args: a, targets, ports }: PlanContext<Args>) {
+    return verdictOf(a, await countErrors(a, targets, ports.logs));
   },
   run: [
-    step<Args>('count', 'Count ERROR events', async ({ args: a, targets, aws, output }) => {
-      const counted = await countErrors(a, targets, aws.logs);
+    step<Args>('count', 'Count ERROR events', async ({ args: a, targets, ports, output }) => {
+      const counted = await countErrors(a, targets, ports.logs);
       const verdict = verdictOf(a, counted);
       const mark = verdict.status === 'ok' ? '✓' : '✗';
       await output.post({

@@ -127,7 +127,7 @@ export default defineCommand({
     a.follow
       ? [
           step<Args>('follow', 'Follow new log events', async (ctx) => {
-            const logs = ctx.aws.logs;
+            const logs = ctx.ports.logs;
             if (!logs)
               throw new PermanentError('no_logs_port', 'CloudWatch Logs is not configured');
             const settings = logsSettings(ctx.targets);
@@ -145,7 +145,7 @@ export default defineCommand({
         ]
       : [
           step<Args>('search', 'Search the log group', async (ctx) => {
-            const logs = ctx.aws.logs;
+            const logs = ctx.ports.logs;
             if (!logs)
               throw new PermanentError('no_logs_port', 'CloudWatch Logs is not configured');
             const caps = searchCaps(logsSettings(ctx.targets));

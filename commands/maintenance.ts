@@ -70,10 +70,10 @@ function problemsOf(a: Args, targets: FileConfig['targets']) {
   return problems;
 }
 
-async function plan({ args: a, aws }: PlanContext<Args>): Promise<Plan> {
+async function plan({ args: a, ports }: PlanContext<Args>): Promise<Plan> {
   if (a.action === 'list') return { summary: 'open maintenance windows', facts: {} };
   const service = a.service!;
-  const open = (await requirePort(aws, 'maintenance').list()).find((w) => w.service === service);
+  const open = (await requirePort(ports, 'maintenance').list()).find((w) => w.service === service);
   if (a.action === 'start') {
     if (open) throw new UserError('in_maintenance', `${busyMessage(open)}; nothing changed`);
     const ms = parseDuration(a.duration)!;
@@ -115,7 +115,7 @@ const startSteps: Step<Args>[] = [
 const endSteps: Step<Args>[] = [
   step<Args>('close-window', 'Close the window and post its summary', async (ctx) => {
     const service = ctx.args.service!;
-    const summary = await requirePort(ctx.aws, 'maintenance').end({
+    const summary = await requirePort(ctx.ports, 'maintenance').end({
       service,
       by: ctx.request.requester,
     });
@@ -131,7 +131,7 @@ const endSteps: Step<Args>[] = [
 
 const listSteps: Step<Args>[] = [
   step<Args>('list', 'List the open windows', async (ctx) => {
-    const open = await requirePort(ctx.aws, 'maintenance').list();
+    const open = await requirePort(ctx.ports, 'maintenance').list();
     const text = open.length
       ? `🔧 ${open.length} maintenance window${open.length === 1 ? '' : 's'} open`
       : 'No maintenance window is open.';

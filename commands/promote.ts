@@ -71,14 +71,14 @@ export default defineCommand({
     ...deployLogStatements(targets, region),
   ],
   validate: checkLambdaAlias,
-  async plan({ args: a, targets, aws }) {
+  async plan({ args: a, targets, ports }) {
     const t = target(targets, a.function);
-    const current = await aws.lambda.getAlias({
+    const current = await ports.lambda.getAlias({
       functionName: t.functionName,
       alias: a.alias,
       region: t.region,
     });
-    const staging = await checkStaging({ targets, aws }, a);
+    const staging = await checkStaging({ targets, ports }, a);
     const skip =
       !staging.onStaging && a.skip_staging
         ? ['skip_staging=true: allowed only as a break-glass run (--emergency reason="…")']
@@ -90,9 +90,9 @@ export default defineCommand({
     };
   },
   run: (a: Args, targets) => [
-    step<Args>('check-version', 'Check the version exists', async ({ args: a, targets, aws }) => {
+    step<Args>('check-version', 'Check the version exists', async ({ args: a, targets, ports }) => {
       const t = target(targets, a.function);
-      const exists = await aws.lambda.hasVersion({
+      const exists = await ports.lambda.hasVersion({
         functionName: t.functionName,
         version: a.version,
         region: t.region,
@@ -121,7 +121,7 @@ export default defineCommand({
     }),
     step<Args>('verify', 'Verify the alias', (ctx) => verifyAlias(ctx, ctx.args.version)),
     step<Args>('deploy-log', 'Record the deploy', async (ctx) => {
-      const { args: a, request, results, record, aws, runId } = ctx;
+      const { args: a, request, results, record, ports, runId } = ctx;
       const moved = results['update-alias'] as { from: string | null };
       const at = new Date().toISOString();
       record('deploy.promoted', {
@@ -134,7 +134,7 @@ export default defineCommand({
       });
       // The deploy history rollback reads; a promote that moved nothing leaves nothing to undo.
       if (moved.from !== null && moved.from !== a.version) {
-        await aws.deploys.record(
+        await ports.deploys.record(
           { function: a.function, alias: a.alias },
           { kind: 'promote', runId, from: moved.from, to: a.version, by: request.requester, at },
         );

@@ -29,8 +29,8 @@ const args = z.object({
 });
 type Args = z.output<typeof args>;
 
-async function verdict({ args: a, targets, aws }: PlanContext<Args>): Promise<Verdict> {
-  const rds = rdsOf(aws);
+async function verdict({ args: a, targets, ports }: PlanContext<Args>): Promise<Verdict> {
+  const rds = rdsOf(ports);
   const db = database(targets, a.db);
   const [automated, manual] = await Promise.all([
     rds.latestSnapshot(db.ref, 'automated'),

@@ -26,8 +26,8 @@ export const FREE_STORAGE_WARN_BYTES = 2 * 1024 ** 3;
 
 const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 
-async function gather({ args: a, targets, aws }: PlanContext<Args>) {
-  const rds = rdsOf(aws);
+async function gather({ args: a, targets, ports }: PlanContext<Args>) {
+  const rds = rdsOf(ports);
   const db = database(targets, a.db);
   const [info, metrics, automated, manual, maintenance] = await Promise.all([
     rds.describe(db.ref),

@@ -36,7 +36,7 @@ const ducklings = (targets: FileConfig['targets']) => recordTable(targets, 'duck
 async function reactivate(ctx: StepContext<Args>) {
   const table = ducklings(ctx.targets);
   const id = ctx.args.duckling_id;
-  const now = await existingRecord(ctx.aws, table, 'duckling', id);
+  const now = await existingRecord(ctx.ports, table, 'duckling', id);
   if (now[LAST_REQUEST] !== ctx.request.id) {
     if (now.status !== 'SUSPENDED')
       throw new UserError(
@@ -44,7 +44,7 @@ async function reactivate(ctx: StepContext<Args>) {
         `duckling ${id} is ${String(now.status)}, not SUSPENDED; nothing was changed`,
       );
     const back = String(now.status_before_suspension ?? 'ACTIVE');
-    const result = await ctx.aws.records.update({
+    const result = await ctx.ports.records.update({
       ...table.ref(id),
       set: {
         status: back,
@@ -62,7 +62,7 @@ async function reactivate(ctx: StepContext<Args>) {
       );
   }
   if (ctx.args.undo) await claimUndo(ctx, ctx.args.undo, 'suspend-duckling', id);
-  const status = String((await ctx.aws.records.get(table.ref(id)))?.status);
+  const status = String((await ctx.ports.records.get(table.ref(id)))?.status);
   ctx.record('duck.reactivated', { duckling_id: id, status, undoes: ctx.args.undo ?? null });
   return { status };
 }
@@ -76,11 +76,11 @@ export default defineCommand({
   ...recordCommand<Args>('ducklings', 'duckling_id'),
   resources: (a: Args) => [`ducklings:${a.duckling_id}`],
   permissions: readWriteStatements('ducklings'),
-  async plan({ args: a, targets, aws }) {
+  async plan({ args: a, targets, ports }) {
     if (a.undo)
-      await checkUndoable(port(aws, 'containment'), a.undo, 'suspend-duckling', a.duckling_id);
+      await checkUndoable(port(ports, 'containment'), a.undo, 'suspend-duckling', a.duckling_id);
     const table = ducklings(targets);
-    const record = await existingRecord(aws, table, 'duckling', a.duckling_id);
+    const record = await existingRecord(ports, table, 'duckling', a.duckling_id);
     if (record.status !== 'SUSPENDED')
       throw new UserError(
         'not_suspended',

@@ -69,7 +69,7 @@ async function target(ctx: Ctx): Promise<{ id: string; record: DataRecord | unde
   if (typeof planned === 'string') {
     return {
       id: planned,
-      record: await ctx.aws.records.get(connections(ctx.targets).ref(planned)),
+      record: await ctx.ports.records.get(connections(ctx.targets).ref(planned)),
     };
   }
   return resolveConnection(ctx, ctx.args);
@@ -86,7 +86,7 @@ function owner(record: DataRecord | undefined, targets: FileConfig['targets']) {
 async function revokeInTable(ctx: Ctx, id: string) {
   const table = connections(ctx.targets);
   const revokedAt = new Date().toISOString();
-  const result = await ctx.aws.records.update({
+  const result = await ctx.ports.records.update({
     ...table.ref(id),
     set: {
       status: 'REVOKED',
@@ -136,9 +136,9 @@ async function revokeViaAdminApi(ctx: Ctx, id: string, record: DataRecord | unde
     action: 'revoke_connection',
     idField: 'connection_id',
     id,
-    alreadyDone: async () => (await ctx.aws.records.get(table.ref(id)))?.status === 'REVOKED',
+    alreadyDone: async () => (await ctx.ports.records.get(table.ref(id)))?.status === 'REVOKED',
   });
-  const now = (await ctx.aws.records.get(table.ref(id))) ?? record;
+  const now = (await ctx.ports.records.get(table.ref(id))) ?? record;
   return {
     revokedAt: typeof now.revoked_at === 'string' ? now.revoked_at : new Date().toISOString(),
     revokedBy: ctx.request.requester,

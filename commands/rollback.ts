@@ -54,7 +54,7 @@ type Args = z.output<typeof args>;
 /** The plan of a service rollback: back to the image before the last recorded deploy. */
 async function servicePlan(ctx: PlanContext<Args>): Promise<Plan> {
   const name = ctx.args.function;
-  const last = lastPromote(await ctx.aws.deploys.list({ service: name }), 'deploy');
+  const last = lastPromote(await ctx.ports.deploys.list({ service: name }), 'deploy');
   if (!last)
     throw new UserError(
       'no_deploy_history',
@@ -103,9 +103,9 @@ export default defineCommand({
   validate: (a: Args, targets) => (isService(a, targets) ? [] : checkLambdaAlias(a, targets)),
   async plan(ctx) {
     if (isService(ctx.args, ctx.targets)) return servicePlan(ctx);
-    const { args: a, targets, aws } = ctx;
+    const { args: a, targets, ports } = ctx;
     const t = lambdaTarget(targets, a.function);
-    const history = await aws.deploys.list({ function: a.function, alias: a.alias });
+    const history = await ports.deploys.list({ function: a.function, alias: a.alias });
     const last = lastPromote(history);
     if (!last) {
       throw new UserError(
@@ -113,7 +113,7 @@ export default defineCommand({
         `opsbot has no record of a promote of ${a.function} ${a.alias}, so there is no earlier version to go back to; use promote with the version you want`,
       );
     }
-    const current = await aws.lambda.getAlias({
+    const current = await ports.lambda.getAlias({
       functionName: t.functionName,
       alias: a.alias,
       region: t.region,
@@ -153,7 +153,7 @@ const aliasSteps = [
   }),
   step<Args>('verify', 'Verify the alias', (ctx) => verifyAlias(ctx, planned(ctx.plan).to)),
   step<Args>('deploy-log', 'Record the rollback', async (ctx) => {
-    const { args: a, aws, plan, request, record, runId } = ctx;
+    const { args: a, ports, plan, request, record, runId } = ctx;
     const move = planned(plan);
     const at = new Date().toISOString();
     record('deploy.rolled_back', {
@@ -165,7 +165,7 @@ const aliasSteps = [
       operator: request.requester,
       at,
     });
-    await aws.deploys.record(
+    await ports.deploys.record(
       { function: a.function, alias: a.alias },
       { kind: 'rollback', runId, ...move, by: request.requester, at },
     );

@@ -17,5 +17,5 @@ export default iamScenario(async (w) => {
   const http = {
     get: async (url: string) => ({ url, status: 200, ms: 1, json: { checks: { db: 'ok' } } }),
   };
-  await w.run('rotate-db-password', { db: 'drop-db' }, { targets, aws: { ...w.aws, http } });
+  await w.run('rotate-db-password', { db: 'drop-db' }, { targets, ports: { ...w.ports, http } });
 });

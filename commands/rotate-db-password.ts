@@ -81,8 +81,8 @@ export function withPassword(connection: string, password: string): string {
   return url.toString();
 }
 
-async function stagedPassword(aws: Ports, w: ReturnType<typeof where>, token: string) {
-  const value = await aws.secrets.readVersion({
+async function stagedPassword(ports: Ports, w: ReturnType<typeof where>, token: string) {
+  const value = await ports.secrets.readVersion({
     secretId: w.secretId,
     versionId: token,
     region: w.region,
@@ -203,7 +203,7 @@ export default defineCommand({
         async (ctx) => {
           const w = where(ctx.targets, a.db);
           const token = tokenOf(ctx);
-          const info = await ctx.aws.secrets.describe({ secretId: w.secretId, region: w.region });
+          const info = await ctx.ports.secrets.describe({ secretId: w.secretId, region: w.region });
           if (!info) throw new UserError('aws_not_found', `no secret ${w.secretId}`);
           if (info.versions[token]) {
             ctx.progress('found the password this request already staged');
@@ -212,13 +212,13 @@ export default defineCommand({
           const current = currentVersion(info);
           if (!current)
             throw new PermanentError('no_current', `${w.secretId} has no AWSCURRENT version`);
-          const connection = await ctx.aws.secrets.readVersion({
+          const connection = await ctx.ports.secrets.readVersion({
             secretId: w.secretId,
             versionId: current,
             region: w.region,
           });
           const value = withPassword(connection, generateSecretValue(32, 'alphanumeric'));
-          await ctx.aws.secrets.putValue({
+          await ctx.ports.secrets.putValue({
             secretId: w.secretId,
             value,
             clientRequestToken: token,
@@ -234,8 +234,8 @@ export default defineCommand({
         'the new password is staged AWSPENDING only; the database may or may not have it yet, consumers still read the old one from AWSCURRENT; a retry applies the same staged password',
         async (ctx) => {
           const w = where(ctx.targets, a.db);
-          const password = await stagedPassword(ctx.aws, w, tokenOf(ctx));
-          await rdsOf(ctx.aws).setMasterPassword(w.db.ref, password);
+          const password = await stagedPassword(ctx.ports, w, tokenOf(ctx));
+          await rdsOf(ctx.ports).setMasterPassword(w.db.ref, password);
           ctx.record('rds.master_password_set', { db: a.db });
           return { applied: true };
         },
@@ -248,7 +248,7 @@ export default defineCommand({
           const w = where(ctx.targets, a.db);
           const deadline = Date.now() + w.db.timeout_seconds * 1000;
           for (;;) {
-            const info = await rdsOf(ctx.aws).describe(w.db.ref);
+            const info = await rdsOf(ctx.ports).describe(w.db.ref);
             ctx.progress(info.status);
             if (
               info.status === 'available' &&

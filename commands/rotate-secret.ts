@@ -48,9 +48,9 @@ type SecretTarget = FileConfig['targets']['secrets'][string];
 const target = (targets: FileConfig['targets'], name: string) =>
   targetOf<SecretTarget>(targets, 'secrets', name);
 
-async function describe(ctx: Pick<Ctx, 'args' | 'targets' | 'aws'>) {
+async function describe(ctx: Pick<Ctx, 'args' | 'targets' | 'ports'>) {
   const t = target(ctx.targets, ctx.args.secret);
-  const info = await ctx.aws.secrets.describe({ secretId: t.secret_id, region: t.region });
+  const info = await ctx.ports.secrets.describe({ secretId: t.secret_id, region: t.region });
   if (!info) {
     throw new UserError(
       'secret_not_found',
@@ -82,7 +82,7 @@ async function newVersion(ctx: Ctx) {
   }
   refusePending(t.secret_id, pendingVersion(info));
   if (t.rotation_lambda) {
-    const out = await ctx.aws.secrets.rotate({
+    const out = await ctx.ports.secrets.rotate({
       secretId: t.secret_id,
       clientRequestToken: token,
       rotationLambdaArn: t.rotation_lambda,
@@ -90,7 +90,7 @@ async function newVersion(ctx: Ctx) {
     });
     return { versionId: out.versionId, method: 'RotateSecret', already: false };
   }
-  const out = await ctx.aws.secrets.putValue({
+  const out = await ctx.ports.secrets.putValue({
     secretId: t.secret_id,
     value: generateSecretValue(t.length, t.charset),
     clientRequestToken: token,

@@ -38,8 +38,8 @@ export default defineCommand({
     step<Args>(
       'act',
       'List or change the schedule',
-      async ({ args: a, aws, request, record, output }) => {
-        const schedules = botService(aws, 'schedules');
+      async ({ args: a, ports, request, record, output }) => {
+        const schedules = botService(ports, 'schedules');
         if (a.action === 'list') {
           await output.post(scheduleListMessage(await schedules.list()));
           return { listed: true };

@@ -59,10 +59,10 @@ export function judgeService(s: ServiceStatus): Verdict {
   return verdict('ok', `${tasks}, steady`);
 }
 
-async function describe(a: Args, ctx: Pick<PlanContext<Args>, 'targets' | 'aws'>) {
-  if (!ctx.aws.serviceStatus)
+async function describe(a: Args, ctx: Pick<PlanContext<Args>, 'targets' | 'ports'>) {
+  if (!ctx.ports.serviceStatus)
     throw new UserError('not_available', 'service status is not available in this process');
-  return ctx.aws.serviceStatus.describe(serviceTarget(ctx.targets, a.service).ref);
+  return ctx.ports.serviceStatus.describe(serviceTarget(ctx.targets, a.service).ref);
 }
 
 function region(targets: FileConfig['targets'], name: string, fallback: string) {

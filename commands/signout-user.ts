@@ -28,10 +28,10 @@ type Args = z.output<typeof args>;
 
 async function signOut(ctx: StepContext<Args>) {
   const user = poolUser(ctx.targets, ctx.args.pool, ctx.args.username);
-  const pools = port(ctx.aws, 'userPools');
+  const pools = port(ctx.ports, 'userPools');
   await pools.globalSignOut(user);
   if (ctx.args.disable) await pools.disable(user);
-  await port(ctx.aws, 'containment').record({
+  await port(ctx.ports, 'containment').record({
     requestId: ctx.request.id,
     command: 'signout-user',
     subject: `${ctx.args.pool}:${ctx.args.username}`,
@@ -66,9 +66,9 @@ export default defineCommand({
       'cognito-idp:AdminDisableUser',
     ]),
   validate: (a: Args, targets) => poolProblems(targets, a.pool),
-  async plan({ args: a, targets, aws }) {
+  async plan({ args: a, targets, ports }) {
     const ref = poolUser(targets, a.pool, a.username);
-    const user = await port(aws, 'userPools').get(ref);
+    const user = await port(ports, 'userPools').get(ref);
     if (!user)
       throw new UserError(
         'user_not_found',

@@ -29,7 +29,7 @@ const ducklings = (targets: FileConfig['targets']) => recordTable(targets, 'duck
 async function suspend(ctx: StepContext<Args>) {
   const table = ducklings(ctx.targets);
   const id = ctx.args.duckling_id;
-  const before = await existingRecord(ctx.aws, table, 'duckling', id);
+  const before = await existingRecord(ctx.ports, table, 'duckling', id);
   // A retried run finds its own write (the request id on the record) and does not write again.
   const ours = before[LAST_REQUEST] === ctx.request.id;
   const prior = String((ours ? before.status_before_suspension : before.status) ?? 'UNKNOWN');
@@ -39,7 +39,7 @@ async function suspend(ctx: StepContext<Args>) {
         'already_suspended',
         `duckling ${id} is already SUSPENDED; nothing was changed`,
       );
-    const result = await ctx.aws.records.update({
+    const result = await ctx.ports.records.update({
       ...table.ref(id),
       set: {
         status: 'SUSPENDED',
@@ -58,7 +58,7 @@ async function suspend(ctx: StepContext<Args>) {
       );
     }
   }
-  await port(ctx.aws, 'containment').record({
+  await port(ctx.ports, 'containment').record({
     requestId: ctx.request.id,
     command: 'suspend-duckling',
     subject: id,
@@ -81,9 +81,9 @@ export default defineCommand({
   ...recordCommand<Args>('ducklings', 'duckling_id'),
   resources: (a: Args) => [`ducklings:${a.duckling_id}`],
   permissions: readWriteStatements('ducklings'),
-  async plan({ args: a, targets, aws }) {
+  async plan({ args: a, targets, ports }) {
     const table = ducklings(targets);
-    const record = await existingRecord(aws, table, 'duckling', a.duckling_id);
+    const record = await existingRecord(ports, table, 'duckling', a.duckling_id);
     const status = String(record.status ?? 'unknown');
     if (status === 'SUSPENDED')
       throw new UserError('already_suspended', `duckling ${a.duckling_id} is already SUSPENDED`);

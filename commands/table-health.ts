@@ -123,7 +123,7 @@ async function liveRows(
 ): Promise<{ rows: Record<string, NonNullable<TableReport['rows']>>; note?: string }> {
   const { status_url: url, status_timeout_ms: timeoutMs } = configured(ctx.targets);
   if (!url) return { rows: {} };
-  const answer = await ctx.aws.http.get(url, { timeoutMs });
+  const answer = await ctx.ports.http.get(url, { timeoutMs });
   const database = (answer.json as { database?: unknown } | undefined)?.database;
   if (answer.status !== 200 || !database || typeof database !== 'object') {
     const why =
@@ -201,25 +201,25 @@ function tableBlocks(r: TableReport): OutputBlock[] {
 async function gather(
   a: Args,
   targets: FileConfig['targets'],
-  aws: PlanContext<Args>['aws'],
+  ports: PlanContext<Args>['ports'],
   progress: (note: string) => void = () => {},
   /** Live row counts from the app's status endpoint, by table (the step has them; a check does not). */
   liveRowsByTable: Record<string, NonNullable<Parameters<typeof judge>[0]['rows']>> = {},
 ): Promise<TableReport[]> {
   const tables = chosen(a, targets);
   const { region } = configured(targets);
-  const alarms = await aws.tables.alarms({ tables, region });
+  const alarms = await ports.tables.alarms({ tables, region });
   const reports: TableReport[] = [];
   for (const [index, name] of tables.entries()) {
     progress(`${index + 1}/${tables.length} ${name}`);
     let missing: string | undefined;
-    const table = await aws.tables.describe({ table: name, region }).catch((error) => {
+    const table = await ports.tables.describe({ table: name, region }).catch((error) => {
       if ((error as { code?: string }).code !== 'aws_not_found') throw error;
       missing = (error as Error).message;
       return undefined;
     });
     const series = table
-      ? await aws.tables.metrics({
+      ? await ports.tables.metrics({
           table: name,
           region,
           metrics: METRICS,
@@ -264,8 +264,8 @@ export default defineCommand({
   variadic: true,
   policy: { default: { approvals: 0 } },
   readOnly: true,
-  async check({ args: a, targets, aws }) {
-    return verdictOf(await gather(a, targets, aws));
+  async check({ args: a, targets, ports }) {
+    return verdictOf(await gather(a, targets, ports));
   },
   config: { targets: { table_health: tableHealthSchema } },
   permissions(targets, region) {
@@ -304,9 +304,9 @@ export default defineCommand({
   },
   run: [
     step<Args>('gather', 'Read tables, metrics and alarms', async (ctx) => {
-      const { args: a, targets, aws, progress } = ctx;
+      const { args: a, targets, ports, progress } = ctx;
       const live = await liveRows(ctx, chosen(a, targets));
-      const reports = await gather(a, targets, aws, progress, live.rows);
+      const reports = await gather(a, targets, ports, progress, live.rows);
       return { reports, ...(live.note ? { rowsNote: live.note } : {}) };
     }),
     step<Args>('report', 'Post the result card', async ({ results, output, state }) => {

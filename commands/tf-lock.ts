@@ -70,7 +70,7 @@ function lockTable(targets: FileConfig['targets'], name?: string) {
 
 async function readLocks(ctx: PlanContext<Args>) {
   const table = lockTable(ctx.targets, ctx.args.table);
-  const items = await port(ctx.aws, 'tfLocks').list(table.ref);
+  const items = await port(ctx.ports, 'tfLocks').list(table.ref);
   const locks = items.map(parseTfLock).filter((l): l is TfLockInfo => l !== undefined);
   return { table, locks };
 }
@@ -134,7 +134,7 @@ async function show(ctx: StepContext<Args>) {
 
 async function release(ctx: StepContext<Args>) {
   const { table, lock, age } = await releasable(ctx);
-  const outcome = await port(ctx.aws, 'tfLocks').release(table.ref, {
+  const outcome = await port(ctx.ports, 'tfLocks').release(table.ref, {
     lockKey: lock.lockKey,
     info: lock.raw,
   });

@@ -49,7 +49,7 @@ const subject = (a: Args) => `${a.target}:${canonical(a)}`;
 async function unblock(ctx: StepContext<Args>) {
   const cidr = canonical(ctx.args);
   const target = blocklistTarget(ctx.targets, ctx.args.target);
-  const result: UnblockResult = await port(ctx.aws, 'ipBlocklists').unblock(
+  const result: UnblockResult = await port(ctx.ports, 'ipBlocklists').unblock(
     blocklistRef(target),
     cidr,
   );
@@ -63,7 +63,7 @@ async function unblock(ctx: StepContext<Args>) {
  */
 async function settle(ctx: StepContext<Args>) {
   const cidr = canonical(ctx.args);
-  const lifted = await port(ctx.aws, 'blocks').lift({
+  const lifted = await port(ctx.ports, 'blocks').lift({
     target: ctx.args.target,
     cidr,
     undo: { requestId: ctx.request.id, by: ctx.request.requester, at: new Date().toISOString() },
@@ -118,14 +118,14 @@ export default defineCommand({
       },
     ];
   },
-  async plan({ args: a, targets, aws }) {
+  async plan({ args: a, targets, ports }) {
     const cidr = canonical(a);
     if (a.undo) {
-      await checkUndoable(port(aws, 'containment'), a.undo, 'block-ip', subject(a));
-      await checkStillHeld(aws, a.undo, a.target, cidr);
+      await checkUndoable(port(ports, 'containment'), a.undo, 'block-ip', subject(a));
+      await checkStillHeld(ports, a.undo, a.target, cidr);
     }
     const target = blocklistTarget(targets, a.target);
-    const listed = await port(aws, 'ipBlocklists').list(blocklistRef(target));
+    const listed = await port(ports, 'ipBlocklists').list(blocklistRef(target));
     const blocked = listed.includes(cidr);
     return {
       summary: blocked

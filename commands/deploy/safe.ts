@@ -151,7 +151,7 @@ function maintenanceEnd<A>(service: string): Step<A> {
   return step<A>('maintenance-end', 'Close the maintenance window', async (ctx) => {
     const window = ourWindow(ctx);
     if (!window) return { closed: false };
-    const summary = await requirePort(ctx.aws, 'maintenance').end({
+    const summary = await requirePort(ctx.ports, 'maintenance').end({
       service,
       by: ctx.request.requester,
       id: window.id,

@@ -29,7 +29,7 @@ export function plannedImages(plan: Plan | undefined) {
 /** The image a service runs now, by digest when ECR knows the tag it names. */
 export async function currentImage(ctx: PlanContext<unknown>, service: string) {
   const t = deployTarget(ctx.targets, service);
-  return imagesOf(ctx.aws).currentImage(t.service.ref, t.container);
+  return imagesOf(ctx.ports).currentImage(t.service.ref, t.container);
 }
 
 export function deploySteps<A>(
@@ -46,7 +46,7 @@ export function deploySteps<A>(
     step<A>(`${p}start-deploy`, title('Point the service at the new image'), async (ctx) => {
       const { to, from } = plannedImages(ctx.plan);
       const t = deployTarget(ctx.targets, service);
-      const images = imagesOf(ctx.aws);
+      const images = imagesOf(ctx.ports);
       const { since } = ctx.results[`${p}note-start`] as { since: string };
       const now = await images.currentImage(t.service.ref, t.container);
       if (now === to) {
@@ -74,7 +74,7 @@ export function deploySteps<A>(
       const { id } = ctx.results[`${p}start-deploy`] as { id: string };
       const deadline = Date.now() + t.service.timeoutMs;
       for (;;) {
-        const rollout = await ctx.aws.services.rollout(t.service.ref, id);
+        const rollout = await ctx.ports.services.rollout(t.service.ref, id);
         ctx.progress(`${rollout.state}: ${rollout.detail}`);
         if (rollout.state === 'COMPLETED') return { state: rollout.state, detail: rollout.detail };
         if (rollout.state === 'FAILED')
@@ -92,7 +92,7 @@ export function deploySteps<A>(
     }),
     step<A>(`${p}record`, title('Record the deploy'), async (ctx) => {
       const { from, to, undoes } = plannedImages(ctx.plan);
-      await ctx.aws.deploys.record(
+      await ctx.ports.deploys.record(
         { service },
         {
           kind,

@@ -77,9 +77,9 @@ export function shortImage(image: string) {
   return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : image;
 }
 
-export function imagesOf(aws: { images?: ImagesPort }): ImagesPort {
-  if (!aws.images) throw new PermanentError('no_images_port', 'this process has no images port');
-  return aws.images;
+export function imagesOf(ports: { images?: ImagesPort }): ImagesPort {
+  if (!ports.images) throw new PermanentError('no_images_port', 'this process has no images port');
+  return ports.images;
 }
 
 export const DEPLOY_POLICY = {

@@ -5,7 +5,7 @@ import { lambdaTarget } from '../lib/lambda-targets.ts';
 interface AliasContext {
   args: { function: string; alias: string };
   targets: FileConfig['targets'];
-  aws: Ports;
+  ports: Ports;
   progress(note: string): void;
 }
 
@@ -16,12 +16,12 @@ interface AliasContext {
 export async function moveAlias(ctx: AliasContext, version: string) {
   const t = lambdaTarget(ctx.targets, ctx.args.function);
   const where = { functionName: t.functionName, alias: ctx.args.alias, region: t.region };
-  const current = await ctx.aws.lambda.getAlias(where);
+  const current = await ctx.ports.lambda.getAlias(where);
   if (current.version === version) {
     ctx.progress(`already at ${version}`);
     return { already: true, previous: current.version, revisionId: current.revisionId };
   }
-  const updated = await ctx.aws.lambda.updateAlias({
+  const updated = await ctx.ports.lambda.updateAlias({
     ...where,
     version,
     revisionId: current.revisionId,
@@ -32,7 +32,7 @@ export async function moveAlias(ctx: AliasContext, version: string) {
 /** Reads the alias back; a permanent error unless it points at `version`. */
 export async function verifyAlias(ctx: Omit<AliasContext, 'progress'>, version: string) {
   const t = lambdaTarget(ctx.targets, ctx.args.function);
-  const now = await ctx.aws.lambda.getAlias({
+  const now = await ctx.ports.lambda.getAlias({
     functionName: t.functionName,
     alias: ctx.args.alias,
     region: t.region,

@@ -20,7 +20,7 @@ export interface DeployLogEntry {
 
 type Ctx = Pick<
   StepContext<unknown>,
-  'targets' | 'aws' | 'output' | 'request' | 'runId' | 'progress'
+  'targets' | 'ports' | 'output' | 'request' | 'runId' | 'progress'
 >;
 
 export function deployLogLine(entry: DeployLogEntry, ctx: Pick<Ctx, 'request' | 'runId'>) {
@@ -58,8 +58,8 @@ export async function writeDeployLog(ctx: Ctx, entry: DeployLogEntry) {
     }
   }
   const github = configSection(ctx.targets, 'deploy_log', deployLogSchema).github;
-  if (github && ctx.aws.repoFiles) {
-    const done = await ctx.aws.repoFiles
+  if (github && ctx.ports.repoFiles) {
+    const done = await ctx.ports.repoFiles
       .appendLine(
         {
           apiUrl: github.api_url,

@@ -33,7 +33,7 @@ export function stagingCheckApplies(
 }
 
 export async function checkStaging(
-  ctx: Pick<PlanContext<unknown>, 'targets' | 'aws'>,
+  ctx: Pick<PlanContext<unknown>, 'targets' | 'ports'>,
   a: { function: string; alias: string; version: string },
 ): Promise<StagingCheck> {
   const t = lambdaTarget(ctx.targets, a.function);
@@ -42,7 +42,7 @@ export async function checkStaging(
   if (!staging || !stagingCheckApplies(ctx.targets, a)) {
     return { applies: false, onStaging: true, note: 'no staging check' };
   }
-  const now = await ctx.aws.lambda
+  const now = await ctx.ports.lambda
     .getAlias({ functionName: t.functionName, alias: staging, region: t.region })
     .catch((error: { code?: string }) => {
       if (error.code === 'aws_not_found') return undefined;
@@ -51,7 +51,7 @@ export async function checkStaging(
   if (now?.version === a.version) {
     return { applies: true, onStaging: true, note: `✓ ${a.version} is on ${staging} now` };
   }
-  const history = await ctx.aws.deploys.list({ function: a.function, alias: staging }, 100);
+  const history = await ctx.ports.deploys.list({ function: a.function, alias: staging }, 100);
   const was = history.find((e) => e.to === a.version);
   if (was) {
     return {

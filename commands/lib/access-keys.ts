@@ -23,11 +23,11 @@ export const quarantinePolicyName = (requestId: string) => `opsbot-quarantine-${
  * the bot's own key (its IAM user, or the key it signs with).
  */
 export async function ownerOf(
-  aws: Ports,
+  ports: Ports,
   accessKeyId: string,
   user?: string,
 ): Promise<AccessKeyUse> {
-  const use = await port(aws, 'accessKeys').lastUsed(accessKeyId);
+  const use = await port(ports, 'accessKeys').lastUsed(accessKeyId);
   if (!use) throw new UserError('key_not_found', `no access key ${accessKeyId} in this account`);
   if (user && user !== use.userName) {
     throw new UserError(
@@ -35,7 +35,7 @@ export async function ownerOf(
       `${accessKeyId} belongs to ${use.userName}, not ${user}; nothing was changed`,
     );
   }
-  const me = await port(aws, 'identity').whoAmI();
+  const me = await port(ports, 'identity').whoAmI();
   if (me.accessKeyId === accessKeyId || (me.userName && me.userName === use.userName)) {
     throw new UserError(
       'own_key',

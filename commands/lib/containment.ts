@@ -38,8 +38,8 @@ type PortName =
   | 'blocks';
 
 /** A containment port, or a permanent error naming it when this process has none. */
-export function port<K extends PortName>(aws: Ports, name: K): NonNullable<Ports[K]> {
-  const found = aws[name];
+export function port<K extends PortName>(ports: Ports, name: K): NonNullable<Ports[K]> {
+  const found = ports[name];
   if (!found)
     throw new PermanentError('port_unavailable', `the ${name} port is not available here`);
   return found as NonNullable<Ports[K]>;
@@ -107,9 +107,9 @@ export async function checkUndoable(
  * the request undone. A newer block of the same address takes it over, and lifting it then would
  * undo the newer request, so the Undo is refused and says which request holds it now.
  */
-export async function checkStillHeld(aws: Ports, original: string, target: string, cidr: string) {
-  const known = await port(aws, 'containment').get(original);
-  const holder = await port(aws, 'blocks').get(target, cidr);
+export async function checkStillHeld(ports: Ports, original: string, target: string, cidr: string) {
+  const known = await port(ports, 'containment').get(original);
+  const holder = await port(ports, 'blocks').get(target, cidr);
   const newer = known?.superseded ?? (holder && holder.requestId !== original ? holder : undefined);
   const manual = `unblock-ip ${cidr} target=${target} without undo=`;
   if (newer) {
@@ -136,7 +136,7 @@ export async function claimUndo(
   command: string,
   subject: string,
 ) {
-  const claim = await port(ctx.aws, 'containment').claimUndo({
+  const claim = await port(ctx.ports, 'containment').claimUndo({
     original,
     command,
     subject,

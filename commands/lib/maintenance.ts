@@ -23,7 +23,7 @@ export async function openWindow<A>(
   ctx: StepContext<A>,
   input: { service: string; reason: string; durationMs: number },
 ) {
-  const started = await requirePort(ctx.aws, 'maintenance').start({
+  const started = await requirePort(ctx.ports, 'maintenance').start({
     ...input,
     id: ctx.request.id,
     by: ctx.request.requester,

@@ -28,12 +28,12 @@ export const readWriteStatements = (kind: string) => (targets: Targets, region: 
 
 /** The record `id` of `table`, or the user error `record_not_found` naming what and where. */
 export async function existingRecord(
-  aws: Ports,
+  ports: Ports,
   table: RecordTable,
   noun: string,
   id: string,
 ): Promise<DataRecord> {
-  const record = await aws.records.get(table.ref(id));
+  const record = await ports.records.get(table.ref(id));
   if (!record) throw new UserError('record_not_found', `no ${noun} ${id} in ${table.where}`);
   return record;
 }

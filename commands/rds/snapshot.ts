@@ -59,8 +59,8 @@ export function snapshotSteps<A>(
       snapshotId: snapshotName(db, request.id, new Date()),
     })),
     step<A>(names.create, title('Create the snapshot'), async (ctx: StepContext<A>) => {
-      const { aws, targets, request, results, progress, record, args } = ctx;
-      const rds = rdsOf(aws);
+      const { ports, targets, request, results, progress, record, args } = ctx;
+      const rds = rdsOf(ports);
       const target = database(targets, db);
       const { snapshotId } = results[names.name] as { snapshotId: string };
       const ours = (s: DbSnapshot | undefined) => s && s.tags[REQUEST_TAG] === request.id;
@@ -97,8 +97,8 @@ export function snapshotSteps<A>(
       return { snapshotId: snapshot.id, adopted };
     }),
     step<A>(names.wait, title('Wait until the snapshot is available'), async (ctx) => {
-      const { aws, targets, results, progress, record, signal } = ctx;
-      const rds = rdsOf(aws);
+      const { ports, targets, results, progress, record, signal } = ctx;
+      const rds = rdsOf(ports);
       const target = database(targets, db);
       const { snapshotId } = results[names.create] as { snapshotId: string };
       const deadline = Date.now() + target.timeout_seconds * 1000;

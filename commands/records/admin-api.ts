@@ -79,11 +79,11 @@ function accepted(answer: AdminApiAnswer, call: AdminCall) {
 
 /** Asks the admin API for the action once per request; returns whether it had already happened. */
 export async function postAdminAction(
-  ctx: Pick<StepContext<unknown>, 'targets' | 'aws' | 'state' | 'request' | 'progress'>,
+  ctx: Pick<StepContext<unknown>, 'targets' | 'ports' | 'state' | 'request' | 'progress'>,
   call: AdminCall,
 ): Promise<{ already: boolean; status?: number; postedAt?: number }> {
   const api = adminApiConfig(ctx.targets);
-  const port = ctx.aws.adminApi;
+  const port = ctx.ports.adminApi;
   if (!port) {
     throw new PermanentError(
       'admin_api_unavailable',

@@ -13,7 +13,7 @@ export type AppEventResult =
   | { seen: true; eventId: string; at: string }
   | { seen: false; reason: string };
 
-type Ctx = Pick<StepContext<unknown>, 'targets' | 'aws' | 'signal' | 'progress'>;
+type Ctx = Pick<StepContext<unknown>, 'targets' | 'ports' | 'signal' | 'progress'>;
 
 const CLOCK_SKEW_MS = 5_000;
 
@@ -39,7 +39,7 @@ export async function awaitAppEvent(
   if (!cfg) return { seen: false, reason: 'no app audit table configured' };
   const deadline = Date.now() + cfg.wait_seconds * 1000;
   for (;;) {
-    const items = await ctx.aws.records.query({
+    const items = await ctx.ports.records.query({
       table: cfg.table,
       index: cfg.index,
       region: cfg.region,

@@ -14,7 +14,7 @@ import { viaAdminApi } from './admin-api.ts';
 const ATTEMPTS = 3;
 
 export async function checkBondedList(
-  ctx: Pick<StepContext<unknown>, 'targets' | 'aws' | 'progress'>,
+  ctx: Pick<StepContext<unknown>, 'targets' | 'ports' | 'progress'>,
   revoked: { duckling: string | null; spaceduck: string | null },
 ): Promise<{ absent: boolean; removed?: boolean; note: string }> {
   const say = (absent: boolean, note: string, removed?: boolean) => {
@@ -28,7 +28,7 @@ export async function checkBondedList(
   const ducklings = recordTable(targets, 'ducklings');
   const attribute = recordActions(targets).bonded_attribute;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const record = await ctx.aws.records.get(ducklings.ref(revoked.duckling));
+    const record = await ctx.ports.records.get(ducklings.ref(revoked.duckling));
     if (!record) return say(false, `no duckling ${revoked.duckling} in ${ducklings.where}`);
     const list = Array.isArray(record[attribute]) ? (record[attribute] as unknown[]) : [];
     const index = list.indexOf(revoked.spaceduck);
@@ -44,7 +44,7 @@ export async function checkBondedList(
         `⚠ spaceduck ${revoked.spaceduck} is still in duckling ${revoked.duckling}'s bonded list (the app did not remove it)`,
       );
     }
-    const result = await ctx.aws.records.update({
+    const result = await ctx.ports.records.update({
       ...ducklings.ref(revoked.duckling),
       set: {},
       removeAt: { attribute, index, equals: revoked.spaceduck },

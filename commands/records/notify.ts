@@ -21,7 +21,7 @@ export const notifyConfigured = (targets: FileConfig['targets']) =>
   recordActions(targets).notify !== undefined;
 
 export async function notifyDuckling(
-  ctx: Pick<StepContext<unknown>, 'targets' | 'aws' | 'progress'>,
+  ctx: Pick<StepContext<unknown>, 'targets' | 'ports' | 'progress'>,
   input: { kind: NoticeKind; ducklingId: string; data: Record<string, string> },
 ): Promise<{ notified?: string; notNotified?: string }> {
   const cfg = recordActions(ctx.targets).notify;
@@ -29,7 +29,7 @@ export async function notifyDuckling(
   const table = Object.entries(ctx.targets.tables).find(([, t]) => t.holds === 'ducklings');
   if (!table) return { notNotified: 'no table holds ducklings' };
   const [target, t] = table;
-  const duckling = await ctx.aws.records.get({
+  const duckling = await ctx.ports.records.get({
     table: t.table_name ?? target,
     key: { [t.key]: input.ducklingId },
     region: t.region,
@@ -40,12 +40,12 @@ export async function notifyDuckling(
     ctx.progress(why);
     return { notNotified: why };
   }
-  if (!ctx.aws.email) {
+  if (!ctx.ports.email) {
     const why = 'not notified: e-mail cannot be sent from here (no SES port)';
     ctx.progress(why);
     return { notNotified: why };
   }
-  await ctx.aws.email.sendTemplated({
+  await ctx.ports.email.sendTemplated({
     from: cfg.from,
     to: email,
     template: `${cfg.template}-${input.kind}`,

@@ -9,18 +9,18 @@ import { recordTable } from '../lib/records.ts';
  * their ids; only revoked ones resolve to the newest (the plan then says nothing changes).
  */
 export async function resolveConnection(
-  ctx: Pick<PlanContext<unknown>, 'targets' | 'aws'>,
+  ctx: Pick<PlanContext<unknown>, 'targets' | 'ports'>,
   a: { connection_id?: string; spaceduck?: string },
 ): Promise<{ id: string; record: DataRecord | undefined }> {
   const table = recordTable(ctx.targets, 'connections');
   if (a.connection_id) {
-    return { id: a.connection_id, record: await ctx.aws.records.get(table.ref(a.connection_id)) };
+    return { id: a.connection_id, record: await ctx.ports.records.get(table.ref(a.connection_id)) };
   }
   const r = recordActions(ctx.targets);
   if (!a.spaceduck || !r.spaceduck_index) {
     throw new UserError('bad_arguments', 'name the connection or spaceduck=<id>');
   }
-  const found = await ctx.aws.records.query({
+  const found = await ctx.ports.records.query({
     table: table.table,
     index: r.spaceduck_index,
     region: table.region,
@@ -43,5 +43,5 @@ export async function resolveConnection(
   const chosen = live[0] ?? found[0]!;
   const id = String(chosen[table.keyAttribute]);
   // The index may lag: read the record itself, consistently.
-  return { id, record: await ctx.aws.records.get(table.ref(id)) };
+  return { id, record: await ctx.ports.records.get(table.ref(id)) };
 }

@@ -62,17 +62,17 @@ export function restartSteps<A>(
     step<A>(
       names.startRedeploy,
       title('Start a new deployment'),
-      async ({ targets, aws, results, progress, record }) => {
+      async ({ targets, ports, results, progress, record }) => {
         const s = serviceTarget(targets, name);
         const { since } = results[names.noteStart] as { since: string };
         // A retry after a crash finds the deployment this run already started instead of a second one.
-        const ours = await aws.services.redeploySince(s.ref, since);
+        const ours = await ports.services.redeploySince(s.ref, since);
         let redeploy: Redeploy;
         if (ours) {
           progress(`found deployment ${ours.id}, started by this run`);
           redeploy = ours;
         } else {
-          redeploy = await aws.services.startRedeploy(s.ref);
+          redeploy = await ports.services.startRedeploy(s.ref);
         }
         record('service.redeploy_started', { service: name, deployment: redeploy.id });
         return { id: redeploy.id, startedAt: redeploy.startedAt, adopted: Boolean(ours) };
@@ -81,12 +81,12 @@ export function restartSteps<A>(
     step<A>(
       names.waitRollout,
       title('Wait for the rollout'),
-      async ({ targets, aws, results, progress, record }) => {
+      async ({ targets, ports, results, progress, record }) => {
         const s = serviceTarget(targets, name);
         const { id } = results[names.startRedeploy] as { id: string };
         const deadline = Date.now() + s.timeoutMs;
         for (;;) {
-          const rollout = await aws.services.rollout(s.ref, id);
+          const rollout = await ports.services.rollout(s.ref, id);
           progress(`${rollout.state}: ${rollout.detail}`);
           if (rollout.state === 'COMPLETED') {
             record('service.restarted', { service: name, deployment: id });

@@ -18,7 +18,7 @@ export interface KeyVersion {
 }
 
 interface SecretCtx {
-  aws: Ports;
+  ports: Ports;
   progress(note: string): void;
 }
 
@@ -30,13 +30,13 @@ interface SecretCtx {
  */
 export async function stageKey(ctx: SecretCtx, where: KeyVersion): Promise<string> {
   const { secretId, region, token } = where;
-  const info = await ctx.aws.secrets.describe({ secretId, region });
+  const info = await ctx.ports.secrets.describe({ secretId, region });
   if (info?.versions[token]) {
     ctx.progress('recovering the key this request already stored');
-    return ctx.aws.secrets.readVersion({ secretId, versionId: token, region });
+    return ctx.ports.secrets.readVersion({ secretId, versionId: token, region });
   }
   const key = generateApiKey();
-  await ctx.aws.secrets.putValue({
+  await ctx.ports.secrets.putValue({
     secretId,
     value: key,
     clientRequestToken: token,
@@ -55,7 +55,7 @@ export async function stageKey(ctx: SecretCtx, where: KeyVersion): Promise<strin
  */
 export async function makeKeyCurrent(ctx: SecretCtx, where: KeyVersion) {
   const { secretId, region, token } = where;
-  const info = await ctx.aws.secrets.describe({ secretId, region });
+  const info = await ctx.ports.secrets.describe({ secretId, region });
   const stages = info?.versions[token];
   if (!info || !stages) {
     throw new PermanentError(
@@ -66,7 +66,7 @@ export async function makeKeyCurrent(ctx: SecretCtx, where: KeyVersion) {
   const previous = currentVersion(info);
   const moved = previous !== token;
   if (moved) {
-    await ctx.aws.secrets.moveStage({
+    await ctx.ports.secrets.moveStage({
       secretId,
       region,
       stage: 'AWSCURRENT',
@@ -75,7 +75,7 @@ export async function makeKeyCurrent(ctx: SecretCtx, where: KeyVersion) {
     });
   }
   if (stages.includes('AWSPENDING')) {
-    await ctx.aws.secrets.moveStage({
+    await ctx.ports.secrets.moveStage({
       secretId,
       region,
       stage: 'AWSPENDING',

@@ -1,8 +1,8 @@
+import { DEFAULT_ANCHOR_EVERY, DEFAULT_ANCHOR_INTERVAL_MINUTES } from '../config/audit.ts';
 import type { Logger } from '../log.ts';
 import type { AnchorSummary, AuditAnchor, ChainReport } from '../sdk/ports/ledger.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
-import { DEFAULT_ANCHOR_EVERY, DEFAULT_ANCHOR_INTERVAL_MINUTES } from './config.ts';
 import type { AuditEntry, ChainHead } from './entry.ts';
 
 export type { AuditAnchor };

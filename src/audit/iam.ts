@@ -1,5 +1,5 @@
+import type { AuditConfig } from '../config/audit.ts';
 import type { IamStatement } from '../sdk/command.ts';
-import type { AuditConfig } from './config.ts';
 
 /**
  * What the audit ledger itself asks of DynamoDB (src/aws/ledger-table.ts): the writer's conditional

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { AuditConfig } from '../audit/config.ts';
 import { LEDGER_SETUP_NOTE, ledgerStatements } from '../audit/iam.ts';
+import type { AuditConfig } from '../config/audit.ts';
 import type { FileConfig } from '../config/file.ts';
-import { parseFileConfig } from '../config/load.ts';
 import { commands } from '../registry/commands.ts';
+import { parseFileConfig } from '../registry/load-config.ts';
 import type { AnyCommand, IamStatement } from '../sdk/command.ts';
 
 export interface IamPolicy {

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../config/load.ts';
+import { ConfigError } from '../config/load.ts';
+import { loadConfig } from '../registry/load-config.ts';
 import { type Role, startOpsbot } from '../roles/start.ts';
 
 /** `opsbot [all|web|worker]`: runs the bot, draining on SIGTERM/SIGINT. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createLedgerTable, dynamoClient } from '../aws/ledger-table.ts';
-import { parseFileConfig } from '../config/load.ts';
+import { parseFileConfig } from '../registry/load-config.ts';
 
 const USAGE =
   'usage: opsbot setup [--table <name>] [--region <region>] [--endpoint <url>]\n' +

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { auditConfigSchema } from '../audit/config.ts';
-import { approvalSettingsSchema } from '../requests/approval-settings.ts';
-import { schedulesShape } from '../schedules/config.ts';
 import { alertsConfigSchema } from './alerts.ts';
+import { approvalSettingsSchema } from './approvals.ts';
+import { auditConfigSchema } from './audit.ts';
 import { limitsSchema } from './limits.ts';
 import { logsTargetsShape } from './logs.ts';
 import { runbookTargetsShape } from './runbook-targets.ts';
+import { schedulesShape } from './schedules.ts';
 import { endpointsSchema, servicesSchema } from './service-targets.ts';
 
 /** The YAML configuration file (`OPSBOT_CONFIG`). Documented in the README's configuration reference. */

@@ -141,7 +141,7 @@ export class GuidedEngine {
       ? this.applyTo(ref.executionId, (ex) =>
           ref.index !== ex.current
             ? { refused: 'That card is out of date; nothing changed.' }
-            : abortExecution(ex, user, reason.trim() || `aborted by <@${user}>`, now),
+            : abortExecution(ex, user, reason.trim(), now),
         )
       : this.apply(ref.executionId, (ex, runbook) => {
           switch (action) {

@@ -51,8 +51,10 @@ export interface Execution {
   /** The last time a person or a step moved it (for the idle reminder). */
   activeAt: number;
   idleReminded?: boolean;
-  /** Why it was aborted or abandoned. */
+  /** Why it was aborted or abandoned (as the person typed it; may be missing). */
   reason?: string;
+  /** Who aborted it (a person's Slack user id); the card shows them as a mention. */
+  abortedBy?: string;
 }
 
 export type GuidedAction =
@@ -312,7 +314,8 @@ export function abortExecution(
   if (ex.status !== 'running') return { refused: `This runbook is already ${ex.status}.` };
   const next = clone(ex);
   next.status = status;
-  next.reason = reason;
+  if (reason) next.reason = reason;
+  if (status === 'aborted') next.abortedBy = user;
   next.updatedAt = now;
   return {
     next,
@@ -321,7 +324,7 @@ export function abortExecution(
         action: 'runbook.aborted',
         actor: user,
         step: ex.current,
-        reason,
+        ...(reason ? { reason } : {}),
         ...(status === 'abandoned' ? { data: { abandoned: true } } : {}),
       },
     ],

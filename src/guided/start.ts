@@ -31,7 +31,7 @@ export interface GuidedOptions {
     connection: Redis;
     runs: Queue<RunJob>;
     createRequest: StepperDeps['createRequest'];
-    aws: Ports;
+    ports: Ports;
   };
 }
 
@@ -68,7 +68,7 @@ export function startGuided(options: GuidedOptions) {
       engine,
       createRequest: options.worker.createRequest,
       requestOutcome: (id) => requestOutcome(options.redis, options.keys, runs, id),
-      aws: options.worker.aws,
+      ports: options.worker.ports,
       log: options.log,
     });
     worker = new Worker<GuidedJob>(

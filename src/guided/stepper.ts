@@ -24,7 +24,7 @@ export interface StepperDeps {
   /** Makes a request as the request flow does (policy, approval card, queued run). */
   createRequest(submission: Submission, delivery: string): Promise<OpsRequest | undefined>;
   requestOutcome(requestId: string): Promise<RequestOutcome>;
-  aws: Ports;
+  ports: Ports;
   log: Logger;
 }
 
@@ -238,7 +238,7 @@ export class Stepper {
           environment: intake.environment,
         },
         targets: this.engine.deps.targets,
-        aws: this.deps.aws,
+        ports: this.deps.ports,
       });
     } catch (error) {
       verdict = { status: 'fail', reason: (error as Error).message.slice(0, 300) };

@@ -37,6 +37,8 @@ export interface CardView {
   starter: string;
   startedAt: number;
   reason?: string;
+  /** Who aborted it: the renderer shows a mention. */
+  abortedBy?: string;
   params: Record<string, string>;
   steps: StepView[];
 }
@@ -79,6 +81,7 @@ export function cardView(ex: Execution, runbook: GuidedRunbook): CardView {
     starter: ex.starter,
     startedAt: ex.startedAt,
     ...(ex.reason ? { reason: ex.reason } : {}),
+    ...(ex.abortedBy ? { abortedBy: ex.abortedBy } : {}),
     params: ex.params,
     steps: runbook.steps.map((definition, index) => {
       const step = ex.steps[index]!;

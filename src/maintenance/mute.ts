@@ -1,8 +1,8 @@
 import picomatch from 'picomatch';
 import type { Alert } from '../alerts/alert.ts';
 import { alarmNameOf } from '../incidents/runbooks.ts';
+import type { MaintenanceService } from '../sdk/maintenance-config.ts';
 import type { MaintenanceWindow } from '../sdk/ports/maintenance.ts';
-import type { MaintenanceService } from './config.ts';
 import type { MaintenanceStore } from './store.ts';
 
 /** True when the alert belongs to the service: any alarm-name glob, or every label matcher. */

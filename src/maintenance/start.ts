@@ -5,10 +5,10 @@ import { ConfigError } from '../config/load.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import type { OutputMessage } from '../sdk/command.ts';
+import { maintenanceServices } from '../sdk/maintenance-config.ts';
 import type { MaintenanceWindow } from '../sdk/ports/maintenance.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
-import { maintenanceServices } from './config.ts';
 import { maintenanceMute } from './mute.ts';
 import { maintenanceRunHooks } from './run-hooks.ts';
 import { MaintenanceStore } from './store.ts';
@@ -75,6 +75,11 @@ export function createMaintenance(deps: MaintenanceDeps) {
           removeOnFail: { age: 30 * 24 * 3600 },
         },
       );
+    },
+    // A job that is running (the planned end racing a manual end) is not removed; it finds the
+    // window closed and does nothing.
+    cancelEnd: async (windowId) => {
+      await queue.remove(jobIdOf(windowId));
     },
     record: (event, data) => {
       log.info({ event, ...data }, event);

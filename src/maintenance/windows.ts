@@ -1,10 +1,10 @@
 import type { OutputMessage } from '../sdk/command.ts';
+import type { MaintenanceService } from '../sdk/maintenance-config.ts';
 import type {
   MaintenancePort,
   MaintenanceSummary,
   MaintenanceWindow,
 } from '../sdk/ports/maintenance.ts';
-import type { MaintenanceService } from './config.ts';
 import { announcement, summaryMessage } from './messages.ts';
 import { sendStatus, statusBody } from './status-webhook.ts';
 import type { MaintenanceStore } from './store.ts';
@@ -18,6 +18,8 @@ export interface WindowsDeps {
   post(channel: string, message: OutputMessage): Promise<void>;
   /** Schedules the planned end (a delayed job, once per window). */
   scheduleEnd(window: MaintenanceWindow): Promise<void>;
+  /** Drops the planned end of a window ended early, so no job lingers until then. */
+  cancelEnd(windowId: string): Promise<void>;
   /** Signs status webhooks; checked at start when one is configured. */
   statusSecret?: string;
   record(event: string, data: Record<string, unknown>): void;
@@ -140,7 +142,15 @@ export function maintenanceWindows(deps: WindowsDeps) {
       const open = await store.openId(service);
       if (!open || (id !== undefined && open !== id)) return undefined;
       const window = await store.get(open);
-      return window ? finish(window, 'manual', by) : undefined;
+      if (!window) return undefined;
+      const summary = await finish(window, 'manual', by);
+      await deps.cancelEnd(window.id).catch((error) =>
+        deps.warn('the planned end of an ended window was not removed', {
+          window: window.id,
+          err: (error as Error).message,
+        }),
+      );
+      return summary;
     },
   };
 

@@ -1,9 +1,9 @@
 import { metrics } from '../metrics/metrics.ts';
 import { RequestNotices } from '../notify/request-notices.ts';
-import { enqueueRun } from '../queue/runs-queue.ts';
 import { breakGlassRefusal, requestRefusal } from './gate.ts';
 import { resolvePolicy } from './policy.ts';
 import { hashRequest, type OpsRequest, requestIdFor } from './request.ts';
+import { enqueueRun } from './runs-queue.ts';
 import type { CreateRequestDeps, Submission } from './submission.ts';
 import { askForApproval, runUnderBreakGlass, showPlan } from './with-card.ts';
 

@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { AuditSink } from '../audit/sink.ts';
 import type { Logger } from '../log.ts';
-import { enqueueRun } from '../queue/runs-queue.ts';
 import { type GroupResolver, groupList } from './groups.ts';
 import { hashRequest, type RunJob } from './request.ts';
 import type { RequestCards } from './request-cards.ts';
 import type { RequestRecord, RequestStore } from './request-store.ts';
+import { enqueueRun } from './runs-queue.ts';
 
 export interface DecisionDeps {
   store: RequestStore;

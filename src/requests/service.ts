@@ -29,7 +29,7 @@ export interface RequestFlowDeps {
   log: Logger;
   registry: Registry;
   file: FileConfig;
-  aws: Ports;
+  ports: Ports;
   /** Per-member limits, checked when a request is created. */
   limits: UserLimits;
 }

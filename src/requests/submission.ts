@@ -55,7 +55,7 @@ export interface CreateRequestDeps {
   limits: UserLimits;
   groups: GroupResolver;
   store: RequestStore;
-  aws: Ports;
+  ports: Ports;
   /** How long after a break-glass run the first acknowledgement reminder is posted. */
   reminderMs: number;
 }

@@ -3,10 +3,10 @@ import type { AuditSink } from '../audit/sink.ts';
 import type { Logger } from '../log.ts';
 import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
-import { enqueueRun } from '../queue/runs-queue.ts';
 import type { RunJob } from './request.ts';
 import type { RequestCards } from './request-cards.ts';
 import type { RequestStore } from './request-store.ts';
+import { enqueueRun } from './runs-queue.ts';
 
 export interface SweeperDeps {
   store: RequestStore;

@@ -1,9 +1,9 @@
 import { metrics } from '../metrics/metrics.ts';
-import { enqueueRun } from '../queue/runs-queue.ts';
 import type { Plan } from '../sdk/command.ts';
 import { classify } from '../sdk/errors.ts';
 import type { OpsRequest } from './request.ts';
 import type { RequestRecord } from './request-store.ts';
+import { enqueueRun } from './runs-queue.ts';
 import type { Flow } from './submission.ts';
 
 /** Runs the command's read-only `plan()`; a failure is told to the requester and returns undefined. */
@@ -21,7 +21,7 @@ async function planFor(flow: Flow): Promise<{ plan?: Plan } | undefined> {
         environment: request.environment,
       },
       targets: deps.config.targets,
-      aws: deps.aws,
+      ports: deps.ports,
     });
     return { plan };
   } catch (error) {

@@ -27,7 +27,7 @@ export interface GuidedDeps {
   audit: AuditSink;
   writer: SlackWriter;
   queue: Queue<RunJob>;
-  aws: Ports;
+  ports: Ports;
 }
 
 /**
@@ -67,7 +67,7 @@ export function startGuidedRunbooks(
           runs: s.queue,
           createRequest: (submission, delivery) =>
             requestFlow().createRequest(submission, delivery),
-          aws: s.aws,
+          ports: s.ports,
         }
       : undefined,
   });

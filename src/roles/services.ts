@@ -8,10 +8,10 @@ import { createRegistry } from '../intake/validate.ts';
 import { createLogger } from '../log.ts';
 import { createMaintenance } from '../maintenance/start.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
-import { createRunsQueue } from '../queue/runs-queue.ts';
 import { commands } from '../registry/commands.ts';
 import { UserLimits } from '../requests/limits.ts';
 import { policyProblems } from '../requests/policy.ts';
+import { createRunsQueue } from '../requests/runs-queue.ts';
 import { createRequestFlow } from '../requests/service.ts';
 import { createEnqueueSubmission, submissionsWaitingGauge } from '../requests/submission-stream.ts';
 import { withoutScheduleEphemerals } from '../schedules/ephemerals.ts';
@@ -118,12 +118,12 @@ function buildPorts(options: StartOptions, c: Connected, auditTrail: Audit) {
     log,
   });
   const bots = { ...containment.ports, maintenance: maintenance.port };
-  const aws: Ports = auditTrail.withLedger(
+  const ports: Ports = auditTrail.withLedger(
     options.aws
       ? { ...own, ...bots, ...options.aws }
       : { ...awsAdapters(c.env.AWS_REGION, own), ...bots },
   );
-  return { containment, maintenance, aws };
+  return { containment, maintenance, ports };
 }
 
 /**
@@ -134,9 +134,9 @@ export async function buildServices(options: StartOptions) {
   const base = basics(options);
   const connected: Connected = { ...base, ...(await connect(options, base)) };
   const auditTrail = await startAuditTrail(options, connected);
-  const ports = buildPorts(options, connected, auditTrail);
+  const built = buildPorts(options, connected, auditTrail);
   const { redis, keys, writer, log } = connected;
-  const shared = { ...connected, ...ports, auditTrail, audit: auditTrail.sink };
+  const shared = { ...connected, ...built, auditTrail, audit: auditTrail.sink };
   let requestFlow: ReturnType<typeof createRequestFlow> | undefined;
   // Guided runbooks ask the request flow for membership and requests; both are built here.
   const guided = startGuidedRunbooks(options, shared, () => requestFlow!);
@@ -150,7 +150,7 @@ export async function buildServices(options: StartOptions) {
     log,
     registry: connected.registry,
     file: connected.file,
-    aws: ports.aws,
+    ports: built.ports,
     limits: connected.userLimits,
   });
   // The web role hands each submission to the workers (enqueueSubmission); a worker turns it into

@@ -5,11 +5,11 @@ import { guidedPort } from '../guided/port.ts';
 import type { Alerts } from '../incidents/start.ts';
 import { startHeartbeat } from '../queue/heartbeat.ts';
 import { ResourceLocks } from '../queue/locks.ts';
-import { startRunWorker } from '../queue/run-worker.ts';
-import { READS_QUEUE, RUNS_QUEUE } from '../queue/runs-queue.ts';
 import type { RunJob } from '../requests/request.ts';
+import { READS_QUEUE, RUNS_QUEUE } from '../requests/runs-queue.ts';
 import { SubmissionConsumer } from '../requests/submission-stream.ts';
 import type { RunDeps } from '../run/execute.ts';
+import { startRunWorker } from '../run/run-worker.ts';
 import { allHooks } from '../schedules/run-hooks.ts';
 import { createSchedules, type Schedules } from '../schedules/start.ts';
 import type { Ports } from '../sdk/ports/index.ts';
@@ -40,7 +40,7 @@ function buildSchedules(s: Services, alerts: Alerts, workerRedis: Redis) {
     ports: () => runPorts,
     groups: s.requestFlow.groups,
   });
-  const runPorts: Ports = { ...s.aws, ...schedules.ports };
+  const runPorts: Ports = { ...s.ports, ...schedules.ports };
   return { schedules, runPorts };
 }
 
@@ -58,7 +58,7 @@ function runDeps(
     keys: s.keys,
     registry: s.registry,
     targets: s.file.targets,
-    aws: built.runPorts,
+    ports: built.runPorts,
     incidents: alerts.incidents,
     guided: guidedPort(s.guided.engine, opsChannel),
     writer: s.writer,
@@ -131,7 +131,7 @@ export async function startWorker(s: Services, alerts: Alerts) {
     connection: workerRedis,
     prefix: s.prefix,
     keys: s.keys,
-    aws: s.aws,
+    aws: s.ports,
     post: async (channel, threadTs, message) => {
       await s.writer.post(channel, outputMessage(message), threadTs);
     },

@@ -25,7 +25,7 @@ export interface RunDeps {
   keys: Keys;
   registry: Registry;
   targets: FileConfig['targets'];
-  aws: Ports;
+  ports: Ports;
   incidents: IncidentsPort;
   /** Guided runbooks, for the `runbook` command. */
   guided?: GuidedRunbooksPort;
@@ -134,7 +134,7 @@ function stepContext(
       ...(job.threadTs ? { threadTs: job.threadTs } : {}),
     },
     targets: deps.targets,
-    aws: deps.aws,
+    ports: deps.ports,
     runId,
     plan: (done.get(PLAN_CHECKPOINT) as Plan | undefined) ?? job.plan,
     results: Object.fromEntries(done),

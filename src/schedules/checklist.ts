@@ -1,6 +1,7 @@
 import type { Alert } from '../alerts/alert.ts';
 import type { Delivery } from '../alerts/routes.ts';
 import type { FileConfig } from '../config/file.ts';
+import type { ChecklistConfig } from '../config/schedules.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import type { OutputMessage, RequestInfo } from '../sdk/command.ts';
@@ -9,7 +10,6 @@ import type { IncidentsPort } from '../sdk/incidents.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import type { CheckGate } from './check-policy.ts';
 import { type CheckResult, runChecks } from './checks.ts';
-import type { ChecklistConfig } from './config.ts';
 import { type Changes, changesSince } from './diff.ts';
 import { digestMessage, headline, worst } from './digest.ts';
 import type { ChecklistHistory } from './history.ts';

@@ -59,7 +59,7 @@ async function runCheck(check: string, input: RunChecksInput): Promise<CheckResu
         args: intake.args,
         request: input.request,
         targets: input.targets,
-        aws: input.ports,
+        ports: input.ports,
         incidents: input.incidents,
       });
     })();

@@ -12,29 +12,6 @@ export interface CronSpec {
   tz: string;
 }
 
-/** Why `pattern` is not a usable 5-field cron expression, or undefined when it is. */
-export function cronProblem(pattern: string): string | undefined {
-  const fields = pattern.trim().split(/\s+/);
-  if (fields.length !== 5)
-    return `"${pattern}" has ${fields.length} fields; use 5 (minute hour day-of-month month day-of-week)`;
-  try {
-    getNextMillis(0, { pattern });
-    return undefined;
-  } catch (error) {
-    return `"${pattern}" is not a valid cron expression (${(error as Error).message})`;
-  }
-}
-
-/** Why `tz` is not an IANA time zone name, or undefined when it is. */
-export function timezoneProblem(tz: string): string | undefined {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return undefined;
-  } catch {
-    return `"${tz}" is not an IANA time zone (such as UTC or Europe/Oslo)`;
-  }
-}
-
 /** The first occurrence strictly after `after` (ms). */
 export function nextOccurrence(spec: CronSpec, after: number): number {
   return getNextMillis(after, { pattern: spec.pattern, tz: spec.tz }) as number;

@@ -1,12 +1,12 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import type { FileConfig } from '../config/file.ts';
+import type { ScheduleConfig } from '../config/schedules.ts';
 import { intakeText, type Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import { requestIdFor } from '../requests/request.ts';
 import type { EnqueueSubmission } from '../requests/submission.ts';
 import type { ScheduleRow } from '../sdk/schedules.ts';
 import type { Redis } from '../store/redis.ts';
-import type { ScheduleConfig } from './config.ts';
 import { latestOccurrence } from './cron.ts';
 import { type OccurrenceJob, occurrenceOfJob, reconcileSchedules } from './reconcile.ts';
 import type { ScheduleStore } from './store.ts';

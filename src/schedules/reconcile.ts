@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { ScheduleConfig } from './config.ts';
+import type { ScheduleConfig } from '../config/schedules.ts';
 
 /** What a job scheduler's jobs carry: only the schedule's name; the rest is read at fire time. */
 export interface OccurrenceJob {

@@ -36,7 +36,7 @@ export interface PlanContext<A> {
   args: A;
   request: RequestInfo;
   targets: FileConfig['targets'];
-  aws: Ports;
+  ports: Ports;
 }
 
 /** Records a domain event (`deploy.promoted`, `duck.key_rotated`) for the audit trail. */

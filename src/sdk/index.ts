@@ -2,7 +2,6 @@
 export { z } from 'zod';
 export type { FileConfig } from '../config/file.ts';
 export { type LogsSettings, logsSettings } from '../config/logs.ts';
-export { maintenanceSchema, maintenanceServices } from '../maintenance/config.ts';
 export { redact } from '../redact/index.ts';
 export { own } from '../util/own.ts';
 export { sleep } from '../util/sleep.ts';
@@ -34,6 +33,7 @@ export type {
   GuidedRunbooksPort,
 } from './guided.ts';
 export type { IncidentsPort, OpenIncident } from './incidents.ts';
+export { maintenanceSchema, maintenanceServices } from './maintenance-config.ts';
 export {
   type ChannelRef,
   channel,

@@ -5,7 +5,7 @@ import type { ChecklistsPort, HandoffPort, SchedulesPort } from '../../src/sdk/s
  * Stand-ins for the bot's own services (src/schedules) that `checklist`, `schedule` and `handoff`
  * reach through their ports; they call no AWS API.
  */
-export function withBotServices(aws: Ports): Ports {
+export function withBotServices(ports: Ports): Ports {
   const checklists: ChecklistsPort = {
     names: () => ['daily'],
     run: async () => ({ message: { text: 'Daily: 1 ✓ · 0 ⚠ · 0 ✗' }, status: 'ok', summary: '' }),
@@ -27,5 +27,5 @@ export function withBotServices(aws: Ports): Ports {
       notes: [],
     }),
   };
-  return { ...aws, checklists, schedules, handoff } as Ports;
+  return { ...ports, checklists, schedules, handoff } as Ports;
 }

@@ -30,5 +30,5 @@ export const anyResource: ResourceNamer = () => '*';
 
 /** The world with the containment ledger and active blocks in memory. */
 export const withContainment = (w: IamWorld) => ({
-  aws: { ...w.aws, ...memoryContainment().ports },
+  ports: { ...w.ports, ...memoryContainment().ports },
 });

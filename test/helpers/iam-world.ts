@@ -12,7 +12,7 @@ import type { runCommand, StepContextOptions } from './step-context.ts';
  * against the policy `opsbot iam-policy` prints.
  */
 export interface IamWorld {
-  aws: Ports;
+  ports: Ports;
   targets: FileConfig['targets'];
   /**
    * Registers an aws-sdk-client-mock mock whose calls count (and restores it afterwards). For a

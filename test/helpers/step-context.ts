@@ -27,7 +27,7 @@ type AnyArgs = any;
 export interface StepContextOptions {
   command: AnyCommand;
   args: Record<string, unknown>;
-  aws: Ports;
+  ports: Ports;
   targets: FileConfig['targets'];
   requestId?: string;
   requester?: string;
@@ -67,7 +67,7 @@ export function stepContext(options: StepContextOptions) {
       environment: 'prod',
     },
     targets: options.targets,
-    aws: options.aws,
+    ports: options.ports,
     runId: options.runId ?? requestId.replace(/^req_/, 'run_'),
     plan: options.plan,
     results: { ...options.done },

@@ -1,6 +1,6 @@
 import { UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRunsQueue } from '../../src/queue/runs-queue.ts';
+import { createRunsQueue } from '../../src/requests/runs-queue.ts';
 import { accessDenied, throttled } from '../helpers/aws-errors.ts';
 import { exampleConfig, type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 import { mockLambda } from '../helpers/lambda-mock.ts';

@@ -76,7 +76,7 @@ function world() {
 
 /** What the expiry worker needs, on these ports; its notes go to `posts`. */
 function expiryDeps(
-  aws: Ports,
+  ports: Ports,
   lists: ReturnType<typeof memoryBlocklists>,
   posts: OutputMessage[],
 ): ExpiryDeps {
@@ -91,8 +91,8 @@ function expiryDeps(
     redis,
     keys: keys(prefix),
     blocklists: lists.port,
-    ledger: aws.containment!,
-    blocks: aws.blocks!,
+    ledger: ports.containment!,
+    blocks: ports.blocks!,
     post: async (_thread, message) => {
       posts.push(message);
     },
@@ -103,26 +103,26 @@ function expiryDeps(
 function run(
   command: typeof blockIp | typeof unblockIp,
   args: Record<string, unknown>,
-  aws: Ports,
+  ports: Ports,
   requestId: string,
 ) {
-  return stepContext({ command, args, aws, targets, requestId, requester: 'U0ALICE' });
+  return stepContext({ command, args, ports, targets, requestId, requester: 'U0ALICE' });
 }
 
 describe('block ownership: an older block’s Undo never lifts a newer block', () => {
   it('blocked twice: the first Undo is refused naming the newer request; the newer Undo lifts it', async () => {
     const w = world();
-    const aws = w.ports();
+    const ports = w.ports();
     await run(
       blockIp,
       { cidr: CIDR, target: 'vpc', reason: 'scanner' },
-      aws,
+      ports,
       'req_a000000000000001',
     ).runAll();
     const again = run(
       blockIp,
       { cidr: CIDR, target: 'vpc', reason: 'scanner is back' },
-      aws,
+      ports,
       'req_b000000000000002',
     );
     await again.runAll();
@@ -133,7 +133,7 @@ describe('block ownership: an older block’s Undo never lifts a newer block', (
     const undoFirst = run(
       unblockIp,
       { cidr: CIDR, target: 'vpc', undo: 'req_a000000000000001' },
-      aws,
+      ports,
       'req_c000000000000003',
     );
     const refused = await undoFirst.runAll().catch((e: Error) => e);
@@ -143,28 +143,28 @@ describe('block ownership: an older block’s Undo never lifts a newer block', (
     );
     expect(w.lists.has(VPC, CIDR)).toBe(true);
     expect(w.lists.calls.unblock).toBe(0);
-    expect((await aws.blocks!.list()).map((b) => b.requestId)).toEqual(['req_b000000000000002']);
+    expect((await ports.blocks!.list()).map((b) => b.requestId)).toEqual(['req_b000000000000002']);
 
     await run(
       unblockIp,
       { cidr: CIDR, target: 'vpc', undo: 'req_b000000000000002' },
-      aws,
+      ports,
       'req_d000000000000004',
     ).runAll();
     expect(w.lists.has(VPC, CIDR)).toBe(false);
-    expect(await aws.blocks!.list()).toEqual([]);
-    expect((await aws.containment!.get('req_b000000000000002'))?.undone?.requestId).toBe(
+    expect(await ports.blocks!.list()).toEqual([]);
+    expect((await ports.containment!.get('req_b000000000000002'))?.undone?.requestId).toBe(
       'req_d000000000000004',
     );
   });
 
   it('lifted outside opsbot, then blocked again: the first Undo does not remove the rule the second added', async () => {
     const w = world();
-    const aws = w.ports();
+    const ports = w.ports();
     await run(
       blockIp,
       { cidr: CIDR, target: 'vpc', reason: 'scanner' },
-      aws,
+      ports,
       'req_a000000000000011',
     ).runAll();
     // Someone deletes the deny entry in the console; a later request blocks the address again.
@@ -172,7 +172,7 @@ describe('block ownership: an older block’s Undo never lifts a newer block', (
     await run(
       blockIp,
       { cidr: CIDR, target: 'vpc', reason: 'back again' },
-      aws,
+      ports,
       'req_b000000000000012',
     ).runAll();
     expect(w.lists.has(VPC, CIDR)).toBe(true);
@@ -181,7 +181,7 @@ describe('block ownership: an older block’s Undo never lifts a newer block', (
     const refused = await run(
       unblockIp,
       { cidr: CIDR, target: 'vpc', undo: 'req_a000000000000011' },
-      aws,
+      ports,
       'req_c000000000000013',
     )
       .runAll()
@@ -192,7 +192,7 @@ describe('block ownership: an older block’s Undo never lifts a newer block', (
     // The first block's ttl, had it one, leaves the newer block too.
     const outcome = await expireBlock(
       { requestId: 'req_a000000000000011', target: 'vpc', cidr: CIDR, ref: VPC, at: '' },
-      expiryDeps(aws, w.lists, []),
+      expiryDeps(ports, w.lists, []),
     );
     expect(outcome).toBe('superseded');
     expect(w.lists.has(VPC, CIDR)).toBe(true);
@@ -202,11 +202,11 @@ describe('block ownership: an older block’s Undo never lifts a newer block', (
 describe('manual unblock-ip: one atomic step marks the block undone', () => {
   it('a crash right after the first Redis write, then the retry: the block is undone by the unblock, once', async () => {
     const w = world();
-    const aws = w.ports();
+    const ports = w.ports();
     await run(
       blockIp,
       { cidr: CIDR, target: 'vpc', reason: 'scanner', ttl: '2h' },
-      aws,
+      ports,
       'req_a000000000000021',
     ).runAll();
 
@@ -221,7 +221,7 @@ describe('manual unblock-ip: one atomic step marks the block undone', () => {
     const retry = stepContext({
       command: unblockIp,
       args: { cidr: CIDR, target: 'vpc' },
-      aws,
+      ports,
       targets,
       requestId: 'req_e000000000000022',
       requester: 'U0ALICE',
@@ -231,9 +231,9 @@ describe('manual unblock-ip: one atomic step marks the block undone', () => {
     const results = await retry.runAll();
     expect(results.settle).toEqual({ undoes: 'req_a000000000000021' });
     expect(JSON.stringify(retry.captured.records)).toContain('"undoes":"req_a000000000000021"');
-    const known = await aws.containment!.get('req_a000000000000021');
+    const known = await ports.containment!.get('req_a000000000000021');
     expect(known?.undone?.requestId).toBe('req_e000000000000022');
-    expect(await aws.blocks!.list()).toEqual([]);
+    expect(await ports.blocks!.list()).toEqual([]);
     expect(w.lists.has(VPC, CIDR)).toBe(false);
     expect(w.lists.calls.unblock).toBe(1);
 
@@ -241,7 +241,7 @@ describe('manual unblock-ip: one atomic step marks the block undone', () => {
     const posts: OutputMessage[] = [];
     const outcome = await expireBlock(
       { requestId: 'req_a000000000000021', target: 'vpc', cidr: CIDR, ref: VPC, at: '' },
-      expiryDeps(aws, w.lists, posts),
+      expiryDeps(ports, w.lists, posts),
     );
     expect(outcome).toBe('already_undone');
     expect(posts).toEqual([]);
@@ -251,7 +251,7 @@ describe('manual unblock-ip: one atomic step marks the block undone', () => {
     const undo = run(
       unblockIp,
       { cidr: CIDR, target: 'vpc', undo: 'req_a000000000000021' },
-      aws,
+      ports,
       'req_f000000000000023',
     );
     await expect(undo.runAll()).rejects.toThrow(

@@ -25,12 +25,12 @@ const statusPort = () =>
     ecs: regionalClients((c) => new ECSClient(c), 'us-east-1'),
     apprunner: regionalClients((c) => new AppRunnerClient(c), 'us-east-1'),
   });
-const check = (command: AnyCommand, args: Record<string, unknown>, aws: Partial<Ports>) =>
+const check = (command: AnyCommand, args: Record<string, unknown>, ports: Partial<Ports>) =>
   command.check!({
     args: command.args.parse(args),
     request,
     targets: file.targets,
-    aws: aws as Ports,
+    ports: ports as Ports,
     incidents: { listOpen: async () => [] },
   });
 
@@ -62,16 +62,16 @@ describe('service-status check (real adapter, DescribeService / DescribeServices
         NetworkConfiguration: {},
       },
     }));
-    const aws = { serviceStatus: statusPort() };
-    expect(await check(serviceStatus, { service: 'drop' }, aws)).toEqual({
+    const ports = { serviceStatus: statusPort() };
+    expect(await check(serviceStatus, { service: 'drop' }, ports)).toEqual({
       status: 'ok',
       reason: 'App Runner drop is RUNNING',
       link: 'https://abc123.eu-west-1.awsapprunner.com',
     });
     status = 'OPERATION_IN_PROGRESS';
-    expect((await check(serviceStatus, { service: 'drop' }, aws)).status).toBe('warn');
+    expect((await check(serviceStatus, { service: 'drop' }, ports)).status).toBe('warn');
     status = 'PAUSED';
-    expect(await check(serviceStatus, { service: 'drop' }, aws)).toMatchObject({
+    expect(await check(serviceStatus, { service: 'drop' }, ports)).toMatchObject({
       status: 'fail',
       reason: 'App Runner drop is PAUSED',
     });
@@ -80,8 +80,8 @@ describe('service-status check (real adapter, DescribeService / DescribeServices
   it('ECS: steady ✓, a rollout in flight ⚠, a FAILED deployment ✗', async () => {
     const ecs = mockEcs({ cluster: 'autostack', service: 'autostack-backend' });
     restore.push(() => ecs.mock.restore());
-    const aws = { serviceStatus: statusPort() };
-    expect(await check(serviceStatus, { service: 'autostack-backend' }, aws)).toEqual({
+    const ports = { serviceStatus: statusPort() };
+    expect(await check(serviceStatus, { service: 'autostack-backend' }, ports)).toEqual({
       status: 'ok',
       reason: 'ECS autostack-backend: 2/2 tasks running, steady',
       values: { running: 2, desired: 2, deployments: 1 },
@@ -91,14 +91,14 @@ describe('service-status check (real adapter, DescribeService / DescribeServices
       { ...old, id: 'ecs-svc/2000000000000000002', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' },
       { ...old, status: 'ACTIVE' },
     ];
-    expect(await check(serviceStatus, { service: 'autostack-backend' }, aws)).toMatchObject({
+    expect(await check(serviceStatus, { service: 'autostack-backend' }, ports)).toMatchObject({
       status: 'warn',
       reason: 'ECS autostack-backend: 2/2 tasks running, 2 deployments (rolling out)',
     });
     ecs.state.deployments[0]!.rolloutState = 'FAILED';
     ecs.state.deployments[0]!.rolloutStateReason =
       'ECS deployment circuit breaker: tasks failed to start.';
-    expect(await check(serviceStatus, { service: 'autostack-backend' }, aws)).toMatchObject({
+    expect(await check(serviceStatus, { service: 'autostack-backend' }, ports)).toMatchObject({
       status: 'fail',
       reason:
         'ECS autostack-backend: deployment FAILED (ECS deployment circuit breaker: tasks failed to start.), 2/2 tasks running',

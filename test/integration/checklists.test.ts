@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../src/alerts/routes.ts';
 import type { FileConfig } from '../../src/config/file.ts';
+import { checklistSchema } from '../../src/config/schedules.ts';
 import { createRegistry } from '../../src/intake/validate.ts';
 import { createLogger } from '../../src/log.ts';
 import { Checklists } from '../../src/schedules/checklist.ts';
-import { checklistSchema } from '../../src/schedules/config.ts';
 import { ChecklistHistory } from '../../src/schedules/history.ts';
 import { ScheduleStore } from '../../src/schedules/store.ts';
 import { defineCommand, type Ports, step, type Verdict, z } from '../../src/sdk/index.ts';

@@ -9,10 +9,10 @@ import deploy from '../../commands/deploy.ts';
 import { awsAdapters } from '../../src/aws/adapters.ts';
 import type { FileConfig } from '../../src/config/file.ts';
 import { fetchHttp } from '../../src/http/fetch-port.ts';
-import { maintenanceServices } from '../../src/maintenance/config.ts';
 import { MaintenanceStore } from '../../src/maintenance/store.ts';
 import { maintenanceWindows } from '../../src/maintenance/windows.ts';
 import type { OutputMessage } from '../../src/sdk/index.ts';
+import { maintenanceServices } from '../../src/sdk/maintenance-config.ts';
 import { keys } from '../../src/store/keys.ts';
 import { exampleConfig, REDIS_URL } from '../helpers/harness.ts';
 import { digestOf, mockEcr, withAppRunnerImage } from '../helpers/images-mock.ts';
@@ -83,6 +83,7 @@ function redisMaintenance() {
       posts.push({ channel, message });
     },
     scheduleEnd: async () => {},
+    cancelEnd: async () => {},
     record: () => {},
     warn: () => {},
   });
@@ -113,18 +114,18 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
     mocks.push(ecr, rds, ar);
     const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
     const maintenance = redisMaintenance();
-    const aws = {
+    const ports = {
       ...awsAdapters('us-east-1', { deploys: memoryDeploys() }),
       http: fetchHttp(),
       maintenance: maintenance.port,
     };
-    return { rds, ar, service, aws, maintenance };
+    return { rds, ar, service, ports, maintenance };
   }
   const args = { service: 'drop', image: '9f3c2ab', safe: 'true' };
 
   it('runs the guarded sequence in order and ends healthy', async () => {
     const w = world();
-    const run = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    const run = stepContext({ command: deploy, args, ports: w.ports, targets: targets() });
     expect(run.steps.map((s) => s.name)).toEqual([
       'snapshot:snapshot-name',
       'snapshot:create-snapshot',
@@ -158,7 +159,7 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
 
   it('a worker killed after the snapshot resumes without a second snapshot or deployment', async () => {
     const w = world();
-    const first = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    const first = stepContext({ command: deploy, args, ports: w.ports, targets: targets() });
     first.ctx.plan = await deploy.plan!(first.ctx);
     for (const name of [
       'snapshot:snapshot-name',
@@ -175,7 +176,7 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
     const retry = stepContext({
       command: deploy,
       args,
-      aws: w.aws,
+      ports: w.ports,
       targets: targets(),
       plan: first.ctx.plan,
       done,
@@ -197,7 +198,7 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
   it('failed health after the rollout stops the run and offers a Roll back command button', async () => {
     const w = world();
     dbUp = false;
-    const run = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    const run = stepContext({ command: deploy, args, ports: w.ports, targets: targets() });
     await expect(run.runAll()).rejects.toThrow(/health failed after the rollout \(db: down\)/);
     const card = run.captured.posts.at(-1)!;
     expect(card.text).toContain('is deployed but drop is not healthy — db: down');
@@ -226,7 +227,7 @@ describe('deploy --safe: snapshot → maintenance window → deploy → follow �
       command: 'maintenance',
       durationMs: 3_600_000,
     });
-    const run = stepContext({ command: deploy, args, aws: w.aws, targets: targets() });
+    const run = stepContext({ command: deploy, args, ports: w.ports, targets: targets() });
     await run.runAll();
     expect(run.ctx.results['maintenance-start']).toEqual({
       window: 'req_opened_by_hand',

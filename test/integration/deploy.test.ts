@@ -67,7 +67,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       deploy,
       { service: 'drop', image: '9f3c2ab' },
-      { targets: targets(), aws: awsAdapters('us-east-1', { deploys: h.port }) },
+      { targets: targets(), ports: awsAdapters('us-east-1', { deploys: h.port }) },
     );
     expect(out.plan!.summary).toBe(
       `drop: ${digestOf(42).slice(0, 19)} → ${digestOf(43).slice(0, 19)}`,
@@ -97,7 +97,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
       runCommand(
         deploy,
         { service: 'drop', image: 'nope123' },
-        { targets: targets(), aws: awsAdapters('us-east-1', { deploys: history().port }) },
+        { targets: targets(), ports: awsAdapters('us-east-1', { deploys: history().port }) },
       ),
     ).rejects.toThrow(`${DROP_REPO} has no image nope123; push it first (nothing was deployed)`);
     expect(ar.mock.commandCalls(UpdateAppRunnerService)).toHaveLength(0);
@@ -113,7 +113,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
       runCommand(
         deploy,
         { service: 'drop', image: 'v41' },
-        { targets: targets(), aws: awsAdapters('us-east-1', { deploys: h.port }) },
+        { targets: targets(), ports: awsAdapters('us-east-1', { deploys: h.port }) },
       ),
     ).rejects.toThrow(/deployment .* failed \(operation ROLLBACK_SUCCEEDED\)/);
     expect(h.by.size).toBe(0);
@@ -128,7 +128,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       deploy,
       { service: 'autostack-backend', image: 'v42' },
-      { targets: targets(), aws: awsAdapters('us-east-1', { deploys: history().port }) },
+      { targets: targets(), ports: awsAdapters('us-east-1', { deploys: history().port }) },
     );
     expect(out.plan!.summary).toBe(`autostack-backend: v41 → ${digestOf(42).slice(0, 19)}`);
     const registered = ecs.mock.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input;
@@ -163,7 +163,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       deploy,
       { service: 'autostack-backend', image: 'v42' },
-      { targets: targets(), aws: awsAdapters('us-east-1', { deploys: history().port }) },
+      { targets: targets(), ports: awsAdapters('us-east-1', { deploys: history().port }) },
     );
     expect(out.results['wait-rollout']).toMatchObject({ state: 'COMPLETED' });
   });
@@ -179,7 +179,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
       runCommand(
         deploy,
         { service: 'autostack-backend', image: 'v42' },
-        { targets: targets(), aws: awsAdapters('us-east-1', { deploys: history().port }) },
+        { targets: targets(), ports: awsAdapters('us-east-1', { deploys: history().port }) },
       ),
     ).rejects.toThrow(/circuit breaker/);
   });
@@ -188,11 +188,11 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     use(mockEcr({ registryId: '123456789012', repository: 'drop-web', region: 'eu-west-1' }));
     const ar = use(mockAppRunner({ serviceArn: DROP_ARN }));
     withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
-    const aws = awsAdapters('us-east-1', { deploys: history().port });
+    const ports = awsAdapters('us-east-1', { deploys: history().port });
     const first = stepContext({
       command: deploy,
       args: { service: 'drop', image: '9f3c2ab' },
-      aws,
+      ports,
       targets: targets(),
     });
     first.ctx.plan = await deploy.plan!(first.ctx);
@@ -202,7 +202,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const retry = stepContext({
       command: deploy,
       args: { service: 'drop', image: '9f3c2ab' },
-      aws,
+      ports,
       targets: targets(),
       plan: first.ctx.plan,
       done: { 'note-start': first.ctx.results['note-start'] },
@@ -217,16 +217,16 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     const ar = use(mockAppRunner({ serviceArn: DROP_ARN }));
     const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
     const h = history();
-    const aws = awsAdapters('us-east-1', { deploys: h.port });
+    const ports = awsAdapters('us-east-1', { deploys: h.port });
     await runCommand(
       deploy,
       { service: 'drop', image: '9f3c2ab' },
-      { targets: targets(), aws, runId: 'run-deploy' },
+      { targets: targets(), ports, runId: 'run-deploy' },
     );
     const out = await runCommand(
       rollback,
       { function: 'drop' },
-      { targets: targets(), aws, runId: 'run-rollback' },
+      { targets: targets(), ports, runId: 'run-rollback' },
     );
     expect(out.plan!.summary).toBe(
       `drop: ${digestOf(43).slice(0, 19)} → ${digestOf(42).slice(0, 19)}`,
@@ -238,7 +238,7 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
       undoes: 'run-deploy',
     });
     await expect(
-      runCommand(rollback, { function: 'drop' }, { targets: targets(), aws, runId: 'run-again' }),
+      runCommand(rollback, { function: 'drop' }, { targets: targets(), ports, runId: 'run-again' }),
     ).rejects.toThrow(/no record of a deploy of drop/);
   });
 
@@ -246,14 +246,14 @@ describe('deploy an image to App Runner and ECS (aws-sdk-client-mock)', () => {
     use(mockEcr({ registryId: '123456789012', repository: 'drop-web', region: 'eu-west-1' }));
     const ar = use(mockAppRunner({ serviceArn: DROP_ARN }));
     const service = withAppRunnerImage(ar, `${DROP_REPO}@${digestOf(42)}`);
-    const aws = awsAdapters('us-east-1', { deploys: history().port });
-    await runCommand(deploy, { service: 'drop', image: '9f3c2ab' }, { targets: targets(), aws });
+    const ports = awsAdapters('us-east-1', { deploys: history().port });
+    await runCommand(deploy, { service: 'drop', image: '9f3c2ab' }, { targets: targets(), ports });
     service.image = `${DROP_REPO}:hotfix`; // someone used the console
     await expect(
       runCommand(
         rollback,
         { function: 'drop' },
-        { targets: targets(), aws, runId: 'run-rollback' },
+        { targets: targets(), ports, runId: 'run-rollback' },
       ),
     ).rejects.toThrow(
       'drop runs hotfix, but the last deploy (run-test) set sha256:004300430043; it was changed outside opsbot',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/entry.ts';
 import { verifyEntries } from '../../src/audit/verify.ts';
 import type { LedgerTable } from '../../src/aws/ledger-table.ts';
-import { createRunsQueue } from '../../src/queue/runs-queue.ts';
+import { createRunsQueue } from '../../src/requests/runs-queue.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import { type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 import { logsConfig, logsWorld, runThread } from '../helpers/logs-harness.ts';

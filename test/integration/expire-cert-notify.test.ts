@@ -55,7 +55,7 @@ async function certOf(duckling: string, status = 'VALID', extra: Record<string, 
 }
 
 const expire = (args: Record<string, string>) =>
-  stepContext({ command: expireCert, args, aws: runbookPorts(db.records), targets });
+  stepContext({ command: expireCert, args, ports: runbookPorts(db.records), targets });
 
 function withNotify() {
   targets.record_actions = {
@@ -161,7 +161,7 @@ describe('notify the duckling (SES v2 SendEmail)', () => {
     const run = stepContext({
       command: rotateKey,
       args: { duckling_id: duckling },
-      aws: runbookPorts(db.records),
+      ports: runbookPorts(db.records),
       targets,
     });
     await run.runAll();

@@ -139,6 +139,9 @@ describe('guided runbooks: failures, restarts, commands and incidents', () => {
     const staleRetry = card.button(1, 'retry');
     await clickStep(h, card, 1, 'abort', bob);
     await waitFor('the runbook aborted', () => card.text().includes('🛑 aborted'));
+    // Aborted without a reason: the card names who aborted as a real mention, not escaped text.
+    expect(card.text()).toContain(`aborted by <@${bob.id}>`);
+    expect(card.text()).not.toContain('&lt;@');
     // A late click on the old Retry button changes nothing.
     await h.client.clickButton(staleRetry.action_id, staleRetry.value, bob, card);
     expect(await waitForEphemeral(h, bob, 'This runbook is aborted')).toBeTruthy();

@@ -119,7 +119,7 @@ function targetsWith(endpoint: Partial<EndpointTarget> & { health_url: string })
 describe('health reads real payloads (local HTTP server)', () => {
   let server: Server;
   let base = '';
-  const aws = { http: fetchHttp() } as Ports;
+  const ports = { http: fetchHttp() } as Ports;
   beforeAll(async () => {
     server = createServer(handler);
     base = `http://127.0.0.1:${await listen(server)}`;
@@ -130,7 +130,7 @@ describe('health reads real payloads (local HTTP server)', () => {
   });
 
   const run = (endpoint: Partial<EndpointTarget> & { health_url: string }) =>
-    runCommand(health, { service: 'svc' }, { targets: targetsWith(endpoint), aws });
+    runCommand(health, { service: 'svc' }, { targets: targetsWith(endpoint), ports });
 
   it("fails Drop's 200 answer whose data.checks.db is down, and shows version and uptime", async () => {
     const out = await run({ health_url: `${base}/drop-db-down` });
@@ -212,7 +212,7 @@ describe('health reads real payloads (local HTTP server)', () => {
     const ctx = {
       args: { service: 'svc' },
       targets,
-      aws,
+      ports,
       request: { id: 'r', command: 'health', requester: 'U1', channel: 'C1', environment: 'prod' },
       incidents: { listOpen: async () => [] } as unknown as IncidentsPort,
     };
@@ -277,11 +277,11 @@ describe('health checks the TLS certificate of an https URL (real local HTTPS se
 
   async function run(days: number) {
     const { url, ca } = await httpsServer(days);
-    const aws = { http: fetchHttp({ ca: [ca] }) } as Ports;
+    const ports = { http: fetchHttp({ ca: [ca] }) } as Ports;
     return runCommand(
       health,
       { service: 'svc' },
-      { targets: targetsWith({ health_url: url }), aws },
+      { targets: targetsWith({ health_url: url }), ports },
     );
   }
 

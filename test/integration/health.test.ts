@@ -47,13 +47,13 @@ describe('health against a real local HTTP server', () => {
     };
     return t;
   }
-  const aws = { http: fetchHttp() } as Ports;
+  const ports = { http: fetchHttp() } as Ports;
 
   it('shows status and latency for a healthy, ready service', async () => {
     const out = await runCommand(
       health,
       { service: 'api' },
-      { targets: targets('/ok/health', '/ok/ready'), aws },
+      { targets: targets('/ok/health', '/ok/ready'), ports },
     );
     expect(out.results.report).toEqual({ healthy: true });
     const card = JSON.stringify(out.posts[0]);
@@ -67,7 +67,7 @@ describe('health against a real local HTTP server', () => {
     const out = await runCommand(
       health,
       { service: 'api' },
-      { targets: targets('/ok/health', '/bad/ready'), aws },
+      { targets: targets('/ok/health', '/bad/ready'), ports },
     );
     expect(out.results.report).toEqual({ healthy: false });
     const card = JSON.stringify(out.posts[0]);
@@ -81,7 +81,7 @@ describe('health against a real local HTTP server', () => {
     const out = await runCommand(
       health,
       { service: 'api' },
-      { targets: targets('/slow/health', undefined, 150), aws },
+      { targets: targets('/slow/health', undefined, 150), ports },
     );
     expect(JSON.stringify(out.posts[0])).toContain('timed out after 150 ms');
     expect(out.results.report).toEqual({ healthy: false });

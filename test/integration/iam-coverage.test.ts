@@ -200,7 +200,7 @@ describe('the printed IAM policy covers exactly the calls commands make', () => 
       }
     };
     const world: IamWorld = {
-      aws: awsAdapters('us-east-1', {
+      ports: awsAdapters('us-east-1', {
         deploys: redisDeployHistory(redis, keys(`${prefix}${name}`)),
       }),
       targets: file.targets,
@@ -211,7 +211,7 @@ describe('the printed IAM policy covers exactly the calls commands make', () => 
       },
       run: (command, args, overrides) =>
         runCommand(commandNamed(command), args, {
-          aws: world.aws,
+          ports: world.ports,
           targets: world.targets,
           ...overrides,
         }),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { envSchema } from '../../src/config/env.ts';
-import { parseFileConfig } from '../../src/config/load.ts';
+import { parseFileConfig } from '../../src/registry/load-config.ts';
 import type { Role } from '../../src/roles/start.ts';
 import { type Harness, startHarness } from '../helpers/harness.ts';
 

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/alerts/webhook.ts';
-import { maintenanceSchema } from '../../src/maintenance/config.ts';
 import { MAINTENANCE_END_QUEUE } from '../../src/maintenance/start.ts';
+import { maintenanceSchema } from '../../src/sdk/maintenance-config.ts';
 import { ACTION } from '../../src/slack/ids.ts';
 import { ALERT_ENV, alertsFile, parentsIn, sendWebhook, webhookBody } from '../helpers/alerts.ts';
 import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
@@ -95,7 +95,7 @@ describe('maintenance windows', () => {
 
   it('mutes matching incidents while open, counts runs, posts the summary at `maintenance end`, and pings again after', async () => {
     h = await start();
-    await approved(h, 'maintenance start drop duration=30m reason="db upgrade"');
+    const id = await approved(h, 'maintenance start drop duration=30m reason="db upgrade"');
     await waitFor(
       'the announcement in #ops',
       () => topLevel(h, 'C0OPS', 'Maintenance: drop until')[0],
@@ -148,6 +148,15 @@ describe('maintenance windows', () => {
       () => topLevel(h, 'C0OPS', 'Maintenance of drop over')[0],
     );
     expect(summary.text).toMatch(/ended by U0ALICE\) after \d+ s: 1 run, 1 alert muted/);
+    // Ended early: its planned end (a delayed job) is removed, not left to fire into nothing.
+    const queue = new Queue(MAINTENANCE_END_QUEUE, { connection: h.redis, prefix: h.prefix });
+    try {
+      await waitFor('the planned end removed', async () =>
+        (await queue.getJob(`end-${id}`)) ? undefined : true,
+      );
+    } finally {
+      await queue.close();
+    }
     expect(messageText(summary)).toContain('health service=drop');
     expect(messageText(summary)).toContain('muted: Check drop-5xx failing');
     await waitFor(

@@ -37,7 +37,11 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
   it('rds-status shows status, class, storage, free space, connections, snapshots and maintenance', async () => {
     const m = use(mockRds({ id: 'drop-db' }));
     m.state.maintenance = [{ Action: 'system-update', Description: 'New OS patch' }];
-    const out = await runCommand(rdsStatus, { db: 'drop-db' }, { targets: targets(), aws: aws() });
+    const out = await runCommand(
+      rdsStatus,
+      { db: 'drop-db' },
+      { targets: targets(), ports: aws() },
+    );
     expect(out.posts[0]!.text).toBe('✓ drop-db: available');
     const card = JSON.stringify(out.posts[0]);
     for (const part of [
@@ -56,7 +60,11 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
   it('rds-status warns under 2 GB free (the runbook threshold)', async () => {
     const m = use(mockRds({ id: 'drop-db' }));
     m.state.freeStorageBytes = 1.5 * 1024 ** 3;
-    const out = await runCommand(rdsStatus, { db: 'drop-db' }, { targets: targets(), aws: aws() });
+    const out = await runCommand(
+      rdsStatus,
+      { db: 'drop-db' },
+      { targets: targets(), ports: aws() },
+    );
     expect(out.posts[0]!.text).toBe('⚠ drop-db: available');
     expect(JSON.stringify(out.posts[0])).toContain('⚠ 1.5 GB');
   });
@@ -67,7 +75,7 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
     const out = await runCommand(
       rdsSnapshot,
       { db: 'drop-db', reason: 'before deploy 9f3c2ab' },
-      { targets: targets(), aws: aws(), requestId: 'req_3f9a1c2d00aa11bb', requester: 'U0ALICE' },
+      { targets: targets(), ports: aws(), requestId: 'req_3f9a1c2d00aa11bb', requester: 'U0ALICE' },
     );
     const input = m.rds.commandCalls(CreateDBSnapshotCommand)[0]!.args[0].input;
     expect(input.DBInstanceIdentifier).toBe('drop-db');
@@ -89,7 +97,7 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
     const m = use(mockRds({ id: 'drop-db' }));
     m.state.finalStatus = 'failed';
     await expect(
-      runCommand(rdsSnapshot, { db: 'drop-db' }, { targets: targets(), aws: aws() }),
+      runCommand(rdsSnapshot, { db: 'drop-db' }, { targets: targets(), ports: aws() }),
     ).rejects.toThrow(/is failed; the database itself is unchanged/);
   });
 
@@ -99,7 +107,7 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
     const first = stepContext({
       command: rdsSnapshot,
       args: { db: 'drop-db' },
-      aws: aws(),
+      ports: aws(),
       targets: targets(),
       requestId,
     });
@@ -110,7 +118,7 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
     const retry = stepContext({
       command: rdsSnapshot,
       args: { db: 'drop-db' },
-      aws: aws(),
+      ports: aws(),
       targets: targets(),
       requestId,
       done: { 'snapshot-name': first.ctx.results['snapshot-name'] },
@@ -134,7 +142,7 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
     const run = stepContext({
       command: rdsSnapshot,
       args: { db: 'drop-db' },
-      aws: aws(),
+      ports: aws(),
       targets: targets(),
     });
     run.ctx.results['snapshot-name'] = { snapshotId: name };
@@ -144,7 +152,11 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
 
   it('an Aurora cluster gets CreateDBClusterSnapshot', async () => {
     const m = use(mockRds({ id: 'ledger-aurora', cluster: true }));
-    const out = await runCommand(rdsSnapshot, { db: 'ledger' }, { targets: targets(), aws: aws() });
+    const out = await runCommand(
+      rdsSnapshot,
+      { db: 'ledger' },
+      { targets: targets(), ports: aws() },
+    );
     expect(m.rds.commandCalls(CreateDBClusterSnapshotCommand)[0]!.args[0].input).toMatchObject({
       DBClusterIdentifier: 'ledger-aurora',
     });
@@ -156,7 +168,7 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
     const ctx = (max?: string) => ({
       args: rdsSnapshotAge.args.parse({ db: 'drop-db', ...(max ? { max } : {}) }),
       targets: targets(),
-      aws: aws(),
+      ports: aws(),
       request: {
         id: 'r',
         command: 'rds-snapshot-age',
@@ -180,7 +192,7 @@ describe('RDS commands (aws-sdk-client-mock, documented RDS shapes)', () => {
 
   it('refuses an unknown database by name, listing the known ones', async () => {
     await expect(
-      runCommand(rdsStatus, { db: 'nope' }, { targets: targets(), aws: aws() }),
+      runCommand(rdsStatus, { db: 'nope' }, { targets: targets(), ports: aws() }),
     ).rejects.toThrow('db: no database named nope (known: drop-db, ledger)');
   });
 });

@@ -7,7 +7,7 @@ import { startOpsbot } from '../../src/roles/start.ts';
 import { exampleConfig, type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 import { logsConfig, logsWorld } from '../helpers/logs-harness.ts';
 
-/** Issue 16, finding 7 (d): who may request `logs` and `audit` is a policy (default: operators). */
+/** Issue 16, finding 7 (d): who may request `logs`, `log-errors` and `audit` is a policy (default: operators). */
 describe('who may request logs and audit', () => {
   let h: Harness;
   let world: ReturnType<typeof logsWorld>;
@@ -44,6 +44,13 @@ describe('who may request logs and audit', () => {
         'Only members of operators or t-josh may request `audit` in default. Nothing was run.',
       ),
     );
+    // log-errors reads the same events (sample lines): the same default.
+    await h.client.command('log-errors mission-control-api since=1h', USERS.mallory);
+    await waitFor('the log-errors refusal', () =>
+      ephemeralTo(USERS.mallory.id).includes(
+        'Only members of operators may request `log-errors` in default. Nothing was run.',
+      ),
+    );
     expect(await h.jobCount()).toBe(jobs);
     expect(world.logs.mock.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
 
@@ -57,6 +64,9 @@ describe('who may request logs and audit', () => {
     const audit = h.bot.registry.find('audit')!;
     expect(resolvePolicy(logs, 'default', {}).requesters).toEqual(['operators']);
     expect(resolvePolicy(audit, 'default', {}).requesters).toEqual(['operators']);
+    expect(resolvePolicy(h.bot.registry.find('log-errors')!, 'default', {}).requesters).toEqual([
+      'operators',
+    ]);
     const example = exampleConfig();
     const { operators: _dropped, ...groups } = example.groups;
     const env = envSchema.parse({

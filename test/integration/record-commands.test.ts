@@ -33,7 +33,7 @@ beforeEach(() => {
 });
 afterEach(() => sm.mock.restore());
 
-const ports = () => runbookPorts(db.records);
+const newPorts = () => runbookPorts(db.records);
 let n = 0;
 const uniqueId = (prefix: string) => `${prefix}_${Date.now().toString(36)}${n++}`;
 
@@ -50,17 +50,17 @@ async function duckling(status: string) {
 
 /** The key text of the one message shown to the requester. */
 /** A rotate-key run of this duckling, as the worker would start it. */
-const rotation = (id: string, aws: Ports = ports()) =>
-  stepContext({ command: rotateKey, args: { duckling_id: id }, aws, targets });
+const rotation = (id: string, ports: Ports = newPorts()) =>
+  stepContext({ command: rotateKey, args: { duckling_id: id }, ports, targets });
 
 /** Ports whose DynamoDB writes fail as if the worker died there, until `heal()`. */
 function crashingPorts() {
-  const aws = ports();
-  const realUpdate = aws.records.update;
-  aws.records.update = async () => {
+  const ports = newPorts();
+  const realUpdate = ports.records.update;
+  ports.records.update = async () => {
     throw new Error('worker killed');
   };
-  return { aws, heal: () => (aws.records.update = realUpdate) };
+  return { ports, heal: () => (ports.records.update = realUpdate) };
 }
 
 function shownKey(messages: OutputMessage[]) {
@@ -118,7 +118,7 @@ describe('rotate-key on dynalite', () => {
     const run = stepContext({
       command: rotateKey,
       args: { duckling_id: 'dk_ghost' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     await expect(run.runStep('check-account')).rejects.toThrow(
@@ -142,14 +142,14 @@ describe('rotate-key on dynalite', () => {
   it('a retry after a crash between the Secrets Manager write and the DynamoDB write activates the stored key', async () => {
     const id = await duckling('ACTIVE');
     const crashing = crashingPorts();
-    const first = rotation(id, crashing.aws);
+    const first = rotation(id, crashing.ports);
     await expect(first.runAll()).rejects.toThrow('worker killed');
     const stored = sm.current(`ducklings/${id}/api-key`)!.value;
     expect(await db.get(DUCKLINGS, { duckling_id: id })).toMatchObject({
       key_hash: sha256Hex(OLD_KEY),
     });
     crashing.heal();
-    const retry = rotation(id, crashing.aws);
+    const retry = rotation(id, crashing.ports);
     await retry.runAll();
     expect(sm.secrets.get(`ducklings/${id}/api-key`)!.versions).toHaveLength(1);
     expect(await db.get(DUCKLINGS, { duckling_id: id })).toMatchObject({
@@ -162,11 +162,11 @@ describe('rotate-key on dynalite', () => {
     targets.rotate_key = { deliver: 'ephemeral' };
     const id = await duckling('ACTIVE');
     const crashing = crashingPorts();
-    const first = rotation(id, crashing.aws);
+    const first = rotation(id, crashing.ports);
     await expect(first.runAll()).rejects.toThrow('worker killed');
     const lost = shownKey(first.captured.toRequester);
     crashing.heal();
-    const retry = rotation(id, crashing.aws);
+    const retry = rotation(id, crashing.ports);
     await retry.runAll();
     const key = shownKey(retry.captured.toRequester);
     expect(key).not.toBe(lost);
@@ -178,9 +178,9 @@ describe('rotate-key on dynalite', () => {
 
   it('fails without activating when the account is suspended while the key is delivered', async () => {
     const id = await duckling('ACTIVE');
-    const aws = ports();
-    const realPut = aws.secrets.putValue;
-    aws.secrets.putValue = async (input) => {
+    const ports = newPorts();
+    const realPut = ports.secrets.putValue;
+    ports.secrets.putValue = async (input) => {
       const out = await realPut(input);
       await db.put(DUCKLINGS, {
         duckling_id: id,
@@ -189,7 +189,7 @@ describe('rotate-key on dynalite', () => {
       });
       return out;
     };
-    const run = stepContext({ command: rotateKey, args: { duckling_id: id }, aws, targets });
+    const run = stepContext({ command: rotateKey, args: { duckling_id: id }, ports, targets });
     const error = await run.runAll().catch((e: Error) => e);
     const key = sm.current(`ducklings/${id}/api-key`)!.value;
     expect(error).toMatchObject({ code: 'account_not_active' });
@@ -214,7 +214,7 @@ describe('revoke-connection on dynalite', () => {
     const run = stepContext({
       command: revokeConnection,
       args: { connection_id: id, reason: 'leaked credentials' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     await run.runAll();
@@ -247,7 +247,7 @@ describe('revoke-connection on dynalite', () => {
     const run = stepContext({
       command: revokeConnection,
       args: { connection_id: id, reason: 'again' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     const results = await run.runAll();
@@ -266,7 +266,7 @@ describe('revoke-connection on dynalite', () => {
     const run = stepContext({
       command: revokeConnection,
       args: { connection_id: id, reason: 'compromised' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     const first = await run.runStep('revoke');
@@ -280,7 +280,7 @@ describe('revoke-connection on dynalite', () => {
     const run = stepContext({
       command: revokeConnection,
       args: { connection_id: 'conn_ghost', reason: 'compromised' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     await expect(run.runStep('revoke')).rejects.toMatchObject({
@@ -303,7 +303,7 @@ describe('expire-cert on dynalite', () => {
     const run = stepContext({
       command: expireCert,
       args: { cert_id: id, reason: 'key compromise', duckling: 'dk_owner' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     await run.runAll();
@@ -330,7 +330,7 @@ describe('expire-cert on dynalite', () => {
     const run = stepContext({
       command: expireCert,
       args: { cert_id: 'cert_ghost', reason: 'key compromise', duckling: 'dk_owner' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     await expect(run.runStep('expire')).rejects.toMatchObject({
@@ -349,7 +349,7 @@ describe('expire-cert on dynalite', () => {
     const run = stepContext({
       command: expireCert,
       args: { cert_id: id, reason: 'rotation', duckling: 'dk_owner' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     const first = (await run.runStep('expire')) as { expiresAt: string };
@@ -364,7 +364,7 @@ describe('expire-cert on dynalite', () => {
     const run = stepContext({
       command: expireCert,
       args: { cert_id: id, reason: 'rotation', duckling: 'dk_owner' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     await expect(run.runStep('expire')).rejects.toMatchObject({ code: 'cert_owner_mismatch' });
@@ -382,7 +382,7 @@ describe('expire-cert on dynalite', () => {
     const run = stepContext({
       command: expireCert,
       args: { cert_id: id, reason: 'again', duckling: 'dk_owner' },
-      aws: ports(),
+      ports: newPorts(),
       targets,
     });
     const out = await run.runStep('expire');

@@ -35,7 +35,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       restart,
       { service: 'autostack-backend' },
-      { targets: targets(), aws: aws() },
+      { targets: targets(), ports: aws() },
     );
     expect(ecs.mock.commandCalls(UpdateServiceCommand)[0]!.args[0].input).toMatchObject({
       cluster: 'autostack',
@@ -61,7 +61,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       restart,
       { service: 'autostack-backend' },
-      { targets: targets(), aws: aws() },
+      { targets: targets(), ports: aws() },
     );
     expect(out.results['wait-rollout']).toMatchObject({
       state: 'COMPLETED',
@@ -79,7 +79,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     mocks.push(ecs);
     ecs.state.script = ['IN_PROGRESS', 'FAILED'];
     await expect(
-      runCommand(restart, { service: 'autostack-backend' }, { targets: targets(), aws: aws() }),
+      runCommand(restart, { service: 'autostack-backend' }, { targets: targets(), ports: aws() }),
     ).rejects.toMatchObject({
       code: 'rollout_failed',
       message: expect.stringContaining('ECS deployment circuit breaker: tasks failed to start.'),
@@ -93,7 +93,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     const t = targets();
     t.services['autostack-backend']!.timeout_seconds = 0.05;
     await expect(
-      runCommand(restart, { service: 'autostack-backend' }, { targets: t, aws: aws() }),
+      runCommand(restart, { service: 'autostack-backend' }, { targets: t, ports: aws() }),
     ).rejects.toMatchObject({
       code: 'rollout_timeout',
       message: expect.stringContaining('still in progress after 0.05 s'),
@@ -105,7 +105,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     mocks.push(ecs);
     ecs.state.denyUpdate = true;
     await expect(
-      runCommand(restart, { service: 'autostack-backend' }, { targets: targets(), aws: aws() }),
+      runCommand(restart, { service: 'autostack-backend' }, { targets: targets(), ports: aws() }),
     ).rejects.toMatchObject({
       kind: 'permanent',
       message:
@@ -118,7 +118,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     mocks.push(ecs);
     ecs.state.throttleUpdates = 1;
     await expect(
-      runCommand(restart, { service: 'autostack-backend' }, { targets: targets(), aws: aws() }),
+      runCommand(restart, { service: 'autostack-backend' }, { targets: targets(), ports: aws() }),
     ).rejects.toMatchObject({ kind: 'transient', code: 'aws_throttled' });
     expect(ecs.state.updates).toBe(0);
   });
@@ -136,7 +136,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     const out = await runCommand(
       restart,
       { service: 'autostack-backend' },
-      { targets: targets(), aws: aws(), done: { 'note-start': { since } } },
+      { targets: targets(), ports: aws(), done: { 'note-start': { since } } },
     );
     expect(ecs.state.updates).toBe(1);
     expect(out.results['start-redeploy']).toMatchObject({ adopted: true });
@@ -147,7 +147,11 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     const ar = mockAppRunner({ serviceArn: DROP_ARN });
     mocks.push(ar);
     ar.state.script = ['PENDING', 'IN_PROGRESS', 'SUCCEEDED'];
-    const out = await runCommand(restart, { service: 'drop' }, { targets: targets(), aws: aws() });
+    const out = await runCommand(
+      restart,
+      { service: 'drop' },
+      { targets: targets(), ports: aws() },
+    );
     expect(ar.state.starts).toBe(1);
     expect(out.results['wait-rollout']).toMatchObject({ state: 'COMPLETED' });
     expect(out.progress).toContain('IN_PROGRESS: operation IN_PROGRESS');
@@ -158,7 +162,7 @@ describe('restart against ECS and App Runner (aws-sdk-client-mock)', () => {
     mocks.push(ar);
     ar.state.script = ['IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCEEDED'];
     await expect(
-      runCommand(restart, { service: 'drop' }, { targets: targets(), aws: aws() }),
+      runCommand(restart, { service: 'drop' }, { targets: targets(), ports: aws() }),
     ).rejects.toMatchObject({
       code: 'rollout_failed',
       message: expect.stringContaining('ROLLBACK_SUCCEEDED'),

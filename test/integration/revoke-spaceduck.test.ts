@@ -72,7 +72,7 @@ async function world(connectionStatus = 'ACTIVE') {
 }
 
 const revoke = (args: Record<string, string>) =>
-  stepContext({ command: revokeConnection, args, aws: runbookPorts(db.records), targets });
+  stepContext({ command: revokeConnection, args, ports: runbookPorts(db.records), targets });
 
 describe('revoke-connection spaceduck=<id> on dynalite', () => {
   it('resolves the connection by index, names the duckling in the plan, revokes it and removes the spaceduck from the bonded list', async () => {
@@ -100,10 +100,10 @@ describe('revoke-connection spaceduck=<id> on dynalite', () => {
 
   it('removes the right element when the list changed between the read and the write', async () => {
     const w = await world();
-    const aws = runbookPorts(db.records);
-    const realUpdate = aws.records.update;
+    const ports = runbookPorts(db.records);
+    const realUpdate = ports.records.update;
     let raced = false;
-    aws.records.update = async (input) => {
+    ports.records.update = async (input) => {
       if (input.removeAt && !raced) {
         raced = true;
         // Someone else prepends a spaceduck: the element at the read index is no longer ours.
@@ -115,7 +115,7 @@ describe('revoke-connection spaceduck=<id> on dynalite', () => {
     const run = stepContext({
       command: revokeConnection,
       args: { connection_id: w.connection, reason: 'abusive pulses' },
-      aws,
+      ports,
       targets,
     });
     await run.runAll();

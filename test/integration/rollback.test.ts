@@ -30,7 +30,7 @@ describe('rollback: deploy history in Redis, Lambda through aws-sdk-client-mock'
 
   it('refuses with a clear user error when no promote is recorded', async () => {
     await expect(
-      runCommand(rollback, { function: 'mission-control-api' }, { targets, aws: aws() }),
+      runCommand(rollback, { function: 'mission-control-api' }, { targets, ports: aws() }),
     ).rejects.toMatchObject({ kind: 'user', code: 'no_deploy_history' });
     expect(lambda.mock.commandCalls(UpdateAliasCommand)).toHaveLength(0);
   });
@@ -56,18 +56,18 @@ describe('rollback: deploy history in Redis, Lambda through aws-sdk-client-mock'
     await runCommand(
       promote,
       { function: 'mission-control-api', version: '42' },
-      { targets, aws: aws(), runId: 'run-p1' },
+      { targets, ports: aws(), runId: 'run-p1' },
     );
     await runCommand(
       promote,
       { function: 'mission-control-api', version: '43' },
-      { targets, aws: aws(), runId: 'run-p2' },
+      { targets, ports: aws(), runId: 'run-p2' },
     );
     expect(lambda.state.version).toBe('43');
     const first = await runCommand(
       rollback,
       { function: 'mission-control-api' },
-      { targets, aws: aws(), runId: 'run-r1' },
+      { targets, ports: aws(), runId: 'run-r1' },
     );
     expect(first.plan?.summary).toBe('prod: 43 → 42');
     expect(lambda.state.version).toBe('42');
@@ -78,7 +78,7 @@ describe('rollback: deploy history in Redis, Lambda through aws-sdk-client-mock'
     const second = await runCommand(
       rollback,
       { function: 'mission-control-api' },
-      { targets, aws: aws(), runId: 'run-r2' },
+      { targets, ports: aws(), runId: 'run-r2' },
     );
     expect(second.plan?.summary).toBe('prod: 42 → 41');
     expect(lambda.state.version).toBe('41');
@@ -89,19 +89,19 @@ describe('rollback: deploy history in Redis, Lambda through aws-sdk-client-mock'
     await runCommand(
       promote,
       { function: 'mission-control-api', version: '43' },
-      { targets, aws: aws(), runId: 'run-p1' },
+      { targets, ports: aws(), runId: 'run-p1' },
     );
     const first = await runCommand(
       rollback,
       { function: 'mission-control-api' },
-      { targets, aws: aws(), runId: 'run-r1' },
+      { targets, ports: aws(), runId: 'run-r1' },
     );
     const updates = lambda.state.updates;
     // The same run again with its approved plan (the worker died after UpdateAlias).
     await runCommand(
       rollback,
       { function: 'mission-control-api' },
-      { targets, aws: aws(), runId: 'run-r1', plan: first.plan },
+      { targets, ports: aws(), runId: 'run-r1', plan: first.plan },
     );
     expect(lambda.state.updates).toBe(updates);
     const history = await redisDeployHistory(redis, keys(prefix)).list({
@@ -118,11 +118,11 @@ describe('rollback: deploy history in Redis, Lambda through aws-sdk-client-mock'
     await runCommand(
       promote,
       { function: 'mission-control-api', version: '43' },
-      { targets, aws: aws(), runId: 'run-p1' },
+      { targets, ports: aws(), runId: 'run-p1' },
     );
     lambda.moveBehindOurBack('41');
     await expect(
-      runCommand(rollback, { function: 'mission-control-api' }, { targets, aws: aws() }),
+      runCommand(rollback, { function: 'mission-control-api' }, { targets, ports: aws() }),
     ).rejects.toMatchObject({
       code: 'alias_moved',
       message: expect.stringContaining('prod points at 41'),

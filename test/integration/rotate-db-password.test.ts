@@ -39,12 +39,12 @@ describe('rotate-db-password: AWSPENDING, ModifyDBInstance, available, AWSCURREN
     const sm = mockSecrets('eu-west-1');
     sm.add(SECRET, OLD);
     mocks.push(rds, sm);
-    const aws = awsAdapters('eu-west-1', { deploys: memoryDeploys() });
+    const ports = awsAdapters('eu-west-1', { deploys: memoryDeploys() });
     const run = (done: Record<string, unknown> = {}) =>
       stepContext({
         command: rotateDbPassword,
         args: { db: 'drop-db' },
-        aws,
+        ports,
         targets: targets(),
         requestId: 'req_rot0000000000001',
         done,

@@ -57,10 +57,10 @@ async function ducklingWithSecret() {
  * calls, so a test can assert their order.
  */
 function timedPorts() {
-  const aws: Ports = runbookPorts({ ...db.records });
+  const ports: Ports = runbookPorts({ ...db.records });
   const activations: number[] = [];
-  const update = aws.records.update;
-  aws.records.update = async (input) => {
+  const update = ports.records.update;
+  ports.records.update = async (input) => {
     activations.push(sm.mock.calls().length);
     return update(input);
   };
@@ -69,11 +69,17 @@ function timedPorts() {
     for (const at of [...activations].reverse()) names.splice(at, 0, 'UpdateItem');
     return names.map((name) => name.replace(/Command$/, ''));
   };
-  return { aws, timeline };
+  return { ports, timeline };
 }
 
-const rotation = (id: string, aws: Ports) =>
-  stepContext({ command: rotateKey, args: { duckling_id: id }, aws, targets, requestId: REQUEST });
+const rotation = (id: string, ports: Ports) =>
+  stepContext({
+    command: rotateKey,
+    args: { duckling_id: id },
+    ports,
+    targets,
+    requestId: REQUEST,
+  });
 
 const inputsOf = (name: string) =>
   sm.mock
@@ -87,8 +93,8 @@ const stagesOf = (secret: string) =>
 describe('rotate-key stages the new key AWSPENDING and makes it AWSCURRENT after activation', () => {
   it('puts AWSPENDING, then activates in DynamoDB, then moves AWSCURRENT to the new version', async () => {
     const { id, secret } = await ducklingWithSecret();
-    const { aws, timeline } = timedPorts();
-    const run = rotation(id, aws);
+    const { ports, timeline } = timedPorts();
+    const run = rotation(id, ports);
     await run.runAll();
     expect(timeline()).toEqual([
       'DescribeSecret',
@@ -132,15 +138,15 @@ describe('rotate-key stages the new key AWSPENDING and makes it AWSCURRENT after
 
   it('the plan says the key is staged AWSPENDING and made AWSCURRENT after activation', async () => {
     const { id } = await ducklingWithSecret();
-    const plan = await rotateKey.plan!(rotation(id, timedPorts().aws).ctx);
+    const plan = await rotateKey.plan!(rotation(id, timedPorts().ports).ctx);
     expect(plan.details!.join('\n')).toMatch(/staged AWSPENDING[\s\S]*made AWSCURRENT only after/);
   });
 
   it('a failed activation (the condition fails) never moves AWSCURRENT: the old key stays current', async () => {
     const { id, secret } = await ducklingWithSecret();
-    const { aws } = timedPorts();
-    const put = aws.secrets.putValue;
-    aws.secrets.putValue = async (input) => {
+    const { ports } = timedPorts();
+    const put = ports.secrets.putValue;
+    ports.secrets.putValue = async (input) => {
       const out = await put(input);
       await db.put(DUCKLINGS, {
         duckling_id: id,
@@ -149,7 +155,7 @@ describe('rotate-key stages the new key AWSPENDING and makes it AWSCURRENT after
       });
       return out;
     };
-    const error = await rotation(id, aws)
+    const error = await rotation(id, ports)
       .runAll()
       .catch((e: Error) => e);
     expect(error).toMatchObject({ code: 'account_not_active' });
@@ -164,11 +170,11 @@ describe('rotate-key stages the new key AWSPENDING and makes it AWSCURRENT after
 
   it('a DynamoDB error during activation never moves AWSCURRENT', async () => {
     const { id, secret } = await ducklingWithSecret();
-    const { aws } = timedPorts();
-    aws.records.update = async () => {
+    const { ports } = timedPorts();
+    ports.records.update = async () => {
       throw Object.assign(new Error('DynamoDB is unavailable'), { name: 'InternalServerError' });
     };
-    await expect(rotation(id, aws).runAll()).rejects.toThrow('DynamoDB is unavailable');
+    await expect(rotation(id, ports).runAll()).rejects.toThrow('DynamoDB is unavailable');
     expect(inputsOf('UpdateSecretVersionStage')).toEqual([]);
     expect(sm.current(secret)!.value).toBe(OLD_KEY);
     expect(stagesOf(secret)[TOKEN]).toEqual(['AWSPENDING']);
@@ -177,18 +183,18 @@ describe('rotate-key stages the new key AWSPENDING and makes it AWSCURRENT after
   it('a retry after a crash between activation and promotion promotes the same key, issuing none', async () => {
     const { id, secret } = await ducklingWithSecret();
     const crashing = timedPorts();
-    const moveStage = crashing.aws.secrets.moveStage;
-    crashing.aws.secrets.moveStage = async () => {
+    const moveStage = crashing.ports.secrets.moveStage;
+    crashing.ports.secrets.moveStage = async () => {
       throw new Error('worker killed');
     };
     // The worker dies after the activating UpdateItem, before rotate-key's checkpoint is saved.
-    await expect(rotation(id, crashing.aws).runAll()).rejects.toThrow('worker killed');
+    await expect(rotation(id, crashing.ports).runAll()).rejects.toThrow('worker killed');
     const staged = sm.secrets.get(secret)!.versions.find((v) => v.id === TOKEN)!.value;
     expect(sm.current(secret)!.value).toBe(OLD_KEY);
     expect((await db.get(DUCKLINGS, { duckling_id: id }))!.key_hash).toBe(sha256Hex(staged));
 
-    crashing.aws.secrets.moveStage = moveStage;
-    const retry = rotation(id, crashing.aws);
+    crashing.ports.secrets.moveStage = moveStage;
+    const retry = rotation(id, crashing.ports);
     const results = await retry.runAll();
     expect(results['rotate-key']).toMatchObject({ already: true });
     expect(results['make-current']).toMatchObject({ current: true, moved: true });
@@ -206,23 +212,23 @@ describe('rotate-key stages the new key AWSPENDING and makes it AWSCURRENT after
 
   it('a retry after a crash between the two label moves only takes AWSPENDING off', async () => {
     const { id, secret } = await ducklingWithSecret();
-    const { aws } = timedPorts();
-    const moveStage = aws.secrets.moveStage;
+    const { ports } = timedPorts();
+    const moveStage = ports.secrets.moveStage;
     let moves = 0;
-    aws.secrets.moveStage = async (input) => {
+    ports.secrets.moveStage = async (input) => {
       if (++moves === 2) throw new Error('worker killed');
       return moveStage(input);
     };
-    const first = rotation(id, aws);
+    const first = rotation(id, ports);
     await expect(first.runAll()).rejects.toThrow('worker killed');
     expect(stagesOf(secret)[TOKEN]).toEqual(['AWSPENDING', 'AWSCURRENT']);
 
-    aws.secrets.moveStage = moveStage;
+    ports.secrets.moveStage = moveStage;
     // rotate-key was checkpointed this time: the retry starts at make-current.
     const retry = stepContext({
       command: rotateKey,
       args: { duckling_id: id },
-      aws,
+      ports,
       targets,
       requestId: REQUEST,
       done: {
@@ -244,15 +250,15 @@ describe('rotate-key stages the new key AWSPENDING and makes it AWSCURRENT after
 
   it('a late retry never makes current a key that a later rotation replaced', async () => {
     const { id, secret } = await ducklingWithSecret();
-    const { aws } = timedPorts();
-    const first = rotation(id, aws);
+    const { ports } = timedPorts();
+    const first = rotation(id, ports);
     await first.runStep('check-account');
     await first.runStep('rotate-key');
     // Another request rotates the key to completion before this run's make-current.
     await stepContext({
       command: rotateKey,
       args: { duckling_id: id },
-      aws,
+      ports,
       targets,
       requestId: 'req_later0123456789',
     }).runAll();

@@ -33,7 +33,7 @@ const run = (requestId = 'req_00000000000000a1') =>
   stepContext({
     command: rotateSecret,
     args: { secret: 'jwt-secret' },
-    aws: runbookPorts(unusedRecords),
+    ports: runbookPorts(unusedRecords),
     targets,
     requestId,
   });
@@ -235,7 +235,7 @@ describe('rotate-secret restarts the consumers in the same run', () => {
     const retry = stepContext({
       command: rotateSecret,
       args: { secret: 'jwt-secret' },
-      aws: runbookPorts(unusedRecords),
+      ports: runbookPorts(unusedRecords),
       targets,
       requestId: 'req_00000000000000a1',
       done: checkpointed,

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { limitsSchema } from '../../src/config/limits.ts';
-import { READS_QUEUE, RUNS_QUEUE } from '../../src/queue/runs-queue.ts';
+import { READS_QUEUE, RUNS_QUEUE } from '../../src/requests/runs-queue.ts';
 import { type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 import { logsConfig, logsWorld } from '../helpers/logs-harness.ts';
 

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRunsQueue, enqueueRun, type RunQueues } from '../../src/queue/runs-queue.ts';
 import { UserLimits } from '../../src/requests/limits.ts';
 import type { RunJob } from '../../src/requests/request.ts';
+import { createRunsQueue, enqueueRun, type RunQueues } from '../../src/requests/runs-queue.ts';
 import { keys as keysFor } from '../../src/store/keys.ts';
 import { REDIS_URL } from '../helpers/harness.ts';
 

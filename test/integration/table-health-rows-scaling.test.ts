@@ -115,7 +115,7 @@ describe('table-health: live rows and auto-scaling alarms', () => {
 
   it('lists auto-scaling alarms apart as "scaling", never ✗; metric-math alarms naming a table count', async () => {
     counts = { eggs: 10, ducklings: { count: 4 }, 'spaceduck-certs': 7 };
-    const out = await runCommand(tableHealth, {}, { targets, aws: aws(), memory: new Map() });
+    const out = await runCommand(tableHealth, {}, { targets, ports: aws(), memory: new Map() });
     const card = JSON.stringify(out.posts[0]);
     expect(card).toContain('✓ *spaceduck-eggs*');
     expect(card).toContain(
@@ -129,12 +129,12 @@ describe('table-health: live rows and auto-scaling alarms', () => {
   it('shows live rows beside ItemCount (up to 6 h old) and the change since the last run', async () => {
     const memory = new Map<string, unknown>();
     counts = { eggs: 10, ducklings: 4, certs: 7 };
-    const first = await runCommand(tableHealth, {}, { targets, aws: aws(), memory });
+    const first = await runCommand(tableHealth, {}, { targets, ports: aws(), memory });
     const firstCard = JSON.stringify(first.posts[0]);
     expect(firstCard).toContain('0 items (ItemCount) · 10 rows live');
     expect(firstCard).toContain('refreshes about every 6 hours');
     counts = { eggs: 25, ducklings: 1, certs: 7 };
-    const second = await runCommand(tableHealth, {}, { targets, aws: aws(), memory });
+    const second = await runCommand(tableHealth, {}, { targets, ports: aws(), memory });
     const card = JSON.stringify(second.posts[0]);
     expect(card).toMatch(/25 rows live \(\+15 since \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
     expect(card).toMatch(/1 rows live \(-3 since /);
@@ -147,7 +147,7 @@ describe('table-health: live rows and auto-scaling alarms', () => {
     const out = await runCommand(
       tableHealth,
       {},
-      { targets: broken, aws: aws(), memory: new Map() },
+      { targets: broken, ports: aws(), memory: new Map() },
     );
     expect(JSON.stringify(out.posts[0])).toContain('Live rows unavailable');
   });

@@ -42,7 +42,11 @@ describe('table-health: DescribeTable on dynalite, CloudWatch through aws-sdk-cl
     awsAdapters('us-east-1', { deploys: { record: async () => {}, list: async () => [] } });
 
   it('posts one card with ✓, ⚠ or ✗ per table and the reason for each', async () => {
-    const out = await runCommand(tableHealth, {}, { targets: exampleConfig().targets, aws: aws() });
+    const out = await runCommand(
+      tableHealth,
+      {},
+      { targets: exampleConfig().targets, ports: aws() },
+    );
     expect(out.plan?.summary).toBe('check 5 tables in us-east-1');
     expect(out.posts).toHaveLength(1);
     const card = JSON.stringify(out.posts[0]);
@@ -63,7 +67,7 @@ describe('table-health: DescribeTable on dynalite, CloudWatch through aws-sdk-cl
     const out = await runCommand(
       tableHealth,
       { tables: 'eggs spaceduck-audit' },
-      { targets: exampleConfig().targets, aws: aws() },
+      { targets: exampleConfig().targets, ports: aws() },
     );
     expect(out.plan?.details).toEqual(['spaceduck-eggs', 'spaceduck-audit']);
     expect(out.results.report).toEqual({ ok: 1, warn: 1, fail: 0 });
@@ -74,7 +78,7 @@ describe('table-health: DescribeTable on dynalite, CloudWatch through aws-sdk-cl
       runCommand(
         tableHealth,
         { tables: 'prod-users' },
-        { targets: exampleConfig().targets, aws: aws() },
+        { targets: exampleConfig().targets, ports: aws() },
       ),
     ).rejects.toThrow('prod-users is not a configured table');
   });

@@ -19,14 +19,14 @@ const targets = exampleConfig().targets;
 describe('suspend-duckling and its undo', () => {
   it('suspends keeping the prior status; the undo restores it; a second undo is refused', async () => {
     await db.put('spaceduck-ducklings', { duckling_id: 'dk_abuse', status: 'TRIAL' });
-    const aws = {
+    const ports = {
       ...({ records: db.records } as unknown as Ports),
       ...memoryContainment().ports,
     };
     const suspend = stepContext({
       command: suspendDuckling,
       args: { duckling_id: 'dk_abuse', reason: 'scraping' },
-      aws,
+      ports,
       targets,
       requestId: 'req_00000000000000a1',
     });
@@ -43,7 +43,7 @@ describe('suspend-duckling and its undo', () => {
       stepContext({
         command: reactivateDuckling,
         args: { duckling_id: 'dk_abuse', undo: 'req_00000000000000a1' },
-        aws,
+        ports,
         targets,
         requestId: 'req_00000000000000b2',
       });
@@ -55,7 +55,7 @@ describe('suspend-duckling and its undo', () => {
     const again = stepContext({
       command: reactivateDuckling,
       args: { duckling_id: 'dk_abuse', undo: 'req_00000000000000a1' },
-      aws,
+      ports,
       targets,
       requestId: 'req_00000000000000c3',
     });

@@ -11,11 +11,11 @@ import { goTime, tfLockInfo, tfLockTable } from '../helpers/tf-lock-table.ts';
 
 /** tf-lock on dynalite (a real DynamoDB wire protocol and condition semantics). */
 let db: Dynalite;
-let aws: Ports;
+let ports: Ports;
 let n = 0;
 beforeAll(async () => {
   db = await startDynalite();
-  aws = {
+  ports = {
     tfLocks: tfLocksAdapter(
       dynamoClients('us-east-1', {
         endpoint: db.endpoint,
@@ -41,14 +41,19 @@ const release = (targets: FileConfig['targets'], id: string, extra: Record<strin
   stepContext({
     command: tfLock,
     args: { action: 'release', subject: id, reason: 'runner died mid-apply', ...extra },
-    aws,
+    ports,
     targets,
   });
 
 describe('tf-lock', () => {
   it('show: who holds the lock, what operation, since when, which version', async () => {
     const t = await table(3 * 3_600_000);
-    const run = stepContext({ command: tfLock, args: { action: 'show' }, aws, targets: t.targets });
+    const run = stepContext({
+      command: tfLock,
+      args: { action: 'show' },
+      ports,
+      targets: t.targets,
+    });
     await run.runAll();
     const text = JSON.stringify(run.captured.posts);
     expect(text).toContain(`ID ${t.id}`);
@@ -95,7 +100,7 @@ describe('tf-lock', () => {
     expect(fresh instanceof Error || fresh.facts.info !== plan.facts.info).toBe(true);
     // Even a step that read before the change deletes nothing: the condition is the exact Info.
     const stale = { lockKey: t.key, info: String(plan.facts.info) };
-    expect(await aws.tfLocks!.release({ table: t.name, region: 'us-east-1' }, stale)).toEqual({
+    expect(await ports.tfLocks!.release({ table: t.name, region: 'us-east-1' }, stale)).toEqual({
       status: 'changed',
     });
     expect(JSON.parse(String((await db.get(t.name, { LockID: t.key }))?.Info)).Who).toBe(

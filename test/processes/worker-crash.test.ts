@@ -4,7 +4,7 @@ import type { AuditEntry } from '../../src/audit/entry.ts';
 import type { LedgerTable } from '../../src/aws/ledger-table.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
-import { createRunsQueue } from '../../src/queue/runs-queue.ts';
+import { createRunsQueue } from '../../src/requests/runs-queue.ts';
 import { DiskDynalite } from '../helpers/dynalite-disk.ts';
 import { FakeLambda } from '../helpers/fake-lambda.ts';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseFileConfig } from '../../src/config/load.ts';
-import { SectionConflict } from '../../src/config/sections.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { SectionConflict } from '../../src/registry/config-sections.ts';
+import { parseFileConfig } from '../../src/registry/load-config.ts';
 import { type AnyCommand, defineCommand, z } from '../../src/sdk/index.ts';
 
 const base = 'slack: { ops_channel: C0OPS }\n';

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/load.ts';
+import { ConfigError } from '../../src/config/load.ts';
+import { loadConfig } from '../../src/registry/load-config.ts';
 
 function configFile(text: string) {
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-config-'));

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseFileConfig } from '../../src/config/load.ts';
 import { fillTemplate } from '../../src/incidents/templates.ts';
 import { createRegistry, intakeText, validateArgs } from '../../src/intake/validate.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { parseFileConfig } from '../../src/registry/load-config.ts';
 import { scheduleProblems } from '../../src/schedules/problems.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 

@@ -90,6 +90,10 @@ describe('the execution state machine', () => {
     expect(retried.steps[1]).toEqual({ state: 'current', attempt: 0 });
     const aborted = changed(abortExecution(ex, 'U0BOB', 'not today', 5));
     expect(aborted.next.status).toBe('aborted');
+    expect(cardView(aborted.next, runbook)).toMatchObject({
+      abortedBy: 'U0BOB',
+      reason: 'not today',
+    });
     expect(aborted.events).toEqual([
       { action: 'runbook.aborted', actor: 'U0BOB', step: 1, reason: 'not today' },
     ]);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ConfigError, loadConfig } from '../../src/config/load.ts';
+import { ConfigError } from '../../src/config/load.ts';
+import { loadConfig } from '../../src/registry/load-config.ts';
 
 /** Finding 13: hygiene. */
 describe('finding 13: hygiene', () => {

@@ -93,16 +93,16 @@ describe('local mode sandbox', () => {
       region: 'us-east-1',
       dynamoEndpoint: dynamo.endpoint,
     });
-    const aws = { ...sandbox.ports, deploys: memoryDeploys() } as Ports;
+    const ports = { ...sandbox.ports, deploys: memoryDeploys() } as Ports;
     const run = (command: AnyCommand, args: Record<string, unknown>, requestId: string) =>
-      stepContext({ command, args, aws, targets: file.targets, requestId }).runAll();
+      stepContext({ command, args, ports, targets: file.targets, requestId }).runAll();
     try {
-      const before = await aws.records.get({
+      const before = await ports.records.get({
         table: 'spaceduck-ducklings',
         key: { duckling_id: 'dk-ada' },
       });
       await run(rotateKey, { duckling_id: 'dk-ada', reason: 'leaked' }, 'req_0000000000000a01');
-      const after = await aws.records.get({
+      const after = await ports.records.get({
         table: 'spaceduck-ducklings',
         key: { duckling_id: 'dk-ada' },
       });
@@ -114,7 +114,7 @@ describe('local mode sandbox', () => {
       );
       expect(
         (
-          await aws.records.get({
+          await ports.records.get({
             table: 'spaceduck-connections',
             key: { connection_id: 'conn-7f3a' },
           })
@@ -126,10 +126,10 @@ describe('local mode sandbox', () => {
         'req_0000000000000a03',
       );
       expect(
-        (await aws.records.get({ table: 'spaceduck-certs', key: { cert_id: 'cert-ada-2026' } }))
+        (await ports.records.get({ table: 'spaceduck-certs', key: { cert_id: 'cert-ada-2026' } }))
           ?.status,
       ).toBe('EXPIRED');
-      const sent = (aws.email as ReturnType<typeof sandboxEmail>).sent;
+      const sent = (ports.email as ReturnType<typeof sandboxEmail>).sent;
       expect(sent.map((m) => [m.to, m.template])).toEqual([
         ['ada@spaceduck.example.com', 'spaceduck-key-rotated'],
         ['ada@spaceduck.example.com', 'spaceduck-connection-revoked'],
@@ -141,7 +141,7 @@ describe('local mode sandbox', () => {
         { function: 'mission-control-api', version: '43' },
         'req_0000000000000a04',
       );
-      const files = (aws.repoFiles as ReturnType<typeof sandboxRepoFiles>).files;
+      const files = (ports.repoFiles as ReturnType<typeof sandboxRepoFiles>).files;
       expect(files.get('spaceduck/coordination@main:DEPLOY-LOG.md')).toMatch(
         /promote mission-control-api:prod 42 → 43/,
       );

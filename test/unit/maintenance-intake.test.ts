@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRegistry, intakeText } from '../../src/intake/validate.ts';
 import { createLogger } from '../../src/log.ts';
-import { maintenanceSchema } from '../../src/maintenance/config.ts';
 import { createMaintenance } from '../../src/maintenance/start.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { maintenanceSchema } from '../../src/sdk/maintenance-config.ts';
 import { keys } from '../../src/store/keys.ts';
 import type { Redis } from '../../src/store/redis.ts';
 import { exampleConfig } from '../helpers/harness.ts';

@@ -3,8 +3,8 @@ import expireCert from '../../commands/expire-cert.ts';
 import revokeConnection from '../../commands/revoke-connection.ts';
 import rotateKey from '../../commands/rotate-key.ts';
 import type { FileConfig } from '../../src/config/file.ts';
-import { parseFileConfig } from '../../src/config/load.ts';
 import { commands } from '../../src/registry/commands.ts';
+import { parseFileConfig } from '../../src/registry/load-config.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /** The IAM each delivery mode needs: admin_api writes no record itself, and reads its key. */

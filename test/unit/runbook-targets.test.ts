@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rotateKey from '../../commands/rotate-key.ts';
 import rotateSecret from '../../commands/rotate-secret.ts';
-import { parseFileConfig } from '../../src/config/load.ts';
+import { parseFileConfig } from '../../src/registry/load-config.ts';
 import { generateSecretValue, pendingVersion, requestToken } from '../../src/sdk/generate.ts';
 import { argsProblems } from '../../src/sdk/targets.ts';
 import { exampleConfig } from '../helpers/harness.ts';

@@ -42,8 +42,8 @@ describe('sandbox rotate-db-password on the example config', () => {
     const before = await current();
     expect(before.protocol).toBe('postgres:');
     expect(before.hostname).toBe('drop-db.sandbox.local');
-    const aws = { ...sandbox.ports, deploys: memoryDeploys() } as unknown as Ports;
-    const out = await runCommand(rotateDbPassword, { db: 'drop-db' }, { targets: t, aws });
+    const ports = { ...sandbox.ports, deploys: memoryDeploys() } as unknown as Ports;
+    const out = await runCommand(rotateDbPassword, { db: 'drop-db' }, { targets: t, ports });
     expect(out.results['make-current']).toBeDefined();
     const after = await current();
     expect(after.password).not.toBe(before.password);

@@ -23,7 +23,7 @@ describe('sandbox RDS, ECR and deploys', () => {
   const services = new SandboxServices({ rolloutMs: 30 });
   const repo = (t.deploys!.drop!.repository as string) ?? '';
   const maintenance = memoryMaintenance();
-  const aws = {
+  const ports = {
     services,
     images: new SandboxImages(services, (ref) => (ref.type === 'apprunner' ? repo : undefined)),
     rds: new SandboxRds({ snapshotMs: 30 }),
@@ -36,7 +36,7 @@ describe('sandbox RDS, ECR and deploys', () => {
     const out = await runCommand(
       deploy,
       { service: 'drop', image: 'v42', safe: 'true' },
-      { targets: t, aws },
+      { targets: t, ports },
     );
     expect(out.plan!.summary).toMatch(/^drop: v41 → sha256:[0-9a-f]{12} \(safe\)$/);
     expect(out.results['snapshot:wait-snapshot']).toMatchObject({ status: 'available' });
@@ -48,13 +48,13 @@ describe('sandbox RDS, ECR and deploys', () => {
     const back = await runCommand(
       rollback,
       { function: 'drop' },
-      { targets: t, aws, runId: 'run-back' },
+      { targets: t, ports, runId: 'run-back' },
     );
     expect(back.plan!.summary).toMatch(/^drop: sha256:[0-9a-f]{12} → v41$/);
   });
 
   it('rds-status shows the sandbox database', async () => {
-    const out = await runCommand(rdsStatus, { db: 'drop-db' }, { targets: t, aws });
+    const out = await runCommand(rdsStatus, { db: 'drop-db' }, { targets: t, ports });
     expect(out.posts[0]!.text).toBe('✓ drop-db: available');
   });
 });

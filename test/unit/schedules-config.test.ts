@@ -98,7 +98,7 @@ describe('schedules and checklists in the config', () => {
   });
 
   it('checks the cron (5 fields) and the time zone (IANA) when parsing', async () => {
-    const { parseFileConfig } = await import('../../src/config/load.ts');
+    const { parseFileConfig } = await import('../../src/registry/load-config.ts');
     const { stringify } = await import('yaml');
     const file = exampleConfig() as Record<string, unknown>;
     file.schedules = {
@@ -112,7 +112,7 @@ describe('schedules and checklists in the config', () => {
     ]);
   });
   it('refuses at load a schedule whose command policy would refuse it, and says how to allow it', async () => {
-    const { parseFileConfig } = await import('../../src/config/load.ts');
+    const { parseFileConfig } = await import('../../src/registry/load-config.ts');
     const { stringify } = await import('yaml');
     const file = exampleConfig() as Record<string, unknown> & ReturnType<typeof exampleConfig>;
     file.schedules = {
@@ -147,7 +147,7 @@ describe('schedules and checklists in the config', () => {
     ]);
   });
   it('holds a scheduled checklist to each check’s own policy, and refuses a check that needs approval', async () => {
-    const { parseFileConfig } = await import('../../src/config/load.ts');
+    const { parseFileConfig } = await import('../../src/registry/load-config.ts');
     const { stringify } = await import('yaml');
     const file = exampleConfig() as Record<string, unknown> & ReturnType<typeof exampleConfig>;
     file.checklists = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFileConfig } from '../../src/config/load.ts';
+import { parseFileConfig } from '../../src/registry/load-config.ts';
 
 const base = `slack: { ops_channel: C0OPS }\n`;
 

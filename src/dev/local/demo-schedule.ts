@@ -21,8 +21,18 @@ export function withDemoSchedule(file: FileConfig): FileConfig {
     'incidents severity=critical',
     ...(logs ? [`log-errors ${logs} since=1m max=7`] : []),
   ];
+  // `log-errors` reads log events: only operators may request it, so the demo schedule joins them.
+  const operators = file.groups.operators;
+  const groups =
+    logs && operators
+      ? {
+          ...file.groups,
+          operators: { ...operators, schedules: [...(operators.schedules ?? []), DEMO] },
+        }
+      : file.groups;
   return {
     ...file,
+    groups,
     checklists: {
       [DEMO]: {
         title: 'Demo daily checks',

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../../config/load.ts';
-import { loadConfig } from '../../config/load.ts';
 import { createLogger } from '../../log.ts';
+import { loadConfig } from '../../registry/load-config.ts';
 import { type Opsbot, startOpsbot } from '../../roles/start.ts';
 import { type ConsoleHandle, mountConsole } from '../console/routes.ts';
 import { type Sandbox, sandboxPorts } from '../sandbox/index.ts';

@@ -95,7 +95,7 @@ export function runbookCard(view: CardView): MessageContent {
       elements: [
         mrkdwn(
           clip(
-            `started by ${user(view.starter)} ${date(view.startedAt)} · source: ${escapeText(view.source)}${params ? ` · ${params}` : ''}${view.reason ? ` · ${escapeText(view.reason)}` : ''}`,
+            `started by ${user(view.starter)} ${date(view.startedAt)} · source: ${escapeText(view.source)}${params ? ` · ${params}` : ''}${view.abortedBy ? ` · aborted by ${user(view.abortedBy)}` : ''}${view.reason ? ` · ${escapeText(view.reason)}` : ''}`,
             3000,
           ),
         ),

@@ -1,9 +1,9 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { metrics } from '../metrics/metrics.ts';
 import type { RunJob } from '../requests/request.ts';
-import { executeRun, type RunDeps } from '../run/execute.ts';
+import { type READS_QUEUE, RUN_ATTEMPTS, RUNS_QUEUE } from '../requests/runs-queue.ts';
 import type { Redis } from '../store/redis.ts';
-import { type READS_QUEUE, RUN_ATTEMPTS, RUNS_QUEUE } from './runs-queue.ts';
+import { executeRun, type RunDeps } from './execute.ts';
 
 /**
  * Consumes one run queue (`runs` or `reads`). A transient failure is thrown so BullMQ retries with backoff; anything

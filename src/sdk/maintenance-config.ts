@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FileConfig } from '../config/file.ts';
-import { configSection } from '../sdk/config-section.ts';
+import { configSection } from './config-section.ts';
 
 /**
  * `targets.maintenance.<service>`: which alerts a window on the service mutes (alarm-name globs

@@ -1,6 +1,6 @@
 import { type Job, type JobsOptions, type JobType, Queue } from 'bullmq';
-import type { RunJob } from '../requests/request.ts';
 import type { Redis } from '../store/redis.ts';
+import type { RunJob } from './request.ts';
 
 /** Runs of commands that change something (and any run queued before reads had a queue). */
 export const RUNS_QUEUE = 'runs';

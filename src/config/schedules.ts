@@ -1,5 +1,28 @@
+import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
-import { cronProblem, timezoneProblem } from './cron.ts';
+
+/** Why `pattern` is not a usable 5-field cron expression, or undefined when it is. */
+function cronProblem(pattern: string): string | undefined {
+  const fields = pattern.trim().split(/\s+/);
+  if (fields.length !== 5)
+    return `"${pattern}" has ${fields.length} fields; use 5 (minute hour day-of-month month day-of-week)`;
+  try {
+    getNextMillis(0, { pattern });
+    return undefined;
+  } catch (error) {
+    return `"${pattern}" is not a valid cron expression (${(error as Error).message})`;
+  }
+}
+
+/** Why `tz` is not an IANA time zone name, or undefined when it is. */
+function timezoneProblem(tz: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return undefined;
+  } catch {
+    return `"${tz}" is not an IANA time zone (such as UTC or Europe/Oslo)`;
+  }
+}
 
 /** The `schedules:` and `checklists:` sections of the YAML file. Documented in the README. */
 
