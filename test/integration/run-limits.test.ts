@@ -47,6 +47,10 @@ describe('run queues and per-member limits', () => {
       // A mutation goes to its own queue and runs at once.
       await h.client.command('note rollback of api started', USERS.jane);
       await runDone('Noted in the audit ledger.');
+      // The result is posted from inside the job, so BullMQ marks it completed a moment later.
+      await waitFor('the mutation to complete', async () =>
+        (await runs.getCompletedCount()) === 1 ? true : undefined,
+      );
       expect(await reads.getWaitingCount()).toBe(1);
       expect(await reads.getActiveCount()).toBe(1);
       const completed = await runs.getJobs(['completed']);
