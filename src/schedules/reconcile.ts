@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import { ErrorCode, type Queue } from 'bullmq';
 import type { ScheduleConfig } from '../config/schedules.ts';
 
 /** What a job scheduler's jobs carry: only the schedule's name; the rest is read at fire time. */
@@ -36,16 +36,9 @@ export async function reconcileSchedules(
       result.kept.push(name);
       continue;
     }
-    await queue.upsertJobScheduler(
-      name,
-      { pattern: schedule.cron, tz: schedule.timezone },
-      {
-        name: 'occurrence',
-        data: { schedule: name },
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
-    );
-    (current ? result.updated : result.added).push(name);
+    const outcome = await upsertSchedule(queue, name, schedule);
+    if (outcome === 'in place') result.kept.push(name);
+    else (current ? result.updated : result.added).push(name);
   }
   for (const name of existing.keys()) {
     if (schedules[name]?.enabled) continue;
@@ -53,6 +46,49 @@ export async function reconcileSchedules(
     result.removed.push(name);
   }
   return result;
+}
+
+const COLLISION_RETRIES = 20;
+const COLLISION_PAUSE_MS = 100;
+
+/**
+ * Adds or updates one job scheduler. When another process reconciles at the same moment (a rolling
+ * deploy starts two workers), its worker may already be running this occurrence's job, and BullMQ
+ * refuses to create the same iteration again (SchedulerJobIdCollision). That is not an error: if
+ * the scheduler now holds what we want, the other process did our work ('in place'); if not, the
+ * occurrence ends soon, so try again after a pause.
+ */
+async function upsertSchedule(
+  queue: Queue<OccurrenceJob>,
+  name: string,
+  schedule: Pick<ScheduleConfig, 'cron' | 'timezone'>,
+): Promise<'written' | 'in place'> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await queue.upsertJobScheduler(
+        name,
+        { pattern: schedule.cron, tz: schedule.timezone },
+        {
+          name: 'occurrence',
+          data: { schedule: name },
+          opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+        },
+      );
+      return 'written';
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== ErrorCode.SchedulerJobIdCollision) throw error;
+      const now = await queue.getJobScheduler(name);
+      if (now?.pattern === schedule.cron && (now.tz ?? 'UTC') === schedule.timezone) {
+        return 'in place';
+      }
+      if (attempt >= COLLISION_RETRIES) {
+        throw new Error(
+          `schedule ${name}: BullMQ kept refusing to replace its running occurrence (${(error as Error).message})`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, COLLISION_PAUSE_MS));
+    }
+  }
 }
 
 /** The occurrence (ms) a scheduler's job was made for: its id is `repeat:<scheduler>:<ms>`. */
