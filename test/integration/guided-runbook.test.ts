@@ -122,8 +122,11 @@ describe('a guided runbook through Slack', () => {
     const requestCard = await waitFor('the request card in the runbook thread', () =>
       card.thread().find((m) => /request req_[0-9a-f]{16}"/.test(JSON.stringify(m.blocks ?? []))),
     );
-    expect(card.text()).toMatch(/request `req_[0-9a-f]{16}` in progress/);
     const requestId = /request (req_[0-9a-f]{16})"/.exec(JSON.stringify(requestCard.blocks))![1]!;
+    // The runbook card is updated with the request after the request's own card is posted.
+    await waitFor('the runbook card naming the request', () =>
+      card.text().includes(`request \`${requestId}\` in progress`),
+    );
     await waitFor('the card stored', () =>
       h.redis.hget(`${h.prefix}:request:${requestId}`, 'card_ts'),
     );
