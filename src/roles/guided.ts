@@ -12,12 +12,13 @@ import type { RequestFlow } from '../requests/service.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import { slackGuidedCard } from '../slack/guided-card.ts';
 import type { Keys } from '../store/keys.ts';
-import { connectRedis, type Redis } from '../store/redis.ts';
+import { connectRedis, type Redis, type RedisEndpoint } from '../store/redis.ts';
 import type { StartOptions } from './options.ts';
 
 /** The shared services guided runbooks use (built before them in `services.ts`). */
 export interface GuidedDeps {
-  env: { REDIS_URL: string };
+  /** Where Redis is: one server or a cluster, as every other connection. */
+  endpoint: RedisEndpoint;
   file: FileConfig;
   registry: Registry;
   log: Logger;
@@ -40,7 +41,7 @@ export function startGuidedRunbooks(
   requestFlow: () => RequestFlow,
 ) {
   const { file, registry, log } = s;
-  const guidedRedis = options.role !== 'web' ? connectRedis(s.env.REDIS_URL, 'worker') : undefined;
+  const guidedRedis = options.role !== 'web' ? connectRedis(s.endpoint, 'worker') : undefined;
   guidedRedis?.on('error', (error) => log.warn({ err: error.message }, 'redis (guided) error'));
   const guided = startGuided({
     redis: s.redis,

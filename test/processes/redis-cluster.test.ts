@@ -12,7 +12,8 @@ import {
   WEBHOOK_SECRET,
   webhookBody,
 } from '../helpers/alerts.ts';
-import { BOT_TOKEN, SIGNING_SECRET, USERS, waitFor } from '../helpers/harness.ts';
+import { runbookFolder, withGuided } from '../helpers/guided.ts';
+import { BOT_TOKEN, messageText, SIGNING_SECRET, USERS, waitFor } from '../helpers/harness.ts';
 import {
   type BotProcess,
   startBotProcess,
@@ -24,6 +25,14 @@ import { LocalRedisCluster } from '../helpers/redis-cluster.ts';
 
 const STAGING = ['s0', 's1', 's2', 's3'];
 const ALERT_KEYS = ['disk', 'cpu', 'api', 'dns'];
+/** A guided runbook whose one step is a command: the guided queue's worker runs it. */
+const RUNBOOK = `
+name: on-cluster
+title: Ping through a guided runbook
+source: test, no runbook text
+steps:
+  - command: "ping"
+`;
 
 interface Ready {
   status: string;
@@ -62,7 +71,9 @@ describe("2 web and 2 worker processes on a Redis Cluster, failing over opsbot's
     // Runs long enough to be in flight when the master fails over.
     lambda.updateDelayMs = 1500;
     const awsEndpoint = await lambda.start();
-    const file = alertsFile();
+    const file = withGuided(alertsFile(), {
+      folders: [runbookFolder({ 'on-cluster.yml': RUNBOOK })],
+    });
     // Alice sends some 25 requests within the minute: room for them under the per-member limits
     // (finding 7 of issue 16; run-limits.test.ts covers the limits themselves).
     file.limits = {
@@ -243,6 +254,19 @@ describe("2 web and 2 worker processes on a Redis Cluster, failing over opsbot's
     );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(accepted);
     expect(bots.flatMap((b) => b.output).join('')).not.toContain('CROSSSLOT');
+  });
+
+  it('runs a guided runbook’s command step through the guided queue on the cluster', async () => {
+    const web = new SignedSlackClient(`http://127.0.0.1:${bots[0]!.port}`, SIGNING_SECRET);
+    await web.command('runbook start on-cluster', USERS.alice, { triggerId: 'runbook' });
+    const card = () =>
+      slack.state
+        .channelMessages('C0OPS')
+        .find((m) => !m.thread_ts && m.text.startsWith('Runbook Ping through a guided runbook'));
+    await waitFor('the runbook card', card, 30_000);
+    // The workers' guided queue connection must be on the cluster too (it once used REDIS_URL,
+    // a standalone server, where the step's job never arrived).
+    await waitFor('the command step done', () => /✅ \*1\.\*/.test(messageText(card()!)), 30_000);
   });
 
   it("never touches a key outside opsbot's slot, in a script or out of one", async () => {
