@@ -178,11 +178,12 @@ export class Lane {
     }
   }
 
-  /** Slack refused the lane: nothing goes before `Retry-After`, then one slot, paced from there. */
+  /**
+   * Slack refused the lane: nothing goes before `Retry-After`; from then on every call waits for a
+   * slot (the bucket keeps refilling meanwhile) until the lane has emptied.
+   */
   private pauseFor(retryAfterSeconds: number): void {
     this.pausedUntil = Date.now() + Math.max(retryAfterSeconds * 1000, 250);
-    this.refilledAt = this.pausedUntil;
-    this.tokens = 1;
     this.throttled = true;
   }
 

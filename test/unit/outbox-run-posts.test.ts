@@ -69,7 +69,7 @@ describe('run posts through the outbox', () => {
   });
 
   it('after a 429 the lane waits out Retry-After, then paces its posts in order until it empties', async () => {
-    const { id, runs, errors, waits, posts } = setup({ postIntervalMs: 200 });
+    const { id, runs, errors, waits, posts } = setup({ postIntervalMs: 200, postBurst: 1 });
     slack.failNext('chat.postMessage', 1, 1);
     const first = texts('before', 5);
     await postAll(runs, id, first);
