@@ -2,9 +2,9 @@ import type { Alert } from '../alerts/alert.ts';
 import type { AuditSink } from '../audit/sink.ts';
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { Logger } from '../log.ts';
+import type { Outbox } from '../notify/outbox.ts';
 import { own } from '../util/own.ts';
 import type { IncidentNote, IncidentNotices, IncidentView, RunbookButton } from './notices.ts';
-import type { Outbox } from './outbox.ts';
 import type { Transition } from './queue.ts';
 import type { Incident, IncidentStore } from './store.ts';
 

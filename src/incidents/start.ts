@@ -10,6 +10,7 @@ import { tokenize } from '../intake/tokenize.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
 import { incidentsOpenGauge } from '../metrics/metrics.ts';
+import type { Outbox } from '../notify/outbox.ts';
 import type { SubmitRequest } from '../requests/submit.ts';
 import type { IncidentsPort } from '../sdk/incidents.ts';
 import { keys as keysFor } from '../store/keys.ts';
@@ -19,7 +20,6 @@ import { IncidentActions, type IsMember } from './actions.ts';
 import { incidentChannelOpener, permalinkOf } from './incident-channel.ts';
 import { incidentIntake } from './intake.ts';
 import type { IncidentNotices } from './notices.ts';
-import { Outbox } from './outbox.ts';
 import {
   createIncidentsQueue,
   enqueueConfirmation,
@@ -34,7 +34,7 @@ import { IncidentStore } from './store.ts';
 /** Options only code (tests, benches) can set: never reachable from configuration. */
 export interface AlertsOptions {
   sns?: SnsVerifierOptions;
-  /** Pause between posts to one channel (default 1000 ms). */
+  /** Pause between paced (incident) posts to one channel in the shared outbox (default 1000 ms). */
   postIntervalMs?: number;
   workerConcurrency?: number;
 }
@@ -52,6 +52,8 @@ export interface AlertsDeps {
   role: 'all' | 'web' | 'worker';
   http: HttpServer;
   slack: IncidentWiring;
+  /** The process's one rate-aware outbox (runs post through it too); the caller closes it. */
+  outbox: Outbox;
   redis: Redis;
   registry: Registry;
   submit: SubmitRequest;
@@ -113,7 +115,6 @@ export async function startAlerts(deps: AlertsDeps) {
         outbox.idle(),
         new Promise((resolve) => setTimeout(resolve, 5000).unref()),
       ]);
-      outbox.close();
       await queue.close();
     },
   };
@@ -128,10 +129,7 @@ function incidentCore(deps: AlertsDeps): IncidentCore {
     retentionSeconds: Math.round(config.resolved_retention_hours * 3600),
   });
   const { notices } = deps.slack;
-  const outbox = new Outbox({
-    postIntervalMs: deps.options?.postIntervalMs,
-    onError: (error) => log.warn({ err: (error as Error).message }, 'incident Slack call failed'),
-  });
+  const { outbox } = deps;
   const service: IncidentService = new IncidentService({
     store,
     notices,

@@ -1,4 +1,3 @@
-import type { RequestRecord } from '../requests/request-store.ts';
 import type { Plan } from '../sdk/command.ts';
 import type { Policy } from '../sdk/policy.ts';
 import { planFailed, planReply } from '../slack/blocks/plan-reply.ts';
@@ -8,7 +7,11 @@ import {
   queuedIn,
   simple,
 } from '../slack/blocks/replies.ts';
-import { emergencyReminder, requestCard } from '../slack/blocks/request-card.ts';
+import {
+  emergencyReminder,
+  type RequestCardView,
+  requestCard,
+} from '../slack/blocks/request-card.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
 /** The person a notice goes to privately, where they asked. */
@@ -25,7 +28,8 @@ export interface CardRef {
 }
 
 /**
- * What the request flow tells Slack, from neutral views: the request card (a `RequestRecord`),
+ * What the request flow tells Slack, from neutral views: the request card (a `RequestCardView`: the
+ * request's record, built by src/requests),
  * plans, reminders and private notes to the requester. `src/slack/blocks` renders each one.
  */
 export class RequestNotices {
@@ -62,16 +66,16 @@ export class RequestNotices {
     await this.private(to, planFailed(command, problem));
   }
 
-  async postCard(channel: string, view: RequestRecord, threadTs?: string): Promise<CardRef> {
+  async postCard(channel: string, view: RequestCardView, threadTs?: string): Promise<CardRef> {
     const posted = await this.writer.post(channel, requestCard(view), threadTs);
     return { channel, ts: posted.ts };
   }
 
-  async updateCard(card: CardRef, view: RequestRecord): Promise<void> {
+  async updateCard(card: CardRef, view: RequestCardView): Promise<void> {
     await this.writer.update(card.channel, card.ts, requestCard(view));
   }
 
-  async remindEmergency(channel: string, view: RequestRecord): Promise<void> {
+  async remindEmergency(channel: string, view: RequestCardView): Promise<void> {
     await this.writer.post(channel, emergencyReminder(view));
   }
 

@@ -1,6 +1,5 @@
 import type { RunOutput } from '../sdk/command.ts';
 import { outputMessage } from '../slack/blocks/output.ts';
-import { runPostQueue } from './channel-queue.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
 /** A run thread whose parent message may not be posted yet (a deferred run message). */
@@ -12,8 +11,9 @@ export interface RunThread {
 }
 
 /**
- * A run's output port: posts into the run's thread, or privately to the requester. Posts and
- * uploads to a channel are queued per channel, so they land in order.
+ * A run's output port: posts into the run's thread, or privately to the requester. `writer` is the
+ * outbox's (`outboxWriter`): posts and uploads to a channel go through its lane, one at a time, so
+ * they land in order, and a 429 holds the channel's later posts instead of letting them overtake.
  */
 export function runOutput(
   writer: SlackWriter,
@@ -33,7 +33,7 @@ export function runOutput(
     async post(message) {
       const threadTs = await ensure();
       const content = outputMessage(message);
-      const { ts } = await runPostQueue.run(channel, () => writer.post(channel, content, threadTs));
+      const { ts } = await writer.post(channel, content, threadTs);
       return { id: ts };
     },
     async update(id, message) {
@@ -41,7 +41,7 @@ export function runOutput(
     },
     async upload(file) {
       const threadTs = await ensure();
-      await runPostQueue.run(channel, () => writer.upload(channel, file, threadTs));
+      await writer.upload(channel, file, threadTs);
     },
     async toRequester(message) {
       const threadTs = await ensure();
@@ -49,7 +49,7 @@ export function runOutput(
     },
     async announce(to, message) {
       const content = outputMessage(message);
-      await runPostQueue.run(to, () => writer.post(to, content));
+      await writer.post(to, content);
     },
     async link() {
       const threadTs = await ensure();

@@ -1,5 +1,4 @@
-import type { RunView } from '../run/run-view.ts';
-import { runMessage, runResult } from '../slack/blocks/run-message.ts';
+import { type RunView, runMessage, runResult } from '../slack/blocks/run-message.ts';
 import { CoalescedMessage } from './coalesced-message.ts';
 import type { RunThread } from './run-output.ts';
 import type { SlackWriter } from './slack-writer.ts';

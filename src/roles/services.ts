@@ -7,6 +7,7 @@ import { containmentPorts } from '../containment/start.ts';
 import { createRegistry } from '../intake/validate.ts';
 import { createLogger } from '../log.ts';
 import { createMaintenance } from '../maintenance/start.ts';
+import { slackOutbox } from '../notify/slack-outbox.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import { commands } from '../registry/commands.ts';
 import { UserLimits } from '../requests/limits.ts';
@@ -63,7 +64,15 @@ async function connect(options: StartOptions, base: ReturnType<typeof basics>) {
   const client = createWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   // A schedule is no Slack user: ephemerals to `schedule:<name>` are dropped, not sent to fail.
   const writer: SlackWriter = withoutScheduleEphemerals(webWriter(client), log);
-  return { redis, limits, userLimits, queue, client, writer };
+  // Runs and incidents post and edit through one rate-aware outbox.
+  const { outbox, runWriter, incidentSlack } = slackOutbox({
+    token: env.SLACK_BOT_TOKEN,
+    slackApiUrl: env.SLACK_API_URL,
+    writer,
+    log,
+    postIntervalMs: options.alerts?.postIntervalMs,
+  });
+  return { redis, limits, userLimits, queue, client, writer, outbox, runWriter, incidentSlack };
 }
 
 function basics(options: StartOptions) {

@@ -30,6 +30,11 @@ async function stopAll({ services: s, http, alerts, web, worker }: Running) {
   await s.guided.stop();
   s.guidedRedis?.disconnect();
   await CoalescedMessage.settleAll();
+  await Promise.race([
+    s.outbox.idle(),
+    new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+  ]);
+  s.outbox.close();
   await http.close();
   await web?.stop();
   await s.queue.close();

@@ -61,7 +61,7 @@ function runDeps(
     ports: built.runPorts,
     incidents: alerts.incidents,
     guided: guidedPort(s.guided.engine, opsChannel),
-    writer: s.writer,
+    writer: s.runWriter,
     locks: new ResourceLocks(workerRedis, s.keys),
     audit: s.audit,
     log: s.log,

@@ -1,85 +1,12 @@
-import { retryAfterOf } from './slack-port.ts';
-
-/** A Slack call; resolving `false` says no call was made (nothing to do), so no budget is spent. */
-type Task = () => Promise<unknown>;
-
-/**
- * One FIFO of Slack calls paced by a token bucket: `burst` calls at once, then one per
- * `intervalMs`. A 429 pauses the lane for `Retry-After` and retries the same call, so nothing
- * throttled is dropped.
- */
-class Lane {
-  private readonly tasks: Task[] = [];
-  private tokens: number;
-  private refilledAt = Date.now();
-  private pausedUntil = 0;
-  private running: Promise<void> | undefined;
-  stopped = false;
-
-  constructor(
-    private readonly intervalMs: number,
-    private readonly onError: (error: unknown) => void,
-    private readonly burst = 1,
-  ) {
-    this.tokens = burst;
-  }
-
-  /** Milliseconds until a call may go (refilling the bucket first). */
-  private waitForToken(): number {
-    const now = Date.now();
-    if (this.intervalMs <= 0) return Math.max(0, this.pausedUntil - now);
-    this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) / this.intervalMs);
-    this.refilledAt = now;
-    const wait = this.tokens >= 1 ? 0 : (1 - this.tokens) * this.intervalMs;
-    return Math.max(wait, this.pausedUntil - now);
-  }
-
-  get size() {
-    return this.tasks.length;
-  }
-
-  push(task: Task) {
-    this.tasks.push(task);
-    this.running ??= this.drain().finally(() => {
-      this.running = undefined;
-    });
-  }
-
-  idle(): Promise<void> {
-    return this.running ?? Promise.resolve();
-  }
-
-  private async drain() {
-    while (this.tasks.length && !this.stopped) {
-      const wait = this.waitForToken();
-      if (wait > 0) {
-        await sleep(wait);
-        continue;
-      }
-      if (this.stopped) return;
-      const task = this.tasks[0]!;
-      if (this.intervalMs > 0) this.tokens -= 1;
-      try {
-        if ((await task()) === false && this.intervalMs > 0) this.tokens += 1;
-        this.tasks.shift();
-      } catch (error) {
-        const retryAfter = retryAfterOf(error);
-        if (retryAfter !== undefined) {
-          this.pausedUntil = Date.now() + Math.max(retryAfter * 1000, 250);
-          continue;
-        }
-        this.tasks.shift();
-        this.onError(error);
-      }
-    }
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../util/sleep.ts';
+import { Lane, type LaneWait, type SlackCall } from './lane.ts';
+import { retryAfterOf } from './retry-after.ts';
 
 export interface OutboxOptions {
-  /** Pause between posts to one channel (Slack allows about one per second). */
+  /** Pause between paced posts to one channel (Slack allows about one per second). */
   postIntervalMs?: number;
+  /** Paced posts one quiet channel may take at once before the pacing starts (Slack allows bursts). */
+  postBurst?: number;
   /** Least time between two edits of one message. */
   updateIntervalMs?: number;
   /**
@@ -97,12 +24,22 @@ export interface OutboxOptions {
   editQuietMs?: number;
   editMaxWaitMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Told each time a lane waits before its next call: `lane` is a channel, or `chat.update` for
+   * the edits' lane; `reason` says whether it waited for a pacing slot or out a 429.
+   */
+  onWait?: (wait: { lane: string; reason: LaneWait; ms: number }) => void;
 }
 
 /**
- * The rate-aware queue every outbound incident call goes through: posts queue per channel (about
- * one per second), edits of a message coalesce (the latest state is rendered when the edit is
- * sent, at most one edit per message per interval), and 429s back off and retry.
+ * The one rate-aware way out to Slack, shared by runs and incidents (one per process). Posts go
+ * through one lane per channel and edits through one `chat.update` lane (that method's budget is
+ * per workspace). Incident posts and edits are paced (posts about one per second per channel
+ * after a burst of 3; edits 50 a minute after a burst of 20; edits of one message coalesce, the
+ * latest state rendered when the edit is sent). Run posts and edits (`postNow`, `updateNow`) go at
+ * once, spending the budget, and are not held back by our pacing. A 429 pauses the refused lane
+ * for `Retry-After`, retries the call, and paces everything in that lane, in order, until it has
+ * emptied: Slack's answer, not our guess, slows runs down.
  */
 export class Outbox {
   private readonly posts = new Map<string, Lane>();
@@ -117,32 +54,50 @@ export class Outbox {
   private readonly editMaxWaitMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly postIntervalMs: number;
+  private readonly postBurst: number;
   private readonly updateIntervalMs: number;
   private readonly onError: (error: unknown) => void;
+  private readonly onWait: OutboxOptions['onWait'];
   private closed = false;
 
   constructor(options: OutboxOptions = {}) {
     this.postIntervalMs = options.postIntervalMs ?? 1000;
+    this.postBurst = options.postBurst ?? 3;
     this.updateIntervalMs = options.updateIntervalMs ?? 1000;
     this.onError = options.onError ?? (() => {});
     this.editQuietMs = options.editQuietMs ?? 1000;
     this.editMaxWaitMs = options.editMaxWaitMs ?? 30_000;
+    this.onWait = options.onWait;
     const perMinute = options.updatesPerMinute ?? 50;
-    this.updates = new Lane(
-      perMinute > 0 ? 60_000 / perMinute : 0,
-      this.onError,
-      options.updateBurst ?? 20,
-    );
+    this.updates = new Lane({
+      intervalMs: perMinute > 0 ? 60_000 / perMinute : 0,
+      burst: options.updateBurst ?? 20,
+      onError: this.onError,
+      onWait: this.waitsOf('chat.update'),
+    });
   }
 
-  /** Queues a post to `channel`; `send` runs when the channel's turn comes and may be retried. */
-  post(channel: string, send: Task): void {
-    let lane = this.posts.get(channel);
-    if (!lane) {
-      lane = new Lane(this.postIntervalMs, this.onError);
-      this.posts.set(channel, lane);
-    }
-    lane.push(send);
+  /** Queues a paced post to `channel`; `send` runs when the channel's turn comes and may be retried. */
+  post(channel: string, send: SlackCall): void {
+    this.postLane(channel).push(send, 'paced');
+  }
+
+  /**
+   * A post that goes at once (a run's message, output or result), unless Slack has answered the
+   * channel with 429: then it waits its turn in the channel's lane. Resolves with the call's result
+   * (a message's ts) or rejects with its failure.
+   */
+  postNow<T>(channel: string, call: SlackCall<T>): Promise<T> {
+    return this.postLane(channel).run(call, 'eager');
+  }
+
+  /**
+   * An edit that goes at once on the shared `chat.update` budget, for a caller that coalesces its
+   * own edits (a run message, see `CoalescedMessage`), unless Slack has answered the edits' lane
+   * with 429; resolves once it has landed.
+   */
+  updateNow<T>(call: SlackCall<T>): Promise<T> {
+    return this.updates.run(call, 'eager');
   }
 
   /**
@@ -150,7 +105,7 @@ export class Outbox {
    * renders the latest state itself, so the last edit always shows the last count. Non-urgent
    * edits wait for the state to settle (see `editQuietMs`).
    */
-  edit(id: string, send: Task, urgent = true): void {
+  edit(id: string, send: SlackCall, urgent = true): void {
     if (this.closed) return;
     const now = Date.now();
     this.lastAsk.set(id, now);
@@ -161,7 +116,27 @@ export class Outbox {
     this.scheduleEdit(id, send);
   }
 
-  private scheduleEdit(id: string, send: Task): void {
+  private postLane(channel: string): Lane {
+    let lane = this.posts.get(channel);
+    if (!lane) {
+      lane = new Lane({
+        intervalMs: this.postIntervalMs,
+        burst: this.postBurst,
+        onError: this.onError,
+        onWait: this.waitsOf(channel),
+      });
+      if (this.closed) lane.stop();
+      this.posts.set(channel, lane);
+    }
+    return lane;
+  }
+
+  private waitsOf(lane: string) {
+    const onWait = this.onWait;
+    return onWait && ((reason: LaneWait, ms: number) => onWait({ lane, reason, ms }));
+  }
+
+  private scheduleEdit(id: string, send: SlackCall): void {
     const settledAt = Math.min(
       (this.lastAsk.get(id) ?? 0) + this.editQuietMs,
       (this.firstAsk.get(id) ?? 0) + this.editMaxWaitMs,
@@ -180,14 +155,15 @@ export class Outbox {
       try {
         return await send();
       } catch (error) {
+        // Refused for now: the lane retries this very edit, so edits asked meanwhile merge into it.
         if (retryAfterOf(error) !== undefined) this.queuedEdits.add(id);
         throw error;
       }
-    });
+    }, 'paced');
   }
 
   /** Runs `fn` after `ms` unless the outbox is closed first. */
-  later(ms: number, fn: () => void): void {
+  private later(ms: number, fn: () => void): void {
     if (this.closed) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -213,8 +189,8 @@ export class Outbox {
   /** Stops: timers are cleared and queued calls dropped (their state is in Redis; `resume` redoes them). */
   close(): void {
     this.closed = true;
-    this.updates.stopped = true;
-    for (const lane of this.posts.values()) lane.stopped = true;
+    this.updates.stop();
+    for (const lane of this.posts.values()) lane.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
