@@ -178,9 +178,12 @@ export class Outbox {
     return n;
   }
 
-  /** Waits until nothing is queued (tests, benches, shutdown). */
+  /**
+   * Waits until nothing is queued (tests, benches, shutdown), or until the outbox is closed: a
+   * closed outbox sends nothing more, so waiting for its queue would never end.
+   */
   async idle(): Promise<void> {
-    while (this.pending() > 0) {
+    while (!this.closed && this.pending() > 0) {
       await Promise.all([this.updates.idle(), ...[...this.posts.values()].map((l) => l.idle())]);
       if (this.timers.size) await sleep(20);
     }
