@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdFor } from '../../src/requests/request.ts';
@@ -13,47 +11,13 @@ import {
   waitFor,
 } from '../helpers/harness.ts';
 import { OwnRedis } from '../helpers/own-redis.ts';
+import { CommandLog } from '../helpers/redis-monitor.ts';
 
 /**
  * The run hooks' Redis lookups, counted with MONITOR on a redis-server of the test's own: a run no
  * maintenance window is open for reads the open windows once (at its start), and only a guided
- * runbook's request looks its runbook up when it ends. MONITOR is read on a plain socket (ioredis's
- * monitor mode loses its place when commands arrive while it starts).
+ * runbook's request looks its runbook up when it ends.
  */
-class CommandLog {
-  readonly seen: string[][] = [];
-  private socket: Socket | undefined;
-
-  async start(port: number, prefix: string) {
-    const socket = connect(port, '127.0.0.1');
-    this.socket = socket;
-    await once(socket, 'connect');
-    let buffered = '';
-    let started = false;
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\r\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === '+OK') started = true;
-        const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.toLowerCase());
-        if (args.some((a) => a.startsWith(`${prefix.toLowerCase()}:`))) this.seen.push(args);
-      }
-    });
-    socket.write('MONITOR\r\n');
-    await waitFor('MONITOR to start', () => started);
-  }
-
-  async stop() {
-    this.socket?.destroy();
-  }
-
-  count(command: string, key: string) {
-    return this.seen.filter((args) => args[0] === command && args[1] === key.toLowerCase()).length;
-  }
-}
-
 const RUNBOOK = `
 name: pinger
 title: Ping from a runbook
