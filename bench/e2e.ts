@@ -2,11 +2,22 @@
 // a real opsbot process (web + worker), real Redis and the Slack emulator, at C=1 and C=20, beside
 // a raw BullMQ no-op worker on the same Redis (the floor). Rounds alternate floor / C=20 / C=1 so
 // load from other work on the machine falls on all three alike; medians of the rounds are reported.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { bullmqFloor } from './lib/bullmq-floor.ts';
-import { botCommand, cpuMs, loadAverage, sampleRss, startChild, stopChild } from './lib/child.ts';
+import {
+  botCommand,
+  cpuMs,
+  loadAverage,
+  SOCKET_WRITE_FLAGS,
+  sampleRss,
+  socketWrites,
+  startChild,
+  stopChild,
+} from './lib/child.ts';
 import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { load, ms, summarize } from './lib/stats.ts';
@@ -27,6 +38,8 @@ const finishes = new PingFinishes(slack);
 const configPath = pingBenchConfig('e2e');
 
 const prefix = `benche2e${Date.now()}`;
+const writesFile = join(tmpdir(), `opsbot-bench-e2e-writes-${process.pid}.json`);
+const redisPort = new URL(REDIS_URL).port || '6379';
 const env = {
   SLACK_BOT_TOKEN: TOKEN,
   SLACK_SIGNING_SECRET: SECRET,
@@ -36,9 +49,16 @@ const env = {
   LOG_LEVEL: 'error',
   PORT: '3203',
   REDIS_URL,
+  BENCH_SOCKET_WRITES: writesFile,
 };
 const loadBefore = loadAverage();
-const bot = await startChild('src/main.ts', ['all'], env, 'http://127.0.0.1:3203/health');
+const bot = await startChild(
+  'src/main.ts',
+  ['all'],
+  env,
+  'http://127.0.0.1:3203/health',
+  SOCKET_WRITE_FLAGS,
+);
 process.once('exit', () => bot.kill('SIGKILL')); // a failed bench leaves no bot behind
 const rss = sampleRss(bot.pid!);
 const idleRss = rss.stop();
@@ -50,6 +70,7 @@ const pings = async (n: number, c: number) => {
   sent += n;
   const started = performance.now();
   const cpu = cpuMs(bot.pid!);
+  const writes = await socketWrites(bot, writesFile);
   const samples = await load(n, c, async (i) => {
     const triggerId = `e2e-${prefix}-${round + i}`;
     const id = requestIdFor(triggerId);
@@ -59,7 +80,16 @@ const pings = async (n: number, c: number) => {
   });
   // The bot's CPU per run: what the machine's load changes least (wall times swing 2-3x with it).
   const cpuPerRun = (cpuMs(bot.pid!) - cpu) / n;
-  return { samples, perSecond: n / ((performance.now() - started) / 1000), cpuPerRun };
+  const perSecond = n / ((performance.now() - started) / 1000);
+  // Socket writes per run (each a system call): to Redis, and to everything else (mostly Slack).
+  const after = await socketWrites(bot, writesFile);
+  const sum = (counts: Record<string, number>, redis: boolean) =>
+    Object.entries(counts)
+      .filter(([port]) => (port === redisPort) === redis)
+      .reduce((total, [, count]) => total + count, 0);
+  const redisWrites = (sum(after, true) - sum(writes, true)) / n;
+  const otherWrites = (sum(after, false) - sum(writes, false)) / n;
+  return { samples, perSecond, cpuPerRun, redisWrites, otherWrites };
 };
 await pings(50, 10); // warm-up
 
@@ -76,7 +106,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const c1 = await pings(N1, 1);
   rounds.push({ floor, c20, c1 });
   console.log(
-    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, bot CPU ${ms(c20.cpuPerRun)}/run at C=20`,
+    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, bot CPU ${ms(c20.cpuPerRun)}/run at C=20, socket writes/run at C=20: Redis ${c20.redisWrites.toFixed(1)}, other ${c20.otherWrites.toFixed(1)}`,
   );
 }
 const peak = busy.stop();
@@ -104,6 +134,7 @@ const body = [
   `| p50 C=1, slash → result posted | ${ms(c1.p50)} (p99 ${ms(c1.p99)}) | ≤ 30 ms | ${met(c1.p50 <= 30)} |`,
   `| p50 C=20 | ${ms(c20.p50)} (p99 ${ms(c20.p99)}, max ${ms(c20.max)}) | ≤ 50 ms | ${met(c20.p50 <= 50)} |`,
   `| bot CPU per run at C=20 (median round) | ${ms(median(rounds.map((r) => r.c20.cpuPerRun)))} | — | — |`,
+  `| bot socket writes per run at C=20 (median round): to Redis, to others (Slack, HTTP) | ${median(rounds.map((r) => r.c20.redisWrites)).toFixed(1)}, ${median(rounds.map((r) => r.c20.otherWrites)).toFixed(1)} | — | — |`,
   `| bot RSS | idle ${idleRss.toFixed(0)} MB, peak ${peak.toFixed(0)} MB | — | — |`,
 ].join('\n');
 console.log(body);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 /** The flags the Docker image gives node (its NODE_OPTIONS). */
@@ -116,4 +116,21 @@ export function cpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** The node flags that make a bench child count its socket writes (`socketWrites` reads them). */
+export const SOCKET_WRITE_FLAGS = ['--require', './bench/lib/socket-writes.cjs'];
+
+/**
+ * Socket writes (write system calls) a child started with `SOCKET_WRITE_FLAGS` and
+ * `BENCH_SOCKET_WRITES=<file>` has made so far, by remote port.
+ */
+export async function socketWrites(
+  child: ChildProcess,
+  file: string,
+): Promise<Record<string, number>> {
+  rmSync(file, { force: true });
+  child.kill('SIGUSR2');
+  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
 }

@@ -81,10 +81,13 @@ export function startGuided(options: GuidedOptions) {
     );
     worker.on('error', (error) => options.log.warn({ err: error.message }, 'guided worker error'));
   }
-  /** Tells the runbook a command step's run ended (it also polls, so a missed call only delays). */
+  /**
+   * Tells the runbook a command step's run ended (it also polls, so a missed call only delays).
+   * Only a guided request's run can belong to a runbook: other runs cost no lookup.
+   */
   const hooks: RunHooks = {
     async runChanged(job, phase) {
-      if (phase === 'running') return;
+      if (phase === 'running' || !job.guided) return;
       try {
         const id = await store.executionOfRequest(job.id);
         if (id) await engine.schedule(id);

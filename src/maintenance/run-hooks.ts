@@ -20,23 +20,35 @@ function onService(
   }
 }
 
+/** Runs whose `running` call found no window to note them in, remembered at most this many. */
+const UNNOTED_KEPT = 10_000;
+
 /**
  * Notes each run made on a service while a window is open on it (its phase follows as it ends),
  * for the window's summary. `maintenance` runs themselves are not counted. Never throws.
+ *
+ * A run's end only changes windows its start noted it in (the phase is set on a noted run only),
+ * and every attempt tells its start before its end, in the same process. So when the start found
+ * no open window on the run's service, the end looks none up (one Redis read per run, not two).
  */
 export function maintenanceRunHooks(
   store: MaintenanceStore,
   registry: Registry,
   targets: FileConfig['targets'],
 ): RunHooks {
+  const unnoted = new Set<string>();
   return {
     async runChanged(job, phase) {
       if (job.command === 'maintenance') return;
+      const runId = runIdFor(job.id);
+      // A new attempt's start decides afresh (a window may have opened since the last attempt).
+      if (unnoted.delete(runId) && phase !== 'running') return;
       try {
         const open = await store.listOpen();
-        const runId = runIdFor(job.id);
+        let noted = false;
         for (const window of open) {
           if (!onService(registry, targets, job, window.service)) continue;
+          noted = true;
           if (phase === 'running')
             await store.noteRun(window.id, {
               runId,
@@ -47,9 +59,17 @@ export function maintenanceRunHooks(
             });
           else await store.setRunPhase(window.id, runId, phase);
         }
+        if (phase === 'running' && !noted) remember(unnoted, runId);
       } catch {
         // A hook must not throw; the summary then misses the run.
       }
     },
   };
+}
+
+/** Adds `runId`, forgetting the oldest past `UNNOTED_KEPT` (a run retried elsewhere never ends here). */
+function remember(unnoted: Set<string>, runId: string) {
+  unnoted.delete(runId);
+  unnoted.add(runId);
+  if (unnoted.size > UNNOTED_KEPT) unnoted.delete(unnoted.values().next().value!);
 }

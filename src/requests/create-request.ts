@@ -37,6 +37,7 @@ export async function createRequest(
     channel: submission.channel,
     createdAt: Date.now(),
     ...(submission.threadTs ? { threadTs: submission.threadTs } : {}),
+    ...(submission.source === 'guided' ? { guided: true as const } : {}),
   };
   const log = deps.log.child({
     stage: 'createRequest',

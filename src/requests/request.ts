@@ -20,6 +20,11 @@ export interface OpsRequest {
   threadTs?: string;
   /** Where the request card is, when the request has one (approval or break-glass). */
   card?: { channel: string; ts: string };
+  /**
+   * Made by a command step of a guided runbook: its run's end is told to the runbook. Requests
+   * made before this field existed lack it; the runbook's own poll still sees their end.
+   */
+  guided?: true;
 }
 
 /** Where a request's approval stands: pending → approved | denied | cancelled | expired. */

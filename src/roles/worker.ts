@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
 import { startBlockExpiry } from '../containment/start.ts';
 import { guidedPort } from '../guided/port.ts';
 import type { Alerts } from '../incidents/start.ts';
@@ -18,8 +19,8 @@ import { connectRedis, type Redis } from '../store/redis.ts';
 import type { Services } from './services.ts';
 
 /** A worker connection of its own (blocking reads must not hold up the producer's commands). */
-function workerConnection(s: Services, name: string): Redis {
-  const redis = connectRedis(s.endpoint, 'worker');
+function workerConnection(s: Services, name: string, options: RedisOptions = {}): Redis {
+  const redis = connectRedis(s.endpoint, 'worker', options);
   redis.on('error', (error) => s.log.warn({ err: error.message }, `redis (${name}) error`));
   return redis;
 }
@@ -110,6 +111,10 @@ function startRunWorkers(s: Services, workerRedis: Redis, deps: RunDeps): Worker
  */
 export async function startWorker(s: Services, alerts: Alerts) {
   const workerRedis = workerConnection(s, 'worker');
+  // The runs' own reads and writes (run message, checkpoints, locks), apart from BullMQ's: the
+  // commands every run slot sends in one tick go out in one socket write (auto-pipelining, which
+  // BullMQ's own connections are not given: its scripts rely on nothing of the kind).
+  const runRedis = workerConnection(s, 'runs', { enableAutoPipelining: true });
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const submissions = new SubmissionConsumer({
     reader: workerConnection(s, 'submissions'),
@@ -121,7 +126,7 @@ export async function startWorker(s: Services, alerts: Alerts) {
   });
   submissions.start();
   const built = buildSchedules(s, alerts, workerRedis);
-  const workers = startRunWorkers(s, workerRedis, runDeps(s, alerts, workerRedis, built));
+  const workers = startRunWorkers(s, workerRedis, runDeps(s, alerts, runRedis, built));
   const heartbeat = startHeartbeat(workerRedis, s.keys, workerId);
   // Reconciles the configured schedules with BullMQ, then fires each occurrence on one worker.
   await built.schedules.start();
@@ -138,7 +143,15 @@ export async function startWorker(s: Services, alerts: Alerts) {
     audit: s.audit,
     log: s.log,
   });
-  return { workerRedis, submissions, schedules: built.schedules, workers, heartbeat, blockExpiry };
+  return {
+    workerRedis,
+    runRedis,
+    submissions,
+    schedules: built.schedules,
+    workers,
+    heartbeat,
+    blockExpiry,
+  };
 }
 
 export type WorkerRole = Awaited<ReturnType<typeof startWorker>>;
