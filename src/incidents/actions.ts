@@ -29,6 +29,19 @@ export type IsMember = (user: string, names: string[]) => Promise<boolean>;
 export interface Clicker {
   user: string;
   triggerId: string;
+  /** Where the clicked button is: the message (`ts`) and, for a reply, its thread (`threadTs`). */
+  message?: { channel: string; ts: string; threadTs?: string };
+}
+
+/**
+ * The incident thread a button's request reports into: the parent's stored ts, or, in the moment
+ * between the parent being posted and its ts being stored, the thread of the message clicked
+ * (the parent itself or one of its replies) when it is in the incident's channel.
+ */
+function incidentThread(incident: { channel: string; ts?: string }, who: Clicker) {
+  if (incident.ts) return incident.ts;
+  if (who.message?.channel !== incident.channel) return undefined;
+  return who.message.threadTs ?? who.message.ts;
 }
 
 const UNKNOWN: Refusal =
@@ -111,6 +124,7 @@ export class IncidentActions {
     const button = mapping?.buttons[ref.index];
     if (!mapping || !button || !mappingMatches(mapping, incident.alert))
       return ':warning: That runbook is no longer configured for this incident. Nothing was run.';
+    const thread = incidentThread(incident, who);
     if (button.runbook !== undefined) {
       // A guided runbook: the `runbook` command starts it, and its card lives in the incident thread.
       await this.deps.submit({
@@ -120,7 +134,7 @@ export class IncidentActions {
         environment: 'default',
         requester: who.user,
         channel: incident.channel,
-        ...(incident.ts ? { threadTs: incident.ts } : {}),
+        ...(thread ? { threadTs: thread } : {}),
         source: 'button',
       });
       return undefined;
@@ -158,7 +172,7 @@ export class IncidentActions {
       environment: intake.environment,
       requester: who.user,
       channel: incident.channel,
-      ...(incident.ts ? { threadTs: incident.ts } : {}),
+      ...(thread ? { threadTs: thread } : {}),
       source: 'button',
     });
     return undefined;

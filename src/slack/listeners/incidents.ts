@@ -18,9 +18,22 @@ export function registerIncidentListeners(
     (handler: Handler): ButtonListener =>
     async ({ ack, body, action }) => {
       await ack();
-      const who = { user: body.user.id, triggerId: body.trigger_id };
-      const refusal = await handler(action.value ?? '', who);
       const channel = body.channel?.id ?? body.container?.channel_id;
+      const messageTs = body.container?.message_ts ?? body.message?.ts;
+      const who: Clicker = {
+        user: body.user.id,
+        triggerId: body.trigger_id,
+        ...(channel && messageTs
+          ? {
+              message: {
+                channel,
+                ts: messageTs,
+                ...(body.container?.thread_ts ? { threadTs: body.container.thread_ts } : {}),
+              },
+            }
+          : {}),
+      };
+      const refusal = await handler(action.value ?? '', who);
       if (refusal !== undefined && channel) await tell(channel, who.user, refusal).catch(() => {});
     };
   routes.button(
