@@ -118,6 +118,11 @@ describe('the audit ledger through Slack', () => {
     table = await db.table();
     const h = await start();
     await h.client.command('note first', USERS.alice);
+    // Two notes sent back to back can be handed to the worker together and run side by side, so
+    // either could reach the ledger first: send the second once the first is recorded.
+    await waitFor('the first note', async () =>
+      (await entries(table)).some((e) => e.action === 'operator.note'),
+    );
     await h.client.command('note second', USERS.bob);
     await waitFor(
       'both notes',
