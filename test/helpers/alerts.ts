@@ -1,6 +1,6 @@
 import { signWebhook } from '../../src/alerts/webhook.ts';
 import { alertsConfigSchema } from '../../src/config/alerts.ts';
-import { exampleConfig, type Harness } from './harness.ts';
+import { exampleConfig, type Harness, waitFor } from './harness.ts';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const ALERTMANAGER_TOKEN = 'test-alertmanager-token-0123456789';
@@ -91,6 +91,19 @@ export const parentFor = (h: Harness, needle: string, channel = 'C0OPS') =>
   parentsIn(h, channel).find((m) => m.text.includes(needle));
 export const threadOf = (h: Harness, ts: string, channel = 'C0OPS') =>
   h.slack.state.channelMessages(channel, ts);
+
+/**
+ * Waits until the incident behind `parent` has stored where its parent landed. The parent is
+ * posted first and its ts stored a moment later; a runbook button clicked in between starts its
+ * request outside the incident thread, since the button handler threads it on the stored ts.
+ */
+export async function waitForParentStored(h: Harness, parent: { ts: string; blocks?: unknown[] }) {
+  const id = /inc_[0-9a-f]{12}/.exec(JSON.stringify(parent.blocks ?? []))?.[0];
+  if (!id) throw new Error(`the parent ${parent.ts} names no incident`);
+  await waitFor('the parent stored on its incident', async () =>
+    (await h.redis.hget(`${h.prefix}:incident:${id}`, 'ts')) === parent.ts ? true : undefined,
+  );
+}
 
 /** The buttons of a message, by label. */
 export function buttons(message: { blocks?: unknown[] }) {

@@ -40,12 +40,18 @@ const anchorPosts = () =>
 /** The newest verify report in #ops after `count` earlier ones. */
 async function verifyReport(count: number) {
   await h.client.command('audit verify', USERS.alice);
-  const reports = await waitFor('the verify report', () => {
-    const found = h.slack.state
-      .channelMessages('C0OPS')
-      .filter((m) => /Audit ledger (OK|BROKEN)/.test(m.text));
-    return found.length > count ? found : undefined;
-  });
+  // A liveness bound, not a speed check: verify reads the whole ledger and the anchor channel,
+  // a few seconds on a quiet machine and over 15 s under load (the test allows 90 s).
+  const reports = await waitFor(
+    'the verify report',
+    () => {
+      const found = h.slack.state
+        .channelMessages('C0OPS')
+        .filter((m) => /Audit ledger (OK|BROKEN)/.test(m.text));
+      return found.length > count ? found : undefined;
+    },
+    45_000,
+  );
   return reports.at(-1)!.text;
 }
 

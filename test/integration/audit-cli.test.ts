@@ -30,7 +30,9 @@ async function opsbot(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-describe('opsbot setup and opsbot audit verify (CLI)', () => {
+// Each test starts the CLI (`npx tsx src/main.ts`) twice: a few seconds each on a quiet machine,
+// over 15 s each under load, so the default 30 s was a speed check. A liveness bound instead.
+describe('opsbot setup and opsbot audit verify (CLI)', { timeout: 120_000 }, () => {
   it('setup creates the ledger table in dynalite, and running it again is harmless', async () => {
     const env = { AWS_ENDPOINT_URL: db.endpoint };
     const first = await opsbot(['setup', '--table', 'opsbot-audit-cli'], env);

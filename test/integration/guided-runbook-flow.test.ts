@@ -11,6 +11,7 @@ import {
   buttons,
   parentFor,
   sendWebhook,
+  waitForParentStored,
   webhookBody,
 } from '../helpers/alerts.ts';
 import { submitView, waitForEphemeral } from '../helpers/approvals.ts';
@@ -232,6 +233,7 @@ describe('guided runbooks: failures, restarts, commands and incidents', () => {
     h = await startHarness({ file, env: ALERT_ENV, alerts: { postIntervalMs: 50 }, aws: ports() });
     expect((await sendWebhook(h, webhookBody('db'))).status).toBe(202);
     const parent = await waitFor('the incident', () => parentFor(h, 'Check db failing', 'C0OPS'));
+    await waitForParentStored(h, parent);
     const start = buttons(parent).get('Start runbook')!;
     await h.client.clickButton(start.action_id, start.value, alice, {
       channel: 'C0OPS',

@@ -7,6 +7,7 @@ import {
   parentsIn,
   sendWebhook,
   threadOf,
+  waitForParentStored,
   webhookBody,
 } from '../helpers/alerts.ts';
 import { type Harness, startHarness, USERS, waitFor } from '../helpers/harness.ts';
@@ -29,6 +30,7 @@ describe('a runbook button on an incident outside the ops channel', () => {
     const parent = await waitFor('the parent in #incidents', () =>
       parentFor(h, 'Check elsewhere failing', 'C0INCIDENTS'),
     );
+    await waitForParentStored(h, parent);
     const opsBefore = h.slack.state.channelMessages('C0OPS').length;
     const ping = buttons(parent).get('Ping opsbot')!;
     await h.client.clickButton(ping.action_id, ping.value, USERS.alice, {

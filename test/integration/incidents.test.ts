@@ -10,6 +10,7 @@ import {
   sendAlertmanager,
   sendWebhook,
   threadOf,
+  waitForParentStored,
   webhookBody,
 } from '../helpers/alerts.ts';
 import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
@@ -131,6 +132,7 @@ describe('incidents from alerts', () => {
   it('a runbook button starts the normal request flow in the incident thread; an unknown command is refused', async () => {
     await sendWebhook(h, webhookBody('runbook'));
     const parent = await waitFor('the parent', () => parentFor(h, 'Check runbook failing'));
+    await waitForParentStored(h, parent);
     const ping = buttons(parent).get('Ping opsbot')!;
     expect(ping.value).toMatch(/^inc_[0-9a-f]{12}\|uptime-checks\|0$/);
     await h.client.clickButton(ping.action_id, ping.value, USERS.alice, {
@@ -210,6 +212,8 @@ describe('incidents from alerts', () => {
     await sendWebhook(h, webhookBody('escaped', 'firing', { summary: 'Check <!here> & co' }));
     const parent = await waitFor('the parent', () => parentFor(h, 'Check listed failing'));
     const other = await waitFor('the other parent', () => parentFor(h, 'Check &lt;!here&gt;'));
+    // The list links each incident by its stored parent ts, stored just after the parent is posted.
+    await waitForParentStored(h, other);
     const ack = buttons(parent).get('Acknowledge')!;
     await h.client.clickButton(ack.action_id, ack.value, USERS.alice, {
       channel: 'C0OPS',

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAlert, fireAlert } from '../../src/dev/local/demo-alert.ts';
 import { startLocalDynamo } from '../../src/dev/local/dynamo.ts';
 import { type Sandbox, sandboxPorts } from '../../src/dev/sandbox/index.ts';
-import { ALERT_ENV, buttons, parentFor, WEBHOOK_SECRET } from '../helpers/alerts.ts';
+import {
+  ALERT_ENV,
+  buttons,
+  parentFor,
+  WEBHOOK_SECRET,
+  waitForParentStored,
+} from '../helpers/alerts.ts';
 import { click, waitForCardText } from '../helpers/approvals.ts';
 import {
   exampleConfig,
@@ -53,6 +59,7 @@ describe('local mode: block and unblock the demo alert’s address from the inci
         'C0INCIDENTS',
       ),
     );
+    await waitForParentStored(h, parent);
     const block = buttons(parent).get('Block IP')!;
     await h.client.clickButton(block.action_id, block.value, USERS.alice, {
       channel: 'C0INCIDENTS',

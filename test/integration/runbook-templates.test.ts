@@ -6,6 +6,7 @@ import {
   buttons,
   parentFor,
   sendWebhook,
+  waitForParentStored,
   webhookBody,
 } from '../helpers/alerts.ts';
 import { mockCognito, mockWaf } from '../helpers/containment-mocks.ts';
@@ -56,6 +57,7 @@ describe('runbook templates from alert labels', () => {
     const key = `login-${n++}`;
     expect((await sendWebhook(h, webhookBody(key, 'firing', { labels }))).status).toBe(202);
     const parent = await waitFor('the incident', () => parentFor(h, `Check ${key} failing`));
+    await waitForParentStored(h, parent);
     const button = buttons(parent).get(label)!;
     const before = h.slack.state.messages.filter((m) => m.visibleTo === USERS.alice.id).length;
     await h.client.clickButton(button.action_id, button.value, USERS.alice, {

@@ -127,7 +127,11 @@ describe('schedules and checklists through Slack', () => {
       (await entries()).find((e) => e.action === 'request.created' && e.actor === 'schedule:e2e'),
     );
     expect(created.command).toBe('checklist');
-    const asked = (await entries()).find((e) => e.action === 'schedule.run');
+    // `schedule run` records schedule.run after it has submitted the scheduled request, so the
+    // ledger can hold the request's request.created a moment before it.
+    const asked = await waitFor('the schedule run in the ledger', async () =>
+      (await entries()).find((e) => e.action === 'schedule.run'),
+    );
     expect(asked).toMatchObject({ actor: USERS.alice.id, data: { schedule: 'e2e' } });
     await waitFor('the run done', async () =>
       (await entries()).find((e) => e.action === 'run.done' && e.request_id === created.request_id),
@@ -196,6 +200,11 @@ describe('schedules and checklists through Slack', () => {
     await h.client.command('checklist nope', USERS.alice);
     await waitFor('the failed run', async () =>
       (await entries()).find((e) => e.action === 'run.failed'),
+    );
+    // The handoff lists BullMQ's failed jobs; the job moves to failed only after the run has
+    // written run.failed and posted its result.
+    await waitFor('the failed job', async () =>
+      (await h.bot.queue.getJobs(['failed'])).some((j) => j.data.command === 'checklist'),
     );
     await waitFor(
       'the pending request',

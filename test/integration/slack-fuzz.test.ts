@@ -97,6 +97,13 @@ describe('every interactive payload handler under random signed inputs', {
         (await allJobs(h.bot.alerts.queue)) > 0 &&
         (await h.bot.alerts.queue.getActiveCount()) === 0,
     );
+    // The parent is posted first and its ts stored on the incident a moment later: read the
+    // incident as it is compared after the fuzzing only once that write has landed.
+    await waitFor(
+      'the parent stored on the incident',
+      async () => (await h.redis.hget(`${h.prefix}:incident:${id}`, 'ts')) === parent.ts,
+    );
+    await h.bot.alerts.outbox.idle();
     incident = { id, fields: await h.redis.hgetall(`${h.prefix}:incident:${id}`) };
     request = await h.redis.hgetall(`${h.prefix}:request:${card.id}`);
     runJobs = await h.jobCount();

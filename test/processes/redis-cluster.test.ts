@@ -245,14 +245,27 @@ describe("2 web and 2 worker processes on a Redis Cluster, failing over opsbot's
     expect(lambda.updates).toHaveLength(promotes);
     expect(new Set(lambda.updates.map((u) => u.alias))).toEqual(new Set(['prod', ...STAGING]));
 
-    // Every accepted alert counted once.
+    // Every accepted alert counted once. A 202 only queues the delivery; the incident worker
+    // counts it a moment later, so wait until the counts have caught up with what was accepted.
     const redis = cluster.admin(after.master);
-    const open = await redis.smembers(`${prefix}:incidents:open`);
-    expect(open).toHaveLength(ALERT_KEYS.length);
-    const counts = await Promise.all(
-      open.map(async (id) => Number(await redis.hget(`${prefix}:incident:${id}`, 'count'))),
+    const incidents = async () => {
+      const open = await redis.smembers(`${prefix}:incidents:open`);
+      const counts = await Promise.all(
+        open.map(async (id) => Number(await redis.hget(`${prefix}:incident:${id}`, 'count'))),
+      );
+      return { open, counted: counts.reduce((a, b) => a + b, 0) };
+    };
+    await waitFor(
+      'every accepted alert counted',
+      async () => {
+        const now = await incidents();
+        return now.open.length >= ALERT_KEYS.length && now.counted >= accepted;
+      },
+      30_000,
     );
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(accepted);
+    const { open, counted } = await incidents();
+    expect(open).toHaveLength(ALERT_KEYS.length);
+    expect(counted).toBe(accepted);
     expect(bots.flatMap((b) => b.output).join('')).not.toContain('CROSSSLOT');
   });
 

@@ -1,6 +1,8 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import { keys } from '../../src/store/keys.ts';
 import { FakeLambda } from '../helpers/fake-lambda.ts';
 import { BOT_TOKEN, exampleConfig, SIGNING_SECRET, USERS, waitFor } from '../helpers/harness.ts';
 import { OwnRedis } from '../helpers/own-redis.ts';
@@ -55,7 +57,16 @@ describe('Redis restarting under traffic', { timeout: 180_000 }, () => {
     await client.command('promote mission-control-api 43', USERS.alice, {
       triggerId: 'before-restart',
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The web process hands the submission over after it has acked the command: wait until it is
+    // in the stream before Redis goes down, however long that takes on a loaded machine.
+    const peek = new Redis(redis.url);
+    try {
+      await waitFor('the submission in the stream', async () =>
+        (await peek.xlen(keys(env.prefix).submissions())) === 1 ? true : undefined,
+      );
+    } finally {
+      peek.disconnect();
+    }
 
     await redis.stop();
     const during = await client.command('promote mission-control-api 43 alias=staging', USERS.bob, {
