@@ -1,4 +1,4 @@
-import { simple } from '../slack/blocks/replies.ts';
+import { simple } from './message-content.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
 /** Posts an audit head anchor (a line of text the ledger wrote) to the audit channel. */

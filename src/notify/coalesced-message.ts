@@ -1,5 +1,5 @@
-import type { MessageContent } from '../slack/blocks/types.ts';
 import { sleep } from '../util/sleep.ts';
+import type { MessageContent } from './message-content.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { RunOutput } from '../sdk/command.ts';
-import { outputMessage } from '../slack/blocks/output.ts';
+import type { OutputMessage, RunOutput } from '../sdk/command.ts';
+import type { MessageContent } from './message-content.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
 /** A run thread whose parent message may not be posted yet (a deferred run message). */
@@ -14,9 +14,11 @@ export interface RunThread {
  * A run's output port: posts into the run's thread, or privately to the requester. `writer` is the
  * outbox's (`outboxWriter`): posts and uploads to a channel go through its lane, one at a time, so
  * they land in order, and a 429 holds the channel's later posts instead of letting them overtake.
+ * `outputMessage` renders a step's output (src/slack/blocks, handed over by src/roles).
  */
 export function runOutput(
   writer: SlackWriter,
+  outputMessage: (message: OutputMessage) => MessageContent,
   channel: string,
   thread: string | RunThread,
   requester: string,

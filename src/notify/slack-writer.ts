@@ -1,4 +1,4 @@
-import type { MessageContent } from '../slack/blocks/types.ts';
+import type { MessageContent } from './message-content.ts';
 
 /** The Slack calls opsbot makes. One implementation wraps WebClient; tests use the emulator. */
 export interface SlackWriter {

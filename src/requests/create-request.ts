@@ -1,8 +1,8 @@
 import { metrics } from '../metrics/metrics.ts';
-import { RequestNotices } from '../notify/request-notices.ts';
 import { breakGlassRefusal, requestRefusal } from './gate.ts';
 import { resolvePolicy } from './policy.ts';
 import { hashRequest, type OpsRequest, requestIdFor } from './request.ts';
+import { RequestNotices } from './request-notices.ts';
 import { enqueueRun } from './runs-queue.ts';
 import type { CreateRequestDeps, Submission } from './submission.ts';
 import { askForApproval, runUnderBreakGlass, showPlan } from './with-card.ts';
@@ -44,7 +44,7 @@ export async function createRequest(
     request_id: request.id,
     command: request.command,
   });
-  const notices = new RequestNotices(deps.writer);
+  const notices = new RequestNotices(deps.writer, deps.renderer);
   const tell = (text: string) => notices.tell(submission, text);
   const command = deps.registry.find(submission.command);
   if (!command) {

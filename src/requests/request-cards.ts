@@ -1,6 +1,5 @@
 import type { Logger } from '../log.ts';
-import { RequestNotices } from '../notify/request-notices.ts';
-import type { SlackWriter } from '../notify/slack-writer.ts';
+import type { RequestNotices } from './request-notices.ts';
 import type { RequestStore } from './request-store.ts';
 
 /**
@@ -9,15 +8,11 @@ import type { RequestStore } from './request-store.ts';
  */
 export class RequestCards {
   private readonly queues = new Map<string, Promise<void>>();
-  private readonly notices: RequestNotices;
-
   constructor(
     private readonly store: RequestStore,
-    writer: SlackWriter,
+    private readonly notices: RequestNotices,
     private readonly log: Logger,
-  ) {
-    this.notices = new RequestNotices(writer);
-  }
+  ) {}
 
   /** Re-renders the card from the stored state. Never throws: a failed edit is logged. */
   refresh(id: string): Promise<void> {

@@ -14,6 +14,7 @@ import { GroupResolver, type UsergroupLookup } from './groups.ts';
 import type { UserLimits } from './limits.ts';
 import type { RunJob } from './request.ts';
 import { RequestCards } from './request-cards.ts';
+import { RequestNotices, type RequestRenderer } from './request-notices.ts';
 import { RequestStore } from './request-store.ts';
 import { requestRunHooks } from './run-hooks.ts';
 import { startSweeper } from './sweeper.ts';
@@ -23,6 +24,8 @@ export interface RequestFlowDeps {
   keys: Keys;
   queue: Queue<RunJob>;
   writer: SlackWriter;
+  /** How request notices look in Slack (the renderer src/slack/blocks implements). */
+  renderer: RequestRenderer;
   /** Members of a Slack user group (the port src/slack implements). */
   usergroupMembers: UsergroupLookup;
   audit: AuditSink;
@@ -47,7 +50,7 @@ export function createRequestFlow(deps: RequestFlowDeps) {
     deps.usergroupMembers,
     settings.membership_cache_seconds * 1000,
   );
-  const cards = new RequestCards(store, deps.writer, deps.log);
+  const cards = new RequestCards(store, new RequestNotices(deps.writer, deps.renderer), deps.log);
   const decisions = new Decisions({ ...deps, store, groups, cards });
   const reminderMs = settings.emergency_reminder_hours * 3600_000;
   approvalsPendingGauge(() => store.pendingCount());

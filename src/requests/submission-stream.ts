@@ -1,10 +1,10 @@
 import type { Logger } from '../log.ts';
 import { gaugeFrom, metrics } from '../metrics/metrics.ts';
-import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { sleep } from '../util/sleep.ts';
+import { RequestNotices, type RequestRenderer } from './request-notices.ts';
 import type { EnqueueSubmission, Submission } from './submission.ts';
 
 /** The consumer group every worker reads submissions in (each submission goes to one worker). */
@@ -20,9 +20,10 @@ export function createEnqueueSubmission(deps: {
   redis: Redis;
   keys: Keys;
   writer: SlackWriter;
+  renderer: RequestRenderer;
   log: Logger;
 }): EnqueueSubmission {
-  const notices = new RequestNotices(deps.writer);
+  const notices = new RequestNotices(deps.writer, deps.renderer);
   return async (submission) => {
     try {
       await deps.redis.xadd(deps.keys.submissions(), '*', 'submission', JSON.stringify(submission));

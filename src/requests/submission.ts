@@ -3,7 +3,6 @@ import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
-import type { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { AnyCommand } from '../sdk/command.ts';
 import type { Policy } from '../sdk/policy.ts';
@@ -13,6 +12,7 @@ import type { Redis } from '../store/redis.ts';
 import type { GroupResolver } from './groups.ts';
 import type { UserLimits } from './limits.ts';
 import type { OpsRequest, RunJob } from './request.ts';
+import type { RequestNotices, RequestRenderer } from './request-notices.ts';
 import type { RequestStore } from './request-store.ts';
 
 export interface Submission {
@@ -46,6 +46,8 @@ export interface CreateRequestDeps {
   keys: Keys;
   queue: Queue<RunJob>;
   writer: SlackWriter;
+  /** How request notices look in Slack (src/slack/blocks, handed over by src/roles). */
+  renderer: RequestRenderer;
   audit: AuditSink;
   log: Logger;
   opsChannel: string;

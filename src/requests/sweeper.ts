@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
 import type { AuditSink } from '../audit/sink.ts';
 import type { Logger } from '../log.ts';
-import { RequestNotices } from '../notify/request-notices.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { RunJob } from './request.ts';
 import type { RequestCards } from './request-cards.ts';
+import { RequestNotices, type RequestRenderer } from './request-notices.ts';
 import type { RequestStore } from './request-store.ts';
 import { enqueueRun } from './runs-queue.ts';
 
@@ -12,6 +12,7 @@ export interface SweeperDeps {
   store: RequestStore;
   cards: RequestCards;
   writer: SlackWriter;
+  renderer: RequestRenderer;
   queue: Queue<RunJob>;
   audit: AuditSink;
   log: Logger;
@@ -69,7 +70,7 @@ async function remind(id: string, deps: SweeperDeps) {
   const record = await deps.store.load(id);
   const card = record?.request.card;
   if (!record || !card || record.acknowledgedBy) return;
-  await new RequestNotices(deps.writer)
+  await new RequestNotices(deps.writer, deps.renderer)
     .remindEmergency(card.channel, record)
     .catch((error) =>
       deps.log.warn({ request_id: id, err: (error as Error).message }, 'emergency reminder failed'),

@@ -7,7 +7,6 @@ import { containmentPorts } from '../containment/start.ts';
 import { createRegistry } from '../intake/validate.ts';
 import { createLogger } from '../log.ts';
 import { createMaintenance } from '../maintenance/start.ts';
-import { slackOutbox } from '../notify/slack-outbox.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import { commands } from '../registry/commands.ts';
 import { UserLimits } from '../requests/limits.ts';
@@ -20,7 +19,9 @@ import { scheduleProblems } from '../schedules/problems.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import { slackAnchorReader } from '../slack/audit-anchors.ts';
 import { outputMessage } from '../slack/blocks/output.ts';
+import { requestRenderer } from '../slack/blocks/request-renderer.ts';
 import { slackLookups, slackUsergroupMembers } from '../slack/lookups.ts';
+import { slackOutbox } from '../slack/slack-outbox.ts';
 import { createWebClient, webWriter } from '../slack/web-writer.ts';
 import { redisDeployHistory } from '../store/deploy-history.ts';
 import { keys as keysFor } from '../store/keys.ts';
@@ -154,6 +155,7 @@ export async function buildServices(options: StartOptions) {
     keys,
     queue: connected.queue,
     writer,
+    renderer: requestRenderer,
     usergroupMembers: slackUsergroupMembers(connected.client),
     audit: shared.audit,
     log,
@@ -164,7 +166,13 @@ export async function buildServices(options: StartOptions) {
   });
   // The web role hands each submission to the workers (enqueueSubmission); a worker turns it into
   // a request (createRequest).
-  const enqueueSubmission = createEnqueueSubmission({ redis, keys, writer, log });
+  const enqueueSubmission = createEnqueueSubmission({
+    redis,
+    keys,
+    writer,
+    renderer: requestRenderer,
+    log,
+  });
   submissionsWaitingGauge(redis, keys);
   return { ...shared, ...guided, requestFlow, enqueueSubmission, options };
 }

@@ -15,6 +15,7 @@ import { allHooks } from '../schedules/run-hooks.ts';
 import { createSchedules, type Schedules } from '../schedules/start.ts';
 import type { Ports } from '../sdk/ports/index.ts';
 import { outputMessage } from '../slack/blocks/output.ts';
+import { runRenderer } from '../slack/blocks/run-renderer.ts';
 import { connectRedis, type Redis } from '../store/redis.ts';
 import type { Services } from './services.ts';
 
@@ -63,6 +64,7 @@ function runDeps(
     incidents: alerts.incidents,
     guided: guidedPort(s.guided.engine, opsChannel),
     writer: s.runWriter,
+    renderer: runRenderer,
     locks: new ResourceLocks(workerRedis, s.keys),
     audit: s.audit,
     log: s.log,

@@ -17,6 +17,7 @@ import { Checkpoints } from './checkpoints.ts';
 import { driftBetween } from './drift.ts';
 import type { RunHooks } from './hooks.ts';
 import { RunReporter } from './reporter.ts';
+import type { RunRenderer } from './run-renderer.ts';
 import { runState } from './run-state.ts';
 import { newRunView } from './run-view.ts';
 
@@ -30,6 +31,8 @@ export interface RunDeps {
   /** Guided runbooks, for the `runbook` command. */
   guided?: GuidedRunbooksPort;
   writer: SlackWriter;
+  /** How the run looks in Slack (src/slack/blocks, handed over by src/roles). */
+  renderer: RunRenderer;
   locks: ResourceLocks;
   audit: AuditSink;
   log: Logger;

@@ -1,7 +1,6 @@
 import type { AuditSink } from '../audit/sink.ts';
 import type { Logger } from '../log.ts';
 import { runOutput } from '../notify/run-output.ts';
-import { postRunProgress, RunProgress } from '../notify/run-progress.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { RunJob } from '../requests/request.ts';
 import type { RunOutput } from '../sdk/command.ts';
@@ -9,12 +8,16 @@ import type { OpsError } from '../sdk/errors.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import type { RunHooks } from './hooks.ts';
+import { postRunProgress, RunProgress } from './run-progress.ts';
+import type { RunRenderer } from './run-renderer.ts';
 import type { RunView } from './run-view.ts';
 
 export interface ReporterDeps {
   redis: Redis;
   keys: Keys;
   writer: SlackWriter;
+  /** How the run looks in Slack (src/slack/blocks, handed over by src/roles). */
+  renderer: RunRenderer;
   audit: AuditSink;
   opsChannel: string;
   updateIntervalMs?: number;
@@ -24,7 +27,7 @@ export interface ReporterDeps {
 
 /**
  * Everything a run tells the world, so the executor only runs: the progress message (from the
- * neutral `RunView`, rendered by notify), the result reply, the audit entries and the run hooks
+ * neutral `RunView`, rendered by its `RunRenderer`), the result reply, the audit entries and the run hooks
  * (the request card). One per attempt.
  */
 export class RunReporter {
@@ -68,13 +71,28 @@ export class RunReporter {
       deps.redis.multi().hset(key, 'ts', ts, 'channel', channel).expire(key, RUN_STATE_TTL_SECONDS);
     const resultMarker = async () => Number(await deps.redis.hsetnx(key, 'result_posted', '1'));
     if (stored) {
-      const message = RunProgress.posted(deps.writer, channel, stored, interval, onError);
+      const message = RunProgress.posted(
+        deps.writer,
+        deps.renderer,
+        channel,
+        stored,
+        interval,
+        onError,
+      );
       return new RunReporter(job, view, message, resultMarker, log, deps);
     }
     if (!readOnly) {
-      const ts = await postRunProgress(deps.writer, channel, view, job.threadTs);
+      const ts = await postRunProgress(deps.writer, deps.renderer, channel, view, job.threadTs);
       await remember(ts).exec();
-      const message = RunProgress.posted(deps.writer, channel, ts, interval, onError, Date.now());
+      const message = RunProgress.posted(
+        deps.writer,
+        deps.renderer,
+        channel,
+        ts,
+        interval,
+        onError,
+        Date.now(),
+      );
       return new RunReporter(job, view, message, resultMarker, log, deps);
     }
     // Posted mid-run (the run outlived the interval, or a step posted output): its ts is stored at
@@ -82,6 +100,7 @@ export class RunReporter {
     let finishing = false;
     const message = RunProgress.deferred(
       deps.writer,
+      deps.renderer,
       channel,
       view,
       async (content) => {
@@ -167,6 +186,7 @@ export class RunReporter {
     const { job, message } = this;
     return runOutput(
       this.deps.writer,
+      (message) => this.deps.renderer.output(message),
       message.channel,
       job.threadTs ?? message.thread(),
       job.requester,

@@ -11,6 +11,7 @@ import {
   SubmissionConsumer,
 } from '../../src/requests/submission-stream.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
+import { requestRenderer } from '../../src/slack/blocks/request-renderer.ts';
 import { keys as keysFor } from '../../src/store/keys.ts';
 import { connectRedis, whenReady } from '../../src/store/redis.ts';
 import { type Harness, REDIS_URL, startHarness, USERS, waitFor } from '../helpers/harness.ts';
@@ -131,6 +132,7 @@ describe('a worker reading the submissions stream', () => {
     redis,
     keys,
     writer: recordingWriter([]),
+    renderer: requestRenderer,
     log,
   });
 
@@ -361,6 +363,7 @@ describe('handing over while Redis refuses', () => {
       redis: down,
       keys: keysFor('down'),
       writer: recordingWriter(told),
+      renderer: requestRenderer,
       log,
     });
     await enqueueSubmission({ ...submission(600), command: 'restart' });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CoalescedMessage } from '../../src/notify/coalesced-message.ts';
 import { runOutput } from '../../src/notify/run-output.ts';
 import type { SlackWriter } from '../../src/notify/slack-writer.ts';
+import { outputMessage } from '../../src/slack/blocks/output.ts';
 
 const content = (text: string) => ({ text, blocks: [] });
 
@@ -58,6 +59,7 @@ describe('a deferred run message', () => {
     );
     const output = runOutput(
       writer as unknown as SlackWriter,
+      outputMessage,
       'C1',
       { known: () => message.ts, ensure: () => message.ensurePosted() },
       'U1',

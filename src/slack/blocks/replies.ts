@@ -1,12 +1,11 @@
 import type { FieldProblem } from '../../intake/validate.ts';
+import { type MessageContent, simple } from '../../notify/message-content.ts';
 import type { AnyCommand } from '../../sdk/command.ts';
 import { escapeText } from './format.ts';
 import { usage } from './help.ts';
-import { type MessageContent, mrkdwn } from './types.ts';
 
-export function simple(text: string): MessageContent {
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text.slice(0, 3000)) }] };
-}
+/** A plain sentence as a message; defined with the message content in src/notify. */
+export { simple };
 
 export function unknownCommand(name: string, suggestions: string[]): MessageContent {
   const hint = suggestions.length

@@ -1,14 +1,11 @@
 import type { RequestState } from '../../requests/request.ts';
 import { argsText } from '../../requests/request.ts';
-import type { RequestRecord } from '../../requests/request-store.ts';
+import type { RequestCardView } from '../../requests/request-notices.ts';
 import type { Plan } from '../../sdk/command.ts';
 import type { Policy } from '../../sdk/policy.ts';
 import { ACTION } from '../ids.ts';
 import { clip, escapeText, user } from './format.ts';
 import { type Block, type ButtonElement, type MessageContent, mrkdwn, plain } from './types.ts';
-
-/** Everything a request card shows: the stored request and its approval state, as a plain value. */
-export type RequestCardView = RequestRecord;
 
 const HEADLINE: Record<RequestState, string> = {
   pending: '🔐 Approval needed',

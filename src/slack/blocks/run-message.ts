@@ -2,9 +2,6 @@ import type { RunView, StepView } from '../../run/run-view.ts';
 import { clip, duration, escapeText, progressBar, user } from './format.ts';
 import { type Block, type MessageContent, mrkdwn, plain } from './types.ts';
 
-/** What a run message shows: the run's neutral view, built by src/run (notify sends it here). */
-export type { RunView } from '../../run/run-view.ts';
-
 const STEP_ICON: Record<StepView['status'], string> = {
   pending: '○',
   running: '◐',

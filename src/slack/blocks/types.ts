@@ -1,30 +1,12 @@
-/** The subset of Block Kit opsbot renders. Kept local so block builders stay pure and testable. */
-export interface TextObject {
-  type: 'mrkdwn' | 'plain_text';
-  text: string;
-  emoji?: boolean;
-}
-
-export interface ButtonElement {
-  type: 'button';
-  action_id: string;
-  text: TextObject;
-  value?: string;
-  style?: 'primary' | 'danger';
-  url?: string;
-}
-
-export type Block =
-  | { type: 'header'; text: TextObject; block_id?: string }
-  | { type: 'section'; text?: TextObject; fields?: TextObject[]; block_id?: string }
-  | { type: 'context'; elements: TextObject[]; block_id?: string }
-  | { type: 'divider'; block_id?: string }
-  | { type: 'actions'; elements: ButtonElement[]; block_id?: string };
-
-export interface MessageContent {
-  text: string;
-  blocks: Block[];
-}
-
-export const mrkdwn = (text: string): TextObject => ({ type: 'mrkdwn', text });
-export const plain = (text: string): TextObject => ({ type: 'plain_text', text, emoji: true });
+/**
+ * The Block Kit subset the builders here produce. It is the content of notify's `SlackWriter` port,
+ * so it is defined there (src/notify imports nothing from src/slack); the builders use it from here.
+ */
+export {
+  type Block,
+  type ButtonElement,
+  type MessageContent,
+  mrkdwn,
+  plain,
+  type TextObject,
+} from '../../notify/message-content.ts';

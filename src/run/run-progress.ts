@@ -1,16 +1,19 @@
-import { type RunView, runMessage, runResult } from '../slack/blocks/run-message.ts';
-import { CoalescedMessage } from './coalesced-message.ts';
-import type { RunThread } from './run-output.ts';
-import type { SlackWriter } from './slack-writer.ts';
+import { CoalescedMessage } from '../notify/coalesced-message.ts';
+import type { MessageContent } from '../notify/message-content.ts';
+import type { RunThread } from '../notify/run-output.ts';
+import type { SlackWriter } from '../notify/slack-writer.ts';
+import type { RunRenderer } from './run-renderer.ts';
+import type { RunView } from './run-view.ts';
 
 /** Posts the first state of a run's progress message; returns its ts. */
 export async function postRunProgress(
   writer: SlackWriter,
+  render: RunRenderer,
   channel: string,
   view: RunView,
   threadTs?: string,
 ): Promise<string> {
-  return (await writer.post(channel, runMessage(view), threadTs)).ts;
+  return (await writer.post(channel, render.progress(view), threadTs)).ts;
 }
 
 /**
@@ -20,12 +23,14 @@ export async function postRunProgress(
 export class RunProgress {
   private constructor(
     private readonly writer: SlackWriter,
+    private readonly render: RunRenderer,
     private readonly message: CoalescedMessage,
   ) {}
 
   /** A message already in Slack, posted at `postedAt` (its first edit waits the interval). */
   static posted(
     writer: SlackWriter,
+    render: RunRenderer,
     channel: string,
     ts: string,
     intervalMs: number,
@@ -34,6 +39,7 @@ export class RunProgress {
   ): RunProgress {
     return new RunProgress(
       writer,
+      render,
       new CoalescedMessage(writer, channel, ts, intervalMs, onError, postedAt),
     );
   }
@@ -45,15 +51,17 @@ export class RunProgress {
    */
   static deferred(
     writer: SlackWriter,
+    render: RunRenderer,
     channel: string,
     view: RunView,
-    open: (content: ReturnType<typeof runMessage>) => Promise<string>,
+    open: (content: MessageContent) => Promise<string>,
     intervalMs: number,
     onError: (error: unknown) => void,
   ): RunProgress {
     return new RunProgress(
       writer,
-      CoalescedMessage.deferred(writer, channel, runMessage(view), open, intervalMs, onError),
+      render,
+      CoalescedMessage.deferred(writer, channel, render.progress(view), open, intervalMs, onError),
     );
   }
 
@@ -77,7 +85,7 @@ export class RunProgress {
   }
 
   show(view: RunView): void {
-    this.message.set(runMessage(view));
+    this.message.set(this.render.progress(view));
   }
 
   /** Sends the latest state now (respecting the interval) and waits until it has landed. */
@@ -90,6 +98,6 @@ export class RunProgress {
   }
 
   async postResult(view: RunView, threadTs: string): Promise<void> {
-    await this.writer.post(this.channel, runResult(view), threadTs);
+    await this.writer.post(this.channel, this.render.result(view), threadTs);
   }
 }

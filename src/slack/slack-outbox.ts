@@ -1,9 +1,9 @@
 import type { Logger } from '../log.ts';
-import { incidentSlack } from '../slack/incident-slack.ts';
-import { createWebClient, webWriter } from '../slack/web-writer.ts';
-import { Outbox } from './outbox.ts';
-import { outboxWriter } from './outbox-writer.ts';
-import type { SlackWriter } from './slack-writer.ts';
+import { Outbox } from '../notify/outbox.ts';
+import { outboxWriter } from '../notify/outbox-writer.ts';
+import type { SlackWriter } from '../notify/slack-writer.ts';
+import { incidentSlack } from './incident-slack.ts';
+import { createWebClient, webWriter } from './web-writer.ts';
 
 /**
  * The process's one rate-aware way out to Slack for runs and incidents: the outbox, the writer
