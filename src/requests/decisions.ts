@@ -72,10 +72,12 @@ export class Decisions {
     return '⌛ This request has expired; nothing was run. Make a new request.';
   }
 
-  async approve(id: string, user: string): Promise<Notice> {
+  /** `card`: the message clicked (the request card), recorded if its post has not been yet. */
+  async approve(id: string, user: string, card?: { channel: string; ts: string }): Promise<Notice> {
     const loaded = await this.load(id);
     if ('notice' in loaded) return loaded.notice;
     const { record } = loaded;
+    if (!record.request.card && card) await this.deps.store.adoptCard(id, card);
     const refused = this.notPending(record) ?? (await this.mayDecide(record, user, 'approve'));
     if (refused) return refused;
     const { request } = record;

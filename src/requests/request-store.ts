@@ -75,6 +75,22 @@ export class RequestStore {
     await this.redis.hset(this.keys.request(id), 'card_channel', card.channel, 'card_ts', card.ts);
   }
 
+  /**
+   * Records the card from a click on it, unless its post already did: a click can arrive between
+   * the card's post and `setCard`. Never creates a request that is not there.
+   */
+  async adoptCard(id: string, card: { channel: string; ts: string }) {
+    await this.redis.eval(
+      `if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'card_ts') == 0 then
+         redis.call('HSET', KEYS[1], 'card_channel', ARGV[1], 'card_ts', ARGV[2])
+       end`,
+      1,
+      this.keys.request(id),
+      card.channel,
+      card.ts,
+    );
+  }
+
   async load(id: string): Promise<RequestRecord | undefined> {
     const [fields, approvers] = await Promise.all([
       this.redis.hgetall(this.keys.request(id)),

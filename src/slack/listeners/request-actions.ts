@@ -16,14 +16,24 @@ export interface RequestActionDeps {
 
 const FAILED = ':warning: opsbot could not record that click just now; nothing changed. Try again.';
 
-type Click = { user: string; id: string; channel: string; triggerId: string };
+type Click = {
+  user: string;
+  id: string;
+  channel: string;
+  triggerId: string;
+  /** The message clicked: the request card. */
+  message?: { channel: string; ts: string };
+};
 
 function clickOf(body: BlockAction, action: ButtonAction): Click {
+  const channel = body.channel?.id ?? body.container?.channel_id ?? '';
+  const ts = body.container?.message_ts ?? body.message?.ts;
   return {
     user: body.user.id,
     id: typeof action.value === 'string' ? action.value : '',
-    channel: body.channel?.id ?? body.container?.channel_id ?? '',
+    channel,
     triggerId: body.trigger_id,
+    ...(channel && ts ? { message: { channel, ts } } : {}),
   };
 }
 
@@ -49,7 +59,7 @@ export function registerRequestActions(routes: SlackRoutes, deps: RequestActionD
       await answer(deps, click, () => decide(click));
     });
 
-  button(ACTION.approve, (c) => deps.decisions.approve(c.id, c.user));
+  button(ACTION.approve, (c) => deps.decisions.approve(c.id, c.user, c.message));
   button(ACTION.cancel, (c) => deps.decisions.cancel(c.id, c.user));
   button(ACTION.acknowledgeEmergency, (c) => deps.decisions.acknowledge(c.id, c.user));
   routes.button(ACTION.deny, async ({ ack, body, action, client }) => {
