@@ -32,8 +32,16 @@ async function loadedFiles(bot: BotProcess, out: string): Promise<string[]> {
 const loadedOf = (files: string[], names: string[]) =>
   names.filter((name) => files.some((file) => file.includes(name)));
 
-/** Code no role uses at idle: prom-client's OpenTelemetry (exemplars only), Bolt's OAuth installer. */
-const UNUSED_EVERYWHERE = ['/@opentelemetry/api/dist/api/', '/node_modules/jsonwebtoken/'];
+/**
+ * Code no role uses at idle: prom-client's OpenTelemetry (exemplars only), Bolt's OAuth installer,
+ * BullMQ's index (it loads every backend: PostgreSQL, Bun, node-redis, Valkey GLIDE).
+ */
+const UNUSED_EVERYWHERE = [
+  '/@opentelemetry/api/dist/api/',
+  '/node_modules/jsonwebtoken/',
+  '/bullmq/dist/cjs/index.js',
+  '/bullmq/dist/cjs/postgres/',
+];
 
 /** What only a worker runs: runs, schedules, the worker's start-up. */
 const WORKER_ONLY = [
@@ -41,6 +49,7 @@ const WORKER_ONLY = [
   '/src/run/run-worker.ts',
   '/src/run/execute.ts',
   '/src/schedules/start.ts',
+  '/bullmq/dist/cjs/classes/worker.js',
 ];
 
 /** What only a role taking Slack requests loads. */
