@@ -1,4 +1,5 @@
-import { Queue, Worker } from 'bullmq';
+import type { Queue as QueueType } from 'bullmq';
+import { Queue, workerClass } from '../queue/bullmq.ts';
 import type { OutputMessage } from '../sdk/command.ts';
 import type { ActiveBlocksPort, BlockExpiry } from '../sdk/ports/active-blocks.ts';
 import type { ContainmentLedgerPort } from '../sdk/ports/containment-ledger.ts';
@@ -19,7 +20,7 @@ export function createExpiryQueue(connection: Redis, prefix: string) {
  * Schedules a block's expiry as a delayed job. The job id is the block request's id, so a retried
  * run schedules once; the job lives in Redis, so it fires after a restart, on whichever worker.
  */
-export function scheduleExpiry(queue: Queue<BlockExpiry>) {
+export function scheduleExpiry(queue: QueueType<BlockExpiry>) {
   return async (expiry: BlockExpiry) => {
     await queue.add('expire', expiry, {
       jobId: jobIdOf(expiry.requestId),
@@ -117,7 +118,7 @@ async function claimTtl(expiry: BlockExpiry, deps: ExpiryDeps) {
 
 /** Consumes the expiry queue: each delayed job is taken by one worker, once. */
 export function startExpiryWorker(connection: Redis, prefix: string, deps: ExpiryDeps) {
-  return new Worker<BlockExpiry, { outcome: ExpiryOutcome }>(
+  return new (workerClass())<BlockExpiry, { outcome: ExpiryOutcome }>(
     BLOCK_EXPIRY_QUEUE,
     async (job) => ({ outcome: await expireBlock(job.data, deps) }),
     { connection, prefix, concurrency: 4 },

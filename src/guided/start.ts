@@ -1,8 +1,9 @@
-import { Queue, Worker } from 'bullmq';
+import type { Queue as QueueType, Worker as WorkerType } from 'bullmq';
 import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
+import { Queue, workerClass } from '../queue/bullmq.ts';
 import type { RunJob } from '../requests/request.ts';
 import type { RunHooks } from '../run/hooks.ts';
 import type { Ports } from '../sdk/ports/index.ts';
@@ -29,7 +30,7 @@ export interface GuidedOptions {
   /** Worker role only: runs command and check steps. */
   worker?: {
     connection: Redis;
-    runs: Queue<RunJob>;
+    runs: QueueType<RunJob>;
     createRequest: StepperDeps['createRequest'];
     ports: Ports;
   };
@@ -61,7 +62,7 @@ export function startGuided(options: GuidedOptions) {
     targets: options.file.targets,
     ...(options.mayAct ? { mayAct: options.mayAct } : {}),
   });
-  let worker: Worker<GuidedJob> | undefined;
+  let worker: WorkerType<GuidedJob> | undefined;
   if (options.worker) {
     const { runs, connection } = options.worker;
     const stepper = new Stepper({
@@ -71,7 +72,7 @@ export function startGuided(options: GuidedOptions) {
       ports: options.worker.ports,
       log: options.log,
     });
-    worker = new Worker<GuidedJob>(
+    worker = new (workerClass())<GuidedJob>(
       GUIDED_QUEUE,
       async (job) => {
         if (job.name === 'idle') await stepper.idle(job.data.id);

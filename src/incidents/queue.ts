@@ -1,5 +1,6 @@
-import { Queue, Worker } from 'bullmq';
+import type { Queue as QueueType } from 'bullmq';
 import type { Alert } from '../alerts/alert.ts';
+import { Queue, workerClass } from '../queue/bullmq.ts';
 import type { Redis } from '../store/redis.ts';
 import type { FiringOutcome } from './store.ts';
 
@@ -43,7 +44,7 @@ export function createIncidentsQueue(connection: Redis, prefix: string) {
 
 /** Queues the Slack work of counted deliveries (`deliveryId` names the job, so it is added once). */
 export async function enqueueIncidentWork(
-  queue: Queue<IncidentJob>,
+  queue: QueueType<IncidentJob>,
   work: { deliveryId: string; job: IncidentWork }[],
 ) {
   if (work.length === 0) return;
@@ -57,7 +58,7 @@ export async function enqueueIncidentWork(
 }
 
 export async function enqueueConfirmation(
-  queue: Queue<IncidentJob>,
+  queue: QueueType<IncidentJob>,
   confirmation: { topicArn: string; url: string; messageId: string },
 ) {
   await queue.add(
@@ -77,7 +78,7 @@ export function startIncidentsWorker(
   handle: (job: IncidentJob) => Promise<unknown>,
   concurrency = 8,
 ) {
-  return new Worker<IncidentJob>(
+  return new (workerClass())<IncidentJob>(
     INCIDENTS_QUEUE,
     async (job) => {
       await handle(job.data);

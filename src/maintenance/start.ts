@@ -1,9 +1,10 @@
-import { Queue, Worker } from 'bullmq';
+import type { Worker as WorkerType } from 'bullmq';
 import type { AuditSink } from '../audit/sink.ts';
 import type { FileConfig } from '../config/file.ts';
 import { ConfigError } from '../config/load.ts';
 import type { Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
+import { Queue, workerClass } from '../queue/bullmq.ts';
 import type { OutputMessage } from '../sdk/command.ts';
 import { maintenanceServices } from '../sdk/maintenance-config.ts';
 import type { MaintenanceWindow } from '../sdk/ports/maintenance.ts';
@@ -87,14 +88,14 @@ export function createMaintenance(deps: MaintenanceDeps) {
     },
     warn: (message, data) => log.warn(data, message),
   });
-  let worker: Worker | undefined;
+  let worker: WorkerType | undefined;
   return {
     port: windows.port,
     mute: maintenanceMute(store, services),
     hooks: maintenanceRunHooks(store, deps.registry, deps.file.targets),
     /** The worker role's consumer of planned ends. */
     startWorker(connection: Redis) {
-      worker = new Worker<{ id: string }>(
+      worker = new (workerClass())<{ id: string }>(
         MAINTENANCE_END_QUEUE,
         async (job) => ({ closed: (await windows.plannedEnd(job.data.id)) !== undefined }),
         { connection, prefix: deps.prefix, concurrency: 2 },

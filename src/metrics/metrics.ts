@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from './prom-client.ts';
 
 /**
  * Every metric opsbot exposes at `GET /metrics`, in one registry. A leaf module: anything may

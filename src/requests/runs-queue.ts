@@ -1,4 +1,5 @@
-import { type Job, type JobsOptions, type JobType, Queue } from 'bullmq';
+import type { Job, JobsOptions, JobType, Queue as QueueType } from 'bullmq';
+import { Queue } from '../queue/bullmq.ts';
 import type { Redis } from '../store/redis.ts';
 import type { RunJob } from './request.ts';
 
@@ -31,7 +32,7 @@ export interface RunsInFlight {
  * Both queues share the prefix, and so its Redis Cluster hash tag.
  */
 export class RunQueues extends Queue<RunJob> {
-  readonly reads: Queue<RunJob>;
+  readonly reads: QueueType<RunJob>;
 
   constructor(
     connection: Redis,
@@ -104,7 +105,7 @@ export function createRunsQueue(
  * Queues a run of a request. The job id is the request id: adding it twice (a Slack retry, a
  * double click, a second instance) is ignored by BullMQ, so a request runs at most once.
  */
-export async function enqueueRun(queue: Queue<RunJob>, job: RunJob) {
+export async function enqueueRun(queue: QueueType<RunJob>, job: RunJob) {
   return queue.add('run', job, {
     jobId: job.id,
     attempts: RUN_ATTEMPTS,

@@ -1,5 +1,5 @@
-import { UnrecoverableError, Worker } from 'bullmq';
 import { metrics } from '../metrics/metrics.ts';
+import { UnrecoverableError, workerClass } from '../queue/bullmq.ts';
 import type { RunJob } from '../requests/request.ts';
 import { type READS_QUEUE, RUN_ATTEMPTS, RUNS_QUEUE } from '../requests/runs-queue.ts';
 import type { Redis } from '../store/redis.ts';
@@ -18,7 +18,7 @@ export function startRunWorker(
   queueName: typeof RUNS_QUEUE | typeof READS_QUEUE = RUNS_QUEUE,
   onFinished?: (job: RunJob) => Promise<void>,
 ) {
-  return new Worker<RunJob, { status: string }>(
+  return new (workerClass())<RunJob, { status: string }>(
     queueName,
     async (job, _token, signal) => {
       const attempt = job.attemptsMade + 1;

@@ -1,4 +1,4 @@
-import { getNextMillis } from 'bullmq';
+import { getNextMillis } from '../queue/bullmq.ts';
 
 /**
  * Cron arithmetic, done with the same function BullMQ's job schedulers use (cron-parser with an

@@ -1,8 +1,9 @@
-import { type Job, Queue, Worker } from 'bullmq';
+import type { Job, Queue as QueueType, Worker as WorkerType } from 'bullmq';
 import type { FileConfig } from '../config/file.ts';
 import type { ScheduleConfig } from '../config/schedules.ts';
 import { intakeText, type Registry } from '../intake/validate.ts';
 import type { Logger } from '../log.ts';
+import { Queue, workerClass } from '../queue/bullmq.ts';
 import { requestIdFor } from '../requests/request.ts';
 import type { EnqueueSubmission } from '../requests/submission.ts';
 import type { ScheduleRow } from '../sdk/schedules.ts';
@@ -45,8 +46,8 @@ export class ScheduleProblem extends Error {}
  * the actor `schedule:<name>`, keyed by the occurrence, so even a retried job makes one request.
  */
 export class ScheduleEngine {
-  readonly queue: Queue<OccurrenceJob>;
-  private worker: Worker<OccurrenceJob> | undefined;
+  readonly queue: QueueType<OccurrenceJob>;
+  private worker: WorkerType<OccurrenceJob> | undefined;
 
   constructor(private readonly deps: ScheduleEngineDeps) {
     this.queue = new Queue<OccurrenceJob>(SCHEDULES_QUEUE, {
@@ -63,7 +64,7 @@ export class ScheduleEngine {
     const result = await reconcileSchedules(this.queue, this.deps.file.schedules);
     this.deps.log.info(result, 'schedules reconciled');
     if (this.deps.workerRedis) {
-      this.worker = new Worker<OccurrenceJob>(SCHEDULES_QUEUE, (job) => this.fire(job), {
+      this.worker = new (workerClass())<OccurrenceJob>(SCHEDULES_QUEUE, (job) => this.fire(job), {
         connection: this.deps.workerRedis,
         prefix: this.deps.prefix,
         concurrency: this.deps.concurrency ?? 20,

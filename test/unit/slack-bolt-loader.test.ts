@@ -24,7 +24,7 @@ const log = { error() {} };
 `;
 
 describe('Bolt in HTTP mode (issue 21: the web role loads no Socket Mode code)', () => {
-  it('an HTTP-mode app loads neither Socket Mode, undici, Express nor Bolt’s index', () => {
+  it('an HTTP-mode app loads neither Socket Mode, undici, Express, Bolt’s index nor the OAuth installer', () => {
     const result = inFreshProcess(`${LOADED}${SLACK_APP}
 const slack = createSlackApp({ botToken: 'xoxb-1', signingSecret: 's', slackApiUrl: 'http://127.0.0.1:9/api/', log });
 console.log(JSON.stringify({
@@ -33,6 +33,8 @@ console.log(JSON.stringify({
   undici: loaded('/node_modules/undici/'),
   express: loaded('/node_modules/express/'),
   index: loaded('/@slack/bolt/dist/index.js'),
+  oauthInstaller: loaded('/@slack/oauth/dist/install-provider.js'),
+  jsonwebtoken: loaded('/node_modules/jsonwebtoken/'),
 }));`);
     expect(result).toEqual({
       http: true,
@@ -40,6 +42,31 @@ console.log(JSON.stringify({
       undici: false,
       express: false,
       index: false,
+      oauthInstaller: false,
+      jsonwebtoken: false,
+    });
+  });
+
+  it('@slack/oauth, deferred by an HTTP-mode app, is the real module on first use', () => {
+    const result = inFreshProcess(`${LOADED}${SLACK_APP}
+createSlackApp({ botToken: 'xoxb-1', signingSecret: 's', slackApiUrl: 'http://127.0.0.1:9/api/', log });
+const boltRequire = createRequire(createRequire(import.meta.url).resolve('@slack/bolt/dist/receivers/HTTPReceiver.js'));
+const before = loaded('/@slack/oauth/dist/install-provider.js');
+const oauth = boltRequire('@slack/oauth');
+const installer = new oauth.InstallProvider({ clientId: 'c', clientSecret: 's', stateSecret: 'x' });
+console.log(JSON.stringify({
+  before,
+  after: loaded('/@slack/oauth/dist/install-provider.js'),
+  installer: installer.constructor.name,
+  keys: Object.keys(oauth).includes('InstallProvider'),
+  again: boltRequire('@slack/oauth').InstallProvider === oauth.InstallProvider,
+}));`);
+    expect(result).toEqual({
+      before: false,
+      after: true,
+      installer: 'InstallProvider',
+      keys: true,
+      again: true,
     });
   });
 

@@ -1,0 +1,31 @@
+import { createRequire } from 'node:module';
+import type * as BullMQ from 'bullmq';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * BullMQ's classes, each required from its own file rather than through the package's index, which
+ * loads every class and backend BullMQ has (PostgreSQL, Bun, node-redis, Valkey GLIDE, flows,
+ * sandboxed processors: about 70 files and 500 KB of source opsbot never runs) into every role.
+ * The classes are the very objects the index exports (same files, one require cache). Types come
+ * from the package itself (`import type … from 'bullmq'`).
+ */
+function fromFile<T>(file: string): T {
+  return require(`bullmq/dist/cjs/${file}`) as T;
+}
+
+export const { Queue } = fromFile<Pick<typeof BullMQ, 'Queue'>>('classes/queue.js');
+export const { getNextMillis } = fromFile<Pick<typeof BullMQ, 'getNextMillis'>>(
+  'classes/job-scheduler.js',
+);
+export const { ErrorCode } = fromFile<Pick<typeof BullMQ, 'ErrorCode'>>('enums/error-code.js');
+export const { UnrecoverableError } = fromFile<Pick<typeof BullMQ, 'UnrecoverableError'>>(
+  'classes/errors/unrecoverable-error.js',
+);
+
+let worker: typeof BullMQ.Worker | undefined;
+/** BullMQ's `Worker` class, required on first use: a web role never builds one. */
+export function workerClass(): typeof BullMQ.Worker {
+  worker ??= fromFile<Pick<typeof BullMQ, 'Worker'>>('classes/worker.js').Worker;
+  return worker;
+}
