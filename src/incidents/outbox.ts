@@ -14,7 +14,7 @@ class Lane {
   private refilledAt = Date.now();
   private pausedUntil = 0;
   private running: Promise<void> | undefined;
-  stopped = false;
+  private stopped = false;
 
   constructor(
     private readonly intervalMs: number,
@@ -36,6 +36,12 @@ class Lane {
 
   get size() {
     return this.tasks.length;
+  }
+
+  /** Stops: queued calls are dropped; one in flight finishes but is not retried. */
+  stop() {
+    this.stopped = true;
+    this.tasks.length = 0;
   }
 
   push(task: Task) {
@@ -202,9 +208,13 @@ export class Outbox {
     return n;
   }
 
-  /** Waits until nothing is queued (tests, benches, shutdown). */
+  /**
+   * Waits until nothing is queued (tests, benches, shutdown), or until the outbox is closed: a
+   * closed outbox sends nothing more, so waiting for its queue would never end (and, with every
+   * lane stopped, would spin without ever yielding to timers or I/O).
+   */
   async idle(): Promise<void> {
-    while (this.pending() > 0) {
+    while (!this.closed && this.pending() > 0) {
       await Promise.all([this.updates.idle(), ...[...this.posts.values()].map((l) => l.idle())]);
       if (this.timers.size) await sleep(20);
     }
@@ -213,8 +223,8 @@ export class Outbox {
   /** Stops: timers are cleared and queued calls dropped (their state is in Redis; `resume` redoes them). */
   close(): void {
     this.closed = true;
-    this.updates.stopped = true;
-    for (const lane of this.posts.values()) lane.stopped = true;
+    this.updates.stop();
+    for (const lane of this.posts.values()) lane.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
