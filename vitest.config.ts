@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test files that must run in a fresh process each (the default, `isolate: true`):
  * - test/processes and test/e2e start opsbot processes and long-lived servers.
- * - submission-stream asserts exact metric counts (`... 1`) in the process-wide registry.
+ * - files that assert on metrics (the prom-client registry is one per process): a counter must
+ *   count what this file did, not what earlier files did. submission-stream expects exact
+ *   counts; slash-command and slack-429-storm expect counts ≥ 1, which earlier files would
+ *   already satisfy; approvals reads the approvals-pending gauge.
  * - redact-linear compares run times of small and large inputs; in a worker that has run other
  *   files, garbage collection of their heap lands in its measurements (it failed that way).
  */
@@ -11,13 +14,16 @@ const ISOLATED = [
   'test/processes/**/*.test.ts',
   'test/e2e/**/*.test.ts',
   'test/integration/submission-stream.test.ts',
+  'test/integration/slash-command.test.ts',
+  'test/integration/slack-429-storm.test.ts',
+  'test/integration/approvals.test.ts',
   'test/unit/redact-linear.test.ts',
 ];
 
 /**
  * Unit and integration files share a worker process (`isolate: false`): importing the module
  * graph again for every file cost most of the suite's CPU time. test/setup/per-file-state.ts
- * gives each file the process.env and metric counters a fresh process would.
+ * undoes what a file changes in process.env, spies and stubs.
  */
 const SHARED = ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'];
 

@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, vi } from 'vitest';
-import { registry as metricsRegistry } from '../../src/metrics/metrics.ts';
 
 /**
  * Setup for the test files that share one worker process (`isolate: false`, see
- * vitest.config.ts): each file starts from the process state a fresh worker would give it.
- * - process.env: whatever a file sets (AWS endpoints and keys for dynalite) is undone after it.
- * - metrics: counters start at zero for each file, as in a fresh process.
- * - spies and stubbed env/globals are restored after each file.
+ * vitest.config.ts): what a file changes in the process is undone after it, so the next file
+ * starts as it would in a fresh worker.
+ * - process.env: whatever a file sets (AWS endpoints and keys for dynalite) or replaces.
+ * - spies and stubbed env/globals.
+ * Metric counters are not reset (files that assert on them stay isolated, see vitest.config.ts).
  */
 const env = process.env;
 let saved: NodeJS.ProcessEnv = {};
 
 beforeAll(() => {
   saved = { ...env };
-  metricsRegistry.resetMetrics();
 });
 
 afterAll(() => {
