@@ -1,11 +1,54 @@
 import { defineConfig } from 'vitest/config';
+import { filesStubbingAws } from './test/setup/isolated-files.ts';
+
+/**
+ * Test files that must run in a fresh process each (the default, `isolate: true`):
+ * - test/processes and test/e2e start opsbot processes and long-lived servers.
+ * - files that assert on metrics (the prom-client registry is one per process): a counter must
+ *   count what this file did, not what earlier files did. submission-stream expects exact
+ *   counts; slash-command and slack-429-storm expect counts ≥ 1, which earlier files would
+ *   already satisfy; approvals reads the approvals-pending gauge.
+ * - files that stub AWS SDK clients (see test/setup/isolated-files.ts): the stubs sit on the
+ *   client classes, which a shared worker shares between files.
+ * - redact-linear compares run times of small and large inputs; in a worker that has run other
+ *   files, garbage collection of their heap lands in its measurements (it failed that way).
+ */
+const ISOLATED = [
+  'test/processes/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+  'test/integration/submission-stream.test.ts',
+  'test/integration/slash-command.test.ts',
+  'test/integration/slack-429-storm.test.ts',
+  'test/integration/approvals.test.ts',
+  'test/unit/redact-linear.test.ts',
+  ...filesStubbingAws(),
+];
+
+/**
+ * Unit and integration files share a worker process (`isolate: false`): importing the module
+ * graph again for every file cost most of the suite's CPU time. test/setup/per-file-state.ts
+ * undoes what a file changes in process.env, spies and stubs.
+ */
+const SHARED = ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: SHARED,
+          exclude: ISOLATED,
+          isolate: false,
+          setupFiles: ['test/setup/per-file-state.ts'],
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: ISOLATED } },
+    ],
   },
 });

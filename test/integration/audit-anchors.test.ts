@@ -95,9 +95,16 @@ describe('finding 12: audit head anchors', () => {
   });
 
   it('posts the head every anchor_every entries; verify matches it and ignores lines others post', async () => {
-    for (let i = 0; anchorPosts().length === 0 && i < 40; i += 1) {
+    // One note at a time, each waited for: every note adds entries, and at most 20 requests
+    // (with the two verifies) stay under alice's 30 a minute (`limits.requests_per_minute_per_user`;
+    // on a loaded machine, notes sent on a clock while the anchor lagged got verify refused).
+    const notesDone = () =>
+      h.slack.state.channelMessages('C0OPS').filter((m) => m.text.startsWith('✅ note done'))
+        .length;
+    for (let i = 0; anchorPosts().length === 0 && i < 20; i += 1) {
+      const done = notesDone();
       await h.client.command(`note anchor filler ${i}`, USERS.alice);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor(`note ${i} done`, () => notesDone() > done);
     }
     const post = await waitFor('an anchor post', () => anchorPosts()[0], 30_000);
     const [, seq, hash] = /opsbot-audit-anchor seq=(\d+) hash=([0-9a-f]{64})/.exec(post.text)!;
