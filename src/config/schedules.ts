@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getNextMillis } from '../queue/bullmq.ts';
+import { getNextMillis } from '../util/bullmq.ts';
 
 /** Why `pattern` is not a usable 5-field cron expression, or undefined when it is. */
 function cronProblem(pattern: string): string | undefined {

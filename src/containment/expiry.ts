@@ -1,11 +1,11 @@
 import type { Queue as QueueType } from 'bullmq';
-import { Queue, workerClass } from '../queue/bullmq.ts';
 import type { OutputMessage } from '../sdk/command.ts';
 import type { ActiveBlocksPort, BlockExpiry } from '../sdk/ports/active-blocks.ts';
 import type { ContainmentLedgerPort } from '../sdk/ports/containment-ledger.ts';
 import type { IpBlocklistsPort } from '../sdk/ports/ip-blocklists.ts';
 import type { Keys } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { Queue, workerClass } from '../util/bullmq.ts';
 
 export const BLOCK_EXPIRY_QUEUE = 'block-expiry';
 

@@ -1,7 +1,7 @@
 import type { Queue as QueueType } from 'bullmq';
 import type { Alert } from '../alerts/alert.ts';
-import { Queue, workerClass } from '../queue/bullmq.ts';
 import type { Redis } from '../store/redis.ts';
+import { Queue, workerClass } from '../util/bullmq.ts';
 import type { FiringOutcome } from './store.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Job, JobsOptions, JobType, Queue as QueueType } from 'bullmq';
-import { Queue } from '../queue/bullmq.ts';
 import type { Redis } from '../store/redis.ts';
+import { Queue } from '../util/bullmq.ts';
 import type { RunJob } from './request.ts';
 
 /** Runs of commands that change something (and any run queued before reads had a queue). */

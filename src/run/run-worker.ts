@@ -1,8 +1,8 @@
 import { metrics } from '../metrics/metrics.ts';
-import { UnrecoverableError, workerClass } from '../queue/bullmq.ts';
 import type { RunJob } from '../requests/request.ts';
 import { type READS_QUEUE, RUN_ATTEMPTS, RUNS_QUEUE } from '../requests/runs-queue.ts';
 import type { Redis } from '../store/redis.ts';
+import { UnrecoverableError, workerClass } from '../util/bullmq.ts';
 import { executeRun, type RunDeps } from './execute.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { getNextMillis } from '../queue/bullmq.ts';
+import { getNextMillis } from '../util/bullmq.ts';
 
 /**
  * Cron arithmetic, done with the same function BullMQ's job schedulers use (cron-parser with an

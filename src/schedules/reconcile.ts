@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { ScheduleConfig } from '../config/schedules.ts';
-import { ErrorCode } from '../queue/bullmq.ts';
+import { ErrorCode } from '../util/bullmq.ts';
 
 /** What a job scheduler's jobs carry: only the schedule's name; the rest is read at fire time. */
 export interface OccurrenceJob {
