@@ -66,7 +66,7 @@ describe('service runbook commands through Slack', () => {
     h = await startHarness({ file, lockWaitMs: 300 });
   });
   afterAll(async () => {
-    await h.stop();
+    await h?.stop();
     cw.mock.restore();
     await db.stop();
     server.closeAllConnections();
