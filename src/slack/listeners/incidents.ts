@@ -1,6 +1,7 @@
 import type { Clicker, IncidentActions } from '../../incidents/actions.ts';
 import type { Refusal } from '../../incidents/notices.ts';
 import { ACTION } from '../ids.ts';
+import { clickChannel, clickedMessage } from './clicked-message.ts';
 import type { ButtonListener, SlackRoutes } from './routes.ts';
 
 type Handler = (value: string, who: Clicker) => Promise<Refusal | undefined>;
@@ -18,20 +19,12 @@ export function registerIncidentListeners(
     (handler: Handler): ButtonListener =>
     async ({ ack, body, action }) => {
       await ack();
-      const channel = body.channel?.id ?? body.container?.channel_id;
-      const messageTs = body.container?.message_ts ?? body.message?.ts;
+      const channel = clickChannel(body);
+      const message = clickedMessage(body);
       const who: Clicker = {
         user: body.user.id,
         triggerId: body.trigger_id,
-        ...(channel && messageTs
-          ? {
-              message: {
-                channel,
-                ts: messageTs,
-                ...(body.container?.thread_ts ? { threadTs: body.container.thread_ts } : {}),
-              },
-            }
-          : {}),
+        ...(message ? { message } : {}),
       };
       const refusal = await handler(action.value ?? '', who);
       if (refusal !== undefined && channel) await tell(channel, who.user, refusal).catch(() => {});

@@ -6,6 +6,7 @@ import type { Decisions, Notice } from '../../requests/decisions.ts';
 import { denyReasonModal, denyReasonValue } from '../blocks/form-modal.ts';
 import { simple } from '../blocks/replies.ts';
 import { ACTION, VIEW } from '../ids.ts';
+import { clickChannel, clickedMessage } from './clicked-message.ts';
 import type { SlackRoutes } from './routes.ts';
 
 export interface RequestActionDeps {
@@ -26,14 +27,13 @@ type Click = {
 };
 
 function clickOf(body: BlockAction, action: ButtonAction): Click {
-  const channel = body.channel?.id ?? body.container?.channel_id ?? '';
-  const ts = body.container?.message_ts ?? body.message?.ts;
+  const message = clickedMessage(body);
   return {
     user: body.user.id,
     id: typeof action.value === 'string' ? action.value : '',
-    channel,
+    channel: clickChannel(body) ?? '',
     triggerId: body.trigger_id,
-    ...(channel && ts ? { message: { channel, ts } } : {}),
+    ...(message ? { message } : {}),
   };
 }
 
