@@ -23,6 +23,9 @@ const REQUEST_ID = /^req_[0-9a-f]{16}$/;
 const UNKNOWN =
   ':warning: That button does not name a request opsbot knows (it may have been tampered with). Nothing changed.';
 
+/** The request card a click was on. */
+type ClickedCard = { channel: string; ts: string };
+
 type Loaded = { record: RequestRecord } | { notice: string };
 
 /**
@@ -33,9 +36,17 @@ type Loaded = { record: RequestRecord } | { notice: string };
 export class Decisions {
   constructor(private readonly deps: DecisionDeps) {}
 
-  private async load(id: string): Promise<Loaded> {
+  /**
+   * The request a click is about. `card`: the message clicked (the request card), recorded first
+   * if the click came before the card's post stored it, so what the click does shows on the card.
+   */
+  private async load(id: string, card?: ClickedCard): Promise<Loaded> {
     if (!REQUEST_ID.test(id)) return { notice: UNKNOWN };
-    const record = await this.deps.store.load(id);
+    let record = await this.deps.store.load(id);
+    if (record && !record.request.card && card) {
+      await this.deps.store.adoptCard(id, card);
+      record = await this.deps.store.load(id);
+    }
     return record ? { record } : { notice: UNKNOWN };
   }
 
@@ -72,12 +83,10 @@ export class Decisions {
     return '⌛ This request has expired; nothing was run. Make a new request.';
   }
 
-  /** `card`: the message clicked (the request card), recorded if its post has not been yet. */
-  async approve(id: string, user: string, card?: { channel: string; ts: string }): Promise<Notice> {
-    const loaded = await this.load(id);
+  async approve(id: string, user: string, card?: ClickedCard): Promise<Notice> {
+    const loaded = await this.load(id, card);
     if ('notice' in loaded) return loaded.notice;
     const { record } = loaded;
-    if (!record.request.card && card) await this.deps.store.adoptCard(id, card);
     const refused = this.notPending(record) ?? (await this.mayDecide(record, user, 'approve'));
     if (refused) return refused;
     const { request } = record;
@@ -130,8 +139,8 @@ export class Decisions {
     return undefined;
   }
 
-  async cancel(id: string, user: string): Promise<Notice> {
-    const loaded = await this.load(id);
+  async cancel(id: string, user: string, card?: ClickedCard): Promise<Notice> {
+    const loaded = await this.load(id, card);
     if ('notice' in loaded) return loaded.notice;
     const { record } = loaded;
     if (record.request.requester !== user)
@@ -140,8 +149,12 @@ export class Decisions {
   }
 
   /** Whether `user` may deny (checked before the reason modal opens, and again on submit). */
-  async checkDeny(id: string, user: string): Promise<{ notice: string } | { command: string }> {
-    const loaded = await this.load(id);
+  async checkDeny(
+    id: string,
+    user: string,
+    card?: ClickedCard,
+  ): Promise<{ notice: string } | { command: string }> {
+    const loaded = await this.load(id, card);
     if ('notice' in loaded) return loaded;
     const refused =
       this.notPending(loaded.record) ?? (await this.mayDecide(loaded.record, user, 'deny'));
@@ -181,8 +194,8 @@ export class Decisions {
     return undefined;
   }
 
-  async acknowledge(id: string, user: string): Promise<Notice> {
-    const loaded = await this.load(id);
+  async acknowledge(id: string, user: string, card?: ClickedCard): Promise<Notice> {
+    const loaded = await this.load(id, card);
     if ('notice' in loaded) return loaded.notice;
     const { record } = loaded;
     if (!record.request.emergency)

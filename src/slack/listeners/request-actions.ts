@@ -60,13 +60,13 @@ export function registerRequestActions(routes: SlackRoutes, deps: RequestActionD
     });
 
   button(ACTION.approve, (c) => deps.decisions.approve(c.id, c.user, c.message));
-  button(ACTION.cancel, (c) => deps.decisions.cancel(c.id, c.user));
-  button(ACTION.acknowledgeEmergency, (c) => deps.decisions.acknowledge(c.id, c.user));
+  button(ACTION.cancel, (c) => deps.decisions.cancel(c.id, c.user, c.message));
+  button(ACTION.acknowledgeEmergency, (c) => deps.decisions.acknowledge(c.id, c.user, c.message));
   routes.button(ACTION.deny, async ({ ack, body, action, client }) => {
     await ack();
     const click = clickOf(body, action);
     await answer(deps, click, async () => {
-      const check = await deps.decisions.checkDeny(click.id, click.user);
+      const check = await deps.decisions.checkDeny(click.id, click.user, click.message);
       if ('notice' in check) return check.notice;
       await client.views.open({
         trigger_id: click.triggerId,
