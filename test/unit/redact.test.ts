@@ -151,6 +151,9 @@ describe('redact (properties)', () => {
         separator,
         plainText,
         (a, s1, [text, secret], s2, b) => {
+          // A short secret value (`length`) can also be a plain word around it: then its staying
+          // in the text says nothing about redaction.
+          fc.pre(!`${a}${s1}`.includes(secret) && !`${s2}${b}`.includes(secret));
           const out = redact(`${a}${s1}${text}${s2}${b}`);
           expect(out).not.toContain(secret);
         },
