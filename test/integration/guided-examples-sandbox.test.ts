@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { type LocalOpsbot, startLocal } from '../../src/dev/local/start-local.ts';
 import type { GuidedRunbook } from '../../src/guided/definition.ts';
 import { loadGuidedRunbooks } from '../../src/guided/library.ts';
@@ -43,16 +44,45 @@ const prefix = `t${randomUUID().slice(0, 8)}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'opsbot-guided-sandbox-'));
 let local: LocalOpsbot;
 
+/** Sets `field` of every entry of `section` (a map of named targets) to `value`. */
+function setEach(section: unknown, field: string, value: number) {
+  for (const target of Object.values((section ?? {}) as Record<string, Record<string, unknown>>))
+    target[field] = value;
+}
+
+/**
+ * The example config with every wait for a target at its shortest (the sandbox's rollouts and
+ * rotations are short too), so a step's wait for its target is not a wait for the next poll:
+ * services and databases polled every 50 ms, deploy health every 50 ms, guided runbooks' pending
+ * requests every 0.1 s.
+ */
+function quickPollingConfig(): string {
+  const file = parse(readFileSync('opsbot.example.yml', 'utf8'));
+  setEach(file.targets.services, 'poll_interval_ms', 50);
+  setEach(file.targets.databases, 'poll_interval_ms', 50);
+  setEach(file.targets.deploys, 'health_poll_ms', 50);
+  file.guided_runbooks = { ...file.guided_runbooks, poll_seconds: 0.1 };
+  const path = join(dataDir, 'opsbot.yml');
+  writeFileSync(path, stringify(file));
+  return path;
+}
+
 beforeAll(async () => {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !AWS_VARIABLES.test(name)),
   );
   local = await startLocal({
-    env: { ...env, REDIS_URL, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    env: {
+      ...env,
+      REDIS_URL,
+      OPSBOT_CONFIG: quickPollingConfig(),
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    },
     port: 0,
     host: '127.0.0.1',
     dataDir,
     prefix,
+    sandbox: { rolloutMs: 200, rotationMs: 200 },
   });
 }, 60_000);
 

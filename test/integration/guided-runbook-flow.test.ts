@@ -270,6 +270,18 @@ describe('guided runbooks: failures, restarts, commands and incidents', () => {
     ).toBeTruthy();
   });
 
+  it('a command step is done as soon as its run ends, not at the next poll', async () => {
+    // Polling every 5 minutes: only the run's own end can move the step within the wait below.
+    h = await startHarness({ file: guidedFile({ poll_seconds: 300 }), aws: ports() });
+    await h.client.command('runbook start idle', alice);
+    const card = await waitForRunbookCard(h);
+    await clickStep(h, card, 1, 'done', alice);
+    await waitFor('the ping step done and the runbook finished', () =>
+      card.text().includes('✅ finished (2/2)'),
+    );
+    expect(card.text()).toMatch(/✅ \*2\.\*/);
+  });
+
   it('an idle execution gets a reminder, then is marked abandoned', async () => {
     const file = guidedFile({
       idle_reminder_hours: 0.0005, // 1.8 s

@@ -5,7 +5,7 @@ import { createLogger } from '../../log.ts';
 import { loadConfig } from '../../registry/load-config.ts';
 import { type Opsbot, startOpsbot } from '../../roles/start.ts';
 import { type ConsoleHandle, mountConsole } from '../console/routes.ts';
-import { type Sandbox, sandboxPorts } from '../sandbox/index.ts';
+import { type Sandbox, type SandboxOptions, sandboxPorts } from '../sandbox/index.ts';
 import { SlackEmulator } from '../slack-emulator/emulator.ts';
 import { withDemoSchedule } from './demo-schedule.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamo.ts';
@@ -22,6 +22,8 @@ export interface LocalOptions {
   /** Where dynalite keeps its tables; `.opsbot/dynamo` by default. */
   dataDir?: string;
   prefix?: string;
+  /** The sandbox's rollout and rotation times (6 s and 5 s by default, to show live progress). */
+  sandbox?: Pick<SandboxOptions, 'rolloutMs' | 'rotationMs'>;
 }
 
 export interface LocalOpsbot {
@@ -97,7 +99,7 @@ function sessionEnv(
  * dynalite (seeded from the config), the AWS sandbox on it, and the audit ledger in it unless the
  * config names one.
  */
-async function startSandbox(config: Config, dataDir: string) {
+async function startSandbox(config: Config, dataDir: string, timing: LocalOptions['sandbox'] = {}) {
   const dynamo: LocalDynamo = await startLocalDynamo(dataDir, seedTables(config.file));
   try {
     const ledger = await withLocalLedger(config, dynamo.endpoint);
@@ -105,6 +107,7 @@ async function startSandbox(config: Config, dataDir: string) {
       file: config.file,
       dynamoEndpoint: dynamo.endpoint,
       region: config.env.AWS_REGION,
+      ...timing,
     });
     const describe: Record<string, string> = { ...sandbox.describe, deploys: OWN_DEPLOYS };
     if (ledger.describe) describe.ledger = ledger.describe;
@@ -154,7 +157,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalOpsbo
     };
     const aws = localAws(env);
     if (!aws.real) {
-      const local = await startSandbox(config, options.dataDir ?? join('.opsbot', 'dynamo'));
+      const local = await startSandbox(
+        config,
+        options.dataDir ?? join('.opsbot', 'dynamo'),
+        options.sandbox,
+      );
       cleanup.push(local.stop);
       ({ config, sandbox, describe } = local);
       config = { ...config, file: withDemoSchedule(config.file) };
