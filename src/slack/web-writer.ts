@@ -1,10 +1,12 @@
 import { LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
 import { metrics } from '../metrics/metrics.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
+import { slackFetch } from './http-fetch.ts';
 
 /**
  * A WebClient tuned for an interactive bot: a request timeout (the default has none), a bounded
- * retry policy, and 429s retried after `Retry-After` rather than rejected.
+ * retry policy, 429s retried after `Retry-After` rather than rejected, and calls sent on kept-alive
+ * connections without Node's `fetch` (`slackFetch`).
  */
 export function createWebClient(
   token: string,
@@ -13,6 +15,7 @@ export function createWebClient(
 ) {
   const client = new CountedWebClient(token, {
     slackApiUrl,
+    fetch: slackFetch,
     timeout: 10_000,
     rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? false,
     retryConfig: { retries: 8, factor: 1.6, minTimeout: 200, maxTimeout: 10_000, randomize: true },
