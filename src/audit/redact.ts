@@ -31,8 +31,24 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Key names already judged: audit entries use a small set of names (`action`, `request_id`, a
+ * command's argument names), and each entry's every key was split with two regular expressions.
+ * Bounded, so names that never repeat cannot grow it without end.
+ */
+const judged = new Map<string, boolean>();
+const JUDGED_MAX = 1000;
+
 /** `token`, `client_secret`, `new_key`, `apiKey` are sensitive; `key_id` and `alias` are not. */
 export function isSensitiveKey(name: string): boolean {
+  const known = judged.get(name);
+  if (known !== undefined) return known;
+  const sensitive = judge(name);
+  if (judged.size < JUDGED_MAX) judged.set(name, sensitive);
+  return sensitive;
+}
+
+function judge(name: string): boolean {
   const parts = words(name);
   if (parts.length === 0) return false;
   if (parts.at(-1) === 'key') return true;

@@ -1,10 +1,13 @@
-import { LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
+import { type KnownBlock, LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
 import { metrics } from '../metrics/metrics.ts';
+import type { MessageContent } from '../notify/message-content.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
+import { slackFetch } from './http-fetch.ts';
 
 /**
  * A WebClient tuned for an interactive bot: a request timeout (the default has none), a bounded
- * retry policy, and 429s retried after `Retry-After` rather than rejected.
+ * retry policy, 429s retried after `Retry-After` rather than rejected, and calls sent on kept-alive
+ * connections without Node's `fetch` (`slackFetch`).
  */
 export function createWebClient(
   token: string,
@@ -13,6 +16,7 @@ export function createWebClient(
 ) {
   const client = new CountedWebClient(token, {
     slackApiUrl,
+    fetch: slackFetch,
     timeout: 10_000,
     rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? false,
     retryConfig: { retries: 8, factor: 1.6, minTimeout: 200, maxTimeout: 10_000, randomize: true },
@@ -36,6 +40,14 @@ class CountedWebClient extends WebClient {
   }
 }
 
+/**
+ * A message's blocks as the JSON text the Web API is sent. WebClient JSON-encodes an array itself,
+ * but first copies it key by key (matching each key against token patterns) and encodes the copy
+ * for a debug line it then drops; a string goes out as it is. The bytes sent are the same.
+ */
+const encoded = (blocks: MessageContent['blocks']) =>
+  JSON.stringify(blocks) as unknown as KnownBlock[];
+
 export function webWriter(client: WebClient): SlackWriter {
   return {
     async permalink(channel, ts) {
@@ -46,21 +58,26 @@ export function webWriter(client: WebClient): SlackWriter {
       const result = await client.chat.postMessage({
         channel,
         text: content.text,
-        blocks: content.blocks,
+        blocks: encoded(content.blocks),
         ...(threadTs ? { thread_ts: threadTs } : {}),
         unfurl_links: false,
       });
       return { ts: String(result.ts) };
     },
     async update(channel, ts, content) {
-      await client.chat.update({ channel, ts, text: content.text, blocks: content.blocks });
+      await client.chat.update({
+        channel,
+        ts,
+        text: content.text,
+        blocks: encoded(content.blocks),
+      });
     },
     async ephemeral(channel, user, content, threadTs) {
       await client.chat.postEphemeral({
         channel,
         user,
         text: content.text,
-        blocks: content.blocks,
+        blocks: encoded(content.blocks),
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });
     },

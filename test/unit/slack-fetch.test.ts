@@ -1,0 +1,103 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackFetch } from '../../src/slack/http-fetch.ts';
+
+const readBody = async (request: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+describe('slackFetch (the WebClient’s fetch)', () => {
+  const remotePorts: number[] = [];
+  let server: Server;
+  let url = '';
+  beforeAll(async () => {
+    server = createServer(async (request, response) => {
+      remotePorts.push(request.socket.remotePort!);
+      const body = await readBody(request);
+      if (request.url === '/redirect') {
+        response.writeHead(302, { location: '/elsewhere' }).end();
+        return;
+      }
+      if (request.url === '/slow') return; // never answers
+      if (request.url === '/gzip') {
+        response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"ok":true}'));
+        return;
+      }
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'x-oauth-scopes': 'chat:write, commands',
+        'set-cookie': ['a=1', 'b=2'],
+      });
+      response.end(
+        JSON.stringify({
+          ok: true,
+          method: request.method,
+          contentType: request.headers['content-type'],
+          authorization: request.headers.authorization,
+          body,
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('posts a form body with its headers and answers status, headers and text, on one kept-alive connection', async () => {
+    const call = () =>
+      slackFetch(`${url}/chat.postMessage`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Authorization: 'Bearer xoxb-test',
+        },
+        body: 'channel=C1&text=h%C3%A9llo',
+        redirect: 'error',
+      });
+    const first = await call();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('X-OAuth-Scopes')).toBe('chat:write, commands');
+    expect(first.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(first.headers.get('retry-after')).toBeNull();
+    expect(JSON.parse(await first.text())).toEqual({
+      ok: true,
+      method: 'POST',
+      contentType: 'application/x-www-form-urlencoded',
+      authorization: 'Bearer xoxb-test',
+      body: 'channel=C1&text=h%C3%A9llo',
+    });
+    await call();
+    expect(remotePorts.slice(-2)[0]).toBe(remotePorts.slice(-2)[1]);
+  });
+
+  it('decodes a gzip answer', async () => {
+    const response = await slackFetch(`${url}/gzip`, { method: 'POST', body: 'x=1' });
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('rejects a redirect when told to, and an aborted call with the signal’s reason', async () => {
+    await expect(
+      slackFetch(`${url}/redirect`, { method: 'POST', body: 'x=1', redirect: 'error' }),
+    ).rejects.toThrow(TypeError);
+    const signal = AbortSignal.timeout(50);
+    const error = await slackFetch(`${url}/slow`, { method: 'POST', body: 'x=1', signal }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBe(signal.reason);
+    expect((error as Error).name).toBe('TimeoutError');
+  });
+
+  it('rejects a refused connection as fetch does', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(
+      slackFetch(`http://127.0.0.1:${port}/x`, { method: 'POST', body: 'x=1' }),
+    ).rejects.toThrow('fetch failed');
+  });
+});
