@@ -2,7 +2,7 @@
 // Redis, Slack emulator) and against a minimal Bolt app that only acks (the floor), same client.
 
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
-import { cpuMs, freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
+import { botCommand, cpuMs, freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { SlashSender } from './lib/slash-sender.ts';
 import { load, ms, summarize } from './lib/stats.ts';
@@ -53,11 +53,15 @@ const env = {
   LOG_LEVEL: 'error',
 };
 const [botPort, floorPort] = [await freePort(), await freePort()];
+// The web role runs with the node flags its Deployment gives it (WEB_NODE_FLAGS), compiled or not;
+// the floor runs with node's defaults.
 const bot = await startChild(
   'src/main.ts',
   ['web'],
   { ...env, PORT: String(botPort) },
   `http://127.0.0.1:${botPort}/health`,
+  [],
+  true,
 );
 const floorChild = await startChild(
   'bench/floor-bolt.ts',
@@ -149,6 +153,7 @@ const rows = [
   ]),
 ];
 const verdict = [
+  `opsbot: \`node ${botCommand('src/main.ts', 'web', true).join(' ')} web\` (the web Deployment's node flags); the floor: \`node --import tsx bench/floor-bolt.ts\` (node's defaults).`,
   `Each trial: ${ROUNDS} alternating rounds; ${TRIALS} trials after ${WARM_UP} warm-up commands per app (${loadBefore} before, ${loadAfter} after).`,
   `p99 ratio opsbot/floor per trial: ${trials.map((t) => `${t.ratio.toFixed(2)}×`).join(', ')}.`,
   `Median trial: p99 ratio ${ratio.toFixed(2)}× (target ≤ 1.3×); p99 ${ms(opsbot.p99)} (target ≤ 50 ms); p50 ratio ${(opsbot.p50 / floor.p50).toFixed(2)}×.`,

@@ -1,5 +1,6 @@
 // npm run bench:memory [-- trials]: idle memory of each role of the compiled build, as the image
-// runs it (`node --max-semi-space-size=4 dist/main.js <role>`), and cold start to /ready.
+// and its Kubernetes manifests run it (`node <the role's flags> dist/main.js <role>`: the
+// Dockerfile's NODE_OPTIONS, the web Deployment's for the web role), and cold start to /ready.
 // Per trial and role: VmRSS 8 s after the process answers, then VmRSS and V8's heap after a forced
 // full GC (bench/lib/memory-probe.js, on SIGUSR2). Roles alternate across trials; medians reported.
 import { spawn, spawnSync } from 'node:child_process';
@@ -8,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
-import { freePort, IMAGE_NODE_FLAGS, loadAverage, stopChild } from './lib/child.ts';
+import {
+  freePort,
+  IMAGE_NODE_FLAGS,
+  imageNodeFlags,
+  loadAverage,
+  stopChild,
+  WEB_NODE_FLAGS,
+} from './lib/child.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 
 const TRIALS = Number(process.argv[2] ?? 3);
@@ -42,7 +50,7 @@ async function trial(role: string, index: number): Promise<Trial> {
   const child = spawn(
     process.execPath,
     [
-      ...IMAGE_NODE_FLAGS,
+      ...imageNodeFlags(role),
       '--expose-gc',
       '--import',
       './bench/lib/memory-probe.js',
@@ -124,7 +132,7 @@ const rows = ROLES.map((role) => {
   };
 });
 const body = [
-  `Command: \`npm run bench:memory -- ${TRIALS}\` (compiled build, \`node ${IMAGE_NODE_FLAGS.join(' ')} dist/main.js <role>\` as in the image, real Redis, Slack emulator, no traffic, \`opsbot.example.yml\`). ${loadBefore} before, ${loadAverage()} after: the machine was shared, so cold start times are noisy; RSS much less so.`,
+  `Command: \`npm run bench:memory -- ${TRIALS}\` (compiled build, \`node ${IMAGE_NODE_FLAGS.join(' ')} dist/main.js <role>\` as in the image for the all and worker roles, \`node ${WEB_NODE_FLAGS.join(' ')} dist/main.js web\` as the web Deployment runs it (its own NODE_OPTIONS), real Redis, Slack emulator, no traffic, \`opsbot.example.yml\`). ${loadBefore} before, ${loadAverage()} after: the machine was shared, so cold start times are noisy; RSS much less so.`,
   '',
   '| role | idle VmRSS per trial (MB) | idle VmRSS (median) | VmRSS after forced GC | V8 heap used / total after GC | cold start | target | met |',
   '|---|---|---|---|---|---|---|---|',

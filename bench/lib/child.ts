@@ -2,17 +2,32 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
-/** The flags the Docker image gives node (its NODE_OPTIONS). */
+/** The flags the Docker image gives node (the Dockerfile's NODE_OPTIONS): the all and worker roles. */
 export const IMAGE_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 /**
- * How a bench starts the bot: `node --import tsx src/main.ts`, or with `BENCH_COMPILED=1` (set by
- * `npm run bench`, which builds first) the image's path, `node <image flags> dist/main.js`.
+ * The web role's flags: the NODE_OPTIONS of the web Deployment (deploy/kubernetes/web.yaml), which
+ * replaces the image's. Smaller semi-spaces (2 MB) and one V8 worker thread instead of four: the
+ * web role allocates little per request and runs no long jobs (docs/benchmarks.md, "Where the
+ * memory goes"). test/unit/dockerfile.test.ts and test/integration/kubernetes-manifests.test.ts
+ * check that the image and the manifests say the same.
  */
-export function botCommand(entry: string): string[] {
+export const WEB_NODE_FLAGS = ['--max-semi-space-size=2', '--v8-pool-size=1'];
+
+/** The flags the image's deployment gives node for `role`. */
+export const imageNodeFlags = (role: string): string[] =>
+  role === 'web' ? WEB_NODE_FLAGS : IMAGE_NODE_FLAGS;
+
+/**
+ * How a bench starts the bot: `node --import tsx src/main.ts`, or with `BENCH_COMPILED=1` (set by
+ * `npm run bench`, which builds first) the image's path, `node <the role's flags> dist/main.js`.
+ * `imageFlags` gives the role's flags to the tsx path as well (a bench that measures one role as
+ * deployed, such as bench:ack).
+ */
+export function botCommand(entry: string, role = 'all', imageFlags = false): string[] {
   if (entry === 'src/main.ts' && process.env.BENCH_COMPILED === '1' && existsSync('dist/main.js'))
-    return [...IMAGE_NODE_FLAGS, 'dist/main.js'];
-  return ['--import', 'tsx', entry];
+    return [...imageNodeFlags(role), 'dist/main.js'];
+  return [...(imageFlags ? imageNodeFlags(role) : []), '--import', 'tsx', entry];
 }
 
 /**
@@ -25,10 +40,11 @@ export async function startChild(
   env: Record<string, string>,
   readyUrl: string,
   nodeArgs: string[] = [],
+  imageFlags = false,
 ): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [...profileArgs(), ...nodeArgs, ...botCommand(entry), ...args],
+    [...profileArgs(), ...nodeArgs, ...botCommand(entry, args[0], imageFlags), ...args],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -14,8 +14,23 @@ function cronProblem(pattern: string): string | undefined {
   }
 }
 
+let canonicalZones: Set<string> | undefined;
+
+/**
+ * Whether `tz` is UTC or one of ICU's canonical zone names. Cheap: building an
+ * `Intl.DateTimeFormat` loads ICU's date-formatting data (about 6 MB of RSS, src/util/bullmq.ts),
+ * which a role that formats no dates (web) should not pay for a config check.
+ */
+function isCanonicalZone(tz: string): boolean {
+  canonicalZones ??= new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
+  return canonicalZones.has(tz);
+}
+
 /** Why `tz` is not an IANA time zone name, or undefined when it is. */
 function timezoneProblem(tz: string): string | undefined {
+  // Every canonical name is one Intl.DateTimeFormat takes; aliases and other spellings
+  // (Etc/UTC, Asia/Calcutta, europe/oslo) are still decided by it.
+  if (isCanonicalZone(tz)) return undefined;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return undefined;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { IMAGE_NODE_FLAGS, WEB_NODE_FLAGS } from '../../bench/lib/child.ts';
 import { envSchema } from '../../src/config/env.ts';
 import { parseFileConfig } from '../../src/registry/load-config.ts';
 import type { Role } from '../../src/roles/start.ts';
@@ -52,7 +53,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
   });
 
   it('set only environment variables the app reads, secrets from Secrets, and a grace the pod outlives', () => {
-    const known = new Set(Object.keys(envSchema.shape));
+    // NODE_OPTIONS is read by node itself (checked in the next test).
+    const known = new Set([...Object.keys(envSchema.shape), 'NODE_OPTIONS']);
     for (const role of ['web', 'worker']) {
       const spec = deployment(role).spec.template.spec;
       const env = envOf(spec.containers[0]);
@@ -90,6 +92,16 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
         parsed.OPSBOT_CONFIG.slice(mount.mountPath.length + 1),
       );
     }
+  });
+
+  it('run each role with the node flags the benches measure (bench/lib/child.ts)', () => {
+    // The web Deployment's NODE_OPTIONS replaces the image's; the worker keeps the image's
+    // (the Dockerfile's, checked against IMAGE_NODE_FLAGS in test/unit/dockerfile.test.ts).
+    const nodeOptions = (role: string) =>
+      envOf(deployment(role).spec.template.spec.containers[0]).NODE_OPTIONS?.value;
+    expect(nodeOptions('web')).toBe(WEB_NODE_FLAGS.join(' '));
+    expect(nodeOptions('worker')).toBeUndefined();
+    expect(IMAGE_NODE_FLAGS.length).toBeGreaterThan(0);
   });
 
   it('select the right pods: Service → web, PDB per role, HPA → worker Deployment', () => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { IMAGE_NODE_FLAGS } from '../../bench/lib/child.ts';
 
 /** One `FROM` and the instructions under it. */
 interface Stage {
@@ -68,6 +69,13 @@ describe('Dockerfile', () => {
     expect(
       [...instruction(runtime, 'ENTRYPOINT'), ...instruction(runtime, 'CMD')].join(' '),
     ).not.toMatch(/\bnpm\b|\btsx\b/);
+  });
+
+  it('gives node the flags the benches measure the image with (IMAGE_NODE_FLAGS)', () => {
+    const env = instruction(runtime, 'ENV').join(' ');
+    expect(/\bNODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(env)?.slice(1).find(Boolean)).toBe(
+      IMAGE_NODE_FLAGS.join(' '),
+    );
   });
 
   it('copies only paths that exist in the checkout', () => {
