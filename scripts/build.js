@@ -9,7 +9,7 @@
 // source. Plain JavaScript so it runs with node alone.
 //
 // `--no-check` emits the same JavaScript without type-checking (tsc --noCheck, about half the time):
-// for callers that have type-checked already (the compiled-build test; `npm test` runs tsc first).
+// for callers whose sources are type-checked anyway (the compiled-build test; npm test runs tsc).
 // The default, which `npm run build` and the Dockerfile use, type-checks.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

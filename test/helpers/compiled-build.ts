@@ -16,7 +16,7 @@ interface LockedPackage {
 export function buildCompiled(): { dir: string; dispose(): void } {
   const root = resolve('.');
   const dir = mkdtempSync(join(tmpdir(), 'opsbot-dist-'));
-  // --no-check: npm test type-checks everything before vitest; the emitted JavaScript is the same.
+  // --no-check: npm test type-checks the same sources (npm run typecheck); the JavaScript is the same.
   const built = spawnSync(process.execPath, ['scripts/build.js', join(dir, 'dist'), '--no-check'], {
     cwd: root,
     encoding: 'utf8',
