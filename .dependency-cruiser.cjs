@@ -78,7 +78,8 @@ module.exports = {
       name: 'no-circular',
       comment:
         'No import cycles between modules. (Folder-level cycles are checked by ' +
-        'test/unit/folder-cycles.test.ts, which sets the composition root, src/roles, aside.)',
+        'test/unit/architecture.test.ts with test/helpers/folder-graph.ts, which sets the ' +
+        'composition root, src/roles, aside.)',
       severity: 'error',
       from: {},
       to: { circular: true },

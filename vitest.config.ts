@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { filesStubbingAws } from './test/setup/isolated-files.ts';
 
 /**
  * Test files that must run in a fresh process each (the default, `isolate: true`):
@@ -8,8 +7,6 @@ import { filesStubbingAws } from './test/setup/isolated-files.ts';
  *   count what this file did, not what earlier files did. submission-stream expects exact
  *   counts; slash-command and slack-429-storm expect counts ≥ 1, which earlier files would
  *   already satisfy; approvals reads the approvals-pending gauge.
- * - files that stub AWS SDK clients (see test/setup/isolated-files.ts): the stubs sit on the
- *   client classes, which a shared worker shares between files.
  * - redact-linear compares run times of small and large inputs; in a worker that has run other
  *   files, garbage collection of their heap lands in its measurements (it failed that way).
  */
@@ -21,13 +18,13 @@ const ISOLATED = [
   'test/integration/slack-429-storm.test.ts',
   'test/integration/approvals.test.ts',
   'test/unit/redact-linear.test.ts',
-  ...filesStubbingAws(),
 ];
 
 /**
  * Unit and integration files share a worker process (`isolate: false`): importing the module
  * graph again for every file cost most of the suite's CPU time. test/setup/per-file-state.ts
- * undoes what a file changes in process.env, spies and stubs.
+ * undoes what a file changes in process.env, spies and stubs, AWS SDK client stubs included (they
+ * sit on the client classes' prototypes, which the files in a worker share).
  */
 const SHARED = ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'];
 

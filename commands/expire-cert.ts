@@ -196,6 +196,7 @@ export default defineCommand({
         const r = ctx.results.expire as { askedAt?: number; expiresAt: string };
         return r.askedAt ?? (Date.parse(r.expiresAt) || 0);
       },
+      unchanged: (ctx) => (ctx.results.expire as { alreadyExpired: boolean }).alreadyExpired,
       notice: 'cert-expired',
       duckling: (ctx) =>
         (ctx.results.expire as { alreadyExpired: boolean }).alreadyExpired

@@ -258,6 +258,7 @@ export default defineCommand({
       event: recordActions(targets).app_audit?.events.revoke_connection ?? '',
       subject: (ctx) => revoked(ctx).connectionId,
       since: (ctx) => revoked(ctx).askedAt,
+      unchanged: (ctx) => revoked(ctx).alreadyRevoked,
       notice: 'connection-revoked',
       duckling: (ctx) =>
         revoked(ctx).alreadyRevoked ? undefined : (revoked(ctx).duckling ?? undefined),

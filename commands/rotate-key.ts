@@ -141,6 +141,8 @@ export default defineCommand({
       event: recordActions(targets).app_audit?.events.rotate_key ?? 'duck.key_rotated',
       subject: (ctx) => ctx.args.duckling_id,
       since: (ctx) => Number((ctx.results['rotate-key'] as { askedAt?: number }).askedAt ?? 0),
+      // A rotation always asks for a new key.
+      unchanged: () => false,
       notice: 'key-rotated',
       duckling: (ctx) => ctx.args.duckling_id,
       data: (ctx) => ({

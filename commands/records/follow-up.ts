@@ -1,6 +1,6 @@
 import { type FileConfig, type Step, type StepContext, step } from '../../src/sdk/index.ts';
 import { viaAdminApi } from './admin-api.ts';
-import { appAuditConfigured, awaitAppEvent } from './app-audit.ts';
+import { type AppEventResult, appAuditConfigured, awaitAppEvent } from './app-audit.ts';
 import { type NoticeKind, notifyConfigured, notifyDuckling } from './notify.ts';
 
 /**
@@ -15,6 +15,11 @@ export interface FollowUp<A> {
   subject(ctx: StepContext<A>): string;
   /** When the action was asked for (epoch ms), from the action step's result. */
   since(ctx: StepContext<A>): number;
+  /**
+   * Whether the action step found nothing to do and asked nothing of the app (the record was
+   * already in the wanted state): no audit event will come, so none is waited for.
+   */
+  unchanged(ctx: StepContext<A>): boolean;
   notice: NoticeKind;
   /** The duckling to notify; undefined when nothing changed (nobody is told). */
   duckling(ctx: StepContext<A>): string | undefined;
@@ -26,9 +31,14 @@ export function followUpSteps<A>(targets: FileConfig['targets'], f: FollowUp<A>)
   const steps: Step<A>[] = [];
   if (viaAdminApi(targets) && appAuditConfigured(targets)) {
     steps.push(
-      step<A>('app-audit', `Check the app's ${f.event} audit event`, (ctx) =>
-        awaitAppEvent(ctx, { event: f.event, subject: f.subject(ctx), since: f.since(ctx) }),
-      ),
+      step<A>('app-audit', `Check the app's ${f.event} audit event`, async (ctx) => {
+        if (f.unchanged(ctx)) {
+          ctx.progress('nothing was asked of the app; no audit event to wait for');
+          const skipped: AppEventResult = { seen: false, reason: 'nothing was asked of the app' };
+          return skipped;
+        }
+        return awaitAppEvent(ctx, { event: f.event, subject: f.subject(ctx), since: f.since(ctx) });
+      }),
     );
   }
   if (notifyConfigured(targets)) {

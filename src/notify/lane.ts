@@ -187,15 +187,26 @@ export class Lane {
     this.throttled = true;
   }
 
-  /** Waits `ms`, or less when `wake` is called (an eager call arrived, or the lane stopped). */
+  /**
+   * Waits until Date.now() has moved `ms`, or less when `wake` is called (an eager call arrived, or
+   * the lane stopped). A timer may fire before Date.now() gets there (different clocks); it is set
+   * again for the rest, so `next()`, which reads Date.now(), never finds the wait unfinished.
+   */
   private sleep(ms: number): Promise<void> {
+    const until = Date.now() + ms;
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout;
       const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const check = () => {
+        const left = until - Date.now();
+        if (left > 0) timer = setTimeout(check, left);
+        else done();
+      };
+      timer = setTimeout(check, ms);
       this.wake = done;
     });
   }

@@ -315,6 +315,9 @@ describe('revoke-connection and expire-cert via the admin API', () => {
     expect(reply).toContain('revoke-connection done');
     expect(progress).toContain('nothing to change');
     expect(app!.posts).toHaveLength(0);
+    // Nothing was asked of the app, so no audit event of it is waited for (or missed).
+    expect(progress).toContain('nothing was asked of the app; no audit event to wait for');
+    expect(progress).not.toContain('not seen');
     // No request card waited for an approver.
     expect(h!.slack.state.messages.some((m) => /Approve/.test(messageText(m)))).toBe(false);
   });
@@ -344,5 +347,26 @@ describe('revoke-connection and expire-cert via the admin API', () => {
     ]);
     expect((await db.get('spaceduck-certs', { cert_id: id }))!.status).toBe('EXPIRED');
     expect(progress).toMatch(/✓ duck\.cert_expired evt_/);
+  });
+
+  it('expire_cert: an already expired cert posts nothing and waits for no audit event', async () => {
+    await start({ acceptedKey: OLD_ADMIN_KEY });
+    const dk = await duckling();
+    const id = uniqueId('cert');
+    await db.put('spaceduck-certs', {
+      cert_id: id,
+      duckling_id: dk,
+      status: 'EXPIRED',
+      expires_at: '2026-01-01T00:00:00.000Z',
+    });
+    const { reply, progress } = await run(
+      `expire-cert ${id} duckling=${dk} reason="again"`,
+      'expire-cert',
+    );
+    expect(reply).toContain('expire-cert done');
+    expect(progress).toContain('left as it was');
+    expect(app!.posts).toHaveLength(0);
+    expect(progress).toContain('nothing was asked of the app; no audit event to wait for');
+    expect(progress).not.toContain('not seen');
   });
 });

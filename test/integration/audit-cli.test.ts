@@ -20,7 +20,9 @@ afterAll(async () => {
 
 async function opsbot(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout } = await run('npx', ['tsx', 'src/main.ts', ...args], {
+    // node --import tsx, as `npm start` and bin/opsbot.js run it (npx and tsx's own CLI would
+    // add two node processes per call).
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
       env: { ...process.env, ...env },
     });
     return { code: 0, out: stdout };
@@ -30,7 +32,7 @@ async function opsbot(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-// Each test starts the CLI (`npx tsx src/main.ts`) twice: a few seconds each on a quiet machine,
+// Each test starts the CLI (`node --import tsx src/main.ts`) twice: a few seconds each on a quiet machine,
 // over 15 s each under load, so the default 30 s was a speed check. A liveness bound instead.
 describe('opsbot setup and opsbot audit verify (CLI)', { timeout: 120_000 }, () => {
   it('setup creates the ledger table in dynalite, and running it again is harmless', async () => {

@@ -116,23 +116,7 @@ describe('2 web and 2 worker processes on one Redis', { timeout: 240_000 }, () =
     const finished = () =>
       parents().filter((p) => slack.state.channelMessages('C0OPS', p.ts).length > 0);
     await waitFor('every run to post its result', () => finished().length >= REQUESTS, 200_000);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-
-    // Exactly one progress message and one result per request, and every run succeeded.
-    const requestIds = parents().map(
-      (m) => /request (req_[0-9a-f]+)/.exec(JSON.stringify(m.blocks))?.[1],
-    );
-    expect(new Set(requestIds).size).toBe(REQUESTS);
-    expect(parents()).toHaveLength(REQUESTS);
-    for (const parent of parents()) {
-      const replies = slack.state.channelMessages('C0OPS', parent.ts);
-      expect(replies).toHaveLength(1);
-      expect(replies[0]!.text).toContain('promote done');
-    }
-    // The per-alias lock held across both workers: no overlapping updates, no stale revisions.
-    expect(lambda.maxConcurrentUpdates).toBe(1);
-    expect(lambda.updates.length).toBeGreaterThanOrEqual(ALIASES.length);
-    expect(lambda.staleRevisions).toBe(0);
+    const allPostedAt = Date.now();
 
     // One audit chain: every worker appended to it, gap-free and linked, each entry once.
     const readLedger = async () => {
@@ -152,6 +136,28 @@ describe('2 web and 2 worker processes on one Redis', { timeout: 240_000 }, () =
     await waitFor('the audit backlog to drain', async () =>
       /^opsbot_audit_backlog 0$/m.test(await scrape(bots[2]!)),
     );
+
+    // Exactly one progress message and one result per request, and every run succeeded. Checked
+    // at least 2 s after the last result arrived, so a late duplicate would be seen (the ledger
+    // wait above usually takes longer than that; the rest is waited out here).
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, allPostedAt + 2000 - Date.now())),
+    );
+    const requestIds = parents().map(
+      (m) => /request (req_[0-9a-f]+)/.exec(JSON.stringify(m.blocks))?.[1],
+    );
+    expect(new Set(requestIds).size).toBe(REQUESTS);
+    expect(parents()).toHaveLength(REQUESTS);
+    for (const parent of parents()) {
+      const replies = slack.state.channelMessages('C0OPS', parent.ts);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.text).toContain('promote done');
+    }
+    // The per-alias lock held across both workers: no overlapping updates, no stale revisions.
+    expect(lambda.maxConcurrentUpdates).toBe(1);
+    expect(lambda.updates.length).toBeGreaterThanOrEqual(ALIASES.length);
+    expect(lambda.staleRevisions).toBe(0);
+
     const entries = await readLedger();
     expect(await verifyEntries(entries, 1)).toMatchObject({ ok: true, count: entries.length });
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
