@@ -19,7 +19,7 @@ const REFUSAL =
 const registry = createRegistry(commands);
 /**
  * Signed HTTP payloads per handler. Each goes through the real receiver, Bolt, the handler, Redis and
- * the Slack emulator: `FUZZ_RUNS` per handler (100 in `npm test`, 10,000 in `npm run test:fuzz`,
+ * the Slack emulator: `FUZZ_RUNS` per handler (300 in `npm test`, 10,000 in `npm run test:fuzz`,
  * as issue 9 asks).
  */
 const SLACK_RUNS = Number(process.env.FUZZ_SLACK_RUNS ?? FUZZ_RUNS);
