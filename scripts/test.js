@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm test [-- vitest options]`: lint, typecheck and the import rules beside `vitest run`, not
+// `npm test [-- vitest options]`: lint and typecheck beside `vitest run`, not
 // before it. vitest leaves part of the two cores idle (files waiting on processes, Redis and
 // timers); the checks run at a lower priority in that idle time instead of adding about 30 s in
 // front of the suite. Their output is held and printed after vitest's, each under its name, and
-// the exit code is non-zero when any of the four fails. Options after `--` go to vitest (.ci/run
+// the exit code is non-zero when any of the three fails. Options after `--` go to vitest (.ci/run
 // passes its reporters that way). Plain JavaScript so it runs with node alone.
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
@@ -15,10 +15,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Lower than vitest's (0): the checks take what vitest leaves idle. */
 const CHECK_PRIORITY = 10;
 
+/**
+ * The import rules (`npm run deps`) are not among them: test/unit/architecture.test.ts runs the
+ * same dependency-cruiser check (rules, baseline) inside vitest.
+ */
 const CHECKS = [
   { name: 'lint', script: 'lint' },
   { name: 'typecheck', script: 'typecheck' },
-  { name: 'deps', script: 'deps' },
 ];
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
