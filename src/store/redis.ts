@@ -1,5 +1,4 @@
 import { Cluster, type ClusterOptions, Redis as RedisNode, type RedisOptions } from 'ioredis';
-import { coalesceWrites } from './coalesced-writes.ts';
 
 /** A connection to one Redis server or to a Redis Cluster: the same commands either way. */
 export type Redis = RedisNode | Cluster;
@@ -55,8 +54,7 @@ export function describeEndpoint(where: string | RedisEndpoint): string {
  * Every Redis connection opsbot makes comes from here. Two kinds: a worker's blocks and must retry
  * forever (BullMQ requires `maxRetriesPerRequest: null`); a producer's must fail fast so a request
  * can be told at once that nothing was run. With `clusterNodes` it is an ioredis Cluster client,
- * which follows MOVED/ASK redirects and a failover's new slot map. A single server's connection sends
- * the commands of one event-loop turn in one socket write (`coalesceWrites`).
+ * which follows MOVED/ASK redirects and a failover's new slot map.
  */
 export function connectRedis(
   where: string | RedisEndpoint,
@@ -68,11 +66,8 @@ export function connectRedis(
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
-  if (!endpoint.clusterNodes) {
-    const client = new RedisNode(endpoint.url, { ...options, lazyConnect: false, ...extra });
-    coalesceWrites(client);
-    return client;
-  }
+  if (!endpoint.clusterNodes)
+    return new RedisNode(endpoint.url, { ...options, lazyConnect: false, ...extra });
   const seeds = parseClusterNodes(endpoint.clusterNodes);
   const { enableOfflineQueue, ...nodeOptions } = { ...options, ...extra };
   const clusterOptions: ClusterOptions = {
