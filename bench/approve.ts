@@ -2,7 +2,7 @@
 // becoming active, through a real opsbot process (web + worker), real Redis and the Slack emulator.
 // The command is `ping` with a config policy of 1 approval, so no AWS call is in the path.
 
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
@@ -11,7 +11,7 @@ import { freePort } from '../src/dev/free-port.ts';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
-import { RUNS_QUEUE } from '../src/requests/runs-queue.ts';
+import { READS_QUEUE } from '../src/requests/runs-queue.ts';
 import { startChild, stopChild } from './lib/child.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { ms, summarize } from './lib/stats.ts';
@@ -52,6 +52,14 @@ writeFileSync(
     'groups:',
     '  operators: { users: [U0ALICE, U0JOSH] }',
     '  approvers: { users: [U0JOSH] }',
+    // The groups the commands' own default policies and alerts.responders name.
+    '  oncall: { users: [U0JOSH] }',
+    '  security: { users: [U0JOSH] }',
+    '  break-glass: { users: [U0JOSH] }',
+    // No guided runbooks: the example ones name targets this config does not have.
+    `guided_runbooks: { folders: [${JSON.stringify(mkdtempSync(join(tmpdir(), 'opsbot-bench-runbooks-')))}] }`,
+    // Alice asks for every request: above the default 30 a minute, she would be refused.
+    'limits: { requests_per_minute_per_user: 100000 }',
     'policies:',
     '  ping:',
     '    default: { requesters: [operators], approvals: 1, approver_groups: [approvers] }',
@@ -76,7 +84,8 @@ const bot = await startChild(
 );
 
 const redis = new Redis(REDIS_URL);
-const events = new QueueEvents(RUNS_QUEUE, {
+// `ping` reads nothing and changes nothing: its runs go to the read-only runs queue.
+const events = new QueueEvents(READS_QUEUE, {
   connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }),
   prefix,
 });
