@@ -23,6 +23,13 @@ describe('slackFetch (the WebClient’s fetch)', () => {
         return;
       }
       if (request.url === '/slow') return; // never answers
+      if (request.url === '/cut') {
+        // Headers and half a body, then the connection drops.
+        response.writeHead(200, { 'content-length': '100' });
+        response.write('{"ok":');
+        setTimeout(() => request.socket.destroy(), 20);
+        return;
+      }
       if (request.url === '/gzip') {
         response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"ok":true}'));
         return;
@@ -89,6 +96,14 @@ describe('slackFetch (the WebClient’s fetch)', () => {
     );
     expect(error).toBe(signal.reason);
     expect((error as Error).name).toBe('TimeoutError');
+  });
+
+  it('rejects an answer whose connection drops before its body ends', async () => {
+    const error = await slackFetch(`${url}/cut`, { method: 'POST', body: 'x=1' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe('fetch failed');
   });
 
   it('rejects a refused connection as fetch does', async () => {
