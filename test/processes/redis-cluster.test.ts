@@ -214,7 +214,20 @@ describe("2 web and 2 worker processes on a Redis Cluster, failing over opsbot's
       'every run to post its result',
       () => results('ping').length + results('promote').length >= pings + promotes - refused(),
       90_000,
-    );
+    ).catch((error: Error) => {
+      // What the bots said that went wrong, to tell a lost run from a slow one.
+      const warnings = bots.flatMap((b) =>
+        b.output
+          .join('')
+          .split('\n')
+          .filter((line) => /"level":(40|50|60)/.test(line))
+          .slice(-20)
+          .map((line) => `${b.role}: ${line.slice(0, 400)}`),
+      );
+      throw new Error(
+        `${error.message}: ping results ${results('ping').length}/${pings}, promote results ${results('promote').length}/${promotes}, refused ${refused()}\n${warnings.join('\n')}`,
+      );
+    });
 
     // The failed node comes back as a replica: healthy again.
     await cluster.restart(before.master);
