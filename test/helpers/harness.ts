@@ -156,6 +156,14 @@ export async function waitFor<T>(
   }
 }
 
+/** Waits until the run of `requestId` is completed in BullMQ (its job has left `active`). */
+export function waitForJobCompleted(h: Harness, requestId: string) {
+  return waitFor('the job completed', async () => {
+    const job = await h.bot.queue.getJob(requestId);
+    return (await job?.getState()) === 'completed';
+  });
+}
+
 /** Text of every public message and its blocks in a channel, for assertions. */
 export function messageText(message: { text: string; blocks?: unknown[] }): string {
   return `${message.text}\n${JSON.stringify(message.blocks ?? [])}`;

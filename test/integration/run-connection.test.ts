@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdFor, runIdFor } from '../../src/requests/request.ts';
-import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
+import {
+  type Harness,
+  messageText,
+  startHarness,
+  USERS,
+  waitFor,
+  waitForJobCompleted,
+} from '../helpers/harness.ts';
 import { OwnRedis } from '../helpers/own-redis.ts';
 import { CommandLog } from '../helpers/redis-monitor.ts';
 
@@ -33,10 +40,7 @@ describe("a run's own Redis connection", () => {
         .channelMessages('C0OPS')
         .find((m) => !m.thread_ts && messageText(m).includes(requestId)),
     );
-    await waitFor('the job completed', async () => {
-      const job = await h.bot.queue.getJob(requestId);
-      return (await job?.getState()) === 'completed';
-    });
+    await waitForJobCompleted(h, requestId);
     const runClients = new Set(
       [
         ...log.find('hmget', `${h.prefix}:run:${runId}:message`),

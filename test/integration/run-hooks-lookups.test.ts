@@ -9,6 +9,7 @@ import {
   startHarness,
   USERS,
   waitFor,
+  waitForJobCompleted,
 } from '../helpers/harness.ts';
 import { OwnRedis } from '../helpers/own-redis.ts';
 import { CommandLog } from '../helpers/redis-monitor.ts';
@@ -32,10 +33,7 @@ async function pingDone(h: Harness, requestId: string) {
       .channelMessages('C0OPS')
       .find((m) => !m.thread_ts && messageText(m).includes(requestId)),
   );
-  await waitFor('the job completed', async () => {
-    const job = await h.bot.queue.getJob(requestId);
-    return (await job?.getState()) === 'completed';
-  });
+  await waitForJobCompleted(h, requestId);
 }
 
 describe('run hooks look up only what can match', () => {
@@ -80,10 +78,7 @@ describe('run hooks look up only what can match', () => {
       const linked = await redis.keys(`${h.prefix}:runbook-request:*`);
       return linked[0]?.slice(`${h.prefix}:runbook-request:`.length);
     });
-    await waitFor('the job completed', async () => {
-      const job = await h.bot.queue.getJob(requestId);
-      return (await job?.getState()) === 'completed';
-    });
+    await waitForJobCompleted(h, requestId);
     const job = await h.bot.queue.getJob(requestId);
     expect(job?.data.guided).toBe(true);
     expect(log.count('get', `${h.prefix}:runbook-request:${requestId}`)).toBe(1);

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdFor, runIdFor } from '../../src/requests/request.ts';
-import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
+import {
+  type Harness,
+  messageText,
+  startHarness,
+  USERS,
+  waitFor,
+  waitForJobCompleted,
+} from '../helpers/harness.ts';
 
 /**
  * Slack calls of a run's progress message. A read-only run that finishes within the update
@@ -28,10 +35,7 @@ describe('a fast read-only run posts its progress message once', () => {
     const result = await waitFor('the result in its thread', () =>
       h.slack.state.channelMessages('C0OPS', parent.ts).find((m) => m.text.includes('ping done')),
     );
-    await waitFor('the job completed', async () => {
-      const job = await h.bot.queue.getJob(requestId);
-      return (await job?.getState()) === 'completed';
-    });
+    await waitForJobCompleted(h, requestId);
     expect(result.thread_ts).toBe(parent.ts);
     // Posted with its final state and never edited.
     expect(parent.edits).toBe(0);
