@@ -29,6 +29,12 @@ export interface LaneOptions {
   intervalMs: number;
   /** Slots a quiet lane holds (calls that may go at once before the pacing starts). */
   burst?: number;
+  /**
+   * Eager calls a lane Slack has not refused may have in flight at once (1: one call at a time).
+   * Paced calls go one at a time whatever this is, and a lane that Slack answered with 429 sends
+   * one call at a time, in order, until it has emptied.
+   */
+  eagerInFlight?: number;
   onError: (error: unknown) => void;
   /** Told each time the lane waits before a call (tests and logs). */
   onWait?: (reason: LaneWait, ms: number) => void;
@@ -36,19 +42,24 @@ export interface LaneOptions {
 
 const closedError = () => new Error('the Slack outbox is closed');
 
+/** What the lane does next: send a call, wait (for a slot or out a 429), or wait for a call to end. */
+type Next = { item: Queued } | { wait: number; reason: LaneWait } | { busy: true };
+
 /**
- * One lane of Slack calls, one call in flight at a time, paced by a token bucket: `burst` slots,
- * then one per `intervalMs`. Eager calls go before paced calls waiting for a slot (in the order
- * they were asked for); paced calls go in order. A 429 pauses the whole lane for `Retry-After`,
- * retries the refused call first, then paces every call in order until the lane has emptied, so
- * nothing throttled is dropped and nothing queued behind it overtakes it.
+ * One lane of Slack calls, paced by a token bucket: `burst` slots, then one per `intervalMs`.
+ * Eager calls go before paced calls waiting for a slot, up to `eagerInFlight` at once (each caller
+ * waits for its own call, so one run's posts keep their order); paced calls go one at a time, in
+ * order. A 429 pauses the whole lane for `Retry-After`, retries the refused calls first (in the
+ * order they were asked for), then sends every call one at a time, in order, until the lane has
+ * emptied, so nothing throttled is dropped and nothing queued behind it overtakes it.
  */
 export class Lane {
   private readonly eager: Queued[] = [];
   private readonly paced: Queued[] = [];
-  /** The call Slack refused with 429: it goes first once the pause is over. */
-  private refused: Queued | undefined;
+  /** The calls Slack refused with 429, in ask order: they go first once the pause is over. */
+  private readonly refused: Queued[] = [];
   private inFlight = 0;
+  private pacedInFlight = 0;
   private tokens: number;
   private refilledAt = Date.now();
   private pausedUntil = 0;
@@ -60,15 +71,17 @@ export class Lane {
   private stopped = false;
   private asked = 0;
   private readonly burst: number;
+  private readonly eagerInFlight: number;
 
   constructor(private readonly options: LaneOptions) {
     this.burst = options.burst ?? 1;
     this.tokens = this.burst;
+    this.eagerInFlight = Math.max(1, options.eagerInFlight ?? 1);
   }
 
   /** Calls queued or in flight. */
   get size() {
-    return this.eager.length + this.paced.length + (this.refused ? 1 : 0) + this.inFlight;
+    return this.eager.length + this.paced.length + this.refused.length + this.inFlight;
   }
 
   /** Queues `call`; its failure (other than a 429, which is retried) goes to `onError`. */
@@ -92,9 +105,7 @@ export class Lane {
   /** Drops what is queued; callers waiting on `run` are told the outbox closed. */
   stop(): void {
     this.stopped = true;
-    const dropped = [...this.eager.splice(0), ...this.paced.splice(0)];
-    if (this.refused) dropped.push(this.refused);
-    this.refused = undefined;
+    const dropped = [...this.eager.splice(0), ...this.paced.splice(0), ...this.refused.splice(0)];
     for (const item of dropped) item.reject?.(closedError());
     this.wake?.();
   }
@@ -103,7 +114,7 @@ export class Lane {
     if (this.stopped) return;
     item.seq = ++this.asked;
     (item.pacing === 'eager' ? this.eager : this.paced).push(item);
-    // A lane waiting for a slot lets an eager call go at once.
+    // A lane waiting for a slot (or for a call to end) lets an eager call go at once.
     if (item.pacing === 'eager' && !this.throttled) this.wake?.();
     if (!this.draining) {
       this.draining = true;
@@ -118,13 +129,23 @@ export class Lane {
     this.refilledAt = Math.max(this.refilledAt, now);
   }
 
-  /** The call that may go now, or how long (and why) the lane must wait first. */
-  private next(): { item: Queued } | { wait: number; reason: LaneWait } {
+  /** The call that may go now, how long (and why) the lane must wait first, or that it is busy. */
+  private next(): Next {
     const now = Date.now();
     if (now < this.pausedUntil) return { wait: this.pausedUntil - now, reason: 'retry-after' };
     this.refill(now);
-    if (this.refused) return { item: this.refused };
-    if (!this.throttled && this.eager.length) return { item: this.eager.shift()! };
+    // Refused, or throttled since: one call at a time, so nothing overtakes what Slack held back.
+    if (this.refused.length || this.throttled) {
+      if (this.inFlight > 0) return { busy: true };
+      if (this.refused.length) return { item: this.refused.shift()! };
+    } else if (this.eager.length) {
+      // Beside other eager calls only: a run's call waits for an incident's call in flight, as it
+      // did when the lane sent one call at a time, so a 429 for that call holds the run's back.
+      const room = this.pacedInFlight === 0 && this.inFlight < this.eagerInFlight;
+      return room ? { item: this.eager.shift()! } : { busy: true };
+    }
+    if (!this.eager.length && !this.paced.length) return { busy: true };
+    if (this.pacedInFlight > 0) return { busy: true };
     const hasSlot = this.options.intervalMs <= 0 || this.tokens >= 1;
     // Throttled, eager calls wait their turn among the paced ones: the first asked goes first.
     const eagerFirst = this.eager.length && this.eager[0]!.seq < (this.paced[0]?.seq ?? Infinity);
@@ -133,21 +154,28 @@ export class Lane {
   }
 
   /**
-   * Sends until the lane is empty. `draining` is cleared in the same tick as the last check for
-   * work, so a call queued by a caller the last send resolved starts a new drain.
+   * Sends until the lane is empty and no call is in flight. `draining` is cleared in the same tick
+   * as the last check for work, so a call queued by a caller the last send resolved starts a new
+   * drain.
    */
   private async drain(): Promise<void> {
     try {
       while (this.size > 0 && !this.stopped) {
         const next = this.next();
+        if ('busy' in next) {
+          await this.callEnded();
+          continue;
+        }
         if ('wait' in next) {
           this.options.onWait?.(next.reason, next.wait);
           await this.sleep(next.wait);
           continue;
         }
-        this.refused = undefined;
-        await this.send(next.item);
+        // Not awaited: `next()` says when a call must wait for the ones in flight.
+        void this.send(next.item);
       }
+      // Stopped: calls already in flight still end before the lane is idle.
+      while (this.inFlight > 0) await this.callEnded();
     } finally {
       this.draining = false;
       this.throttled = false;
@@ -160,6 +188,7 @@ export class Lane {
     if (item.pacing === 'paced' || this.paced.length === 0)
       this.tokens = Math.max(0, this.tokens - 1);
     this.inFlight += 1;
+    if (item.pacing === 'paced') this.pacedInFlight += 1;
     try {
       const result = await item.call();
       if (result === false) this.tokens = Math.min(this.burst, this.tokens + 1);
@@ -168,13 +197,16 @@ export class Lane {
       const retryAfter = retryAfterOf(error);
       if (retryAfter !== undefined && !this.stopped) {
         this.pauseFor(retryAfter);
-        this.refused = item;
+        this.refused.push(item);
+        this.refused.sort((a, b) => a.seq - b.seq);
         return;
       }
       if (item.reject) item.reject(error);
       else this.options.onError(error);
     } finally {
       this.inFlight -= 1;
+      if (item.pacing === 'paced') this.pacedInFlight -= 1;
+      this.wake?.();
     }
   }
 
@@ -183,8 +215,21 @@ export class Lane {
    * slot (the bucket keeps refilling meanwhile) until the lane has emptied.
    */
   private pauseFor(retryAfterSeconds: number): void {
-    this.pausedUntil = Date.now() + Math.max(retryAfterSeconds * 1000, 250);
+    this.pausedUntil = Math.max(
+      this.pausedUntil,
+      Date.now() + Math.max(retryAfterSeconds * 1000, 250),
+    );
     this.throttled = true;
+  }
+
+  /** Waits until a call in flight ends, a call is queued or the lane stops. */
+  private callEnded(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = undefined;
+        resolve();
+      };
+    });
   }
 
   /**

@@ -23,6 +23,11 @@ export interface OutboxOptions {
    */
   editQuietMs?: number;
   editMaxWaitMs?: number;
+  /**
+   * Run posts and edits one lane may have in flight at once (each run waits for its own, so a
+   * run's messages keep their order; runs in one channel do not wait for each other's round trips).
+   */
+  runCallsInFlight?: number;
   onError?: (error: unknown) => void;
   /**
    * Told each time a lane waits before its next call: `lane` is a channel, or `chat.update` for
@@ -39,7 +44,8 @@ export interface OutboxOptions {
  * latest state rendered when the edit is sent). Run posts and edits (`postNow`, `updateNow`) go at
  * once, spending the budget, and are not held back by our pacing. A 429 pauses the refused lane
  * for `Retry-After`, retries the call, and paces everything in that lane, in order, until it has
- * emptied: Slack's answer, not our guess, slows runs down.
+ * emptied: Slack's answer, not our guess, slows runs down. Up to `runCallsInFlight` run calls
+ * share a lane at once; incident calls go one at a time.
  */
 export class Outbox {
   private readonly posts = new Map<string, Lane>();
@@ -56,6 +62,7 @@ export class Outbox {
   private readonly postIntervalMs: number;
   private readonly postBurst: number;
   private readonly updateIntervalMs: number;
+  private readonly runCallsInFlight: number;
   private readonly onError: (error: unknown) => void;
   private readonly onWait: OutboxOptions['onWait'];
   private closed = false;
@@ -64,6 +71,7 @@ export class Outbox {
     this.postIntervalMs = options.postIntervalMs ?? 1000;
     this.postBurst = options.postBurst ?? 3;
     this.updateIntervalMs = options.updateIntervalMs ?? 1000;
+    this.runCallsInFlight = options.runCallsInFlight ?? 8;
     this.onError = options.onError ?? (() => {});
     this.editQuietMs = options.editQuietMs ?? 1000;
     this.editMaxWaitMs = options.editMaxWaitMs ?? 30_000;
@@ -72,6 +80,7 @@ export class Outbox {
     this.updates = new Lane({
       intervalMs: perMinute > 0 ? 60_000 / perMinute : 0,
       burst: options.updateBurst ?? 20,
+      eagerInFlight: this.runCallsInFlight,
       onError: this.onError,
       onWait: this.waitsOf('chat.update'),
     });
@@ -122,6 +131,7 @@ export class Outbox {
       lane = new Lane({
         intervalMs: this.postIntervalMs,
         burst: this.postBurst,
+        eagerInFlight: this.runCallsInFlight,
         onError: this.onError,
         onWait: this.waitsOf(channel),
       });

@@ -47,17 +47,26 @@ describe('run posts through the outbox', () => {
   const texts = (prefix: string, n: number) =>
     Array.from({ length: n }, (_, i) => `${prefix} ${i}`);
 
-  it('sends 20 run posts to one channel without waiting for a pacing slot, in order', async () => {
+  it("sends 20 run posts to one channel without waiting for a pacing slot; one run's posts in order", async () => {
     // A pacer that would let 3 posts through and then 1 a minute: it holds incident posts only.
     const { id, outbox, writer, runs, errors, waits, posts } = setup({
       postIntervalMs: 60_000,
       postBurst: 3,
     });
-    const asked = texts('run', 20);
-    await postAll(runs, id, asked);
+    // Ten runs post at once (several round trips overlap); each posts twice, one after the other.
+    const runTexts = (i: number) => [`run ${i} message`, `run ${i} result`];
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        for (const text of runTexts(i)) await runs.post(id, content(text));
+      }),
+    );
+    const asked = Array.from({ length: 10 }, (_, i) => runTexts(i)).flat();
 
-    expect(posts().map((c) => [c.status, c.args.text])).toEqual(asked.map((t) => [200, t]));
-    expect(slack.state.channelMessages(id).map((m) => m.text)).toEqual(asked);
+    expect(posts().every((c) => c.status === 200)).toBe(true);
+    const landed = slack.state.channelMessages(id).map((m) => m.text!);
+    expect([...landed].sort()).toEqual([...asked].sort());
+    for (let i = 0; i < 10; i++)
+      expect(landed.indexOf(`run ${i} message`)).toBeLessThan(landed.indexOf(`run ${i} result`));
     expect(waits).toEqual([]);
     expect(errors).toEqual([]);
 
@@ -72,7 +81,10 @@ describe('run posts through the outbox', () => {
     const { id, runs, errors, waits, posts } = setup({ postIntervalMs: 200, postBurst: 1 });
     slack.failNext('chat.postMessage', 1, 1);
     const first = texts('before', 5);
-    await postAll(runs, id, first);
+    // The first post is refused; the other four are asked once it has been.
+    const refused = runs.post(id, content(first[0]!));
+    await waitFor(() => posts().length === 1);
+    await Promise.all([refused, postAll(runs, id, first.slice(1))]);
 
     // The first post is refused and retried first, after Retry-After (1 s); the others waited.
     const calls = posts();
