@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { slackFetch } from '../slack/http-fetch.ts';
 
 /**
  * Sends requests to opsbot exactly as Slack does: form-encoded, `payload=` for interactivity, JSON
@@ -26,7 +27,12 @@ export class SignedSlackClient {
       ...options.headers,
     };
     if (options.signature) headers['x-slack-signature'] = options.signature;
-    const response = await fetch(`${this.baseUrl}/slack/events`, { method: 'POST', headers, body });
+    // Kept-alive node:http, as opsbot's own Slack calls: a bench's load generator costs less.
+    const response = await slackFetch(`${this.baseUrl}/slack/events`, {
+      method: 'POST',
+      headers,
+      body,
+    });
     const text = await response.text();
     let json: unknown;
     try {

@@ -60,8 +60,13 @@ export class WorkspaceState extends EventEmitter {
     this.usergroups.set(id, { id, handle, users });
   }
 
+  /** A message by channel and ts, newest first: the one a call names is usually recent. */
   find(channel: string, ts: string): EmulatedMessage | undefined {
-    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      const m = this.messages[i]!;
+      if (m.ts === ts && m.channel === channel) return m;
+    }
+    return undefined;
   }
 
   /** The public (non-ephemeral) messages of a channel, optionally only one thread's replies. */
