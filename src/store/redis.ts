@@ -1,4 +1,5 @@
 import { Cluster, type ClusterOptions, Redis as RedisNode, type RedisOptions } from 'ioredis';
+import { coalesceWrites } from './coalesced-writes.ts';
 
 /** A connection to one Redis server or to a Redis Cluster: the same commands either way. */
 export type Redis = RedisNode | Cluster;
@@ -54,7 +55,8 @@ export function describeEndpoint(where: string | RedisEndpoint): string {
  * Every Redis connection opsbot makes comes from here. Two kinds: a worker's blocks and must retry
  * forever (BullMQ requires `maxRetriesPerRequest: null`); a producer's must fail fast so a request
  * can be told at once that nothing was run. With `clusterNodes` it is an ioredis Cluster client,
- * which follows MOVED/ASK redirects and a failover's new slot map.
+ * which follows MOVED/ASK redirects and a failover's new slot map. A single server's connection sends
+ * the commands of one tick in one socket write (`coalesceWrites`).
  */
 export function connectRedis(
   where: string | RedisEndpoint,
@@ -66,8 +68,11 @@ export function connectRedis(
     role === 'worker'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
-  if (!endpoint.clusterNodes)
-    return new RedisNode(endpoint.url, { ...options, lazyConnect: false, ...extra });
+  if (!endpoint.clusterNodes) {
+    const client = new RedisNode(endpoint.url, { ...options, lazyConnect: false, ...extra });
+    coalesceWrites(client);
+    return client;
+  }
   const seeds = parseClusterNodes(endpoint.clusterNodes);
   const { enableOfflineQueue, ...nodeOptions } = { ...options, ...extra };
   const clusterOptions: ClusterOptions = {
