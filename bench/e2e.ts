@@ -52,6 +52,21 @@ const env = {
   BENCH_SOCKET_WRITES: writesFile,
 };
 const loadBefore = loadAverage();
+// redis-server's pid when it runs on this machine (its CPU per run is reported beside the bot's).
+const redisPid = await (async () => {
+  const { Redis } = await import('ioredis');
+  const info = new Redis(REDIS_URL);
+  try {
+    const pid = Number(/process_id:(\d+)/.exec(await info.info('server'))?.[1]);
+    return pid && cpuMs(pid) > 0 ? pid : undefined;
+  } finally {
+    info.disconnect();
+  }
+})();
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 const bot = await startChild(
   'src/main.ts',
   ['all'],
@@ -70,6 +85,8 @@ const pings = async (n: number, c: number) => {
   sent += n;
   const started = performance.now();
   const cpu = cpuMs(bot.pid!);
+  const benchCpu = ownCpuMs();
+  const redisCpu = redisPid ? cpuMs(redisPid) : 0;
   const writes = await socketWrites(bot, writesFile);
   const samples = await load(n, c, async (i) => {
     const triggerId = `e2e-${prefix}-${round + i}`;
@@ -80,6 +97,9 @@ const pings = async (n: number, c: number) => {
   });
   // The bot's CPU per run: what the machine's load changes least (wall times swing 2-3x with it).
   const cpuPerRun = (cpuMs(bot.pid!) - cpu) / n;
+  // The rest of the machine's work per run: this process (load generator and Slack emulator), Redis.
+  const benchCpuPerRun = (ownCpuMs() - benchCpu) / n;
+  const redisCpuPerRun = redisPid ? (cpuMs(redisPid) - redisCpu) / n : Number.NaN;
   const perSecond = n / ((performance.now() - started) / 1000);
   // Socket writes per run (each a system call): to Redis, and to everything else (mostly Slack).
   const after = await socketWrites(bot, writesFile);
@@ -89,7 +109,15 @@ const pings = async (n: number, c: number) => {
       .reduce((total, [, count]) => total + count, 0);
   const redisWrites = (sum(after, true) - sum(writes, true)) / n;
   const otherWrites = (sum(after, false) - sum(writes, false)) / n;
-  return { samples, perSecond, cpuPerRun, redisWrites, otherWrites };
+  return {
+    samples,
+    perSecond,
+    cpuPerRun,
+    benchCpuPerRun,
+    redisCpuPerRun,
+    redisWrites,
+    otherWrites,
+  };
 };
 // Warm-up, not counted: a cold bot's CPU per run falls by about half over its first thousand or so
 // runs (V8 compiles the hot paths), and the floor's cost per job in this process falls too. Both are
@@ -113,7 +141,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const c1 = await pings(N1, 1);
   rounds.push({ floor, c20, c1 });
   console.log(
-    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, bot CPU ${ms(c20.cpuPerRun)}/run at C=20, socket writes/run at C=20: Redis ${c20.redisWrites.toFixed(1)}, other ${c20.otherWrites.toFixed(1)}`,
+    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, CPU per run at C=20: bot ${ms(c20.cpuPerRun)}, load generator and emulator ${ms(c20.benchCpuPerRun)}, redis-server ${ms(c20.redisCpuPerRun)}; socket writes/run at C=20: Redis ${c20.redisWrites.toFixed(1)}, other ${c20.otherWrites.toFixed(1)}`,
   );
 }
 const peak = busy.stop();
@@ -141,6 +169,7 @@ const body = [
   `| p50 C=1, slash → result posted | ${ms(c1.p50)} (p99 ${ms(c1.p99)}) | ≤ 30 ms | ${met(c1.p50 <= 30)} |`,
   `| p50 C=20 | ${ms(c20.p50)} (p99 ${ms(c20.p99)}, max ${ms(c20.max)}) | ≤ 50 ms | ${met(c20.p50 <= 50)} |`,
   `| bot CPU per run at C=20 (median round) | ${ms(median(rounds.map((r) => r.c20.cpuPerRun)))} | — | — |`,
+  `| CPU per run at C=20 (median round): load generator and Slack emulator (the bench process), redis-server | ${ms(median(rounds.map((r) => r.c20.benchCpuPerRun)))}, ${ms(median(rounds.map((r) => r.c20.redisCpuPerRun)))} | — | — |`,
   `| bot socket writes per run at C=20 (median round): to Redis, to others (Slack, HTTP) | ${median(rounds.map((r) => r.c20.redisWrites)).toFixed(1)}, ${median(rounds.map((r) => r.c20.otherWrites)).toFixed(1)} | — | — |`,
   `| bot RSS | idle ${idleRss.toFixed(0)} MB, peak ${peak.toFixed(0)} MB | — | — |`,
 ].join('\n');
