@@ -12,8 +12,9 @@ export interface RunThread {
 
 /**
  * A run's output port: posts into the run's thread, or privately to the requester. `writer` is the
- * outbox's (`outboxWriter`): posts and uploads to a channel go through its lane, one at a time, so
- * they land in order, and a 429 holds the channel's later posts instead of letting them overtake.
+ * outbox's (`outboxWriter`): posts and uploads to a channel go through its lane; a step awaits
+ * each, so one run's output lands in order, and a 429 holds the channel's later posts instead of
+ * letting them overtake.
  * `outputMessage` renders a step's output (src/slack/blocks, handed over by src/roles).
  */
 export function runOutput(
