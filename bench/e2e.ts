@@ -4,6 +4,7 @@
 // load from other work on the machine falls on all three alike; medians of the rounds are reported.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
@@ -54,7 +55,6 @@ const env = {
 const loadBefore = loadAverage();
 // redis-server's pid when it runs on this machine (its CPU per run is reported beside the bot's).
 const redisPid = await (async () => {
-  const { Redis } = await import('ioredis');
   const info = new Redis(REDIS_URL);
   try {
     const pid = Number(/process_id:(\d+)/.exec(await info.info('server'))?.[1]);
