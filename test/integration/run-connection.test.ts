@@ -12,8 +12,8 @@ import { OwnRedis } from '../helpers/own-redis.ts';
 import { CommandLog } from '../helpers/redis-monitor.ts';
 
 /**
- * A run's own Redis commands (run message, checkpoints) go on a connection of their own, the one
- * with auto-pipelining, never on one of BullMQ's (whose scripts are kept off auto-pipelining).
+ * A run's own Redis commands (run message, checkpoints) go on a connection of their own, never on
+ * one of BullMQ's.
  */
 describe("a run's own Redis connection", () => {
   let h: Harness;
