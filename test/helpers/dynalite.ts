@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   type KeySchemaElement,
@@ -10,6 +11,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import { dynamoClients, recordsAdapter } from '../../src/aws/records.ts';
+import { sleep } from '../../src/util/sleep.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret-key' };
 
@@ -63,6 +65,20 @@ export async function startDynalite(tables: Record<string, string> = {}) {
           : { BillingMode: 'PAY_PER_REQUEST' }),
       }),
     );
+    await tableActive(name);
+  }
+  /**
+   * Waits until table `name` is ACTIVE. dynalite, like DynamoDB, creates a table CREATING and
+   * refuses writes to it (ResourceNotFoundException) until then; even with `createTableMs: 0` the
+   * switch is an asynchronous write of its own, which a write sent at once can overtake.
+   */
+  async function tableActive(name: string) {
+    for (let i = 0; i < 500; i++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      if (Table?.TableStatus === 'ACTIVE') return;
+      await sleep(10);
+    }
+    throw new Error(`dynalite table ${name} did not become ACTIVE`);
   }
   for (const [name, key] of Object.entries(tables)) await createTable(name, { key });
   const records = recordsAdapter(
@@ -74,6 +90,7 @@ export async function startDynalite(tables: Record<string, string> = {}) {
     requests,
     records,
     createTable,
+    tableActive,
     async put(table: string, item: Record<string, unknown>) {
       await client.send(new PutItemCommand({ TableName: table, Item: marshall(item) }));
     },

@@ -60,6 +60,7 @@ beforeAll(async () => {
       ],
     }),
   );
+  await db.tableActive(AUDIT_TABLE);
 });
 afterAll(async () => {
   await db.stop();

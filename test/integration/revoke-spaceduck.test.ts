@@ -41,6 +41,7 @@ beforeAll(async () => {
       ],
     }),
   );
+  await db.tableActive(CONNECTIONS);
 });
 afterAll(async () => {
   await db.stop();
