@@ -3,7 +3,7 @@
 // bot's CPU profile; writes a corked socket buffers count once, when they leave) and, on SIGUSR2,
 // writes the counts as JSON to the file named by BENCH_SOCKET_WRITES.
 const net = require('node:net');
-const { writeFileSync } = require('node:fs');
+const { renameSync, writeFileSync } = require('node:fs');
 
 const counts = {};
 // _writeGeneric is what both _write and _writev call to hand bytes to the system.
@@ -14,6 +14,10 @@ net.Socket.prototype._writeGeneric = function countedWrite(...args) {
   return write.apply(this, args);
 };
 process.on('SIGUSR2', () => {
-  if (process.env.BENCH_SOCKET_WRITES)
-    writeFileSync(process.env.BENCH_SOCKET_WRITES, JSON.stringify(counts));
+  const file = process.env.BENCH_SOCKET_WRITES;
+  if (!file) return;
+  // Written whole under another name, then renamed: the reader waits for the name to appear and
+  // must never read it half written.
+  writeFileSync(`${file}.part`, JSON.stringify(counts));
+  renameSync(`${file}.part`, file);
 });
