@@ -2,7 +2,7 @@ import { type KnownBlock, LogLevel, WebClient, WebClientEvent } from '@slack/web
 import { metrics } from '../metrics/metrics.ts';
 import type { MessageContent } from '../notify/message-content.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
-import { slackFetch } from './http-fetch.ts';
+import { slackFetch, uploadBytes } from './http-fetch.ts';
 
 /**
  * A WebClient tuned for an interactive bot: a request timeout (the default has none), a bounded
@@ -82,23 +82,22 @@ export function webWriter(client: WebClient): SlackWriter {
       });
     },
     async upload(channel, file, threadTs) {
-      await client.filesUploadV2({
-        channel_id: channel,
+      // The three steps of filesUploadV2, with the bytes sent raw and never copied (uploadBytes).
+      const bytes =
+        typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
+      const target = await client.files.getUploadURLExternal({
         filename: file.name,
-        title: file.title ?? file.name,
-        // Bytes go as `file` (sent as they are); a string would be copied into a new Buffer.
-        ...(typeof file.content === 'string'
-          ? { content: file.content }
-          : {
-              file: Buffer.from(
-                file.content.buffer,
-                file.content.byteOffset,
-                file.content.byteLength,
-              ),
-            }),
+        length: bytes.byteLength,
+      });
+      if (!target.upload_url || !target.file_id)
+        throw new Error(`Slack gave no upload URL for ${file.name}`);
+      await uploadBytes(target.upload_url, bytes, file.name);
+      await client.files.completeUploadExternal({
+        files: [{ id: target.file_id, title: file.title ?? file.name }],
+        channel_id: channel,
         ...(file.comment ? { initial_comment: file.comment } : {}),
         ...(threadTs ? { thread_ts: threadTs } : {}),
-      } as Parameters<WebClient['filesUploadV2']>[0]);
+      });
     },
   };
 }

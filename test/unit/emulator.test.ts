@@ -56,7 +56,7 @@ describe('Slack emulator', () => {
     expect(next.has_more).toBe(false);
   });
 
-  it('takes a file upload (filesUploadV2) into a thread', async () => {
+  it('takes a file upload into a thread: bytes sent raw to the upload URL, then completed', async () => {
     const writer = webWriter(createWebClient('xoxb-good', url));
     const { ts } = await writer.post('C1', { text: 'parent', blocks: [] });
     await writer.upload(
@@ -67,6 +67,23 @@ describe('Slack emulator', () => {
     const reply = slack.state.channelMessages('C1', ts)[0];
     expect(reply?.files?.[0]).toMatchObject({ name: 'result.log', content: 'line 1\nline 2' });
     expect(reply?.text).toBe('2 lines');
+    // Raw bytes, not a multipart form (which cost the WebClient two copies of the file).
+    const upload = slack.state.uploads.get(reply!.files![0]!.id);
+    expect(upload?.contentType).toBe('application/octet-stream');
+    // Bytes (a view into a larger buffer) go as they are, UTF-8 included, with their own title.
+    const whole = Buffer.from('xxhéllo wörld\nyy', 'utf8');
+    const view = whole.subarray(2, whole.length - 2);
+    await writer.upload('C1', { name: 'bytes.log', title: 'Bytes', content: view }, ts);
+    const second = slack.state.channelMessages('C1', ts)[1];
+    expect(second?.files?.[0]).toMatchObject({
+      name: 'bytes.log',
+      title: 'Bytes',
+      content: 'héllo wörld\n',
+    });
+    const lengthAsked = slack.state.calls.filter(
+      (c) => c.method === 'files.getUploadURLExternal' && c.args.filename === 'bytes.log',
+    );
+    expect(lengthAsked.map((c) => Number(c.args.length))).toEqual([view.byteLength]);
   });
 
   it('keeps long code output within Block Kit limits by splitting it', () => {

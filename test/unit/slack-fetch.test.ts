@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackFetch } from '../../src/slack/http-fetch.ts';
+import { slackFetch, uploadBytes } from '../../src/slack/http-fetch.ts';
 
 const readBody = async (request: IncomingMessage) => {
   const chunks: Buffer[] = [];
@@ -12,6 +12,7 @@ const readBody = async (request: IncomingMessage) => {
 
 describe('slackFetch (the WebClient’s fetch)', () => {
   const remotePorts: number[] = [];
+  const uploadAttempts = new Map<string, string[]>();
   let server: Server;
   let url = '';
   beforeAll(async () => {
@@ -28,6 +29,13 @@ describe('slackFetch (the WebClient’s fetch)', () => {
         response.writeHead(200, { 'content-length': '100' });
         response.write('{"ok":');
         setTimeout(() => request.socket.destroy(), 20);
+        return;
+      }
+      if (request.url?.startsWith('/upload/')) {
+        // An upload URL: /upload/<status>/<key> answers <status> and counts its attempts.
+        const [, , status, key] = request.url.split('/');
+        uploadAttempts.set(key!, [...(uploadAttempts.get(key!) ?? []), body]);
+        response.writeHead(Number(status), { 'content-type': 'text/plain' }).end('answer');
         return;
       }
       if (request.url === '/gzip') {
@@ -114,5 +122,29 @@ describe('slackFetch (the WebClient’s fetch)', () => {
     await expect(
       slackFetch(`http://127.0.0.1:${port}/x`, { method: 'POST', body: 'x=1' }),
     ).rejects.toThrow('fetch failed');
+  });
+  it('uploads bytes raw once on a 200; retries a 5xx, not a 4xx; its errors name the file, never the URL', async () => {
+    await uploadBytes(`${url}/upload/200/ok`, Buffer.from('line 1\n'), 'ok.log');
+    expect(uploadAttempts.get('ok')).toEqual(['line 1\n']);
+    await expect(
+      uploadBytes(`${url}/upload/500/flaky-secret`, Buffer.from('x'), 'flaky.log'),
+    ).rejects.toThrow(/^the upload of flaky\.log was refused \(HTTP 500\)$/);
+    expect(uploadAttempts.get('flaky-secret')).toHaveLength(3);
+    await expect(
+      uploadBytes(`${url}/upload/403/denied-secret`, Buffer.from('x'), 'denied.log'),
+    ).rejects.toThrow(/^the upload of denied\.log was refused \(HTTP 403\)$/);
+    expect(uploadAttempts.get('denied-secret')).toHaveLength(1);
+    const closed = await new Promise<string>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(`http://127.0.0.1:${port}/upload/secret-path`));
+      });
+    });
+    const refused = await uploadBytes(closed, Buffer.from('x'), 'nowhere.log').catch(
+      (error: Error) => error,
+    );
+    expect((refused as Error).message).toMatch(/^the upload of nowhere\.log failed: /);
+    expect((refused as Error).message).not.toContain('secret-path');
   });
 });

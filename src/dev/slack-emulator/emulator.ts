@@ -135,7 +135,8 @@ export class SlackEmulator {
   private receiveUpload(id: string, raw: Buffer, req: IncomingMessage, res: ServerResponse) {
     const upload = this.state.uploads.get(id);
     if (!upload) return reply(res, 404, { ok: false, error: 'file_not_found' });
-    upload.content = extractUpload(raw, String(req.headers['content-type'] ?? ''));
+    upload.contentType = String(req.headers['content-type'] ?? '');
+    upload.content = extractUpload(raw, upload.contentType);
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
   }
 }

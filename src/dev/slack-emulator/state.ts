@@ -36,7 +36,11 @@ export class WorkspaceState extends EventEmitter {
   readonly messages: EmulatedMessage[] = [];
   readonly calls: EmulatedCall[] = [];
   readonly views: EmulatedView[] = [];
-  readonly uploads = new Map<string, { name: string; title?: string; content?: string }>();
+  readonly uploads = new Map<
+    string,
+    /** `contentType`: how the bytes came to the upload URL (raw or a multipart form). */
+    { name: string; title?: string; content?: string; contentType?: string }
+  >();
   /** trigger_id → user id, registered by whoever sends the interaction (the local console). */
   readonly triggers = new Map<string, string>();
   private clock = 0;
