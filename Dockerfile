@@ -33,9 +33,9 @@ RUN apt-get update \
 # A young generation of 4 MB semi-spaces instead of V8's 16 MB: about 20 MB less idle RSS per
 # process, for more frequent (cheap) scavenges; docs/benchmarks.md has the figures. A NODE_OPTIONS
 # of your own replaces this; keep the flag in it. The web role runs with its own NODE_OPTIONS,
-# `--max-semi-space-size=2 --v8-pool-size=1` (set by deploy/kubernetes/web.yaml; pass it with
-# `docker run -e NODE_OPTIONS=… opsbot web`): about 9 MB less idle RSS for a little more CPU per
-# request (docs/benchmarks.md, "Where the memory goes").
+# `--max-semi-space-size=4 --v8-pool-size=1` (set by deploy/kubernetes/web.yaml; pass it with
+# `docker run -e NODE_OPTIONS=… opsbot web`): one V8 worker thread, a few MB less idle RSS
+# (docs/benchmarks.md, "Where the memory goes").
 ENV NODE_ENV=production PORT=3000 NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
