@@ -9,8 +9,8 @@ export const IMAGE_NODE_FLAGS = ['--max-semi-space-size=4'];
  * The web role's flags: the NODE_OPTIONS of the web Deployment (deploy/kubernetes/web.yaml), which
  * replaces the image's. The image's 4 MB semi-spaces and one V8 worker thread instead of four: the
  * web role runs no long jobs (docs/benchmarks.md, "Where the memory goes"; 2 MB semi-spaces were
- * tried and cost the ack's p99). test/unit/dockerfile.test.ts and test/integration/kubernetes-manifests.test.ts
- * check that the image and the manifests say the same.
+ * tried and cost the ack's p99). test/unit/dockerfile.test.ts and
+ * test/integration/kubernetes-manifests.test.ts check that the image and the manifests say the same.
  */
 export const WEB_NODE_FLAGS = ['--max-semi-space-size=4', '--v8-pool-size=1'];
 
