@@ -74,10 +74,21 @@ const RECLAIM_AFTER_MS = 60_000;
 const MAX_IN_HAND = 100;
 
 /**
+ * Acknowledges handled entries and deletes them, together (KEYS[1] the stream, ARGV[1] the group,
+ * the rest their ids; at most MAX_IN_HAND). A script rather than MULTI…EXEC: ioredis builds a
+ * pipeline object for each MULTI and copies onto it every script defined on the connection, which
+ * is the one BullMQ's ~60 scripts are defined on, about 3 % of a worker's CPU per run.
+ */
+const ACK_AND_DELETE = `
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
+`;
+
+/**
  * A worker's reader of the submissions stream. Entries are read through the consumer group and
  * each is handled as soon as it is read, while the reader goes back for more (a slow one never
  * holds up those read after it); each is acknowledged and deleted once handled (acks that finish
- * together go in one transaction). At most `MAX_IN_HAND` are in hand. An entry whose consumer died
+ * together go in one script). At most `MAX_IN_HAND` are in hand. An entry whose consumer died
  * before acknowledging it is reclaimed after `reclaimAfterMs` and handed over again with the same
  * id: `createRequest` finishes what the dead worker left, and does nothing if the request was made.
  */
@@ -162,10 +173,7 @@ export class SubmissionConsumer {
         this.toAck = [];
         const { redis, keys } = this.deps;
         await redis
-          .multi()
-          .xack(keys.submissions(), SUBMITTERS, ...ids)
-          .xdel(keys.submissions(), ...ids)
-          .exec()
+          .eval(ACK_AND_DELETE, 1, keys.submissions(), SUBMITTERS, ...ids)
           .catch((error: Error) =>
             this.deps.log.warn({ err: error.message }, 'could not acknowledge submissions'),
           );
