@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { sleep } from '../util/sleep.ts';
 
 /**
  * How long an idle kept-alive connection to Slack is kept: under the usual server idle timeouts, so
@@ -182,6 +183,6 @@ export async function uploadBytes(url: string, bytes: Uint8Array, fileName: stri
     }
     if (status !== undefined && (status < 500 || attempt >= UPLOAD_ATTEMPTS))
       throw new Error(`the upload of ${fileName} was refused (HTTP ${status})`);
-    await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    await sleep(250 * attempt);
   }
 }
