@@ -77,7 +77,7 @@ const MAX_IN_HAND = 100;
  * Acknowledges handled entries and deletes them, together (KEYS[1] the stream, ARGV[1] the group,
  * the rest their ids; at most MAX_IN_HAND). A script rather than MULTI…EXEC: ioredis builds a
  * pipeline object for each MULTI and copies onto it every script defined on the connection, which
- * is the one BullMQ's ~60 scripts are defined on, about 3 % of a worker's CPU per run.
+ * is the one BullMQ's ~60 scripts are defined on: about 2 % of the bot's CPU samples at C=20.
  */
 const ACK_AND_DELETE = `
 redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
