@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/dev/free-port.ts';
 import { slackFetch, uploadBytes } from '../../src/slack/http-fetch.ts';
 
 const readBody = async (request: IncomingMessage) => {
@@ -134,13 +135,7 @@ describe('slackFetch (the WebClient’s fetch)', () => {
       uploadBytes(`${url}/upload/403/denied-secret`, Buffer.from('x'), 'denied.log'),
     ).rejects.toThrow(/^the upload of denied\.log was refused \(HTTP 403\)$/);
     expect(uploadAttempts.get('denied-secret')).toHaveLength(1);
-    const closed = await new Promise<string>((resolve) => {
-      const probe = createServer();
-      probe.listen(0, '127.0.0.1', () => {
-        const port = (probe.address() as AddressInfo).port;
-        probe.close(() => resolve(`http://127.0.0.1:${port}/upload/secret-path`));
-      });
-    });
+    const closed = `http://127.0.0.1:${await freePort()}/upload/secret-path`;
     const refused = await uploadBytes(closed, Buffer.from('x'), 'nowhere.log').catch(
       (error: Error) => error,
     );
