@@ -1,7 +1,9 @@
 // npm run bench:e2e [-- N]: slash command → result posted, for a no-op run (`/ops ping`), through
 // a real opsbot process (web + worker), real Redis and the Slack emulator, at C=1 and C=20, beside
-// a raw BullMQ no-op worker on the same Redis (the floor). Rounds alternate floor / C=20 / C=1 so
-// load from other work on the machine falls on all three alike; medians of the rounds are reported.
+// a raw BullMQ no-op worker on the same Redis (the floor) and beside the smallest app of the same
+// shape (bench/floor-pipeline.ts: Bolt ack → BullMQ job → two Slack calls, none of opsbot's work).
+// Rounds alternate floor / pipeline / C=20 / C=1 so load from other work on the machine falls on all
+// alike; medians of the rounds are reported.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -88,9 +90,18 @@ const worker = split
     )
   : undefined;
 const bots = worker ? [bot, worker] : [bot];
+// The pipeline floor, on its own queue prefix, run with the `all` role's node flags.
+const pipeline = await startChild(
+  'bench/floor-pipeline.ts',
+  ['all'],
+  { ...env, PORT: '3205', OPSBOT_PREFIX: `${prefix}pipeline` },
+  'http://127.0.0.1:3205/health',
+  [],
+  true,
+);
 // A failed bench leaves no bot behind.
 process.once('exit', () => {
-  for (const b of bots) b.kill('SIGKILL');
+  for (const b of [...bots, pipeline]) b.kill('SIGKILL');
 });
 const botCpuMs = () => bots.reduce((total, b) => total + cpuMs(b.pid!), 0);
 const botSocketWrites = async () => {
@@ -103,6 +114,25 @@ const botSocketWrites = async () => {
 const idleRss = bots.reduce((total, b) => total + sampleRss(b.pid!).stop(), 0);
 const busy = bots.map((b) => sampleRss(b.pid!));
 const client = new SignedSlackClient('http://127.0.0.1:3203', SECRET);
+const pipelineClient = new SignedSlackClient('http://127.0.0.1:3205', SECRET);
+let sentToPipeline = 0;
+/** Runs/s and CPU per run of the pipeline floor at concurrency `c`. */
+const pipelineRuns = async (n: number, c: number) => {
+  const round = sentToPipeline;
+  sentToPipeline += n;
+  const started = performance.now();
+  const cpu = cpuMs(pipeline.pid!);
+  await load(n, c, async (i) => {
+    const triggerId = `pipeline-${prefix}-${round + i}`;
+    const done = finishes.finish(requestIdFor(triggerId));
+    await pipelineClient.command('ping', { id: 'U0ALICE' }, { triggerId });
+    await done;
+  });
+  return {
+    perSecond: n / ((performance.now() - started) / 1000),
+    cpuPerRun: (cpuMs(pipeline.pid!) - cpu) / n,
+  };
+};
 let sent = 0;
 const pings = async (n: number, c: number) => {
   const round = sent;
@@ -154,9 +184,10 @@ const WARM_PASSES_MAX = Math.max(WARM_PASSES_MIN, Number(process.env.BENCH_WARM_
 const warmPasses: string[] = [];
 for (let previous = Number.POSITIVE_INFINITY; warmPasses.length < WARM_PASSES_MAX; ) {
   const warmFloor = await bullmqFloor(REDIS_URL, N * 4, 20);
+  const warmPipeline = await pipelineRuns(N, 20);
   const warm = await pings(N, 20);
   await pings(N1, 1);
-  const pass = `pass ${warmPasses.length + 1}: floor ${warmFloor.toFixed(0)} jobs/s, C=20 ${warm.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(warm.samples).p50)}, bot CPU ${ms(warm.cpuPerRun)}/run`;
+  const pass = `pass ${warmPasses.length + 1}: floor ${warmFloor.toFixed(0)} jobs/s, pipeline ${warmPipeline.perSecond.toFixed(0)} runs/s, C=20 ${warm.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(warm.samples).p50)}, bot CPU ${ms(warm.cpuPerRun)}/run`;
   warmPasses.push(pass);
   console.log(`warm-up (not counted) ${pass}`);
   if (warmPasses.length >= WARM_PASSES_MIN && warm.cpuPerRun >= previous * 0.9) break;
@@ -167,40 +198,45 @@ const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rounds: {
   floor: number;
+  pipeline: Awaited<ReturnType<typeof pipelineRuns>>;
   c20: Awaited<ReturnType<typeof pings>>;
   c1: Awaited<ReturnType<typeof pings>>;
 }[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const floor = await bullmqFloor(REDIS_URL, N * 4, 20);
+  const pipelineRound = await pipelineRuns(N, 20);
   const c20 = await pings(N, 20);
   const c1 = await pings(N1, 1);
-  rounds.push({ floor, c20, c1 });
+  rounds.push({ floor, pipeline: pipelineRound, c20, c1 });
   console.log(
-    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, CPU per run at C=20: bot ${ms(c20.cpuPerRun)}, load generator and emulator ${ms(c20.benchCpuPerRun)}, redis-server ${ms(c20.redisCpuPerRun)}; socket writes/run at C=20: Redis ${c20.redisWrites.toFixed(1)}, other ${c20.otherWrites.toFixed(1)}`,
+    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, pipeline ${pipelineRound.perSecond.toFixed(0)} runs/s (CPU ${ms(pipelineRound.cpuPerRun)}/run), C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, CPU per run at C=20: bot ${ms(c20.cpuPerRun)}, load generator and emulator ${ms(c20.benchCpuPerRun)}, redis-server ${ms(c20.redisCpuPerRun)}; socket writes/run at C=20: Redis ${c20.redisWrites.toFixed(1)}, other ${c20.otherWrites.toFixed(1)}`,
   );
 }
 const peak = busy.reduce((total, sampler) => total + sampler.stop(), 0);
 for (const b of bots) await stopChild(b);
+await stopChild(pipeline);
 await slack.stop();
 
 const floor = median(rounds.map((r) => r.floor));
+const pipelinePerSecond = median(rounds.map((r) => r.pipeline.perSecond));
 const runsPerSecond = median(rounds.map((r) => r.c20.perSecond));
 const c20 = summarize(rounds.flatMap((r) => r.c20.samples));
 const c1 = summarize(rounds.flatMap((r) => r.c1.samples));
 const met = (ok: boolean) => (ok ? 'met' : 'not met');
 const body = [
-  `Command: \`${split ? 'BENCH_SPLIT=1 ' : ''}npm run bench:e2e -- ${N} ${ROUNDS}\`; bot: ${split ? `\`node ${botCommand('src/main.ts', 'web').join(' ')} web\` and \`node ${botCommand('src/main.ts', 'worker').join(' ')} worker\` (two processes; CPU, socket writes and RSS summed)` : `\`node ${botCommand('src/main.ts').join(' ')} all\``}. A warm-up first, not counted, in passes of a floor pass, ${N} pings at C=20 and ${N1} at C=1, at least ${WARM_PASSES_MIN} and then until the bot's CPU per run at C=20 is within 10 % of the pass before (at most ${WARM_PASSES_MAX}): ${warmUp}. Then ${ROUNDS} rounds, each: raw BullMQ floor (${N * 4} no-op jobs, 20 producers, worker concurrency 8), then ${N} pings at C=20, then ${N1} at C=1, on the shared Redis at ${REDIS_URL}. ${loadBefore} before, ${loadAverage()} after (the machine was shared).`,
+  `Command: \`${split ? 'BENCH_SPLIT=1 ' : ''}npm run bench:e2e -- ${N} ${ROUNDS}\`; bot: ${split ? `\`node ${botCommand('src/main.ts', 'web').join(' ')} web\` and \`node ${botCommand('src/main.ts', 'worker').join(' ')} worker\` (two processes; CPU, socket writes and RSS summed)` : `\`node ${botCommand('src/main.ts').join(' ')} all\``}. A warm-up first, not counted, in passes of a floor pass, ${N} pings at C=20 and ${N1} at C=1, at least ${WARM_PASSES_MIN} and then until the bot's CPU per run at C=20 is within 10 % of the pass before (at most ${WARM_PASSES_MAX}): ${warmUp}. Then ${ROUNDS} rounds, each: raw BullMQ floor (${N * 4} no-op jobs, 20 producers, worker concurrency 8), then ${N} pings at C=20 to the pipeline floor (\`bench/floor-pipeline.ts\`: a Bolt app that acks and adds a BullMQ job, a worker of concurrency 8 that makes the run’s two Slack calls through WebClient on opsbot’s transport; none of opsbot’s work), then ${N} pings at C=20, then ${N1} at C=1, on the shared Redis at ${REDIS_URL}. ${loadBefore} before, ${loadAverage()} after (the machine was shared).`,
   '',
-  '| round | raw BullMQ floor | /ops ping C=20 | p50 C=20 | p50 C=1 |',
-  '|---|---|---|---|---|',
+  '| round | raw BullMQ floor | pipeline floor C=20 (its CPU per run) | /ops ping C=20 | p50 C=20 | p50 C=1 |',
+  '|---|---|---|---|---|---|',
   ...rounds.map(
     (r, i) =>
-      `| ${i + 1} | ${r.floor.toFixed(0)} jobs/s | ${r.c20.perSecond.toFixed(1)} runs/s | ${ms(summarize(r.c20.samples).p50)} | ${ms(summarize(r.c1.samples).p50)} |`,
+      `| ${i + 1} | ${r.floor.toFixed(0)} jobs/s | ${r.pipeline.perSecond.toFixed(1)} runs/s (${ms(r.pipeline.cpuPerRun)}) | ${r.c20.perSecond.toFixed(1)} runs/s | ${ms(summarize(r.c20.samples).p50)} | ${ms(summarize(r.c1.samples).p50)} |`,
   ),
   '',
   '| measure | result | target | met |',
   '|---|---|---|---|',
   `| no-op runs/s at C=20 (median round) | ${runsPerSecond.toFixed(1)} runs/s = 1/${(floor / runsPerSecond).toFixed(1)} of the floor (${floor.toFixed(0)} jobs/s) | ≥ 1/10 of the floor (${(floor / 10).toFixed(0)}/s) | ${met(runsPerSecond >= floor / 10)} |`,
+  `| pipeline floor at C=20 (median round), and the raw BullMQ floor as a multiple of it | ${pipelinePerSecond.toFixed(1)} runs/s = 1/${(floor / pipelinePerSecond).toFixed(1)} of the floor; opsbot reaches ${((100 * runsPerSecond) / pipelinePerSecond).toFixed(0)} % of it | — | — |`,
   `| p50 C=1, slash → result posted | ${ms(c1.p50)} (p99 ${ms(c1.p99)}) | ≤ 30 ms | ${met(c1.p50 <= 30)} |`,
   `| p50 C=20 | ${ms(c20.p50)} (p99 ${ms(c20.p99)}, max ${ms(c20.max)}) | ≤ 50 ms | ${met(c20.p50 <= 50)} |`,
   `| bot CPU per run at C=20 (median round) | ${ms(median(rounds.map((r) => r.c20.cpuPerRun)))} | — | — |`,
@@ -227,7 +263,7 @@ await writeBenchSummary(id, [
     unit: 'runs/s',
     peakRssMb: peak,
     idleRssMb: idleRss,
-    floor: `raw BullMQ ${floor.toFixed(0)} jobs/s`,
+    floor: `raw BullMQ ${floor.toFixed(0)} jobs/s; pipeline floor ${pipelinePerSecond.toFixed(0)} runs/s`,
     target: `≥ ${(floor / 10).toFixed(0)} runs/s; p50 ≤ 50 ms`,
     met: runsPerSecond >= floor / 10 && c20.p50 <= 50,
   },

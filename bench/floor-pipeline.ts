@@ -1,0 +1,76 @@
+// The floor of the whole run path, for bench:e2e: the smallest app of the same shape as a no-op
+// run, with none of opsbot's work. A Bolt app on the same receiver takes the signed slash command,
+// acks it and then adds a BullMQ job (opsbot acks, then writes the submission); a BullMQ worker
+// of opsbot's concurrency (8) takes the job and makes the two Slack calls a run makes (the run
+// message, then the result reply in its thread) through @slack/web-api's WebClient on opsbot's own
+// transport (`slackFetch`: node:http, kept alive; Node's fetch would cost this app more CPU than
+// opsbot spends on the same calls). No policy, no audit, no checkpoints, no progress, no limits, no
+// exactly-once bookkeeping.
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { requestIdFor } from '../src/requests/request.ts';
+import { slackFetch } from '../src/slack/http-fetch.ts';
+
+const port = Number(process.env.PORT ?? 3105);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = process.env.OPSBOT_PREFIX ?? `benchpipeline${process.pid}`;
+const slack = new WebClient(process.env.SLACK_BOT_TOKEN, {
+  slackApiUrl: process.env.SLACK_API_URL,
+  fetch: slackFetch,
+  timeout: 10_000,
+});
+
+const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+const queue = new Queue('runs', { connection, prefix });
+const worker = new Worker<{ channel: string; requestId: string }>(
+  'runs',
+  async (job) => {
+    const { channel, requestId } = job.data;
+    const posted = await slack.chat.postMessage({
+      channel,
+      text: 'ping',
+      blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: `request ${requestId}` }] }],
+    });
+    await slack.chat.postMessage({ channel, thread_ts: posted.ts, text: 'ping done' });
+  },
+  {
+    connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+    prefix,
+    concurrency: 8,
+  },
+);
+await worker.waitUntilReady();
+
+const receiver = new HTTPReceiver({
+  signingSecret: process.env.SLACK_SIGNING_SECRET ?? '',
+  endpoints: '/slack/events',
+  customRoutes: [
+    { path: '/health', method: 'GET', handler: (_req, res) => res.writeHead(200).end('ok') },
+  ],
+});
+const app = new App({
+  receiver,
+  authorize: async () => ({ botToken: process.env.SLACK_BOT_TOKEN ?? '' }),
+  logLevel: LogLevel.ERROR,
+});
+app.command(/^\/ops$/, async ({ ack, body }) => {
+  await ack();
+  const requestId = requestIdFor(body.trigger_id);
+  await queue.add(
+    'ping',
+    { channel: body.channel_id, requestId },
+    { jobId: requestId, removeOnComplete: true },
+  );
+});
+await receiver.start(port);
+
+process.once('SIGTERM', async () => {
+  await receiver.stop();
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+  process.exit(0);
+});
