@@ -5,17 +5,20 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { BenchSummary } from './lib/report.ts';
 import { machine } from './lib/report.ts';
 
-const BENCHES = [
-  'memory',
-  'ack',
-  'approve',
-  'e2e',
-  'commands',
-  'logs',
-  'storm',
-  'audit',
-  'redact',
-  'schedule',
+/** Each bench, by file; `env` runs a file again as a variant (its own section and rows). */
+const BENCHES: { name: string; file?: string; env?: Record<string, string> }[] = [
+  { name: 'memory' },
+  { name: 'ack' },
+  { name: 'approve' },
+  { name: 'e2e' },
+  // The roles as deployed: web and worker in two processes.
+  { name: 'e2e-split', file: 'e2e', env: { BENCH_SPLIT: '1' } },
+  { name: 'commands' },
+  { name: 'logs' },
+  { name: 'storm' },
+  { name: 'audit' },
+  { name: 'redact' },
+  { name: 'schedule' },
 ];
 const only = process.argv.slice(2);
 
@@ -24,12 +27,13 @@ const built = spawnSync(process.execPath, ['scripts/build.js'], { stdio: 'inheri
 if (built.status !== 0) process.exit(built.status ?? 1);
 process.env.BENCH_COMPILED = '1';
 
-for (const name of BENCHES) {
+for (const { name, file = name, env = {} } of BENCHES) {
   if (only.length && !only.includes(name)) continue;
-  if (!existsSync(`bench/${name}.ts`)) continue;
+  if (!existsSync(`bench/${file}.ts`)) continue;
   console.log(`\n▶ bench ${name}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `bench/${name}.ts`], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}.ts`], {
     stdio: 'inherit',
+    env: { ...process.env, ...env },
   });
   if (result.status !== 0) console.error(`bench ${name} exited with ${result.status}`);
 }
