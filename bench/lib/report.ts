@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 
 /** The machine line every bench section starts with. */
@@ -7,13 +7,21 @@ export function machine(): string {
   return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }
 
-/** Writes one bench's figures to docs/benchmarks/<name>.md (docs/benchmarks.md gathers them). */
+/** Where a section's hand-kept part starts: a `### … (kept by hand…` heading and all after it. */
+const KEPT_BY_HAND = /^### .*\(kept by hand/m;
+
+/**
+ * Writes one bench's figures to docs/benchmarks/<name>.md (docs/benchmarks.md gathers them). A
+ * hand-kept part at the end of the file (earlier runs, from a `### … (kept by hand` heading on) is
+ * kept below the new figures.
+ */
 export async function writeBenchSection(name: string, title: string, body: string): Promise<void> {
   await mkdir('docs/benchmarks', { recursive: true });
-  await writeFile(
-    `docs/benchmarks/${name}.md`,
-    `## ${title}\n\nMachine: ${machine()}\n\n${body}\n`,
-  );
+  const path = `docs/benchmarks/${name}.md`;
+  const previous = await readFile(path, 'utf8').catch(() => '');
+  const kept = KEPT_BY_HAND.exec(previous);
+  const handKept = kept ? `\n${previous.slice(kept.index).trimEnd()}\n` : '';
+  await writeFile(path, `## ${title}\n\nMachine: ${machine()}\n\n${body}\n${handKept}`);
 }
 
 /** One row of `npm run bench`'s table. */
