@@ -93,6 +93,26 @@ export const loadAverage = () =>
     .map((l) => l.toFixed(2))
     .join(', ')}`;
 
+/**
+ * The share of CPU time the hypervisor gave to others while this machine wanted it (`steal` in
+ * /proc/stat, Linux), since the meter's last reading. A virtual machine's load average does not
+ * show it: with a busy neighbour every process here runs slower, the floors included.
+ */
+export function stealMeter(): () => number {
+  const read = () => {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
+    const ticks = fields.map(Number);
+    return { steal: ticks[7] ?? 0, total: ticks.reduce((sum, t) => sum + t, 0) };
+  };
+  let last = read();
+  return () => {
+    const now = read();
+    const share = (now.steal - last.steal) / Math.max(1, now.total - last.total);
+    last = now;
+    return share;
+  };
+}
+
 export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
