@@ -1,4 +1,6 @@
+import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEDULES_QUEUE } from '../../src/schedules/engine.ts';
 import { engineFor, fakeClock, poll, schedule, testRedis } from '../helpers/schedules.ts';
 
 /** Real Redis and BullMQ job schedulers; a faked `Date` moves time instead of waiting. */
@@ -146,6 +148,15 @@ describe('schedules on BullMQ job schedulers', () => {
       const next = (await bot.engine.nextRuns()).get('a');
       return next === Date.parse('2026-06-01T08:01:00Z');
     });
+    // BullMQ holds the 08:01 occurrence as soon as the 08:00 one starts, before the engine has read
+    // the pause: resuming now could let 08:00 run. Wait until its job ended, skipped as paused.
+    const occurrences = new Queue(SCHEDULES_QUEUE, { connection: r.redis, prefix: r.prefix });
+    cleanups.push(() => occurrences.close());
+    await poll('the 08:00 occurrence skipped as paused', async () =>
+      (await occurrences.getCompleted()).some(
+        (job) => (job.returnvalue as { skipped?: string } | null)?.skipped === 'paused',
+      ),
+    );
     expect(bot.submitted).toHaveLength(0);
     expect(await store.setPaused('a', false)).toBe(true);
     await clock.set('2026-06-01T08:01:01Z');
