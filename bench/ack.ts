@@ -3,6 +3,7 @@
 
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { botCommand, cpuMs, freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
+import { dropKeys } from './lib/drop-keys.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { SlashSender } from './lib/slash-sender.ts';
 import { load, ms, summarize } from './lib/stats.ts';
@@ -131,15 +132,7 @@ const { opsbot, floor, ratio } = [...trials].sort((a, b) => a.ratio - b.ratio)[
 ]!;
 
 // Remove the bench's queued jobs and request keys.
-const { Redis } = await import('ioredis');
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-  cursor = next;
-  if (keys.length) await redis.del(...keys);
-} while (cursor !== '0');
-redis.disconnect();
+await dropKeys(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix);
 
 type Figures = (typeof trials)[number]['opsbot'];
 const row = (app: string, t: number, f: Figures) =>

@@ -22,6 +22,7 @@ import {
   stealMeter,
   stopChild,
 } from './lib/child.ts';
+import { dropKeys } from './lib/drop-keys.ts';
 import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { load, ms, summarize } from './lib/stats.ts';
@@ -219,6 +220,7 @@ const peak = busy.reduce((total, sampler) => total + sampler.stop(), 0);
 for (const b of bots) await stopChild(b);
 await stopChild(pipeline);
 await slack.stop();
+await dropKeys(REDIS_URL, prefix, `${prefix}pipeline`);
 
 const floor = median(rounds.map((r) => r.floor));
 const pipelinePerSecond = median(rounds.map((r) => r.pipeline.perSecond));

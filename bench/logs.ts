@@ -18,6 +18,7 @@ import {
 } from '../test/helpers/harness.ts';
 import { logsConfig, logsWorld, runThread } from '../test/helpers/logs-harness.ts';
 import { freePort, loadAverage, sampleRss, startChild, stopChild } from './lib/child.ts';
+import { dropKeys } from './lib/drop-keys.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { ms, summarize } from './lib/stats.ts';
 
@@ -62,15 +63,7 @@ const resultCalls = slack.state.calls.filter(
 const uploaded = inThread()!.replies.find((m) => m.files?.length)!.files![0]!;
 const growthMb = peakRss - baseRss;
 await slack.stop();
-const { Redis } = await import('ioredis');
-const redis = new Redis(REDIS_URL);
-let cursor = '0';
-do {
-  const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-  cursor = next;
-  if (found.length) await redis.del(...found);
-} while (cursor !== '0');
-redis.disconnect();
+await dropKeys(REDIS_URL, prefix);
 let pages = 0;
 for (let offset = 0, page = 0; offset < N; page++, pages++)
   if (page % 3 !== 2) offset += Math.min(10_000, N - offset);

@@ -18,6 +18,7 @@ import {
   stopChild,
   WEB_NODE_FLAGS,
 } from './lib/child.ts';
+import { dropKeys } from './lib/drop-keys.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 
 const TRIALS = Number(process.argv[2] ?? 3);
@@ -130,6 +131,10 @@ for (let i = 0; i < TRIALS; i++) {
   for (const role of ROLES) results.get(role)!.push(await trial(role, i));
 }
 await slack.stop();
+await dropKeys(
+  process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  ...ROLES.map((role) => `benchmem${process.pid}${role}`),
+);
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

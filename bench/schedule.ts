@@ -6,10 +6,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
+import { dropKeys } from './lib/drop-keys.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { ms, summarize } from './lib/stats.ts';
 
@@ -98,14 +98,7 @@ const loadAfter = loadAverage();
 await Promise.all(workers.map((w) => stopChild(w)));
 await slack.stop();
 await rm(dir, { recursive: true, force: true });
-const redis = new Redis(REDIS_URL);
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-  cursor = next;
-  if (keys.length) await redis.del(...keys);
-} while (cursor !== '0');
-redis.disconnect();
+await dropKeys(REDIS_URL, prefix);
 
 const perSchedule = new Map<string, number>();
 for (const m of found) {

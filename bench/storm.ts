@@ -17,6 +17,7 @@ import {
   startChild,
   stopChild,
 } from './lib/child.ts';
+import { dropKeys } from './lib/drop-keys.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { ms, summarize } from './lib/stats.ts';
 
@@ -132,13 +133,8 @@ const limited = slack.state.calls.filter((c) => c.status === 429).length;
 await stopChild(bot);
 await slack.stop();
 await rm(dir, { recursive: true, force: true });
-let cursor = '0';
-do {
-  const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-  cursor = next;
-  if (found.length) await redis.del(...found);
-} while (cursor !== '0');
 redis.disconnect();
+await dropKeys(REDIS_URL, prefix);
 
 const s = summarize(samples);
 const met =
