@@ -48,7 +48,15 @@ export default defineConfig({
           setupFiles: ['test/setup/per-file-state.ts'],
         },
       },
-      { extends: true, test: { name: 'isolated', include: ISOLATED } },
+      {
+        extends: true,
+        test: {
+          name: 'isolated',
+          include: ISOLATED,
+          // Deletes the keys the file's bot processes wrote (uniquePrefix), after its own hooks.
+          setupFiles: ['test/setup/drop-test-keys.ts'],
+        },
+      },
     ],
   },
 });

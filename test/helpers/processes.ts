@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import type { FileConfig } from '../../src/config/file.ts';
 import { freePort } from '../../src/dev/free-port.ts';
 import { BOT_TOKEN, REDIS_URL, SIGNING_SECRET } from './harness.ts';
+import { dropAtEnd } from './test-keys.ts';
 
 export interface BotProcess {
   role: string;
@@ -93,4 +94,5 @@ export async function stopBotProcess(
   return code;
 }
 
-export const uniquePrefix = () => `p${randomUUID().slice(0, 8)}`;
+/** A key prefix of the test's own; its keys are deleted after the file (test/setup/drop-test-keys.ts). */
+export const uniquePrefix = () => dropAtEnd(`p${randomUUID().slice(0, 8)}`);
