@@ -11,7 +11,9 @@ import { parseFileConfig } from '../../src/registry/load-config.ts';
 import { type Opsbot, type Role, startOpsbot } from '../../src/roles/start.ts';
 import type { Ports } from '../../src/sdk/ports/index.ts';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { REDIS_URL } from './redis-url.ts';
+
+export { REDIS_URL };
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = 'xoxb-test-0000-emulated';
 

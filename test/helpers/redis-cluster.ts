@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../src/dev/free-port.ts';
 
+/** A node's redis-server ended before it answered (its port was taken, most likely). */
+class ServerExited extends Error {}
+
 interface ClusterServer {
   port: number;
   busPort: number;
@@ -31,9 +34,9 @@ export class LocalRedisCluster {
     for (let i = 0; i < count; i++) {
       const dir = join(this.dir, String(i));
       mkdirSync(dir);
-      this.servers.push({ port: await freePort(), busPort: await freePort(), dir });
+      this.servers.push({ port: 0, busPort: 0, dir });
     }
-    await Promise.all(this.servers.map((s) => this.startServer(s)));
+    await Promise.all(this.servers.map((s) => this.startOnFreePorts(s)));
     const created = spawnSync(
       'redis-cli',
       [
@@ -55,6 +58,28 @@ export class LocalRedisCluster {
       }
       return true;
     });
+  }
+
+  /**
+   * Starts a new node on two free ports. A port found free can be taken before redis-server binds
+   * it (another test's connection gets it as its local port): then redis-server exits at once, and
+   * the node is started again on other ports (at most three tries).
+   */
+  private async startOnFreePorts(server: ClusterServer) {
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) {
+        // A node that died at start may have written its nodes.conf with the old ports.
+        rmSync(server.dir, { recursive: true, force: true });
+        mkdirSync(server.dir);
+      }
+      server.port = await freePort();
+      server.busPort = await freePort();
+      try {
+        return await this.startServer(server);
+      } catch (error) {
+        if (!(error instanceof ServerExited) || attempt === 3) throw error;
+      }
+    }
   }
 
   private async startServer(server: ClusterServer) {
@@ -86,13 +111,23 @@ export class LocalRedisCluster {
       ],
       { stdio: 'ignore' },
     );
+    const child = server.child;
     await this.waitFor(`redis-server :${server.port}`, async () => {
-      try {
-        return (await this.admin(server.port).ping()) === 'PONG';
-      } catch {
-        return false;
-      }
+      if (child.exitCode !== null || child.signalCode !== null) return true;
+      // Bounded: something else on the port may accept the connection and never answer.
+      const answer = this.admin(server.port)
+        .ping()
+        .catch(() => undefined);
+      const silence = new Promise<undefined>((resolve) => setTimeout(resolve, 1000));
+      return (await Promise.race([answer, silence])) === 'PONG';
     });
+    if (child.exitCode !== null || child.signalCode !== null) {
+      this.admins.get(server.port)?.disconnect();
+      this.admins.delete(server.port);
+      throw new ServerExited(
+        `redis-server :${server.port} exited (${child.exitCode ?? child.signalCode})`,
+      );
+    }
   }
 
   /** A plain (non-cluster) connection to one node, for administration. */

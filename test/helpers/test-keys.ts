@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { REDIS_URL } from './harness.ts';
+import { REDIS_URL } from './redis-url.ts';
 
 /** Key prefixes a test file's bot processes wrote under on the shared Redis (`uniquePrefix`). */
 const prefixes = new Set<string>();
