@@ -6,12 +6,12 @@
 // transport (`slackFetch`: node:http, kept alive; Node's fetch would cost this app more CPU than
 // opsbot spends on the same calls). No policy, no audit, no checkpoints, no progress, no limits, no
 // exactly-once bookkeeping.
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { requestIdFor } from '../src/requests/request.ts';
 import { slackFetch } from '../src/slack/http-fetch.ts';
+import { bareBoltApp } from './lib/bare-bolt.ts';
 
 const port = Number(process.env.PORT ?? 3105);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,18 +43,7 @@ const worker = new Worker<{ channel: string; requestId: string }>(
 );
 await worker.waitUntilReady();
 
-const receiver = new HTTPReceiver({
-  signingSecret: process.env.SLACK_SIGNING_SECRET ?? '',
-  endpoints: '/slack/events',
-  customRoutes: [
-    { path: '/health', method: 'GET', handler: (_req, res) => res.writeHead(200).end('ok') },
-  ],
-});
-const app = new App({
-  receiver,
-  authorize: async () => ({ botToken: process.env.SLACK_BOT_TOKEN ?? '' }),
-  logLevel: LogLevel.ERROR,
-});
+const { app, receiver } = bareBoltApp(process.env.SLACK_BOT_TOKEN ?? '');
 app.command(/^\/ops$/, async ({ ack, body }) => {
   await ack();
   const requestId = requestIdFor(body.trigger_id);

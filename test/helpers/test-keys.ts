@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { dropKeys } from '../../bench/lib/drop-keys.ts';
 import { REDIS_URL } from './redis-url.ts';
 
 /** Key prefixes a test file's bot processes wrote under on the shared Redis (`uniquePrefix`). */
@@ -16,19 +16,6 @@ export function dropAtEnd(prefix: string): string {
  */
 export async function dropTestKeys(): Promise<void> {
   if (prefixes.size === 0) return;
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => {});
-  try {
-    for (const prefix of prefixes) {
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (found.length) await redis.unlink(...found);
-      } while (cursor !== '0');
-    }
-    prefixes.clear();
-  } finally {
-    redis.disconnect();
-  }
+  await dropKeys(REDIS_URL, ...prefixes);
+  prefixes.clear();
 }
