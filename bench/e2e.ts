@@ -241,7 +241,7 @@ const body = [
   '| measure | result | target | met |',
   '|---|---|---|---|',
   `| no-op runs/s at C=20 (median round) | ${runsPerSecond.toFixed(1)} runs/s = 1/${(floor / runsPerSecond).toFixed(1)} of the floor (${floor.toFixed(0)} jobs/s) | ≥ 1/10 of the floor (${(floor / 10).toFixed(0)}/s) | ${met(runsPerSecond >= floor / 10)} |`,
-  `| pipeline floor at C=20 (median round), and the raw BullMQ floor as a multiple of it | ${pipelinePerSecond.toFixed(1)} runs/s = 1/${(floor / pipelinePerSecond).toFixed(1)} of the floor; opsbot reaches ${((100 * runsPerSecond) / pipelinePerSecond).toFixed(0)} % of it | — | — |`,
+  `| pipeline floor at C=20 (median round): its share of the raw floor, and opsbot's share of it | ${pipelinePerSecond.toFixed(1)} runs/s = 1/${(floor / pipelinePerSecond).toFixed(1)} of the floor; opsbot reaches ${((100 * runsPerSecond) / pipelinePerSecond).toFixed(0)} % of it | — | — |`,
   `| p50 C=1, slash → result posted | ${ms(c1.p50)} (p99 ${ms(c1.p99)}) | ≤ 30 ms | ${met(c1.p50 <= 30)} |`,
   `| p50 C=20 | ${ms(c20.p50)} (p99 ${ms(c20.p99)}, max ${ms(c20.max)}) | ≤ 50 ms | ${met(c20.p50 <= 50)} |`,
   `| bot CPU per run at C=20 (median round) | ${ms(median(rounds.map((r) => r.c20.cpuPerRun)))} | — | — |`,
