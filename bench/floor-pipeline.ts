@@ -55,10 +55,10 @@ app.command(/^\/ops$/, async ({ ack, body }) => {
 });
 await receiver.start(port);
 
+// Its keys are deleted by bench:e2e (dropKeys on its prefix) once it has stopped.
 process.once('SIGTERM', async () => {
   await receiver.stop();
   await worker.close();
-  await queue.obliterate({ force: true });
   await queue.close();
   connection.disconnect();
   process.exit(0);
