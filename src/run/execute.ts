@@ -50,6 +50,17 @@ export type RunOutcome =
 
 const PLAN_CHECKPOINT = '__plan';
 
+/** Which attempt of its run this is (from 1), and whether it is the last one BullMQ allows. */
+export interface Attempt {
+  attempt: number;
+  last: boolean;
+  /**
+   * No attempt of this run ever started before (not even one whose worker died): it has no
+   * progress message and no checkpoints, so neither is read.
+   */
+  firstStart: boolean;
+}
+
 /**
  * The executor: runs one attempt of a run. It checks the request hash, takes the resource locks,
  * re-checks the plan for drift and runs the steps not yet checkpointed. What the run tells Slack,
@@ -57,8 +68,7 @@ const PLAN_CHECKPOINT = '__plan';
  */
 export async function executeRun(
   job: RunJob,
-  attempt: number,
-  lastAttempt: boolean,
+  { attempt, last: lastAttempt, firstStart }: Attempt,
   deps: RunDeps,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<RunOutcome> {
@@ -89,10 +99,10 @@ export async function executeRun(
     Date.now(),
   );
   const checkpoints = new Checkpoints(deps.redis, deps.keys, runId);
-  // Independent reads, sent together (one round trip, not two).
+  // Independent reads, sent together (one round trip, not two); none on a first start.
   const [reporter, done] = await Promise.all([
-    RunReporter.open(job, view, Boolean(command.readOnly), log, deps),
-    checkpoints.load(),
+    RunReporter.open(job, view, { readOnly: Boolean(command.readOnly), firstStart }, log, deps),
+    firstStart ? new Map<string, unknown>() : checkpoints.load(),
   ]);
   await reporter.started(attempt, attempt === 1 || done.size === 0);
   const at: { step?: string } = {};

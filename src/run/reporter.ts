@@ -44,7 +44,8 @@ export class RunReporter {
    * Opens the run's progress message, and `resultMarker`, which sets the run's "result posted"
    * marker (1 the first time: a retried run does not post its result twice).
    *
-   * A retried run edits the message its first attempt posted. A new run of a read-only command
+   * A retried run edits the message its first attempt posted (on a first start there is none, and
+   * the stored message is not read). A new run of a read-only command
    * defers its first post: if it finishes within the update interval, its final state is posted
    * once and never edited, and the post's ts is stored with the marker in one transaction. Other
    * runs post at once, so a step that records where its thread is (block-ip) always has it.
@@ -52,12 +53,14 @@ export class RunReporter {
   static async open(
     job: RunJob,
     view: RunView,
-    readOnly: boolean,
+    { readOnly, firstStart }: { readOnly: boolean; firstStart: boolean },
     log: Logger,
     deps: ReporterDeps,
   ): Promise<RunReporter> {
     const key = deps.keys.runMessage(view.runId);
-    const [stored, storedChannel] = await deps.redis.hmget(key, 'ts', 'channel');
+    const [stored, storedChannel] = firstStart
+      ? [null, null]
+      : await deps.redis.hmget(key, 'ts', 'channel');
     // The card's channel, else the thread's (an incident thread) or a schedule's own channel, else
     // the ops channel.
     const channel =

@@ -24,7 +24,10 @@ export function startRunWorker(
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? RUN_ATTEMPTS);
       const started = Date.now();
-      const outcome = await executeRun(job.data, attempt, last, deps, signal);
+      // BullMQ counts every start (`attemptsStarted`, in the same script that makes the job
+      // active), a stalled job's restart too: 1 means no worker ever ran it, so it has no state.
+      const firstStart = job.attemptsStarted <= 1;
+      const outcome = await executeRun(job.data, { attempt, last, firstStart }, deps, signal);
       const status = outcome.status === 'done' ? 'done' : outcome.retry ? 'retrying' : 'failed';
       // No longer in flight for its requester (a retry still is).
       if (status !== 'retrying') await onFinished?.(job.data).catch(() => {});
