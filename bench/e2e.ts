@@ -18,6 +18,7 @@ import {
   SOCKET_WRITE_FLAGS,
   sampleRss,
   socketWrites,
+  speedProbe,
   startChild,
   stealMeter,
   stopChild,
@@ -199,21 +200,25 @@ const warmUp = warmPasses.join('; ');
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const steal = stealMeter();
+const probeText = ([before, after]: [number, number]) => `${ms(before)}, ${ms(after)}`;
 const rounds: {
   steal: number;
+  probe: [before: number, after: number];
   floor: number;
   pipeline: Awaited<ReturnType<typeof pipelineRuns>>;
   c20: Awaited<ReturnType<typeof pings>>;
   c1: Awaited<ReturnType<typeof pings>>;
 }[] = [];
 for (let r = 0; r < ROUNDS; r++) {
+  const probeBefore = speedProbe();
   const floor = await bullmqFloor(REDIS_URL, N * 4, 20);
   const pipelineRound = await pipelineRuns(N, 20);
   const c20 = await pings(N, 20);
   const c1 = await pings(N1, 1);
-  rounds.push({ steal: steal(), floor, pipeline: pipelineRound, c20, c1 });
+  const probe: [number, number] = [probeBefore, speedProbe()];
+  rounds.push({ steal: steal(), probe, floor, pipeline: pipelineRound, c20, c1 });
   console.log(
-    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, pipeline ${pipelineRound.perSecond.toFixed(0)} runs/s (CPU ${ms(pipelineRound.cpuPerRun)}/run), C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, CPU per run at C=20: bot ${ms(c20.cpuPerRun)}, load generator and emulator ${ms(c20.benchCpuPerRun)}, redis-server ${ms(c20.redisCpuPerRun)}; socket writes/run at C=20: Redis ${c20.redisWrites.toFixed(1)}, other ${c20.otherWrites.toFixed(1)}; CPU steal ${(100 * rounds.at(-1)!.steal).toFixed(1)} %`,
+    `round ${r + 1}: floor ${floor.toFixed(0)} jobs/s, pipeline ${pipelineRound.perSecond.toFixed(0)} runs/s (CPU ${ms(pipelineRound.cpuPerRun)}/run), C=20 ${c20.perSecond.toFixed(1)} runs/s p50 ${ms(summarize(c20.samples).p50)}, C=1 p50 ${ms(summarize(c1.samples).p50)}, CPU per run at C=20: bot ${ms(c20.cpuPerRun)}, load generator and emulator ${ms(c20.benchCpuPerRun)}, redis-server ${ms(c20.redisCpuPerRun)}; socket writes/run at C=20: Redis ${c20.redisWrites.toFixed(1)}, other ${c20.otherWrites.toFixed(1)}; CPU steal ${(100 * rounds.at(-1)!.steal).toFixed(1)} %; speed probe ${probeText(probe)}`,
   );
 }
 const peak = busy.reduce((total, sampler) => total + sampler.stop(), 0);
@@ -229,13 +234,13 @@ const c20 = summarize(rounds.flatMap((r) => r.c20.samples));
 const c1 = summarize(rounds.flatMap((r) => r.c1.samples));
 const met = (ok: boolean) => (ok ? 'met' : 'not met');
 const body = [
-  `Command: \`${split ? 'BENCH_SPLIT=1 ' : ''}npm run bench:e2e -- ${N} ${ROUNDS}\`; bot: ${split ? `\`node ${botCommand('src/main.ts', 'web').join(' ')} web\` and \`node ${botCommand('src/main.ts', 'worker').join(' ')} worker\` (two processes; CPU, socket writes and RSS summed)` : `\`node ${botCommand('src/main.ts').join(' ')} all\``}. A warm-up first, not counted, in passes of a floor pass, ${N} pings at C=20 and ${N1} at C=1, at least ${WARM_PASSES_MIN} and then until the bot's CPU per run at C=20 is within 10 % of the pass before (at most ${WARM_PASSES_MAX}): ${warmUp}. Then ${ROUNDS} rounds, each: raw BullMQ floor (${N * 4} no-op jobs, 20 producers, worker concurrency 8), then ${N} pings at C=20 to the pipeline floor (\`bench/floor-pipeline.ts\`: a Bolt app that acks and adds a BullMQ job, a worker of concurrency 8 that makes the run’s two Slack calls through WebClient on opsbot’s transport; none of opsbot’s work), then ${N} pings at C=20, then ${N1} at C=1, on the shared Redis at ${REDIS_URL}. ${loadBefore} before, ${loadAverage()} after (the machine was shared).`,
+  `Command: \`${split ? 'BENCH_SPLIT=1 ' : ''}npm run bench:e2e -- ${N} ${ROUNDS}\`; bot: ${split ? `\`node ${botCommand('src/main.ts', 'web').join(' ')} web\` and \`node ${botCommand('src/main.ts', 'worker').join(' ')} worker\` (two processes; CPU, socket writes and RSS summed)` : `\`node ${botCommand('src/main.ts').join(' ')} all\``}. A warm-up first, not counted, in passes of a floor pass, ${N} pings at C=20 and ${N1} at C=1, at least ${WARM_PASSES_MIN} and then until the bot's CPU per run at C=20 is within 10 % of the pass before (at most ${WARM_PASSES_MAX}): ${warmUp}. Then ${ROUNDS} rounds, each: raw BullMQ floor (${N * 4} no-op jobs, 20 producers, worker concurrency 8), then ${N} pings at C=20 to the pipeline floor (\`bench/floor-pipeline.ts\`: a Bolt app that acks and adds a BullMQ job, a worker of concurrency 8 that makes the run’s two Slack calls through WebClient on opsbot’s transport; none of opsbot’s work), then ${N} pings at C=20, then ${N1} at C=1, on the shared Redis at ${REDIS_URL}. ${loadBefore} before, ${loadAverage()} after (the machine was shared). The speed probe is a fixed piece of single-threaded work (\`speedProbe\` in bench/lib/child.ts) timed in the bench process before and after each round, lower is faster: it shows when the host slows this machine down, which the CPU steal counter does not always show.`,
   '',
-  '| round | raw BullMQ floor | pipeline floor C=20 (its CPU per run) | /ops ping C=20 | p50 C=20 | p50 C=1 | CPU steal |',
-  '|---|---|---|---|---|---|---|',
+  '| round | raw BullMQ floor | pipeline floor C=20 (its CPU per run) | /ops ping C=20 | p50 C=20 | p50 C=1 | CPU steal | speed probe before, after |',
+  '|---|---|---|---|---|---|---|---|',
   ...rounds.map(
     (r, i) =>
-      `| ${i + 1} | ${r.floor.toFixed(0)} jobs/s | ${r.pipeline.perSecond.toFixed(1)} runs/s (${ms(r.pipeline.cpuPerRun)}) | ${r.c20.perSecond.toFixed(1)} runs/s | ${ms(summarize(r.c20.samples).p50)} | ${ms(summarize(r.c1.samples).p50)} | ${(100 * r.steal).toFixed(1)} % |`,
+      `| ${i + 1} | ${r.floor.toFixed(0)} jobs/s | ${r.pipeline.perSecond.toFixed(1)} runs/s (${ms(r.pipeline.cpuPerRun)}) | ${r.c20.perSecond.toFixed(1)} runs/s | ${ms(summarize(r.c20.samples).p50)} | ${ms(summarize(r.c1.samples).p50)} | ${(100 * r.steal).toFixed(1)} % | ${probeText(r.probe)} |`,
   ),
   '',
   '| measure | result | target | met |',

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
@@ -111,6 +112,23 @@ export function stealMeter(): () => number {
     last = now;
     return share;
   };
+}
+
+/**
+ * A fixed piece of single-threaded work (SHA-256 and JSON, the kinds of work a run does), timed in
+ * ms: lower is faster. On a shared virtual machine the host can slow every process here by half or
+ * more within a minute without the steal counter showing it (2 × AMD EPYC, 2026-12-03: the same
+ * work took 1.1 to 1.9 s from one minute to the next), so benches print it beside their rounds.
+ */
+export function speedProbe(): number {
+  const started = performance.now();
+  let sink = 0;
+  for (let i = 0; i < 10_000; i++) {
+    sink += createHash('sha256').update(`probe-${i}`).digest()[0]!;
+    sink += JSON.stringify({ i, list: [i, i + 1], text: `probe-${i}` }).length;
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return performance.now() - started;
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {
