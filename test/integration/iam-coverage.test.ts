@@ -176,7 +176,8 @@ describe('the printed IAM policy covers exactly the calls commands make', () => 
   afterAll(async () => {
     ledger?.client.destroy();
     await dynamodb.stop();
-    const found = await redis.keys(`${prefix}:*`);
+    // Each scenario's keys are under `${prefix}${name}:` (see `callsOf`).
+    const found = await redis.keys(`${prefix}*`);
     if (found.length) await redis.del(...found);
     redis.disconnect();
   });
