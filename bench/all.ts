@@ -69,6 +69,6 @@ const sections = existsSync('docs/benchmarks')
   : [];
 writeFileSync(
   'docs/benchmarks.md',
-  `# Benchmarks\n\nWritten by \`npm run bench\` (each bench also runs alone: \`npm run bench:<name>\`).\n\nMachine: ${machine()}\n\n${table}\n\n${sections.join('\n\n')}\n`,
+  `# Benchmarks\n\nWritten by \`npm run bench\` (each bench also runs alone: \`npm run bench:<name>\`). \`npm run bench:ab\` is not among them: it compares the run path of two checkouts side by side, round by round (\`bench/ab.ts\`).\n\nMachine: ${machine()}\n\n${table}\n\n${sections.join('\n\n')}\n`,
 );
 console.log('\nwrote docs/benchmarks.md');
