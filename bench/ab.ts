@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
-import { cpuMs, IMAGE_NODE_FLAGS, speedProbe, stopChild } from './lib/child.ts';
+import { cpuMs, IMAGE_NODE_FLAGS, speedProbe, stopChild, waitUntilReady } from './lib/child.ts';
 import { dropKeys } from './lib/drop-keys.ts';
 import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
 import { load, ms, summarize } from './lib/stats.ts';
@@ -74,15 +74,7 @@ async function startBot(name: Bot['name'], dir: string, port: number, flags: str
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`bot ${name} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`bot ${name} did not become ready`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilReady(child, `http://127.0.0.1:${port}/health`, `bot ${name}`);
   const client = new SignedSlackClient(`http://127.0.0.1:${port}`, SECRET);
   const pings = name === 'B' ? PINGS_B : PINGS;
   return { name, child, client, prefix, pings, sent: 0 } satisfies Bot;

@@ -51,14 +51,20 @@ export async function startChild(
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  await waitUntilReady(child, readyUrl, entry);
+  return child;
+}
+
+/** Waits until `readyUrl` answers 200 (30 s at most); fails at once if `child` exits first. */
+export async function waitUntilReady(child: ChildProcess, readyUrl: string, name: string) {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
     try {
       const response = await fetch(readyUrl);
-      if (response.ok) return child;
+      if (response.ok) return;
     } catch {}
-    if (Date.now() > deadline) throw new Error(`${entry} did not become ready`);
+    if (Date.now() > deadline) throw new Error(`${name} did not become ready`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
