@@ -26,6 +26,8 @@ export function startRunWorker(
       const started = Date.now();
       // BullMQ counts every start (`attemptsStarted`, in the same script that makes the job
       // active), a stalled job's restart too: 1 means no worker ever ran it, so it has no state.
+      // Only `job.retry(…, { resetAttemptsStarted: true })` sets the count back, and nothing in
+      // opsbot calls it; a job moved back that way would start as new (see docs/deploy.md).
       const firstStart = job.attemptsStarted <= 1;
       const outcome = await executeRun(job.data, { attempt, last, firstStart }, deps, signal);
       const status = outcome.status === 'done' ? 'done' : outcome.retry ? 'retrying' : 'failed';
