@@ -1,10 +1,15 @@
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/alerts/webhook.ts';
 import { FakeLambda } from '../../src/dev/sandbox/lambda-api.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import { requestIdFor } from '../../src/requests/request.ts';
+import { READS_QUEUE } from '../../src/requests/runs-queue.ts';
+import { SUBMITTERS } from '../../src/requests/submission-stream.ts';
 import { ACTION } from '../../src/slack/ids.ts';
+import { connectRedis } from '../../src/store/redis.ts';
 import {
   ALERT_ENV,
   alertsFile,
@@ -121,8 +126,10 @@ describe("2 web and 2 worker processes on a Redis Cluster, failing over opsbot's
     await waitFor('/ready', async () => (await ready()).status === 'ready', 30_000);
 
     let pings = 0;
+    const pingTriggers: string[] = [];
     const ping = async (i: number) => {
       pings++;
+      pingTriggers.push(`ping-${i}`);
       const answer = await (i % 2 ? webA! : webB!).command('ping', USERS.alice, {
         triggerId: `ping-${i}`,
       });
@@ -210,11 +217,54 @@ describe("2 web and 2 worker processes on a Redis Cluster, failing over opsbot's
         slack.state.channelMessages('C0OPS', p.ts).filter((r) => r.text.includes(`${word} done`)),
       );
     const promotes = 1 + STAGING.length;
+    /** Whether the run of request `id` posted its run message and its result in that thread. */
+    const pingFinished = (id: string) =>
+      parents().some(
+        (p) =>
+          messageText(p).includes(id) &&
+          slack.state.channelMessages('C0OPS', p.ts).some((r) => r.text.includes('ping done')),
+      );
+    /**
+     * Where each unfinished ping stands, to tell a lost run from a slow one: its submission (still
+     * in the stream, pending with a worker?), its BullMQ job (state, starts, attempts) and whether
+     * its run message was posted.
+     */
+    const whereArePings = async (triggers: string[]) => {
+      const redis = connectRedis({ url: '', clusterNodes: cluster.seeds }, 'worker');
+      const reads = new Queue(READS_QUEUE, { connection: redis, prefix });
+      try {
+        const stream = (await redis.xrange(`${prefix}:submissions`, '-', '+')) as [
+          string,
+          string[],
+        ][];
+        const pending = (await redis.xpending(
+          `${prefix}:submissions`,
+          SUBMITTERS,
+          '-',
+          '+',
+          100,
+        )) as [string, string, number, number][];
+        return await Promise.all(
+          triggers.map(async (trigger) => {
+            const id = requestIdFor(trigger);
+            const entry = stream.find(([, fields]) => fields.join(' ').includes(trigger));
+            const held = entry && pending.find(([entryId]) => entryId === entry[0]);
+            const job = await reads.getJob(id);
+            const state = job ? await job.getState() : 'no job';
+            const posted = parents().some((p) => messageText(p).includes(id));
+            return `missing ${trigger} (${id}): submission ${entry ? `in the stream${held ? `, pending with ${held[1]} for ${held[2]} ms` : ', not pending'}` : 'not in the stream'}; job ${state}${job ? ` (started ${job.attemptsStarted}, attempts made ${job.attemptsMade}${job.failedReason ? `, ${job.failedReason}` : ''})` : ''}; run message ${posted ? 'posted' : 'not posted'}`;
+          }),
+        );
+      } finally {
+        await reads.close();
+        redis.disconnect();
+      }
+    };
     await waitFor(
       'every run to post its result',
       () => results('ping').length + results('promote').length >= pings + promotes - refused(),
       90_000,
-    ).catch((error: Error) => {
+    ).catch(async (error: Error) => {
       // What the bots said that went wrong, to tell a lost run from a slow one.
       const warnings = bots.flatMap((b) =>
         b.output
@@ -224,8 +274,11 @@ describe("2 web and 2 worker processes on a Redis Cluster, failing over opsbot's
           .slice(-20)
           .map((line) => `${b.role}: ${line.slice(0, 400)}`),
       );
+      const missing = await whereArePings(
+        pingTriggers.filter((t) => !pingFinished(requestIdFor(t))),
+      ).catch((e: Error) => [`(could not look: ${e.message})`]);
       throw new Error(
-        `${error.message}: ping results ${results('ping').length}/${pings}, promote results ${results('promote').length}/${promotes}, refused ${refused()}\n${warnings.join('\n')}`,
+        `${error.message}: ping results ${results('ping').length}/${pings}, promote results ${results('promote').length}/${promotes}, refused ${refused()}\n${missing.join('\n')}\n${warnings.join('\n')}`,
       );
     });
 
