@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { requestIdFor, runIdFor } from '../../src/requests/request.ts';
 import {
   type Harness,
@@ -12,10 +12,13 @@ import { OwnRedis } from '../helpers/own-redis.ts';
 import { CommandLog } from '../helpers/redis-monitor.ts';
 
 /**
- * A run's own Redis commands (run message, checkpoints) go on a connection of their own, never on
- * one of BullMQ's.
+ * A run's own Redis commands (run message, checkpoints), counted with MONITOR on a redis-server of
+ * the test's own: they go on a connection of their own, never on one of BullMQ's. A run's first
+ * start reads no run state (it has none: no progress message, no checkpoints); any later start of
+ * the same run (a retry, a stalled job taken over, a job moved back by hand) reads both, so it
+ * edits the message it posted and never posts its result twice.
  */
-describe("a run's own Redis connection", () => {
+describe("a run's own Redis commands", () => {
   let h: Harness;
   const server = new OwnRedis();
   const log = new CommandLog();
@@ -61,5 +64,47 @@ describe("a run's own Redis connection", () => {
     expect(runClients.size).toBe(1);
     expect(bullmqClients.size).toBeGreaterThan(0);
     expect([...runClients].filter((c) => bullmqClients.has(c))).toEqual([]);
+  });
+
+  const messagesOf = (requestId: string) =>
+    h.slack.state.channelMessages('C0OPS').filter((m) => messageText(m).includes(requestId));
+
+  it("a run's first start reads neither the run message nor the checkpoints; a second start reads both and posts nothing twice", async () => {
+    const triggerId = 'first-start-1';
+    const requestId = requestIdFor(triggerId);
+    const runId = runIdFor(requestId);
+    const messageKey = `${h.prefix}:run:${runId}:message`;
+    const stepsKey = `${h.prefix}:run:${runId}:steps`;
+    const log = new CommandLog();
+    await log.start(server.port, h.prefix);
+    onTestFinished(() => log.stop());
+    await h.client.command('ping', USERS.alice, { triggerId });
+    const parent = await waitFor('the run message', () =>
+      messagesOf(requestId).find((m) => !m.thread_ts),
+    );
+    await waitFor('the result reply', () =>
+      h.slack.state
+        .channelMessages('C0OPS', parent.ts)
+        .find((m) => messageText(m).includes('done')),
+    );
+    await waitForJobCompleted(h, requestId);
+    expect(log.count('hmget', messageKey)).toBe(0);
+    expect(log.count('hgetall', stepsKey)).toBe(0);
+    // Its state was still written, for a later start to find.
+    expect(log.count('hsetnx', messageKey)).toBe(1);
+
+    // The same job started again (as a retry or a stalled job's takeover would).
+    const job = await h.bot.queue.getJob(requestId);
+    await job!.retry('completed');
+    await waitFor('the second start read the run message', () => log.count('hmget', messageKey));
+    await waitForJobCompleted(h, requestId);
+    expect(log.count('hgetall', stepsKey)).toBe(1);
+    expect((await h.bot.queue.getJob(requestId))?.attemptsStarted).toBe(2);
+    expect(messagesOf(requestId).filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(
+      h.slack.state
+        .channelMessages('C0OPS', parent.ts)
+        .filter((m) => messageText(m).includes('done')),
+    ).toHaveLength(1);
   });
 });
