@@ -14,11 +14,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
-import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { cpuMs, IMAGE_NODE_FLAGS, speedProbe, stopChild, waitUntilReady } from './lib/child.ts';
 import { dropKeys } from './lib/drop-keys.ts';
-import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
+import { pingBenchConfig, startPingSlack } from './lib/ping-runs.ts';
 import { load, ms, summarize } from './lib/stats.ts';
 
 const [dirA, dirB] = [process.argv[2], process.argv[3]];
@@ -34,11 +33,7 @@ const SECRET = 'bench-signing-secret-0123456789';
 const TOKEN = 'xoxb-bench-token';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const slack = new SlackEmulator({ tokens: [TOKEN] });
-const slackUrl = await slack.start();
-slack.state.addChannel('C0OPS', 'ops');
-slack.state.addUser('U0ALICE', 'alice');
-const finishes = new PingFinishes(slack);
+const { slack, slackUrl, finishes } = await startPingSlack(TOKEN);
 const configPath = pingBenchConfig('ab');
 
 interface Bot {

@@ -7,10 +7,9 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
-import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
-import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
+import { pingBenchConfig, startPingSlack } from './lib/ping-runs.ts';
 import { writeBenchSection } from './lib/report.ts';
 
 const N = Number(process.argv[2] ?? 300);
@@ -34,11 +33,7 @@ const redisCpu = () => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
-const slack = new SlackEmulator({ tokens: [TOKEN] });
-const slackUrl = await slack.start();
-slack.state.addChannel('C0OPS', 'ops');
-slack.state.addUser('U0ALICE', 'alice');
-const finishes = new PingFinishes(slack);
+const { slack, slackUrl, finishes } = await startPingSlack(TOKEN);
 
 const port = await freePort();
 const bot = await startChild(

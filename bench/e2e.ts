@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
-import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { bullmqFloor } from './lib/bullmq-floor.ts';
 import {
@@ -24,7 +23,7 @@ import {
   stopChild,
 } from './lib/child.ts';
 import { dropKeys } from './lib/drop-keys.ts';
-import { PingFinishes, pingBenchConfig } from './lib/ping-runs.ts';
+import { pingBenchConfig, startPingSlack } from './lib/ping-runs.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { load, ms, summarize } from './lib/stats.ts';
 
@@ -35,12 +34,7 @@ const SECRET = 'bench-signing-secret-0123456789';
 const TOKEN = 'xoxb-bench-token';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const slack = new SlackEmulator({ tokens: [TOKEN] });
-const slackUrl = await slack.start();
-slack.state.addChannel('C0OPS', 'ops');
-slack.state.addUser('U0ALICE', 'alice');
-
-const finishes = new PingFinishes(slack);
+const { slack, slackUrl, finishes } = await startPingSlack(TOKEN);
 const configPath = pingBenchConfig('e2e');
 
 const prefix = `benche2e${Date.now()}`;

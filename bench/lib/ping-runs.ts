@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
+import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 
 /**
  * The example config with the per-member limits raised out of the way: a bench sends hundreds of
@@ -98,4 +98,16 @@ export class PingFinishes {
     this.waiters.delete(id);
     waiter.resolve(performance.now());
   }
+}
+
+/**
+ * The Slack emulator a ping bench's bot talks to (#ops, alice, bot token `token`), started, with
+ * the finishes of the runs it sees.
+ */
+export async function startPingSlack(token: string) {
+  const slack = new SlackEmulator({ tokens: [token] });
+  const slackUrl = await slack.start();
+  slack.state.addChannel('C0OPS', 'ops');
+  slack.state.addUser('U0ALICE', 'alice');
+  return { slack, slackUrl, finishes: new PingFinishes(slack) };
 }
