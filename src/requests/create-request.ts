@@ -104,7 +104,7 @@ export async function createRequest(
     if (submission.flags?.emergency)
       return await runUnderBreakGlass(flow, submission.flags.emergency.reason);
     if (policy.approvals > 0) return await askForApproval(flow);
-    await enqueueRun(deps.queue, request);
+    await enqueueRun(deps.queue, request, { counted: reserved !== undefined });
   } catch (error) {
     if (reserved) await limits.runFinished(request.requester, reserved).catch(() => {});
     log.error({ err: (error as Error).message }, 'could not queue the request');

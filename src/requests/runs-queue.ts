@@ -65,6 +65,16 @@ export class RunQueues extends Queue<RunJob> {
     }
   }
 
+  /**
+   * `add` for a run its member's count holds already (`UserLimits.take` reserved it, in the same
+   * script that checked the limit): no second count.
+   */
+  async addCounted(name: string, data: RunJob, opts?: JobsOptions): Promise<Job<RunJob>> {
+    return this.isReadOnly(data.command)
+      ? this.reads.add(name, data, opts)
+      : super.add(name, data, opts);
+  }
+
   override async getJob(jobId: string) {
     return (await super.getJob(jobId)) ?? (await this.reads.getJob(jobId));
   }
@@ -104,13 +114,20 @@ export function createRunsQueue(
 /**
  * Queues a run of a request. The job id is the request id: adding it twice (a Slack retry, a
  * double click, a second instance) is ignored by BullMQ, so a request runs at most once.
+ * `counted`: the member's runs in flight hold it already (see `RunQueues.addCounted`).
  */
-export async function enqueueRun(queue: QueueType<RunJob>, job: RunJob) {
-  return queue.add('run', job, {
+export async function enqueueRun(
+  queue: QueueType<RunJob>,
+  job: RunJob,
+  { counted = false }: { counted?: boolean } = {},
+) {
+  const opts: JobsOptions = {
     jobId: job.id,
     attempts: RUN_ATTEMPTS,
     backoff: { type: 'exponential', delay: 1000 },
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: { age: 30 * 24 * 3600 },
-  });
+  };
+  if (counted && queue instanceof RunQueues) return queue.addCounted('run', job, opts);
+  return queue.add('run', job, opts);
 }

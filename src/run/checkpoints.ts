@@ -1,5 +1,6 @@
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import type { StepCheckpoint } from './run-end.ts';
 
 /**
  * Which steps of a run already finished, and what they returned. A run retried after a crash reads
@@ -17,7 +18,7 @@ export class Checkpoints {
     return new Map(Object.entries(raw).map(([name, json]) => [name, JSON.parse(json)]));
   }
 
-  async save(step: string, result: unknown): Promise<void> {
+  async save({ step, result }: StepCheckpoint): Promise<void> {
     const key = this.keys.runSteps(this.runId);
     await this.redis
       .multi()

@@ -17,6 +17,7 @@ import { Checkpoints } from './checkpoints.ts';
 import { driftBetween } from './drift.ts';
 import type { RunHooks } from './hooks.ts';
 import { RunReporter } from './reporter.ts';
+import type { StepCheckpoint } from './run-end.ts';
 import type { RunRenderer } from './run-renderer.ts';
 import { runState } from './run-state.ts';
 import { newRunView } from './run-view.ts';
@@ -44,9 +45,10 @@ export interface RunDeps {
   hooks?: RunHooks;
 }
 
+/** `ended`: the run's end was recorded (`recordRunEnd`), so it left its member's runs in flight. */
 export type RunOutcome =
-  | { status: 'done' }
-  | { status: 'failed'; retry: boolean; code: string; message: string };
+  | { status: 'done'; ended: boolean }
+  | { status: 'failed'; retry: boolean; code: string; message: string; ended: boolean };
 
 const PLAN_CHECKPOINT = '__plan';
 
@@ -79,6 +81,7 @@ export async function executeRun(
       retry: false,
       code: 'unknown_command',
       message: `no command ${job.command}`,
+      ended: false,
     };
   const runId = runIdFor(job.id);
   const log = deps.log.child({ request_id: job.id, run_id: runId, command: job.command });
@@ -112,14 +115,20 @@ export async function executeRun(
     const resources = command.resources?.(job.args, deps.targets) ?? [];
     held = await waitForLocks(resources, runId, reporter, deps);
     const ctx = stepContext(job, runId, attempt, done, reporter, deps, signal);
-    await runSteps(command, steps, ctx, checkpoints, done, reporter, at);
-    await reporter.done();
-    return { status: 'done' };
+    const last = await runSteps(command, steps, ctx, checkpoints, done, reporter, at);
+    await reporter.done(last);
+    return { status: 'done', ended: reporter.ended };
   } catch (thrown) {
     const error = classify(thrown);
     const retry = error.kind === 'transient' && !lastAttempt;
     await reporter.failed(error, retry, attempt, at.step);
-    return { status: 'failed', retry, code: error.code, message: error.message };
+    return {
+      status: 'failed',
+      retry,
+      code: error.code,
+      message: error.message,
+      ended: reporter.ended,
+    };
   } finally {
     await held?.release();
   }
@@ -165,6 +174,9 @@ function stepContext(
 /**
  * Re-plans (once per run: the fresh plan is checkpointed) and fails on drift from the approved
  * plan, then runs each step that has no checkpoint yet. `at.step` names where it is, for failures.
+ * Returns the last step's checkpoint unsaved: the run's end saves it in the same script (one round
+ * trip fewer). The only call that can fail between the two, a read-only run's deferred post, saves
+ * it alone first (`RunReporter.open`), so a retry skips a done step as before.
  */
 async function runSteps(
   command: AnyCommand,
@@ -174,15 +186,16 @@ async function runSteps(
   done: Map<string, unknown>,
   reporter: RunReporter,
   at: { step?: string },
-) {
+): Promise<StepCheckpoint | undefined> {
   if (command.plan && !done.has(PLAN_CHECKPOINT)) {
     at.step = 'plan';
     const fresh = await command.plan(ctx);
     checkForDrift(ctx.plan, fresh);
     reporter.planChecked(fresh.summary);
     ctx.plan = fresh;
-    await checkpoints.save(PLAN_CHECKPOINT, fresh);
+    await checkpoints.save({ step: PLAN_CHECKPOINT, result: fresh });
   }
+  let last: StepCheckpoint | undefined;
   for (const [index, step] of steps.entries()) {
     at.step = step.name;
     if (done.has(step.name)) {
@@ -191,10 +204,12 @@ async function runSteps(
     }
     reporter.stepStarted(index);
     const result = await step.run(ctx);
-    await checkpoints.save(step.name, result);
+    if (index === steps.length - 1) last = { step: step.name, result };
+    else await checkpoints.save({ step: step.name, result });
     ctx.results[step.name] = result;
     reporter.stepDone(index);
   }
+  return last;
 }
 
 /** An approval is bound to the hash of command + args + environment: a job that differs never runs. */

@@ -7,7 +7,9 @@ import type { RunOutput } from '../sdk/command.ts';
 import type { OpsError } from '../sdk/errors.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
+import { Checkpoints } from './checkpoints.ts';
 import type { RunHooks } from './hooks.ts';
+import { recordRunEnd, type StepCheckpoint } from './run-end.ts';
 import { postRunProgress, RunProgress } from './run-progress.ts';
 import type { RunRenderer } from './run-renderer.ts';
 import type { RunView } from './run-view.ts';
@@ -31,23 +33,27 @@ export interface ReporterDeps {
  * (the request card). One per attempt.
  */
 export class RunReporter {
+  /** The run's end is recorded: it no longer counts as its member's run in flight. */
+  ended = false;
+
   private constructor(
     private readonly job: RunJob,
     readonly view: RunView,
     private readonly message: RunProgress,
-    private readonly resultMarker: () => Promise<number>,
+    private readonly end: (checkpoint?: StepCheckpoint) => Promise<boolean>,
     private readonly log: Logger,
     private readonly deps: ReporterDeps,
   ) {}
 
   /**
-   * Opens the run's progress message, and `resultMarker`, which sets the run's "result posted"
-   * marker (1 the first time: a retried run does not post its result twice).
+   * Opens the run's progress message, and `end`, which records the run's end (`recordRunEnd`:
+   * the "result posted" marker, true the first time, so a retried run does not post its result
+   * twice; the last step's checkpoint; the run leaving its member's runs in flight).
    *
    * A retried run edits the message its first attempt posted (on a first start there is none, and
    * the stored message is not read). A new run of a read-only command
    * defers its first post: if it finishes within the update interval, its final state is posted
-   * once and never edited, and the post's ts is stored with the marker in one transaction. Other
+   * once and never edited, and the post's ts is stored with its end in one script. Other
    * runs post at once, so a step that records where its thread is (block-ip) always has it.
    */
   static async open(
@@ -57,7 +63,8 @@ export class RunReporter {
     log: Logger,
     deps: ReporterDeps,
   ): Promise<RunReporter> {
-    const key = deps.keys.runMessage(view.runId);
+    const { runId } = view;
+    const key = deps.keys.runMessage(runId);
     const [stored, storedChannel] = firstStart
       ? [null, null]
       : await deps.redis.hmget(key, 'ts', 'channel');
@@ -69,10 +76,12 @@ export class RunReporter {
       (job.threadTs || job.requester.startsWith('schedule:') ? job.channel : deps.opsChannel);
     const interval = deps.updateIntervalMs ?? 1000;
     const onError = (error: unknown) =>
-      log.warn({ run_id: view.runId, err: (error as Error).message }, 'progress update failed');
+      log.warn({ run_id: runId, err: (error as Error).message }, 'progress update failed');
     const remember = (ts: string) =>
       deps.redis.multi().hset(key, 'ts', ts, 'channel', channel).expire(key, RUN_STATE_TTL_SECONDS);
-    const resultMarker = async () => Number(await deps.redis.hsetnx(key, 'result_posted', '1'));
+    const end = { runId, requestId: job.id, requester: job.requester };
+    const ended = (checkpoint?: StepCheckpoint) =>
+      recordRunEnd(deps.redis, deps.keys, { ...end, ...(checkpoint ? { checkpoint } : {}) });
     if (stored) {
       const message = RunProgress.posted(
         deps.writer,
@@ -82,7 +91,7 @@ export class RunReporter {
         interval,
         onError,
       );
-      return new RunReporter(job, view, message, resultMarker, log, deps);
+      return new RunReporter(job, view, message, ended, log, deps);
     }
     if (!readOnly) {
       const ts = await postRunProgress(deps.writer, deps.renderer, channel, view, job.threadTs);
@@ -96,10 +105,10 @@ export class RunReporter {
         onError,
         Date.now(),
       );
-      return new RunReporter(job, view, message, resultMarker, log, deps);
+      return new RunReporter(job, view, message, ended, log, deps);
     }
     // Posted mid-run (the run outlived the interval, or a step posted output): its ts is stored at
-    // once, so a retry edits it. Posted at the end: stored with the result marker below.
+    // once, so a retry edits it. Posted at the end: stored with the run's end below.
     let finishing = false;
     const message = RunProgress.deferred(
       deps.writer,
@@ -114,15 +123,23 @@ export class RunReporter {
       interval,
       onError,
     );
-    const deferredMarker = async () => {
+    const deferredEnd = async (checkpoint?: StepCheckpoint) => {
       finishing = true;
-      const ts = await message.ensurePosted();
-      const replies = await remember(ts).hsetnx(key, 'result_posted', '1').exec();
-      const [error, first] = replies?.at(-1) ?? [new Error('transaction aborted'), 0];
-      if (error) throw error;
-      return Number(first);
+      let ts: string;
+      try {
+        ts = await message.ensurePosted();
+      } catch (error) {
+        // The last step is done even though its run could not say so: a retry skips it.
+        if (checkpoint) await new Checkpoints(deps.redis, deps.keys, runId).save(checkpoint);
+        throw error;
+      }
+      return recordRunEnd(deps.redis, deps.keys, {
+        ...end,
+        message: { ts, channel },
+        ...(checkpoint ? { checkpoint } : {}),
+      });
     };
-    return new RunReporter(job, view, message, deferredMarker, log, deps);
+    return new RunReporter(job, view, message, deferredEnd, log, deps);
   }
 
   /** Shows the view as it is now (edits are coalesced). */
@@ -196,12 +213,13 @@ export class RunReporter {
     );
   }
 
-  async done(): Promise<void> {
+  /** The run is done; `last` is its last step's result, checkpointed with the run's end. */
+  async done(last?: StepCheckpoint): Promise<void> {
     this.view.status = 'done';
     this.view.finishedAt = Date.now();
     this.log.info({ ms: this.view.finishedAt - this.view.startedAt }, 'run done');
     this.append('run.done', 'system', { result: 'done' });
-    await this.finish();
+    await this.finish(last);
     await this.hook('done');
   }
 
@@ -236,14 +254,16 @@ export class RunReporter {
   }
 
   /**
-   * The result reply goes out at once (once per run, whichever attempt ends it); the progress
-   * message's last edit follows within the coalescing interval (at most one chat.update per second
-   * per message), off the worker slot.
+   * Records the run's end, then the result reply goes out at once (once per run, whichever
+   * attempt ends it); the progress message's last edit follows within the coalescing interval (at
+   * most one chat.update per second per message), off the worker slot.
    */
-  private async finish(): Promise<void> {
+  private async finish(last?: StepCheckpoint): Promise<void> {
     // A deferred message not posted yet is posted now with this final state, and never edited.
     this.show();
-    if ((await this.resultMarker()) === 1)
+    const first = await this.end(last);
+    this.ended = true;
+    if (first)
       await this.message.postResult(
         this.view,
         this.job.threadTs ?? (await this.message.ensurePosted()),

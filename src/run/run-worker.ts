@@ -31,8 +31,8 @@ export function startRunWorker(
       const firstStart = job.attemptsStarted <= 1;
       const outcome = await executeRun(job.data, { attempt, last, firstStart }, deps, signal);
       const status = outcome.status === 'done' ? 'done' : outcome.retry ? 'retrying' : 'failed';
-      // No longer in flight for its requester (a retry still is).
-      if (status !== 'retrying') await onFinished?.(job.data).catch(() => {});
+      // No longer in flight for its requester (a retry still is); a recorded end did that already.
+      if (status !== 'retrying' && !outcome.ended) await onFinished?.(job.data).catch(() => {});
       metrics.runs.inc({ command: job.data.command, status });
       if (status !== 'retrying') {
         metrics.runDuration.observe(

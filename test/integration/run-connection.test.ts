@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { requestIdFor, runIdFor } from '../../src/requests/request.ts';
 import {
@@ -45,12 +46,9 @@ describe("a run's own Redis commands", () => {
     );
     await waitForJobCompleted(h, requestId);
     const runClients = new Set(
-      [
-        ...log.find('hmget', `${h.prefix}:run:${runId}:message`),
-        ...log.find('hgetall', `${h.prefix}:run:${runId}:steps`),
-        ...log.find('hset', `${h.prefix}:run:${runId}:steps`),
-        ...log.find('hsetnx', `${h.prefix}:run:${runId}:message`),
-      ].map((c) => c.client),
+      runCommands(log, runId)
+        .filter(({ client }) => client !== 'lua')
+        .map((c) => c.client),
     );
     // BullMQ's scripts on the read-only runs queue (add, move to active, move to finished).
     const bullmqClients = new Set(
@@ -64,6 +62,37 @@ describe("a run's own Redis commands", () => {
     expect(runClients.size).toBe(1);
     expect(bullmqClients.size).toBeGreaterThan(0);
     expect([...runClients].filter((c) => bullmqClients.has(c))).toEqual([]);
+  });
+
+  it("writes a read-only run's state in one script at its end, which also takes the run out of its member's runs in flight", async () => {
+    const log = new CommandLog();
+    await log.start(server.port, h.prefix);
+    onTestFinished(() => log.stop());
+    const triggerId = 'run-end-1';
+    const requestId = requestIdFor(triggerId);
+    const runId = runIdFor(requestId);
+    const inFlightKey = `${h.prefix}:user:${USERS.alice.id}:runs`.toLowerCase();
+    await h.client.command('ping', USERS.alice, { triggerId });
+    await waitForJobCompleted(h, requestId);
+    // Sent by the bot (not run inside a script): one EVAL for the message ts, the last step's
+    // checkpoint and the result marker, where there were two transactions (five writes).
+    const sent = runCommands(log, runId).filter(({ client }) => client !== 'lua');
+    expect(sent.map(({ args }) => args[0])).toEqual(['eval']);
+    const ran = runCommands(log, runId).filter(({ client }) => client === 'lua');
+    expect(ran.map(({ args }) => args[0]).sort()).toEqual(
+      ['expire', 'expire', 'hset', 'hset', 'hsetnx'].sort(),
+    );
+    const redis = new Redis(server.url);
+    onTestFinished(() => redis.disconnect());
+    expect(await redis.hgetall(`${h.prefix}:run:${runId}:steps`)).toHaveProperty('pong');
+    expect(await redis.hget(`${h.prefix}:run:${runId}:message`, 'result_posted')).toBe('1');
+    // The member's runs in flight: counted by the limit check that took the request, cleared by
+    // the run's end; no second count before the add, no ZREM of its own after the run.
+    const inFlight = log.seen.filter(
+      ({ args, client }) => client !== 'lua' && args.includes(inFlightKey),
+    );
+    expect(inFlight.map(({ args }) => args[0])).toEqual(['eval', 'eval']);
+    expect(await redis.zrange(`${h.prefix}:user:${USERS.alice.id}:runs`, '0', '-1')).toEqual([]);
   });
 
   const messagesOf = (requestId: string) =>
@@ -108,3 +137,9 @@ describe("a run's own Redis commands", () => {
     ).toHaveLength(1);
   });
 });
+
+/** The commands on a run's own keys (its message and its checkpoints), by whichever client. */
+function runCommands(log: CommandLog, runId: string) {
+  const keys = [`:run:${runId}:message`, `:run:${runId}:steps`].map((k) => k.toLowerCase());
+  return log.seen.filter(({ args }) => args.some((a) => keys.some((k) => a.endsWith(k))));
+}
