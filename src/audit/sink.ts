@@ -27,10 +27,15 @@ export interface AuditSink {
 /**
  * A sink that only writes structured log lines (the deploy log before a ledger is configured).
  * It redacts exactly as the ledger's sink does: a log line is no safer a place for a secret.
+ * With info lines off (`LOG_LEVEL=warn` or above) an entry goes nowhere, so it is not built.
  */
-export function logAuditSink(log: { info(obj: object, msg: string): void }): AuditSink {
+export function logAuditSink(log: {
+  info(obj: object, msg: string): void;
+  isLevelEnabled?(level: string): boolean;
+}): AuditSink {
   return {
     append: (entry) => {
+      if (log.isLevelEnabled?.('info') === false) return;
       const safe = redactValue(entry) as AuditInput;
       log.info({ audit: safe }, `audit ${safe.action}`);
     },

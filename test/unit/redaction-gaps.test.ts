@@ -90,4 +90,23 @@ describe('finding 11: redaction gaps', () => {
     }
     expect(logged).toContain('run.step');
   });
+
+  it('the log-only audit sink neither redacts nor logs an entry when info lines are off', () => {
+    const lines: object[] = [];
+    let read = 0;
+    const sink = logAuditSink({
+      info: (obj) => lines.push(obj),
+      isLevelEnabled: (level) => level !== 'info',
+    });
+    sink.append({
+      action: 'run.step',
+      actor: 'U1',
+      get args() {
+        read++;
+        return { token: 'tok-abcdef123456' };
+      },
+    });
+    expect(lines).toEqual([]);
+    expect(read).toBe(0);
+  });
 });
