@@ -54,9 +54,7 @@ export class RunQueues extends Queue<RunJob> {
     // its finish. Not awaited first: the count and the add share one round trip.
     const counting = this.inFlight?.runQueued(data.requester, data.id, jobKey).catch(() => false);
     try {
-      const job = reads
-        ? await this.reads.add(name, data, opts)
-        : await super.add(name, data, opts);
+      const job = await this.addCounted(name, data, opts);
       await counting;
       return job;
     } catch (error) {
