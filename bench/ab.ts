@@ -15,7 +15,16 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { requestIdFor } from '../src/requests/request.ts';
-import { cpuMs, IMAGE_NODE_FLAGS, speedProbe, stopChild, waitUntilReady } from './lib/child.ts';
+import {
+  BENCH_SECRET,
+  BENCH_TOKEN,
+  botEnv,
+  cpuMs,
+  IMAGE_NODE_FLAGS,
+  speedProbe,
+  stopChild,
+  waitUntilReady,
+} from './lib/child.ts';
 import { dropKeys } from './lib/drop-keys.ts';
 import { pingBenchConfig, startPingSlack } from './lib/ping-runs.ts';
 import { load, ms, summarize } from './lib/stats.ts';
@@ -29,11 +38,9 @@ const ROUNDS = Number(process.argv[4] ?? 6);
 const PINGS = Number(process.argv[5] ?? 2000);
 const PINGS_B = Number(process.env.AB_PINGS_B ?? PINGS);
 const FLAGS_B = process.env.AB_FLAGS_B?.split(' ').filter(Boolean) ?? IMAGE_NODE_FLAGS;
-const SECRET = 'bench-signing-secret-0123456789';
-const TOKEN = 'xoxb-bench-token';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const { slack, slackUrl, finishes } = await startPingSlack(TOKEN);
+const { slack, slackUrl, finishes } = await startPingSlack(BENCH_TOKEN);
 const configPath = pingBenchConfig('ab');
 
 interface Bot {
@@ -57,20 +64,13 @@ async function startBot(name: Bot['name'], dir: string, port: number, flags: str
       cwd: resolve(dir),
       env: {
         ...process.env,
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slackUrl,
-        OPSBOT_PREFIX: prefix,
-        OPSBOT_CONFIG: configPath,
-        LOG_LEVEL: 'error',
-        PORT: String(port),
-        REDIS_URL,
+        ...botEnv(slackUrl, prefix, { OPSBOT_CONFIG: configPath, PORT: String(port), REDIS_URL }),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
   await waitUntilReady(child, `http://127.0.0.1:${port}/health`, `bot ${name}`);
-  const client = new SignedSlackClient(`http://127.0.0.1:${port}`, SECRET);
+  const client = new SignedSlackClient(`http://127.0.0.1:${port}`, BENCH_SECRET);
   const pings = name === 'B' ? PINGS_B : PINGS;
   return { name, child, client, prefix, pings, sent: 0 } satisfies Bot;
 }

@@ -2,7 +2,17 @@
 // Redis, Slack emulator) and against a minimal Bolt app that only acks (the floor), same client.
 
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
-import { botCommand, cpuMs, freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
+import {
+  BENCH_SECRET,
+  BENCH_TOKEN,
+  botCommand,
+  botEnv,
+  cpuMs,
+  freePort,
+  loadAverage,
+  startChild,
+  stopChild,
+} from './lib/child.ts';
 import { dropKeys } from './lib/drop-keys.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { SlashSender } from './lib/slash-sender.ts';
@@ -10,8 +20,6 @@ import { load, ms, summarize } from './lib/stats.ts';
 
 const N = Number(process.argv[2] ?? 2000);
 const C = Number(process.argv[3] ?? 50);
-const SECRET = 'bench-signing-secret-0123456789';
-const TOKEN = 'xoxb-bench-token';
 const prefix = `bench${Date.now()}`;
 
 const ROUNDS = 4;
@@ -24,7 +32,7 @@ const WARM_UP = Number(process.env.ACK_WARM_UP ?? 3000);
 const TRIALS = 5;
 
 function commandSender(baseUrl: string, label: string) {
-  const sender = new SlashSender(baseUrl, SECRET, C);
+  const sender = new SlashSender(baseUrl, BENCH_SECRET, C);
   let sent = 0;
   const send = async (n: number) => {
     let failures = 0;
@@ -41,18 +49,12 @@ function commandSender(baseUrl: string, label: string) {
   return Object.assign(send, { close: () => sender.close() });
 }
 
-const slack = new SlackEmulator({ tokens: [TOKEN] });
+const slack = new SlackEmulator({ tokens: [BENCH_TOKEN] });
 const slackUrl = await slack.start();
 slack.state.addChannel('C0OPS', 'ops');
 slack.state.addUser('U0ALICE', 'alice');
 
-const env = {
-  SLACK_BOT_TOKEN: TOKEN,
-  SLACK_SIGNING_SECRET: SECRET,
-  SLACK_API_URL: slackUrl,
-  OPSBOT_PREFIX: prefix,
-  LOG_LEVEL: 'error',
-};
+const env = botEnv(slackUrl, prefix);
 const [botPort, floorPort] = [await freePort(), await freePort()];
 // The web role runs with the node flags its Deployment gives it (WEB_NODE_FLAGS), compiled or not;
 // the floor runs with node's defaults.

@@ -12,20 +12,18 @@ import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { READS_QUEUE } from '../src/requests/runs-queue.ts';
-import { startChild, stopChild } from './lib/child.ts';
+import { BENCH_SECRET, BENCH_TOKEN, botEnv, startChild, stopChild } from './lib/child.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { ms, summarize } from './lib/stats.ts';
 
 const N = Number(process.argv[2] ?? 200);
 const WARMUP = 20;
-const SECRET = 'bench-signing-secret-0123456789';
-const TOKEN = 'xoxb-bench-token';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ALICE = { id: 'U0ALICE', name: 'alice' };
 const JOSH = { id: 'U0JOSH', name: 'josh' };
 const TARGET_P50_MS = 20;
 
-const slack = new SlackEmulator({ tokens: [TOKEN] });
+const slack = new SlackEmulator({ tokens: [BENCH_TOKEN] });
 const slackUrl = await slack.start();
 slack.state.addChannel('C0OPS', 'ops');
 for (const u of [ALICE, JOSH]) slack.state.addUser(u.id, u.name);
@@ -71,15 +69,7 @@ const port = await freePort();
 const bot = await startChild(
   'src/main.ts',
   ['all'],
-  {
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slackUrl,
-    OPSBOT_PREFIX: prefix,
-    OPSBOT_CONFIG: configPath,
-    LOG_LEVEL: 'error',
-    PORT: String(port),
-  },
+  botEnv(slackUrl, prefix, { OPSBOT_CONFIG: configPath, PORT: String(port) }),
   `http://127.0.0.1:${port}/health`,
 );
 
@@ -93,7 +83,7 @@ await events.waitUntilReady();
 const activeWaiters = new Map<string, () => void>();
 events.on('active', ({ jobId }) => activeWaiters.get(jobId)?.());
 
-const client = new SignedSlackClient(`http://127.0.0.1:${port}`, SECRET);
+const client = new SignedSlackClient(`http://127.0.0.1:${port}`, BENCH_SECRET);
 
 /** Creates a pending request and returns its id and card, once the card's location is stored. */
 async function pendingRequest(i: number) {

@@ -8,13 +8,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { requestIdFor } from '../src/requests/request.ts';
-import { freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
+import {
+  BENCH_SECRET,
+  BENCH_TOKEN,
+  botEnv,
+  freePort,
+  loadAverage,
+  startChild,
+  stopChild,
+} from './lib/child.ts';
 import { pingBenchConfig, startPingSlack } from './lib/ping-runs.ts';
 import { writeBenchSection } from './lib/report.ts';
 
 const N = Number(process.argv[2] ?? 300);
-const SECRET = 'bench-signing-secret-0123456789';
-const TOKEN = 'xoxb-bench-token';
 
 const redisPort = await freePort();
 const server = spawn(
@@ -33,26 +39,21 @@ const redisCpu = () => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
-const { slack, slackUrl, finishes } = await startPingSlack(TOKEN);
+const { slack, slackUrl, finishes } = await startPingSlack(BENCH_TOKEN);
 
 const port = await freePort();
 const bot = await startChild(
   'src/main.ts',
   ['all'],
-  {
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slackUrl,
+  botEnv(slackUrl, 'bench', {
     REDIS_URL: redisUrl,
-    OPSBOT_PREFIX: 'bench',
     OPSBOT_CONFIG: pingBenchConfig('commands'),
-    LOG_LEVEL: 'error',
     PORT: String(port),
-  },
+  }),
   `http://127.0.0.1:${port}/health`,
 );
 process.once('exit', () => bot.kill('SIGKILL')); // a failed bench leaves no bot behind
-const client = new SignedSlackClient(`http://127.0.0.1:${port}`, SECRET);
+const client = new SignedSlackClient(`http://127.0.0.1:${port}`, BENCH_SECRET);
 const ping = async (triggerId: string) => {
   const done = finishes.finish(requestIdFor(triggerId));
   await client.command('ping', { id: 'U0ALICE' }, { triggerId });

@@ -11,7 +11,10 @@ import { SignedSlackClient } from '../src/dev/signed-client.ts';
 import { requestIdFor } from '../src/requests/request.ts';
 import { bullmqFloor } from './lib/bullmq-floor.ts';
 import {
+  BENCH_SECRET,
+  BENCH_TOKEN,
   botCommand,
+  botEnv,
   cpuMs,
   loadAverage,
   SOCKET_WRITE_FLAGS,
@@ -30,27 +33,20 @@ import { load, ms, summarize } from './lib/stats.ts';
 const N = Number(process.argv[2] ?? 500);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const N1 = Math.max(50, Math.floor(N / 5));
-const SECRET = 'bench-signing-secret-0123456789';
-const TOKEN = 'xoxb-bench-token';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const { slack, slackUrl, finishes } = await startPingSlack(TOKEN);
+const { slack, slackUrl, finishes } = await startPingSlack(BENCH_TOKEN);
 const configPath = pingBenchConfig('e2e');
 
 const prefix = `benche2e${Date.now()}`;
 const writesFile = join(tmpdir(), `opsbot-bench-e2e-writes-${process.pid}.json`);
 const redisPort = new URL(REDIS_URL).port || '6379';
-const env = {
-  SLACK_BOT_TOKEN: TOKEN,
-  SLACK_SIGNING_SECRET: SECRET,
-  SLACK_API_URL: slackUrl,
-  OPSBOT_PREFIX: prefix,
+const env = botEnv(slackUrl, prefix, {
   OPSBOT_CONFIG: configPath,
-  LOG_LEVEL: 'error',
   PORT: '3203',
   REDIS_URL,
   BENCH_SOCKET_WRITES: writesFile,
-};
+});
 const loadBefore = loadAverage();
 // redis-server's pid when it runs on this machine (its CPU per run is reported beside the bot's).
 const redisPid = await (async () => {
@@ -110,8 +106,8 @@ const botSocketWrites = async () => {
 };
 const idleRss = bots.reduce((total, b) => total + sampleRss(b.pid!).stop(), 0);
 const busy = bots.map((b) => sampleRss(b.pid!));
-const client = new SignedSlackClient('http://127.0.0.1:3203', SECRET);
-const pipelineClient = new SignedSlackClient('http://127.0.0.1:3205', SECRET);
+const client = new SignedSlackClient('http://127.0.0.1:3203', BENCH_SECRET);
+const pipelineClient = new SignedSlackClient('http://127.0.0.1:3205', BENCH_SECRET);
 let sentToPipeline = 0;
 /** Runs/s and CPU per run of the pipeline floor at concurrency `c`. */
 const pipelineRuns = async (n: number, c: number) => {

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import {
+  BENCH_TOKEN,
+  botEnv,
   freePort,
   IMAGE_NODE_FLAGS,
   imageNodeFlags,
@@ -37,8 +39,7 @@ const IDLE_AT_S = 30;
 const built = spawnSync(process.execPath, ['scripts/build.js'], { stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build failed');
 
-const TOKEN = 'xoxb-bench-token';
-const slack = new SlackEmulator({ tokens: [TOKEN] });
+const slack = new SlackEmulator({ tokens: [BENCH_TOKEN] });
 const slackUrl = await slack.start();
 const loadBefore = loadAverage();
 
@@ -73,14 +74,11 @@ async function trial(role: string, index: number): Promise<Trial> {
       env: {
         ...process.env,
         NODE_ENV: 'production',
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
-        SLACK_API_URL: slackUrl,
-        OPSBOT_PREFIX: `benchmem${process.pid}${role}`,
-        OPSBOT_CONFIG: 'opsbot.example.yml',
-        LOG_LEVEL: 'error',
-        PORT: String(port),
-        MEMORY_PROBE_OUT: out,
+        ...botEnv(slackUrl, `benchmem${process.pid}${role}`, {
+          OPSBOT_CONFIG: 'opsbot.example.yml',
+          PORT: String(port),
+          MEMORY_PROBE_OUT: out,
+        }),
       },
       stdio: ['ignore', 'ignore', 'ignore'],
     },

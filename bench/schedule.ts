@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
-import { freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
+import { BENCH_TOKEN, botEnv, freePort, loadAverage, startChild, stopChild } from './lib/child.ts';
 import { dropKeys } from './lib/drop-keys.ts';
 import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 import { ms, summarize } from './lib/stats.ts';
@@ -16,11 +16,10 @@ import { ms, summarize } from './lib/stats.ts';
 const SCHEDULES = Number(process.argv[2] ?? 100);
 const WORKERS = 2;
 const CHANNELS = Array.from({ length: 10 }, (_, i) => `C0BENCH${i}`);
-const TOKEN = 'xoxb-bench-token';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const names = Array.from({ length: SCHEDULES }, (_, i) => `s${String(i).padStart(3, '0')}`);
 
-const slack = new SlackEmulator({ tokens: [TOKEN] });
+const slack = new SlackEmulator({ tokens: [BENCH_TOKEN] });
 const slackUrl = await slack.start();
 slack.state.addChannel('C0OPS', 'ops');
 for (const id of CHANNELS) slack.state.addChannel(id, id.toLowerCase());
@@ -55,16 +54,7 @@ const workers = await Promise.all(
     return startChild(
       'src/main.ts',
       ['worker'],
-      {
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
-        SLACK_API_URL: slackUrl,
-        OPSBOT_PREFIX: prefix,
-        OPSBOT_CONFIG: configPath,
-        REDIS_URL,
-        LOG_LEVEL: 'error',
-        PORT: String(port),
-      },
+      botEnv(slackUrl, prefix, { OPSBOT_CONFIG: configPath, REDIS_URL, PORT: String(port) }),
       `http://127.0.0.1:${port}/health`,
     );
   }),

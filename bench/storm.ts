@@ -10,6 +10,8 @@ import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import { IncidentStore } from '../src/incidents/store.ts';
 import { keys } from '../src/store/keys.ts';
 import {
+  BENCH_TOKEN,
+  botEnv,
   freePort,
   loadAverage,
   runChildJson,
@@ -25,13 +27,12 @@ const FIRINGS = Number(process.argv[2] ?? 10_000);
 const KEYS = Number(process.argv[3] ?? 100);
 const CONCURRENCY = 16;
 const SECRET = 'bench-webhook-secret-0123456789';
-const TOKEN = 'xoxb-bench-token';
 const CHANNELS = { critical: 'C0CRIT', high: 'C0HIGH', warning: 'C0WARN', info: 'C0INFO' };
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 // Three processes: this one (the Slack emulator with Slack's rate limits, and the checks), the
 // bot (`src/main.ts all`: endpoint, incidents worker and outbox) and the sender.
-const slack = new SlackEmulator({ tokens: [TOKEN], rateLimits: true });
+const slack = new SlackEmulator({ tokens: [BENCH_TOKEN], rateLimits: true });
 const slackUrl = await slack.start();
 slack.state.addChannel('C0OPS', 'ops');
 for (const [severity, id] of Object.entries(CHANNELS))
@@ -62,17 +63,12 @@ const port = await freePort();
 const bot = await startChild(
   'src/main.ts',
   ['all'],
-  {
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
-    SLACK_API_URL: slackUrl,
-    OPSBOT_PREFIX: prefix,
+  botEnv(slackUrl, prefix, {
     OPSBOT_WEBHOOK_SECRET: SECRET,
     OPSBOT_CONFIG: configPath,
     REDIS_URL,
-    LOG_LEVEL: 'error',
     PORT: String(port),
-  },
+  }),
   `http://127.0.0.1:${port}/health`,
 );
 // The bot's resident memory at idle, then its peak through the storm until every parent converged.

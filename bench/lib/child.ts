@@ -194,3 +194,19 @@ export async function socketWrites(
   for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
 }
+
+/** The Slack credentials of every bench bot: the emulator accepts the token, signed clients use the secret. */
+export const BENCH_TOKEN = 'xoxb-bench-token';
+export const BENCH_SECRET = 'bench-signing-secret-0123456789';
+
+/** The environment a bench bot runs with: the emulator at `slackUrl`, keys under `prefix`, error logs only. */
+export function botEnv(slackUrl: string, prefix: string, extra: Record<string, string> = {}) {
+  return {
+    SLACK_BOT_TOKEN: BENCH_TOKEN,
+    SLACK_SIGNING_SECRET: BENCH_SECRET,
+    SLACK_API_URL: slackUrl,
+    OPSBOT_PREFIX: prefix,
+    LOG_LEVEL: 'error',
+    ...extra,
+  };
+}
