@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { own } from '../util/own.ts';
 import { type Alert, BadAlert, type Severity } from './alert.ts';
 
 const dimensionsSchema = z.array(z.object({ name: z.string(), value: z.string() })).default([]);
@@ -78,6 +79,7 @@ export function parseCloudWatchAlarm(message: string, severity: Severity = 'high
   }
   const alarm = parsed.data;
   const region = regionCodeOf(alarm.AlarmArn);
+  const consoleLink = consoleLinkOf(alarm.AlarmArn, region, alarm.AlarmName);
   return {
     source: 'cloudwatch',
     key: `cloudwatch:${alarm.AlarmArn ?? `${alarm.AWSAccountId ?? ''}:${alarm.AlarmName}`}`,
@@ -92,14 +94,7 @@ export function parseCloudWatchAlarm(message: string, severity: Severity = 'high
     ...(alarm.Trigger?.Dimensions?.length
       ? { dimensions: Object.fromEntries(alarm.Trigger.Dimensions.map((d) => [d.name, d.value])) }
       : {}),
-    links: region
-      ? [
-          {
-            label: 'CloudWatch console',
-            url: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarm.AlarmName)}`,
-          },
-        ]
-      : [],
+    links: consoleLink ? [{ label: 'CloudWatch console', url: consoleLink }] : [],
     occurredAt: alarm.StateChangeTime,
   };
 }
@@ -158,6 +153,23 @@ function comparisonText(operator: string | undefined): string {
     default:
       return operator ?? '';
   }
+}
+
+/**
+ * The console host of each ARN partition that has a public console: China and GovCloud have
+ * their own, the ISO partitions none (no link rather than a wrong one).
+ */
+const CONSOLE_HOSTS: Record<string, (region: string) => string> = {
+  aws: (region) => `${region}.console.aws.amazon.com`,
+  'aws-cn': (region) => `${region}.console.amazonaws.cn`,
+  'aws-us-gov': () => 'console.amazonaws-us-gov.com',
+};
+
+/** The alarm's page in the console of its ARN's partition and region, if it has one. */
+function consoleLinkOf(arn: string | undefined, region: string | undefined, name: string) {
+  const host = own(CONSOLE_HOSTS, arn?.split(':')[1] ?? '');
+  if (!region || !host) return undefined;
+  return `https://${host(region)}/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(name)}`;
 }
 
 /** `arn:aws:cloudwatch:us-east-1:…` → `us-east-1` (the fixture's placeholder `REGION` gives none). */

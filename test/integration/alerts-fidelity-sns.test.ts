@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, messageText, startHarness, waitFor } from '../helpers/harness.ts';
+import { type FakeSns, postSns, startFakeSns } from '../helpers/sns.ts';
+
+/**
+ * Fidelity of POST /alerts/sns against what AWS documents SNS and CloudWatch send, over real HTTP
+ * with a signing fake SNS (test/helpers/sns.ts).
+ */
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ops-alerts';
+const fixture = JSON.parse(
+  readFileSync('test/fixtures/cloudwatch-alarm-single-metric.message.json', 'utf8'),
+) as Record<string, unknown>;
+
+/** The single-metric fixture as the alarm `name` in `arn`'s partition and region. */
+const alarm = (name: string, arn: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ ...fixture, AlarmName: name, AlarmArn: `${arn}:alarm:${name}`, ...extra });
+
+describe('alerts fidelity: SNS', () => {
+  let sns: FakeSns;
+  let h: Harness;
+
+  beforeAll(async () => {
+    sns = await startFakeSns();
+    h = await startHarness({
+      alerts: {
+        sns: { trustHost: (host) => host === '127.0.0.1', ca: sns.ca },
+        postIntervalMs: 20,
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await sns?.stop();
+  });
+
+  const parentFor = (name: string) =>
+    h.slack.state.channelMessages('C0INCIDENTS').find((m) => !m.thread_ts && m.text.includes(name));
+
+  it('links each alarm to the console of its ARN partition (aws-cn, aws-us-gov), none for ISO', async () => {
+    const cases = [
+      ['fid-cn-alarm', 'arn:aws-cn:cloudwatch:cn-north-1:123456789012'],
+      ['fid-gov-alarm', 'arn:aws-us-gov:cloudwatch:us-gov-west-1:123456789012'],
+      ['fid-iso-alarm', 'arn:aws-iso:cloudwatch:us-iso-east-1:123456789012'],
+      ['fid-aws-alarm', 'arn:aws:cloudwatch:eu-west-1:123456789012'],
+    ] as const;
+    for (const [name, arn] of cases) {
+      const response = await postSns(h.baseUrl, sns.notification(TOPIC, alarm(name, arn)));
+      expect(response.status).toBe(202);
+    }
+    const text = async (name: string) =>
+      messageText(await waitFor(`the ${name} parent`, () => parentFor(name)));
+    const cn = await text('fid-cn-alarm');
+    expect(cn).toContain(
+      'https://cn-north-1.console.amazonaws.cn/cloudwatch/home?region=cn-north-1#alarmsV2:alarm/fid-cn-alarm',
+    );
+    expect(cn).not.toContain('console.aws.amazon.com');
+    const gov = await text('fid-gov-alarm');
+    expect(gov).toContain(
+      'https://console.amazonaws-us-gov.com/cloudwatch/home?region=us-gov-west-1#alarmsV2:alarm/fid-gov-alarm',
+    );
+    expect(gov).not.toContain('console.aws.amazon.com');
+    // ISO partitions have no public console: no link rather than a wrong one.
+    expect(await text('fid-iso-alarm')).not.toContain('CloudWatch console');
+    expect(await text('fid-aws-alarm')).toContain(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/fid-aws-alarm',
+    );
+  });
+});
