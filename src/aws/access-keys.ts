@@ -20,7 +20,7 @@ const isMissing = (error: unknown) =>
   (error as { name?: string }).name === 'NoSuchEntityException' ||
   (error as { name?: string }).name === 'NoSuchEntity';
 
-/** IAM is global: one client (its endpoint is in us-east-1). */
+/** IAM is global per partition: one client, in the bot's region (the SDK picks the partition's endpoint). */
 export function accessKeysAdapter(iam: IAMClient): AccessKeysPort {
   return {
     async lastUsed(accessKeyId) {

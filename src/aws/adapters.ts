@@ -50,15 +50,17 @@ const ADAPTERS: {
     c: AdapterContext,
   ) => Ports[K];
 } = {
-  // Containment. IAM is global (its endpoint is in us-east-1); STS answers in the bot's region.
-  accessKeys: () =>
+  // Containment. IAM is global per partition: the SDK maps the bot's region to its partition's IAM
+  // endpoint (iam.amazonaws.com, iam.cn-north-1.amazonaws.com.cn, iam.us-gov.amazonaws.com), so the
+  // region is never pinned to us-east-1. STS answers in the bot's region.
+  accessKeys: ({ region }) =>
     lazyPort(
       async () => {
         const [{ IAMClient }, { accessKeysAdapter }] = await Promise.all([
           import('@aws-sdk/client-iam'),
           import('./access-keys.ts'),
         ]);
-        return accessKeysAdapter(new IAMClient({ region: 'us-east-1', maxAttempts: 3 }));
+        return accessKeysAdapter(new IAMClient({ region, maxAttempts: 3 }));
       },
       {
         lastUsed: 'promise',
