@@ -32,6 +32,12 @@ export interface Alert {
   links?: AlertLink[];
   /** When the source says it happened (ISO 8601), if it says. */
   occurredAt?: string;
+  /**
+   * When this state began (ms since the epoch), from sources whose every notification is one state
+   * change (CloudWatch `StateChangeTime`). A delivery older than the last one counted for its key
+   * arrived late (SNS keeps no order, and retries) and changes nothing.
+   */
+  stateChangedAt?: number;
 }
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'warning', 'info'];

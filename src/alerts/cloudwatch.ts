@@ -96,7 +96,14 @@ export function parseCloudWatchAlarm(message: string, severity: Severity = 'high
       : {}),
     links: consoleLink ? [{ label: 'CloudWatch console', url: consoleLink }] : [],
     occurredAt: alarm.StateChangeTime,
+    ...stateChangedAt(alarm.StateChangeTime),
   };
+}
+
+/** `2015-06-03T17:43:27.123+0000` (CloudWatch writes the offset without a colon) → ms. */
+function stateChangedAt(time: string | undefined): { stateChangedAt?: number } {
+  const ms = Date.parse(time?.replace(/([+-]\d\d)(\d\d)$/, '$1:$2') ?? '');
+  return Number.isFinite(ms) ? { stateChangedAt: ms } : {};
 }
 
 function alarmFacts(alarm: CloudWatchAlarm): [string, string][] {

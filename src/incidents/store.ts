@@ -31,16 +31,27 @@ export interface Incident {
   alert: Alert;
 }
 
-export type FiringOutcome = 'open' | 'repeat' | 'reopen' | 'resolve' | 'ignored' | 'duplicate';
+export type FiringOutcome =
+  | 'open'
+  | 'repeat'
+  | 'reopen'
+  | 'resolve'
+  | 'ignored'
+  | 'duplicate'
+  | 'stale';
 
 /**
  * Records one delivery atomically: dedupes it by delivery id, counts it, and decides the
  * incident's transition. This is where every firing is counted, whatever Slack is doing.
  *
- * KEYS[1] incident-by-key pointer, KEYS[2] delivery marker, KEYS[3] open-incidents set
+ * KEYS[1] incident-by-key pointer, KEYS[2] delivery marker, KEYS[3] open-incidents set,
+ * KEYS[4] when the last state change counted for the dedup key began
  * ARGV[1] id for a new incident, ARGV[2] now (ms), ARGV[3] firing|resolved, ARGV[4] reopen window (ms),
  * ARGV[5] delivery marker TTL (s), ARGV[6] incident hash key prefix, ARGV[7] alert JSON,
- * ARGV[8] dedup key, ARGV[9] channel for a new incident, ARGV[10] resolved retention (s)
+ * ARGV[8] dedup key, ARGV[9] channel for a new incident, ARGV[10] resolved retention (s),
+ * ARGV[11] when this delivery's state began (ms; 0 when the source does not say)
+ * A delivery whose state began before the last one counted is `stale` (SNS keeps no order and
+ * retries for up to an hour: a recovery can arrive before the alarm it ends) and changes nothing.
  * Returns { outcome, incident id, count, refresh }: `refresh` is 1 when a repeat found no parent
  * refresh queued (it sets the `refresh_queued` marker to now; the worker clears it when it
  * refreshes, and a marker older than a minute counts as lost), so a storm queues one refresh per
@@ -52,6 +63,11 @@ if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[5]) then
 end
 local now = tonumber(ARGV[2])
 local id = redis.call('GET', KEYS[1])
+local changed_at = tonumber(ARGV[11])
+if changed_at > 0 then
+  if changed_at < tonumber(redis.call('GET', KEYS[4]) or '0') then return {'stale', id or '', 0} end
+  redis.call('SET', KEYS[4], ARGV[11], 'EX', ARGV[5])
+end
 local h = id and (ARGV[6] .. id)
 local status = h and redis.call('HGET', h, 'status')
 local function open_new()
@@ -147,7 +163,7 @@ function recordDeliveryScript(redis: Redis): (...args: (string | number)[]) => P
     (...args: (string | number)[]) => Promise<unknown>
   >;
   if (!commands.opsbotRecordDelivery)
-    redis.defineCommand('opsbotRecordDelivery', { numberOfKeys: 3, lua: RECORD_DELIVERY });
+    redis.defineCommand('opsbotRecordDelivery', { numberOfKeys: 4, lua: RECORD_DELIVERY });
   return (...args) => commands.opsbotRecordDelivery!(...args);
 }
 
@@ -172,6 +188,7 @@ export class IncidentStore {
       this.keys.incidentByKey(keyHash(alert.key)),
       this.keys.alertDelivery(deliveryId),
       this.keys.incidentsOpen(),
+      this.keys.incidentByKey(`${keyHash(alert.key)}:state-changed-at`),
       newIncidentId(),
       now,
       alert.status,
@@ -182,6 +199,7 @@ export class IncidentStore {
       alert.key,
       channel,
       this.options.retentionSeconds,
+      alert.stateChangedAt ?? 0,
     )) as [FiringOutcome, string, number, number | undefined];
     return { outcome, id, count: Number(count), refresh: refresh === 1 };
   }

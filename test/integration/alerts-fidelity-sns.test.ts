@@ -67,4 +67,45 @@ describe('alerts fidelity: SNS', () => {
       'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/fid-aws-alarm',
     );
   });
+
+  it('a late delivery of an older state change (SNS does not keep order) changes nothing', async () => {
+    const arn = 'arn:aws:cloudwatch:us-east-1:123456789012';
+    const at = (minute: number) => `2026-01-05T10:${String(minute).padStart(2, '0')}:00.000+0000`;
+    const state = (name: string, value: string, old: string, minute: number) =>
+      alarm(name, arn, {
+        NewStateValue: value,
+        OldStateValue: old,
+        StateChangeTime: at(minute),
+      });
+    // The ALARM's first delivery failed; the later OK arrives first, then SNS retries the ALARM.
+    const ok = await postSns(
+      h.baseUrl,
+      sns.notification(TOPIC, state('fid-late', 'OK', 'ALARM', 5)),
+    );
+    expect(ok.status).toBe(202);
+    const late = await postSns(
+      h.baseUrl,
+      sns.notification(TOPIC, state('fid-late', 'ALARM', 'OK', 1)),
+    );
+    expect(late.status).toBe(202);
+    // An open incident, resolved, then a late INSUFFICIENT_DATA from before the recovery.
+    await postSns(h.baseUrl, sns.notification(TOPIC, state('fid-flap', 'ALARM', 'OK', 1)));
+    await waitFor('the fid-flap parent', () => parentFor('fid-flap'));
+    await postSns(h.baseUrl, sns.notification(TOPIC, state('fid-flap', 'OK', 'ALARM', 9)));
+    await waitFor('fid-flap resolved', async () =>
+      (await h.bot.alerts.store.listOpen()).every((i) => i.alert.title !== 'fid-flap'),
+    );
+    await postSns(
+      h.baseUrl,
+      sns.notification(TOPIC, state('fid-flap', 'INSUFFICIENT_DATA', 'ALARM', 4)),
+    );
+    // A newer state change still counts: the alarm fires again after its recovery.
+    await postSns(h.baseUrl, sns.notification(TOPIC, state('fid-late', 'ALARM', 'OK', 7)));
+    await waitFor('the fid-late parent of the newer ALARM', () => parentFor('fid-late'));
+    await h.bot.alerts.outbox.idle();
+    const open = await h.bot.alerts.store.listOpen();
+    expect(open.filter((i) => i.alert.title === 'fid-flap')).toEqual([]);
+    const lateIncident = open.filter((i) => i.alert.title === 'fid-late');
+    expect(lateIncident.map((i) => [i.count, i.alert.stateChange])).toEqual([[1, 'OK → ALARM']]);
+  });
 });
