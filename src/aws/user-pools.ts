@@ -11,12 +11,18 @@ import { awsCall, explainAwsError } from './errors.ts';
 
 const where = (u: PoolUserRef) => `user ${u.username} in user pool ${u.userPoolId}`;
 const ids = (u: PoolUserRef) => ({ UserPoolId: u.userPoolId, Username: u.username });
+/**
+ * A pool id names its region (`eu-west-1_AbCdEf123`) and Cognito answers for the pool only there;
+ * without a target region, that one (the bot's default would say ResourceNotFoundException).
+ */
+const poolRegion = (u: PoolUserRef) =>
+  u.region ?? /^([a-z]{2}(?:-[a-z]+)+-\d+)_/.exec(u.userPoolId)?.[1];
 
 export function userPoolsAdapter(client: ClientFor<CognitoIdentityProviderClient>): UserPoolsPort {
   return {
     async get(user) {
       try {
-        const out = await client(user.region).send(new AdminGetUserCommand(ids(user)));
+        const out = await client(poolRegion(user)).send(new AdminGetUserCommand(ids(user)));
         return {
           username: out.Username ?? user.username,
           enabled: out.Enabled !== false,
@@ -29,17 +35,17 @@ export function userPoolsAdapter(client: ClientFor<CognitoIdentityProviderClient
     },
     async globalSignOut(user) {
       await awsCall({ action: 'cognito-idp:AdminUserGlobalSignOut', resource: where(user) }, () =>
-        client(user.region).send(new AdminUserGlobalSignOutCommand(ids(user))),
+        client(poolRegion(user)).send(new AdminUserGlobalSignOutCommand(ids(user))),
       );
     },
     async disable(user) {
       await awsCall({ action: 'cognito-idp:AdminDisableUser', resource: where(user) }, () =>
-        client(user.region).send(new AdminDisableUserCommand(ids(user))),
+        client(poolRegion(user)).send(new AdminDisableUserCommand(ids(user))),
       );
     },
     async enable(user) {
       await awsCall({ action: 'cognito-idp:AdminEnableUser', resource: where(user) }, () =>
-        client(user.region).send(new AdminEnableUserCommand(ids(user))),
+        client(poolRegion(user)).send(new AdminEnableUserCommand(ids(user))),
       );
     },
   };
