@@ -102,6 +102,14 @@ async function accept(
 }
 
 async function receiveSns(req: IncomingMessage, res: ServerResponse, deps: AlertRoutesDeps) {
+  // Raw message delivery posts the bare Message, without the signed envelope: nothing to verify.
+  if (String(req.headers['x-amz-sns-rawdelivery']).toLowerCase() === 'true') {
+    req.resume();
+    return badRequest(
+      res,
+      'raw message delivery is on for this subscription (x-amz-sns-rawdelivery: true): a raw message carries no SNS signature to verify; set the subscription attribute RawMessageDelivery to false',
+    );
+  }
   const text = await readLimitedBody(req, res);
   if (text === undefined) return;
   const json = parseJson(text, res);

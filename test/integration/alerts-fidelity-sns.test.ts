@@ -108,4 +108,23 @@ describe('alerts fidelity: SNS', () => {
     const lateIncident = open.filter((i) => i.alert.title === 'fid-late');
     expect(lateIncident.map((i) => [i.count, i.alert.stateChange])).toEqual([[1, 'OK → ALARM']]);
   });
+
+  it('refuses raw message delivery (unsigned) with a 400 that says so, and creates nothing', async () => {
+    // With RawMessageDelivery on, SNS posts the bare Message and adds x-amz-sns-rawdelivery: true.
+    const response = await fetch(`${h.baseUrl}/alerts/sns`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain; charset=UTF-8',
+        'x-amz-sns-message-type': 'Notification',
+        'x-amz-sns-message-id': '5a1e5c3b-7f54-5d5f-9a2b-0c9d8e7f6a5b',
+        'x-amz-sns-topic-arn': TOPIC,
+        'x-amz-sns-rawdelivery': 'true',
+      },
+      body: alarm('fid-raw', 'arn:aws:cloudwatch:us-east-1:123456789012'),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).reason).toMatch(/raw message delivery.*RawMessageDelivery/i);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(parentFor('fid-raw')).toBeUndefined();
+  });
 });
