@@ -31,6 +31,7 @@ export function incidentParent({ incident, runbooks }: IncidentView): MessageCon
   const emoji = resolved ? ':white_check_mark:' : SEVERITY_EMOJI[alert.severity];
   const title = `${resolved ? 'Resolved: ' : ''}${alert.title}`;
   const muted = incident.maintenance !== undefined;
+  const actions = buttons(incident, runbooks);
   const blocks: Block[] = [
     {
       type: 'header',
@@ -39,7 +40,10 @@ export function incidentParent({ incident, runbooks }: IncidentView): MessageCon
     ...(muted ? [maintenanceNote(incident.maintenance!)] : []),
     { type: 'section', fields: summaryFields(incident).slice(0, 10) },
     ...alertDetails(incident),
-    { type: 'actions', block_id: 'incident_actions', elements: buttons(incident, runbooks) },
+    // An actions block needs at least one element: a resolved incident without runbooks has none.
+    ...(actions.length
+      ? [{ type: 'actions' as const, block_id: 'incident_actions', elements: actions }]
+      : []),
   ];
   const text = `${emoji} ${muted ? '[in maintenance] ' : ''}${resolved ? 'Resolved' : alert.severity.toUpperCase()}: ${escapeText(alert.title)} (${incident.count} firing${incident.count === 1 ? '' : 's'})`;
   return { text: clip(text, 3000), blocks };
