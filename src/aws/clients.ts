@@ -22,3 +22,12 @@ export function regionalClients<C>(
   };
   return Object.assign(get, { defaultRegion });
 }
+
+/**
+ * The region an ARN names (`arn:<partition>:<service>:<region>:…`); undefined for a global ARN or
+ * a plain name. A regional API answers for a resource only in the resource's own region.
+ */
+export function arnRegion(id: string): string | undefined {
+  const region = /^arn:aws[\w-]*:[\w-]+:([a-z]{2}(?:-[a-z]+)+-\d+):/.exec(id)?.[1];
+  return region || undefined;
+}

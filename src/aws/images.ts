@@ -16,7 +16,7 @@ import {
 import { UserError } from '../sdk/errors.ts';
 import type { ImagesPort, RepositoryRef } from '../sdk/ports/images.ts';
 import type { Redeploy, ServiceRef } from '../sdk/ports/index.ts';
-import type { RegionalClients } from './clients.ts';
+import { arnRegion, type RegionalClients } from './clients.ts';
 import { awsCall, explainAwsError } from './errors.ts';
 import { ecsServiceArn } from './services.ts';
 
@@ -100,9 +100,12 @@ export function imagesAdapter(clients: {
     return found;
   }
 
+  /** App Runner answers for a service only in the region its ARN names. */
+  const appRunner = (s: AppRunner) => clients.apprunner(arnRegion(s.serviceArn) ?? s.region);
+
   async function appRunnerService(s: AppRunner) {
     const out = await awsCall({ action: 'apprunner:DescribeService', resource: s.serviceArn }, () =>
-      clients.apprunner(s.region).send(new DescribeServiceCommand({ ServiceArn: s.serviceArn })),
+      appRunner(s).send(new DescribeServiceCommand({ ServiceArn: s.serviceArn })),
     );
     const repo = out.Service?.SourceConfiguration?.ImageRepository;
     if (!out.Service || !repo?.ImageIdentifier)
@@ -157,7 +160,7 @@ export function imagesAdapter(clients: {
         const out = await awsCall(
           { action: 'apprunner:UpdateService', resource: s.serviceArn },
           () =>
-            clients.apprunner(s.region).send(
+            appRunner(s).send(
               new UpdateAppRunnerService({
                 ServiceArn: s.serviceArn,
                 SourceConfiguration: {
@@ -218,9 +221,9 @@ export function imagesAdapter(clients: {
       const out = await awsCall(
         { action: 'apprunner:ListOperations', resource: s.serviceArn },
         () =>
-          clients
-            .apprunner(s.region)
-            .send(new ListOperationsCommand({ ServiceArn: s.serviceArn, MaxResults: 20 })),
+          appRunner(s).send(
+            new ListOperationsCommand({ ServiceArn: s.serviceArn, MaxResults: 20 }),
+          ),
       );
       const op = (out.OperationSummaryList ?? []).find(
         (o) =>

@@ -3,7 +3,7 @@ import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { UserError } from '../sdk/errors.ts';
 import type { ServiceRef, ServiceStatus, ServiceStatusPort } from '../sdk/ports/index.ts';
 
-import type { RegionalClients } from './clients.ts';
+import { arnRegion, type RegionalClients } from './clients.ts';
 import { awsCall } from './errors.ts';
 import { ecsServiceArn } from './services.ts';
 
@@ -49,7 +49,9 @@ async function describeAppRunner(
   s: AppRunner,
 ): Promise<ServiceStatus> {
   const out = await awsCall({ action: 'apprunner:DescribeService', resource: s.serviceArn }, () =>
-    clients(s.region).send(new DescribeServiceCommand({ ServiceArn: s.serviceArn })),
+    clients(arnRegion(s.serviceArn) ?? s.region).send(
+      new DescribeServiceCommand({ ServiceArn: s.serviceArn }),
+    ),
   );
   const service = out.Service;
   return {

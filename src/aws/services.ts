@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../sdk/errors.ts';
 import type { Redeploy, Rollout, ServiceRef, ServicesPort } from '../sdk/ports/index.ts';
-import type { RegionalClients } from './clients.ts';
+import { arnRegion, type RegionalClients } from './clients.ts';
 import { awsCall } from './errors.ts';
 
 type Ecs = Extract<ServiceRef, { type: 'ecs' }>;
@@ -124,7 +124,9 @@ function ecsPort(clients: RegionalClients<ECSClient>) {
   };
 }
 
-function appRunnerPort(clients: RegionalClients<AppRunnerClient>) {
+function appRunnerPort(apprunner: RegionalClients<AppRunnerClient>) {
+  /** App Runner answers for a service only in the region its ARN names. */
+  const clients = (s: AppRunner) => apprunner(arnRegion(s.serviceArn) ?? s.region);
   const operations = async function* (s: AppRunner) {
     let next: string | undefined;
     let pages = 0;
@@ -132,7 +134,7 @@ function appRunnerPort(clients: RegionalClients<AppRunnerClient>) {
       const page = await awsCall(
         { action: 'apprunner:ListOperations', resource: s.serviceArn },
         () =>
-          clients(s.region).send(
+          clients(s).send(
             new ListOperationsCommand({
               ServiceArn: s.serviceArn,
               NextToken: next,
@@ -149,7 +151,7 @@ function appRunnerPort(clients: RegionalClients<AppRunnerClient>) {
     async startRedeploy(s: AppRunner): Promise<Redeploy> {
       const out = await awsCall(
         { action: 'apprunner:StartDeployment', resource: s.serviceArn },
-        () => clients(s.region).send(new StartDeploymentCommand({ ServiceArn: s.serviceArn })),
+        () => clients(s).send(new StartDeploymentCommand({ ServiceArn: s.serviceArn })),
       );
       return { id: out.OperationId ?? '', startedAt: new Date().toISOString() };
     },
