@@ -44,3 +44,21 @@ export function parseJson(text: string, res: ServerResponse): { value: unknown }
     return undefined;
   }
 }
+
+/**
+ * Answers 415 (and returns false) when the request declares a body other than JSON. No
+ * `content-type` at all is taken as JSON; `application/json` with parameters or a `+json` type is JSON.
+ */
+export function declaresJson(req: IncomingMessage, res: ServerResponse): boolean {
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  if (type === '' || type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type))
+    return true;
+  sendJson(res, 415, {
+    error: 'unsupported_media_type',
+    reason: `content-type ${type} is not application/json`,
+  });
+  return false;
+}

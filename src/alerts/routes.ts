@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { type Alert, BadAlert } from './alert.ts';
 import { parseAlertmanager } from './alertmanager.ts';
-import { parseJson, readLimitedBody } from './body.ts';
+import { declaresJson, parseJson, readLimitedBody } from './body.ts';
 import { looksLikeCloudWatch, parseCloudWatchAlarm } from './cloudwatch.ts';
 import { type WebhookReplays, webhookDeliveryId } from './replays.ts';
 import { parseSnsMessage, type SnsVerifier } from './sns.ts';
@@ -176,7 +176,7 @@ async function receiveAlertmanager(
     return unauthorized(res, 'missing or wrong bearer token');
   }
   const text = await readLimitedBody(req, res);
-  if (text === undefined) return;
+  if (text === undefined || !declaresJson(req, res)) return;
   const json = parseJson(text, res);
   if (!json) return;
   let alerts: Alert[];
@@ -199,6 +199,7 @@ async function receiveWebhook(req: IncomingMessage, res: ServerResponse, deps: A
   if (text === undefined) return;
   const problem = verifyWebhook(deps.webhookSecret, text, req.headers);
   if (problem) return unauthorized(res, problem);
+  if (!declaresJson(req, res)) return;
   const json = parseJson(text, res);
   if (!json) return;
   let alert: Alert;
