@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_ENV, alertsFile, parentFor, sendWebhook, webhookBody } from '../helpers/alerts.ts';
+import {
+  ALERT_ENV,
+  alertsFile,
+  parentFor,
+  sendAlertmanager,
+  sendWebhook,
+  threadOf,
+  webhookBody,
+} from '../helpers/alerts.ts';
 import { type Harness, startHarness, waitFor } from '../helpers/harness.ts';
 import { messageProblems } from '../helpers/slack-fidelity-blocks.ts';
 
@@ -34,6 +42,47 @@ describe('incident messages within Block Kit rules', () => {
     const parent = await waitFor('the parent', () => parentFor(h, 'Check quiet failing'));
     await sendWebhook(h, webhookBody('quiet', 'resolved'));
     await waitFor('the parent resolved', () => parent.text.includes('Resolved'), 5000);
+    expect(refusedCalls()).toEqual([]);
+  });
+
+  it('keeps thread notes about an alert with a very long name within 3,000 characters', async () => {
+    const alertname = `DiskFull<${'x'.repeat(5000)}>`;
+    const alertmanager = (status: 'firing' | 'resolved') =>
+      JSON.stringify({
+        version: '4',
+        status,
+        receiver: 'opsbot',
+        groupKey: 'g',
+        groupLabels: {},
+        commonLabels: {},
+        commonAnnotations: {},
+        externalURL: 'https://am.example.com',
+        alerts: [
+          {
+            status,
+            labels: { alertname, severity: 'warning' },
+            annotations: {},
+            startsAt: new Date().toISOString(),
+            endsAt: '0001-01-01T00:00:00Z',
+            generatorURL: 'https://prom.example.com/graph',
+            fingerprint: 'f00dfeed00000001',
+          },
+        ],
+      });
+    expect((await sendAlertmanager(h, alertmanager('firing'))).status).toBeLessThan(300);
+    const parent = await waitFor('the parent', () => parentFor(h, 'DiskFull'));
+    await sendAlertmanager(h, alertmanager('resolved'));
+    await waitFor('the parent resolved', () => parent.text.includes('Resolved'), 5000);
+    await sendAlertmanager(h, alertmanager('firing'));
+    await waitFor(
+      'the reopened note',
+      () =>
+        threadOf(h, parent.ts).some((m) => m.text.includes('Reopened')) ||
+        h.slack.state.calls.some(
+          (c) => c.method === 'chat.postMessage' && String(c.args.text).includes('Reopened'),
+        ),
+      5000,
+    );
     expect(refusedCalls()).toEqual([]);
   });
 });

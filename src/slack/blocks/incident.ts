@@ -169,7 +169,10 @@ function buttons(incident: Incident, runbooks: RunbookButton[]): ButtonElement[]
 /** A thread reply (or the first post in an incident's own channel) as one mrkdwn section. */
 export function incidentNote(note: IncidentNote): MessageContent {
   const text = noteText(note);
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return {
+    text: clip(text, MESSAGE_TEXT_MAX),
+    blocks: [{ type: 'section', text: mrkdwn(clip(text, 3000)) }],
+  };
 }
 
 function noteText(note: IncidentNote): string {
@@ -179,15 +182,18 @@ function noteText(note: IncidentNote): string {
     case 'resolved':
       return resolvedText(note.incident);
     case 'reopened':
-      return `:fire: Reopened: *${escapeText(note.incident.alert.title)}* fired again within the reopen window (firing count ${note.incident.count}).`;
+      return `:fire: Reopened: *${titleText(note.incident.alert.title)}* fired again within the reopen window (firing count ${note.incident.count}).`;
     case 'escalated':
       return `:mega: ${user(note.by)} escalated this incident to ${oncallMention(note.oncall)}.`;
     case 'discuss-in':
       return `:speech_balloon: Discuss in ${elementMrkdwn(channel(note.channel))}.`;
     case 'channel-opened':
-      return `:rotating_light: Channel for *${escapeText(note.title)}*; the alert thread is ${elementMrkdwn(link(note.thread, 'here'))}.`;
+      return `:rotating_light: Channel for *${titleText(note.title)}*; the alert thread is ${elementMrkdwn(link(note.thread, 'here'))}.`;
   }
 }
+
+/** An alert's title in a note: escaped and cut (an Alertmanager `alertname` has no length limit). */
+const titleText = (title: string) => richMrkdwn(title, 500);
 
 function resolvedText(incident: Incident): string {
   const by =
