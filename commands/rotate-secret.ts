@@ -5,6 +5,7 @@ import {
   type FileConfig,
   generateSecretValue,
   type IamStatement,
+  PermanentError,
   pendingVersion,
   requestToken,
   type Step,
@@ -30,7 +31,10 @@ import {
  *   its token among the secret's versions and does nothing; AWS itself treats a repeated token
  *   with the same value as a no-op. The value is never returned, logged or shown.
  * - With `rotation_lambda`: RotateSecret with the same kind of token (refused while another
- *   rotation is pending).
+ *   rotation is pending). RotateSecret only starts the rotation: the new version stays AWSPENDING
+ *   until the Lambda's finishSecret makes it AWSCURRENT, so with consumers the run waits for that
+ *   (step `await-rotation`) before restarting them. A rotation that fails or does not
+ *   finish in time stops the run there, with no consumer restarted on the old value.
  * - Then each consumer service (`consumers`) is restarted with the `restart` command's steps, in
  *   this same run, holding its `service:<name>` lock.
  */
@@ -97,6 +101,49 @@ async function newVersion(ctx: Ctx) {
     region: t.region,
   });
   return { versionId: out.versionId, method: 'PutSecretValue', already: false };
+}
+
+const ROTATION_POLL_MS = 1_000;
+const ROTATION_TIMEOUT_MS = 5 * 60_000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Waits until the rotation Lambda made this request's version AWSCURRENT. */
+async function awaitRotation(ctx: Ctx) {
+  const { versionId } = ctx.results['new-version'] as { versionId: string };
+  const t = target(ctx.targets, ctx.args.secret);
+  const deadline = Date.now() + ROTATION_TIMEOUT_MS;
+  for (;;) {
+    const info = await ctx.ports.secrets.describe({ secretId: t.secret_id, region: t.region });
+    const stages = info?.versions[versionId] ?? [];
+    if (stages.includes('AWSCURRENT')) {
+      ctx.progress(`version ${versionId} is AWSCURRENT`);
+      return { current: true, versionId };
+    }
+    if (!stages.includes('AWSPENDING')) {
+      throw new PermanentError(
+        'rotation_failed',
+        `the rotation of ${t.secret_id} did not finish: version ${versionId} is no longer AWSPENDING and never became AWSCURRENT (see ${t.rotation_lambda}'s logs); the old value is still current and no consumer was restarted`,
+      );
+    }
+    if (Date.now() >= deadline || ctx.signal.aborted) {
+      throw new PermanentError(
+        'rotation_timeout',
+        `the rotation of ${t.secret_id} is still AWSPENDING (version ${versionId}) after ${ROTATION_TIMEOUT_MS / 60_000} min (see ${t.rotation_lambda}'s logs); the old value is still current and no consumer was restarted`,
+      );
+    }
+    await sleep(Math.min(ROTATION_POLL_MS, Math.max(0, deadline - Date.now())), ctx.signal);
+  }
 }
 
 /**
@@ -193,6 +240,16 @@ export default defineCommand({
   },
   run: (a: Args, targets) => [
     step<Args>('new-version', 'Store the new secret version', newVersion),
+    // Only consumers read the secret in this run: they must not restart on the old value.
+    ...(target(targets, a.secret).rotation_lambda && consumersOf(targets, a.secret).length > 0
+      ? [
+          step<Args>(
+            'await-rotation',
+            'Wait until the rotation made the new version AWSCURRENT',
+            awaitRotation,
+          ),
+        ]
+      : []),
     step<Args>('audit', 'Record secret.rotated', async ({ args: x, request, results, record }) => {
       const out = results['new-version'] as { versionId: string; method: string };
       const t = target(targets, x.secret);
