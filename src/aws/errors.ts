@@ -63,7 +63,8 @@ export function explainAwsError(error: unknown, site: CallSite): OpsError {
       `the bot's role lacks \`${site.action}\` on ${site.resource}`,
     );
   }
-  if (/NotFound|NoSuchEntity/i.test(name) || status === 404) {
+  // WAFv2 names a missing IP set (or web ACL) WAFNonexistentItemException.
+  if (/NotFound|NoSuchEntity|^WAFNonexistentItem/i.test(name) || status === 404) {
     return new UserError('aws_not_found', `no such ${site.resource}`);
   }
   if (name === 'PreconditionFailedException') {
