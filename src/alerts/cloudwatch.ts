@@ -52,6 +52,9 @@ const alarmSchema = z
     Region: z.string().optional(),
     AlarmArn: z.string().optional(),
     Trigger: triggerSchema.optional(),
+    /** Composite alarms: the rule over other alarms, and the children whose change fired it. */
+    AlarmRule: z.string().nullish(),
+    TriggeringChildren: z.array(z.unknown()).nullish(),
   })
   .loose();
 
@@ -111,6 +114,9 @@ function alarmFacts(alarm: CloudWatchAlarm): [string, string][] {
   const facts: [string, string][] = [];
   if (alarm.Region) facts.push(['Region', alarm.Region]);
   if (alarm.AWSAccountId) facts.push(['Account', alarm.AWSAccountId]);
+  if (alarm.AlarmRule) facts.push(['Rule', alarm.AlarmRule]);
+  const children = childAlarmNames(alarm.TriggeringChildren);
+  if (children.length) facts.push(['Triggered by', children.join(', ')]);
   if (!trigger) return facts;
   if (trigger.MetricName) {
     const stat = trigger.Statistic ?? trigger.ExtendedStatistic;
@@ -142,6 +148,19 @@ function alarmFacts(alarm: CloudWatchAlarm): [string, string][] {
     ]);
   }
   return facts;
+}
+
+/**
+ * The names of a composite alarm's triggering children: CloudWatch sends `{Arn, State}` objects
+ * (its schema also allows bare ARN strings); the name is what follows `:alarm:` in the ARN.
+ */
+function childAlarmNames(children: unknown[] | null | undefined): string[] {
+  return (children ?? []).flatMap((child) => {
+    const arn = typeof child === 'string' ? child : (child as { Arn?: unknown } | null)?.Arn;
+    if (typeof arn !== 'string' || !arn) return [];
+    const at = arn.indexOf(':alarm:');
+    return [at >= 0 ? arn.slice(at + ':alarm:'.length) : arn];
+  });
 }
 
 const dimensionsText = (dims: { name: string; value: string }[]) =>

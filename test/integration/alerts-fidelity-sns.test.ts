@@ -127,4 +127,38 @@ describe('alerts fidelity: SNS', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(parentFor('fid-raw')).toBeUndefined();
   });
+
+  it('shows a composite alarm (AlarmRule, TriggeringChildren, no Trigger) with its rule and the child that fired', async () => {
+    const arn = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm';
+    // The shape CloudWatch documents for a composite alarm's state change.
+    const composite = JSON.stringify({
+      AlarmName: 'fid-composite',
+      AlarmDescription: null,
+      AWSAccountId: '123456789012',
+      NewStateValue: 'ALARM',
+      NewStateReason: `${arn}:fid-child-errors transitioned to ALARM at Monday 05 January, 2026 10:00:00 UTC`,
+      StateChangeTime: '2026-01-05T10:00:00.640+0000',
+      Region: 'US East (N. Virginia)',
+      AlarmArn: `${arn}:fid-composite`,
+      OldStateValue: 'OK',
+      OKActions: [],
+      AlarmActions: [TOPIC],
+      InsufficientDataActions: [],
+      AlarmRule: 'ALARM("fid-child-errors") OR ALARM("fid-child-latency")',
+      TriggeringChildren: [
+        {
+          Arn: `${arn}:fid-child-errors`,
+          State: { Value: 'ALARM', Timestamp: '2026-01-05T10:00:00.640+0000' },
+        },
+      ],
+    });
+    const response = await postSns(h.baseUrl, sns.notification(TOPIC, composite));
+    expect(response.status).toBe(202);
+    const text = messageText(
+      await waitFor('the composite parent', () => parentFor('fid-composite')),
+    );
+    expect(text).toContain('OK → ALARM');
+    expect(text).toContain('ALARM(\\"fid-child-errors\\") OR ALARM(\\"fid-child-latency\\")');
+    expect(text).toMatch(/Triggered by\*\\nfid-child-errors/);
+  });
 });
