@@ -28,7 +28,10 @@ export const repositoryArn = (r: RepositoryRef) =>
 
 const iso = (d: Date | undefined) => (d ?? new Date()).toISOString();
 
-/** Fields of a task definition that RegisterTaskDefinition takes back unchanged. */
+/**
+ * Fields of a task definition that RegisterTaskDefinition takes back unchanged: a new revision
+ * inherits nothing, so a field left out here is silently lost on deploy.
+ */
 const TASK_DEFINITION_FIELDS = [
   'family',
   'taskRoleArn',
@@ -46,6 +49,7 @@ const TASK_DEFINITION_FIELDS = [
   'inferenceAccelerators',
   'ephemeralStorage',
   'runtimePlatform',
+  'enableFaultInjection',
 ] as const;
 
 export function imagesAdapter(clients: {
