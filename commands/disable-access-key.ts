@@ -29,9 +29,28 @@ const args = z.object({
 
 type Args = z.output<typeof args>;
 
+/**
+ * The key's status before this request changed it, read once and kept in the run's state, so a
+ * retried run (after the key was deactivated) still knows what the Undo must put back.
+ */
+async function statusBefore(ctx: StepContext<Args>, userName: string) {
+  const kept = await ctx.state.load<{ status: string }>(STATUS_BEFORE);
+  if (kept) return kept.status;
+  const status =
+    (await port(ctx.ports, 'accessKeys').status({
+      userName,
+      accessKeyId: ctx.args.access_key_id,
+    })) ?? 'unknown';
+  await ctx.state.save(STATUS_BEFORE, { status });
+  return status;
+}
+
+const STATUS_BEFORE = 'status-before';
+
 async function disable(ctx: StepContext<Args>) {
   const use = await ownerOf(ctx.ports, ctx.args.access_key_id, ctx.args.user);
   const keys = port(ctx.ports, 'accessKeys');
+  const was = await statusBefore(ctx, use.userName);
   await keys.setStatus({
     userName: use.userName,
     accessKeyId: ctx.args.access_key_id,
@@ -46,7 +65,8 @@ async function disable(ctx: StepContext<Args>) {
     by: ctx.request.requester,
     at: new Date().toISOString(),
     reason: ctx.args.reason,
-    facts: { user: use.userName, ...(policyName ? { policy: policyName } : {}) },
+    // `was`: what the Undo restores (a key already Inactive stays Inactive).
+    facts: { user: use.userName, was, ...(policyName ? { policy: policyName } : {}) },
   });
   ctx.record('access_key.disabled', {
     access_key_id: ctx.args.access_key_id,

@@ -68,6 +68,12 @@ export default defineCommand({
           'nothing_to_undo',
           `request ${a.undo} only signed ${a.username} out; a sign-out cannot be undone`,
         );
+      // The Undo puts back what the action changed: a user disabled before it stays disabled.
+      if (original.facts?.was_enabled === 'false')
+        throw new UserError(
+          'nothing_to_undo',
+          `${a.username} was already disabled before request ${a.undo}, so its Undo has nothing to put back (to enable the user, ask for enable-user ${a.username} pool=${a.pool} without undo=); nothing was changed`,
+        );
     }
     const ref = poolUser(targets, a.pool, a.username);
     const user = await port(ports, 'userPools').get(ref);

@@ -26,9 +26,26 @@ const args = z.object({
 
 type Args = z.output<typeof args>;
 
+const ENABLED_BEFORE = 'enabled-before';
+
+/**
+ * Whether the user was enabled before this request, read once and kept in the run's state, so a
+ * retried run (after the disable) still knows it.
+ */
+async function enabledBefore(ctx: StepContext<Args>): Promise<boolean | undefined> {
+  const kept = await ctx.state.load<{ enabled: boolean | null }>(ENABLED_BEFORE);
+  if (kept) return kept.enabled ?? undefined;
+  const user = await port(ctx.ports, 'userPools').get(
+    poolUser(ctx.targets, ctx.args.pool, ctx.args.username),
+  );
+  await ctx.state.save(ENABLED_BEFORE, { enabled: user?.enabled ?? null });
+  return user?.enabled;
+}
+
 async function signOut(ctx: StepContext<Args>) {
   const user = poolUser(ctx.targets, ctx.args.pool, ctx.args.username);
   const pools = port(ctx.ports, 'userPools');
+  const wasEnabled = ctx.args.disable ? await enabledBefore(ctx) : undefined;
   await pools.globalSignOut(user);
   if (ctx.args.disable) await pools.disable(user);
   await port(ctx.ports, 'containment').record({
@@ -38,7 +55,11 @@ async function signOut(ctx: StepContext<Args>) {
     by: ctx.request.requester,
     at: new Date().toISOString(),
     reason: ctx.args.reason,
-    facts: { disabled: String(ctx.args.disable) },
+    // `was_enabled`: whether the Undo has anything to put back (a user disabled before stays so).
+    facts: {
+      disabled: String(ctx.args.disable),
+      ...(wasEnabled !== undefined ? { was_enabled: String(wasEnabled) } : {}),
+    },
   });
   ctx.record('user.signed_out', {
     pool: ctx.args.pool,
