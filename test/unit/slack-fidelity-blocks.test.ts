@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { incidentNote } from '../../src/slack/blocks/incident.ts';
+import { outputMessage } from '../../src/slack/blocks/output.ts';
 import { messageProblems } from '../helpers/slack-fidelity-blocks.ts';
 
 /** Pure block builders fed the longest and emptiest data users, alerts and AWS can send. */
@@ -9,5 +10,28 @@ describe('block builders within Block Kit limits', () => {
     const note = incidentNote({ kind: 'channel-opened', title, thread: 'https://x.example/t' });
     expect(messageProblems(note)).toEqual([]);
     expect(note.text).toContain('&lt;xxx');
+  });
+});
+
+describe('run output buttons', () => {
+  it('gives every command button of a message its own action_id, across actions blocks', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({
+      label: `Undo ${i}`,
+      command: `ping ${i}`,
+    }));
+    const message = outputMessage({
+      text: 'blocks',
+      blocks: [
+        { type: 'buttons', buttons: many },
+        { type: 'buttons', buttons: [{ label: 'Roll back', command: 'rollback api' }] },
+      ],
+    });
+    expect(messageProblems(message)).toEqual([]);
+    const ids = message.blocks.flatMap((b) =>
+      b.type === 'actions' ? b.elements.map((e) => e.action_id) : [],
+    );
+    expect(ids).toHaveLength(31);
+    expect(new Set(ids).size).toBe(31);
+    for (const id of ids) expect(id).toMatch(/^command\.run\.\d+$/);
   });
 });

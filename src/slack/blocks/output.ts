@@ -7,7 +7,12 @@ import { type Block, type MessageContent, mrkdwn, plain } from './types.ts';
 const KNOWN_ACTIONS = new Set<string>(Object.values(ACTION));
 const MAX_BLOCKS = 50;
 
-function render(block: OutputBlock): Block[] {
+/**
+ * One output block as Block Kit. A command button's action id is `command.run.<n>`, `n` its place
+ * among the message's buttons (`buttonsBefore()` counts those in earlier actions blocks), so no two
+ * buttons of a message share an action id, however many actions blocks it has.
+ */
+function render(block: OutputBlock, buttonsBefore: (count: number) => number): Block[] {
   switch (block.type) {
     case 'text':
       return [{ type: 'section', text: mrkdwn(richMrkdwn(block.text, 3000)) }];
@@ -34,16 +39,19 @@ function render(block: OutputBlock): Block[] {
       const unknown = block.buttons.find((b) => 'action' in b && !KNOWN_ACTIONS.has(b.action));
       if (unknown && 'action' in unknown)
         throw new Error(`unknown button action ${unknown.action}`);
-      return chunkArray(block.buttons, 25).map((buttons) => ({
-        type: 'actions',
-        elements: buttons.map((b, index) => ({
-          type: 'button',
-          action_id: 'action' in b ? b.action : `${ACTION.runCommand}.${index}`,
-          text: plain(clip(b.label, 75)),
-          value: ('action' in b ? b.value : b.command).slice(0, 2000),
-          ...(b.style ? { style: b.style } : {}),
-        })),
-      }));
+      return chunkArray(block.buttons, 25).map((buttons) => {
+        const offset = buttonsBefore(buttons.length);
+        return {
+          type: 'actions',
+          elements: buttons.map((b, index) => ({
+            type: 'button',
+            action_id: 'action' in b ? b.action : `${ACTION.runCommand}.${offset + index}`,
+            text: plain(clip(b.label, 75)),
+            value: ('action' in b ? b.value : b.command).slice(0, 2000),
+            ...(b.style ? { style: b.style } : {}),
+          })),
+        };
+      });
     }
   }
 }
@@ -72,7 +80,14 @@ function rowSections(rows: Extract<OutputBlock, { type: 'rows' }>['rows']): Bloc
  * text is escaped, the summary too; only inline elements become Slack markup.
  */
 export function outputMessage(message: OutputMessage): MessageContent {
-  const blocks = (message.blocks ?? [{ type: 'text', text: message.text }]).flatMap(render);
+  let buttons = 0;
+  const buttonsBefore = (count: number) => {
+    buttons += count;
+    return buttons - count;
+  };
+  const blocks = (message.blocks ?? [{ type: 'text', text: message.text }]).flatMap((block) =>
+    render(block, buttonsBefore),
+  );
   if (blocks.length > MAX_BLOCKS) {
     const kept = blocks.slice(0, MAX_BLOCKS - 1);
     kept.push({
