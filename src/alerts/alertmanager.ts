@@ -16,6 +16,9 @@ const alertSchema = z
     silenceURL: z.string().optional(),
     dashboardURL: z.string().optional(),
     panelURL: z.string().optional(),
+    /** What the rule evaluated, by query ref (`{B: 44.2, C: 1}`); Grafana 9 sent `valueString`. */
+    values: z.record(z.string(), z.unknown()).nullish(),
+    valueString: z.string().optional(),
   })
   .loose();
 
@@ -57,12 +60,23 @@ export function parseAlertmanager(body: unknown): Alert[] {
       title,
       reason: annotations.summary ?? annotations.description,
       stateChange: entry.status === 'firing' ? 'inactive → firing' : 'firing → resolved',
+      ...valueFacts(entry),
       labels,
       annotations,
       links: linksOf(entry, annotations),
       occurredAt: entry.startsAt,
     } satisfies Alert;
   });
+}
+
+/** Grafana's evaluated values as facts (`Value B` → `44.2`), else its `valueString`. */
+function valueFacts(entry: z.infer<typeof alertSchema>): Pick<Alert, 'facts'> {
+  const facts = Object.entries(entry.values ?? {}).map(([ref, value]): [string, string] => [
+    `Value ${ref}`,
+    String(value),
+  ]);
+  if (!facts.length && entry.valueString) facts.push(['Value', entry.valueString]);
+  return facts.length ? { facts } : {};
 }
 
 function linksOf(entry: z.infer<typeof alertSchema>, annotations: Record<string, string>) {

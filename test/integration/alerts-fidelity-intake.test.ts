@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/alerts/webhook.ts';
 import {
@@ -9,7 +10,7 @@ import {
   WEBHOOK_SECRET,
   webhookBody,
 } from '../helpers/alerts.ts';
-import { type Harness, startHarness } from '../helpers/harness.ts';
+import { type Harness, messageText, startHarness, waitFor } from '../helpers/harness.ts';
 
 /**
  * Fidelity of POST /alerts/alertmanager and /alerts/webhook against what Alertmanager, Grafana and
@@ -90,5 +91,34 @@ describe('alerts fidelity: Alertmanager and signed webhooks', () => {
     const titles = (await h.bot.alerts.store.listOpen()).map((i) => i.alert.title);
     expect(titles).not.toContain('FidelityFormEncoded');
     expect(titles.some((t) => t.includes('fid-content-type'))).toBe(false);
+  });
+
+  it("shows Grafana's evaluated values (values, or valueString from older Grafana) on the incident", async () => {
+    const grafana = JSON.parse(
+      readFileSync('test/fixtures/grafana-webhook-two-alerts.json', 'utf8'),
+    );
+    grafana.alerts[0].fingerprint = 'fidgrafana01';
+    grafana.alerts[0].labels.alertname = 'FidelityGrafanaValues';
+    // Grafana 9.x sent valueString instead of values.
+    grafana.alerts[1].fingerprint = 'fidgrafana02';
+    grafana.alerts[1].labels.alertname = 'FidelityGrafanaValueString';
+    delete grafana.alerts[1].values;
+    grafana.alerts[1].valueString = "[ var='B' labels={zone=eu-1} value=91.5 ]";
+    const response = await fetch(`${h.baseUrl}/alerts/alertmanager`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ALERTMANAGER_TOKEN}`,
+      },
+      body: JSON.stringify(grafana),
+    });
+    expect(response.status).toBe(202);
+    const values = await waitFor('the values parent', () => parentFor(h, 'FidelityGrafanaValues'));
+    expect(messageText(values)).toMatch(/\*Value B\*\\n44\.23943737541908/);
+    expect(messageText(values)).toMatch(/\*Value C\*\\n1/);
+    const valueString = await waitFor('the valueString parent', () =>
+      parentFor(h, 'FidelityGrafanaValueString'),
+    );
+    expect(messageText(valueString)).toContain('value=91.5');
   });
 });
