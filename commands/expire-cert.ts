@@ -2,6 +2,7 @@ import {
   type DataRecord,
   defineCommand,
   type FileConfig,
+  PermanentError,
   type RecordCondition,
   type StepContext,
   step,
@@ -79,7 +80,14 @@ async function expireViaAdminApi(ctx: StepContext<Args>) {
     id,
     alreadyDone: async () => (await ctx.ports.records.get(table.ref(id)))?.status === 'EXPIRED',
   });
+  // Step 3: "the cert record is updated with status: EXPIRED". Read it back (a consistent read).
   const now = (await ctx.ports.records.get(table.ref(id))) ?? record;
+  if (now.status !== 'EXPIRED') {
+    throw new PermanentError(
+      'not_expired',
+      `the admin API answered ok, but certificate ${id} is still ${String(now.status ?? 'without a status')} in ${table.where}. Check the app and expire it again`,
+    );
+  }
   return {
     expiresAt: typeof now.expires_at === 'string' ? now.expires_at : new Date().toISOString(),
     duckling: now.duckling_id ?? null,

@@ -3,6 +3,7 @@ import {
   DEFAULT_APPROVER_GROUP,
   defineCommand,
   type FileConfig,
+  PermanentError,
   type StepContext,
   step,
   UserError,
@@ -138,7 +139,15 @@ async function revokeViaAdminApi(ctx: Ctx, id: string, record: DataRecord | unde
     id,
     alreadyDone: async () => (await ctx.ports.records.get(table.ref(id)))?.status === 'REVOKED',
   });
+  // Step 4: "the connection should no longer appear as active". The answer alone is not enough:
+  // read the record back (a consistent read) and fail if the app left the connection usable.
   const now = (await ctx.ports.records.get(table.ref(id))) ?? record;
+  if (now.status !== 'REVOKED') {
+    throw new PermanentError(
+      'not_revoked',
+      `the admin API answered ok, but connection ${id} is still ${String(now.status ?? 'without a status')} in ${table.where}: its spaceduck may still connect. Check the app (/admin.html) and revoke it again`,
+    );
+  }
   return {
     revokedAt: typeof now.revoked_at === 'string' ? now.revoked_at : new Date().toISOString(),
     revokedBy: ctx.request.requester,
