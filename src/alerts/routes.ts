@@ -42,18 +42,20 @@ export interface AlertRoutesDeps {
   log: Logger;
 }
 
-/** Mounts `POST /alerts/sns`, `/alerts/alertmanager` and `/alerts/webhook`. */
+/** Mounts `POST /alerts/sns`, `/alerts/alertmanager` (also PUT, for Grafana) and `/alerts/webhook`. */
 export function mountAlertRoutes(http: HttpServer, deps: AlertRoutesDeps) {
   http.route(
     'POST',
     '/alerts/sns',
     timed((req, res) => receiveSns(req, res, deps)),
   );
-  http.route(
-    'POST',
-    '/alerts/alertmanager',
-    timed((req, res) => receiveAlertmanager(req, res, deps)),
-  );
+  // A Grafana webhook contact point may be set to send with PUT instead of POST.
+  for (const method of ['POST', 'PUT'])
+    http.route(
+      method,
+      '/alerts/alertmanager',
+      timed((req, res) => receiveAlertmanager(req, res, deps)),
+    );
   http.route(
     'POST',
     '/alerts/webhook',

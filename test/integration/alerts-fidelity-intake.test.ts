@@ -121,4 +121,27 @@ describe('alerts fidelity: Alertmanager and signed webhooks', () => {
     );
     expect(messageText(valueString)).toContain('value=91.5');
   });
+
+  it('takes a Grafana contact point set to HTTP method PUT like a POST', async () => {
+    const response = await fetch(`${h.baseUrl}/alerts/alertmanager`, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ALERTMANAGER_TOKEN}`,
+      },
+      body: amBody('fidput0001', 'FidelityGrafanaPut'),
+    });
+    expect(response.status).toBe(202);
+    await waitFor('the PUT parent', () => parentFor(h, 'FidelityGrafanaPut'));
+    // Still authenticated the same way.
+    const unauthorized = await fetch(`${h.baseUrl}/alerts/alertmanager`, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer wrong-token-0123456789',
+      },
+      body: amBody('fidput0002', 'FidelityGrafanaPutForged'),
+    });
+    expect(unauthorized.status).toBe(401);
+  });
 });
