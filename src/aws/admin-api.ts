@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PermanentError, TransientError } from '../sdk/errors.ts';
 import type { AdminApiAnswer, AdminApiPort, AdminApiRef } from '../sdk/ports/index.ts';
-import type { ClientFor } from './clients.ts';
+import { arnRegion, type ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 
 /** The most body characters kept for messages. */
@@ -20,7 +20,10 @@ export function adminApiAdapter(secrets: ClientFor<SecretsManagerClient>): Admin
         action: 'secretsmanager:GetSecretValue',
         resource: `secret ${api.keySecret}${api.region ? ` in ${api.region}` : ''} (the admin API key)`,
       },
-      () => secrets(api.region).send(new GetSecretValueCommand({ SecretId: api.keySecret })),
+      () =>
+        secrets(arnRegion(api.keySecret) ?? api.region).send(
+          new GetSecretValueCommand({ SecretId: api.keySecret }),
+        ),
     );
     const key = out.SecretString?.trim();
     if (!key) {

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PermanentError, TransientError } from '../sdk/errors.ts';
 import type { RepoFileRef, RepoFilesPort } from '../sdk/ports/index.ts';
-import type { ClientFor } from './clients.ts';
+import { arnRegion, type ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 
 /**
@@ -25,7 +25,10 @@ export function githubContentsAdapter(secrets: ClientFor<SecretsManagerClient>):
         action: 'secretsmanager:GetSecretValue',
         resource: `secret ${file.tokenSecret} (GitHub token)`,
       },
-      () => secrets(file.region).send(new GetSecretValueCommand({ SecretId: file.tokenSecret })),
+      () =>
+        secrets(arnRegion(file.tokenSecret) ?? file.region).send(
+          new GetSecretValueCommand({ SecretId: file.tokenSecret }),
+        ),
     );
     const value = out.SecretString?.trim();
     if (!value) {

@@ -5,7 +5,7 @@ import {
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
 import type { LambdaAlias, LambdaPort } from '../sdk/ports/index.ts';
-import type { ClientFor } from './clients.ts';
+import { arnRegion, type ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
 
 type Clients = ClientFor<LambdaClient>;
@@ -24,13 +24,19 @@ function aliasOf(
   };
 }
 
-export function lambdaAdapter(client: Clients): LambdaPort {
+export function lambdaAdapter(clients: Clients): LambdaPort {
+  /** A function given by ARN answers only in the ARN's region. */
+  const client = (region: string | undefined, functionName: string) =>
+    clients(arnRegion(functionName) ?? region);
   const where = (fn: string, region?: string) => `function ${fn}${region ? ` in ${region}` : ''}`;
   return {
     async getAlias({ functionName, alias, region }) {
       const out = await awsCall(
         { action: 'lambda:GetAlias', resource: `alias ${alias} of ${where(functionName, region)}` },
-        () => client(region).send(new GetAliasCommand({ FunctionName: functionName, Name: alias })),
+        () =>
+          client(region, functionName).send(
+            new GetAliasCommand({ FunctionName: functionName, Name: alias }),
+          ),
       );
       return aliasOf(functionName, alias, out);
     },
@@ -40,7 +46,7 @@ export function lambdaAdapter(client: Clients): LambdaPort {
         const page = await awsCall(
           { action: 'lambda:ListVersionsByFunction', resource: where(functionName, region) },
           () =>
-            client(region).send(
+            client(region, functionName).send(
               new ListVersionsByFunctionCommand({
                 FunctionName: functionName,
                 Marker: marker,
@@ -60,7 +66,7 @@ export function lambdaAdapter(client: Clients): LambdaPort {
           resource: `alias ${alias} of ${where(functionName, region)}`,
         },
         () =>
-          client(region).send(
+          client(region, functionName).send(
             new UpdateAliasCommand({
               FunctionName: functionName,
               Name: alias,

@@ -13,7 +13,7 @@ import type {
   LogSearch,
   LogsPort,
 } from '../sdk/ports/index.ts';
-import { type ClientFor, type RegionalClients, regionalClients } from './clients.ts';
+import { arnRegion, type ClientFor, type RegionalClients, regionalClients } from './clients.ts';
 import { awsCall } from './errors.ts';
 
 type Clients = ClientFor<CloudWatchLogsClient>;
@@ -25,6 +25,8 @@ const where = ({ logGroup, region }: LogGroupRef) =>
   `log group ${logGroup}${region ? ` in ${region}` : ''}`;
 
 const isArn = (name: string) => name.startsWith('arn:');
+/** A log group given by ARN answers only in the ARN's region. */
+const regionOf = (ref: LogGroupRef) => arnRegion(ref.logGroup) ?? ref.region;
 
 /**
  * True when the SDK is pointed at a custom endpoint (LocalStack, an emulator) by the environment.
@@ -57,7 +59,7 @@ async function* searchEvents(client: Clients, input: LogSearch): AsyncGenerator<
   let yielded = 0;
   do {
     const page = await awsCall({ action: 'logs:FilterLogEvents', resource: where(input) }, () =>
-      client(input.region).send(
+      client(regionOf(input)).send(
         new FilterLogEventsCommand({
           ...(isArn(input.logGroup)
             ? { logGroupIdentifier: input.logGroup }
@@ -94,7 +96,7 @@ async function logGroupArn(client: Clients, ref: LogGroupRef): Promise<string> {
   let nextToken: string | undefined;
   do {
     const out = await awsCall({ action: 'logs:DescribeLogGroups', resource: where(ref) }, () =>
-      client(ref.region).send(
+      client(regionOf(ref)).send(
         new DescribeLogGroupsCommand({ logGroupNamePrefix: ref.logGroup, nextToken }),
       ),
     );
@@ -112,7 +114,7 @@ async function* liveTail(
 ): AsyncGenerator<LiveTailEvent> {
   const arn = await logGroupArn(client, input);
   const out = await awsCall({ action: 'logs:StartLiveTail', resource: where(input) }, () =>
-    client(input.region).send(
+    client(regionOf(input)).send(
       new StartLiveTailCommand({
         logGroupIdentifiers: [arn],
         ...(input.filter ? { logEventFilterPattern: input.filter } : {}),

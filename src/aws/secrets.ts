@@ -8,7 +8,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretsPort } from '../sdk/ports/index.ts';
-import type { ClientFor } from './clients.ts';
+import { arnRegion, type ClientFor } from './clients.ts';
 import { awsCall, explainAwsError } from './errors.ts';
 
 type Clients = ClientFor<SecretsManagerClient>;
@@ -23,11 +23,16 @@ const isNotFound = (error: unknown) =>
  * Secrets Manager behind the secrets port. Values are sent and (for recovery) read, never logged,
  * never put in an error: AWS error messages name secrets, not values.
  */
-export function secretsAdapter(client: Clients): SecretsPort {
+export function secretsAdapter(clients: Clients): SecretsPort {
+  /** A secret given by ARN answers only in the ARN's region. */
+  const client = (region: string | undefined, secretId: string) =>
+    clients(arnRegion(secretId) ?? region);
   return {
     async describe({ secretId, region }) {
       try {
-        const out = await client(region).send(new DescribeSecretCommand({ SecretId: secretId }));
+        const out = await client(region, secretId).send(
+          new DescribeSecretCommand({ SecretId: secretId }),
+        );
         return {
           arn: out.ARN ?? secretId,
           name: out.Name ?? secretId,
@@ -45,7 +50,7 @@ export function secretsAdapter(client: Clients): SecretsPort {
     },
     async putValue({ secretId, value, clientRequestToken, create, pending, region }) {
       try {
-        const out = await client(region).send(
+        const out = await client(region, secretId).send(
           new PutSecretValueCommand({
             SecretId: secretId,
             SecretString: value,
@@ -66,7 +71,7 @@ export function secretsAdapter(client: Clients): SecretsPort {
       const created = await awsCall(
         { action: 'secretsmanager:CreateSecret', resource: where(secretId, region) },
         () =>
-          client(region).send(
+          client(region, secretId).send(
             new CreateSecretCommand({
               Name: secretId,
               SecretString: value,
@@ -80,7 +85,7 @@ export function secretsAdapter(client: Clients): SecretsPort {
       await awsCall(
         { action: 'secretsmanager:UpdateSecretVersionStage', resource: where(secretId, region) },
         () =>
-          client(region).send(
+          client(region, secretId).send(
             new UpdateSecretVersionStageCommand({
               SecretId: secretId,
               VersionStage: stage,
@@ -94,7 +99,7 @@ export function secretsAdapter(client: Clients): SecretsPort {
       const out = await awsCall(
         { action: 'secretsmanager:GetSecretValue', resource: where(secretId, region) },
         () =>
-          client(region).send(
+          client(region, secretId).send(
             new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId }),
           ),
       );
@@ -110,7 +115,7 @@ export function secretsAdapter(client: Clients): SecretsPort {
       const out = await awsCall(
         { action: 'secretsmanager:RotateSecret', resource: where(secretId, region) },
         () =>
-          client(region).send(
+          client(region, secretId).send(
             new RotateSecretCommand({
               SecretId: secretId,
               ClientRequestToken: clientRequestToken,
