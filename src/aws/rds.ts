@@ -183,29 +183,39 @@ export function rdsAdapter(clients: {
     },
 
     async pendingMaintenance(db): Promise<PendingMaintenance[]> {
-      const out = await awsCall(
-        { action: 'rds:DescribePendingMaintenanceActions', resource: where(db) },
-        () =>
-          rds(db).send(
-            new DescribePendingMaintenanceActionsCommand({
-              Filters: [
-                {
-                  Name: db.kind === 'instance' ? 'db-instance-id' : 'db-cluster-id',
-                  Values: [db.id],
-                },
-              ],
-            }),
-          ),
-      );
-      return (out.PendingMaintenanceActions ?? []).flatMap((r) =>
-        (r.PendingMaintenanceActionDetails ?? []).map((d) => ({
-          action: d.Action ?? 'unknown',
-          ...(d.Description ? { description: d.Description } : {}),
-          ...(d.AutoAppliedAfterDate ? { autoAppliedAfter: iso(d.AutoAppliedAfterDate) } : {}),
-          ...(d.ForcedApplyDate ? { forcedApplyDate: iso(d.ForcedApplyDate) } : {}),
-          ...(d.CurrentApplyDate ? { currentApplyDate: iso(d.CurrentApplyDate) } : {}),
-        })),
-      );
+      // Pages with Marker: a page may be short, even empty, while Marker is still set.
+      const found: PendingMaintenance[] = [];
+      let marker: string | undefined;
+      do {
+        const out = await awsCall(
+          { action: 'rds:DescribePendingMaintenanceActions', resource: where(db) },
+          () =>
+            rds(db).send(
+              new DescribePendingMaintenanceActionsCommand({
+                Filters: [
+                  {
+                    Name: db.kind === 'instance' ? 'db-instance-id' : 'db-cluster-id',
+                    Values: [db.id],
+                  },
+                ],
+                Marker: marker,
+              }),
+            ),
+        );
+        for (const r of out.PendingMaintenanceActions ?? []) {
+          for (const d of r.PendingMaintenanceActionDetails ?? []) {
+            found.push({
+              action: d.Action ?? 'unknown',
+              ...(d.Description ? { description: d.Description } : {}),
+              ...(d.AutoAppliedAfterDate ? { autoAppliedAfter: iso(d.AutoAppliedAfterDate) } : {}),
+              ...(d.ForcedApplyDate ? { forcedApplyDate: iso(d.ForcedApplyDate) } : {}),
+              ...(d.CurrentApplyDate ? { currentApplyDate: iso(d.CurrentApplyDate) } : {}),
+            });
+          }
+        }
+        marker = out.Marker;
+      } while (marker);
+      return found;
     },
 
     async metrics(db) {
