@@ -1,4 +1,4 @@
-import { checkBlocks } from './limits.ts';
+import { checkBlocks, checkView } from './limits.ts';
 import type { WorkspaceState } from './state.ts';
 
 export type MethodResult = Record<string, unknown> & { ok: boolean; error?: string };
@@ -102,13 +102,9 @@ export const METHODS: Record<string, Method> = {
 
   'views.open': (args, { state }) => {
     if (!str(args.trigger_id)) return fail('invalid_trigger_id');
-    const view = args.view as Record<string, unknown> | undefined;
-    if (view?.type !== 'modal') return fail('invalid_arguments');
-    const title = (view.title as { text?: string } | undefined)?.text ?? '';
-    if (title.length === 0 || title.length > 24) return fail('invalid_arguments');
-    const blockProblem = checkBlocks(view.blocks, 100);
-    if (blockProblem) return fail(blockProblem);
-    if (String(view.private_metadata ?? '').length > 3000) return fail('invalid_arguments');
+    const viewProblem = checkView(args.view);
+    if (viewProblem) return fail(viewProblem);
+    const view = args.view as Record<string, unknown>;
     const entry = {
       id: `V${state.views.length + 1}`.padEnd(9, '0'),
       user: state.triggers.get(String(args.trigger_id)),
@@ -122,6 +118,8 @@ export const METHODS: Record<string, Method> = {
   'views.update': (args, { state }) => {
     const entry = state.views.find((v) => v.id === args.view_id);
     if (!entry) return fail('not_found');
+    const viewProblem = checkView(args.view);
+    if (viewProblem) return fail(viewProblem);
     entry.view = args.view as Record<string, unknown>;
     state.emit('view', entry);
     return { ok: true, view: { id: entry.id, ...entry.view } };
