@@ -17,8 +17,10 @@ import {
 import { rdsOf } from './rds/need.ts';
 
 /**
- * The Drop runbook's daily check: the newest snapshot (automated or manual) exists and is younger
- * than `max` (default 24 h). A read-only check for checklists and schedules.
+ * The Drop runbook's daily check (§3.1, "RDS snapshot from last night: exists and < 24h old", read
+ * with `SnapshotType==automated`): the newest automated snapshot exists and is younger than `max`
+ * (default 24 h). A manual snapshot (a pre-deploy one) does not stand in for a nightly backup that
+ * did not run, unless `type=any` asks for it. A read-only check for checklists and schedules.
  */
 
 const args = z.object({
@@ -26,20 +28,23 @@ const args = z.object({
   max: durationArg('Oldest acceptable age of the latest snapshot (24h, 2d)').default(
     24 * 3_600_000,
   ),
+  type: z
+    .enum(['automated', 'manual', 'any'])
+    .default('automated')
+    .describe('Which snapshots count: automated (the nightly backup, default), manual, or any'),
 });
 type Args = z.output<typeof args>;
 
 async function verdict({ args: a, targets, ports }: PlanContext<Args>): Promise<Verdict> {
   const rds = rdsOf(ports);
   const db = database(targets, a.db);
-  const [automated, manual] = await Promise.all([
-    rds.latestSnapshot(db.ref, 'automated'),
-    rds.latestSnapshot(db.ref, 'manual'),
-  ]);
-  const available = [automated, manual].filter((s) => s?.status === 'available' && s.createdAt);
+  const types = a.type === 'any' ? (['automated', 'manual'] as const) : [a.type];
+  const latest = await Promise.all(types.map((type) => rds.latestSnapshot(db.ref, type)));
+  const available = latest.filter((s) => s?.status === 'available' && s.createdAt);
   const newest = available.sort((x, y) => Date.parse(y!.createdAt!) - Date.parse(x!.createdAt!))[0];
   const maxHours = a.max / 3_600_000;
-  if (!newest) return { status: 'fail', reason: `${a.db}: no available snapshot` };
+  const kind = a.type === 'any' ? 'snapshot' : `${a.type} snapshot`;
+  if (!newest) return { status: 'fail', reason: `${a.db}: no available ${kind}` };
   const old = age(newest.createdAt)!;
   const values = { age_hours: Math.round(old.hours * 10) / 10 };
   if (old.hours > maxHours)
