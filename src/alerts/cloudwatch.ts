@@ -73,6 +73,11 @@ export function parseCloudWatchAlarm(message: string, severity: Severity = 'high
   } catch {
     throw new BadAlert('the SNS Message is not JSON');
   }
+  return alertFromAlarm(raw, severity);
+}
+
+/** An alarm notification already read from JSON (or built from another shape of it) → alert. */
+export function alertFromAlarm(raw: unknown, severity: Severity = 'high'): Alert {
   const parsed = alarmSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -6,9 +6,9 @@ import { metrics } from '../metrics/metrics.ts';
 import { type Alert, BadAlert } from './alert.ts';
 import { parseAlertmanager } from './alertmanager.ts';
 import { declaresJson, parseJson, readLimitedBody } from './body.ts';
-import { looksLikeCloudWatch, parseCloudWatchAlarm } from './cloudwatch.ts';
 import { type WebhookReplays, webhookDeliveryId } from './replays.ts';
 import { parseSnsMessage, type SnsVerifier } from './sns.ts';
+import { parseSnsAlarm } from './sns-alarm.ts';
 import { parseGenericWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook.ts';
 
 /** One inbound delivery of one alert. `id` dedupes redeliveries (SNS `MessageId`), else unique. */
@@ -154,11 +154,9 @@ async function receiveSns(req: IncomingMessage, res: ServerResponse, deps: Alert
     return sendJson(res, 202, { confirming: message.TopicArn });
   }
   if (message.Type === 'UnsubscribeConfirmation') return sendJson(res, 200, { ok: true });
-  if (!looksLikeCloudWatch(message.Message))
-    return badRequest(res, 'the SNS Message is not a CloudWatch alarm notification');
   let alert: Alert;
   try {
-    alert = parseCloudWatchAlarm(message.Message);
+    alert = parseSnsAlarm(message.Message, message.Subject);
   } catch (error) {
     return badRequest(res, (error as Error).message);
   }

@@ -161,4 +161,113 @@ describe('alerts fidelity: SNS', () => {
     expect(text).toContain('ALARM(\\"fid-child-errors\\") OR ALARM(\\"fid-child-latency\\")');
     expect(text).toMatch(/Triggered by\*\\nfid-child-errors/);
   });
+
+  /** A notification as EventBridge or Budgets publish it: their own Message, no alarm Subject. */
+  const published = (message: string, subject?: string) => {
+    const {
+      Signature: _signature,
+      Subject: _subject,
+      ...unsigned
+    } = sns.notification(TOPIC, message);
+    return sns.resign({ ...unsigned, ...(subject ? { Subject: subject } : {}) });
+  };
+
+  it('takes a "CloudWatch Alarm State Change" event that EventBridge sends through SNS, as the same alarm', async () => {
+    const arn = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:fid-eventbridge';
+    // The alarm fires through its own SNS action ...
+    await postSns(
+      h.baseUrl,
+      sns.notification(
+        TOPIC,
+        alarm('fid-eventbridge', 'arn:aws:cloudwatch:us-east-1:123456789012'),
+      ),
+    );
+    await waitFor('the fid-eventbridge parent', () => parentFor('fid-eventbridge'));
+    // ... and recovers through an EventBridge rule whose target is the same topic.
+    const event = {
+      version: '0',
+      id: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
+      'detail-type': 'CloudWatch Alarm State Change',
+      source: 'aws.cloudwatch',
+      account: '123456789012',
+      time: '2026-01-05T11:00:00Z',
+      region: 'us-east-1',
+      resources: [arn],
+      detail: {
+        alarmName: 'fid-eventbridge',
+        configuration: {
+          description: 'Goes into alarm when server CPU utilization is too high!',
+          metrics: [
+            {
+              id: '30b6c6b2-a864-43a2-4877-c09a1afc3b87',
+              metricStat: {
+                metric: {
+                  dimensions: { InstanceId: 'i-12345678901234567' },
+                  name: 'CPUUtilization',
+                  namespace: 'AWS/EC2',
+                },
+                period: 300,
+                stat: 'Average',
+              },
+              returnData: true,
+            },
+          ],
+        },
+        previousState: {
+          reason:
+            'Threshold Crossed: 1 out of the last 1 datapoints was greater than the threshold',
+          timestamp: '2026-01-05T10:00:00.000+0000',
+          value: 'ALARM',
+        },
+        state: {
+          reason:
+            'Threshold Crossed: 1 out of the last 1 datapoints was not greater than the threshold',
+          timestamp: '2026-01-05T11:00:00.000+0000',
+          value: 'OK',
+        },
+      },
+    };
+    const response = await postSns(h.baseUrl, published(JSON.stringify(event)));
+    expect(response.status).toBe(202);
+    await waitFor('fid-eventbridge resolved by the event', async () =>
+      (await h.bot.alerts.store.listOpen()).every((i) => i.alert.title !== 'fid-eventbridge')
+        ? true
+        : undefined,
+    );
+    const parent = await waitFor('the resolved parent', () => {
+      const found = parentFor('fid-eventbridge');
+      return found?.text.includes('Resolved') ? found : undefined;
+    });
+    expect(messageText(parent)).toContain('fid-eventbridge');
+  });
+
+  it('refuses other SNS messages (AWS Health through EventBridge, Budgets) with a 400 naming what they are', async () => {
+    const health = {
+      version: '0',
+      id: '7bf73129-1428-4cd3-a780-95db273d1602',
+      'detail-type': 'AWS Health Event',
+      source: 'aws.health',
+      account: '123456789012',
+      time: '2026-01-05T10:00:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: { eventTypeCode: 'AWS_EC2_INSTANCE_STORE_DRIVE_PERFORMANCE_DEGRADED' },
+    };
+    const healthResponse = await postSns(h.baseUrl, published(JSON.stringify(health)));
+    expect(healthResponse.status).toBe(400);
+    expect((await healthResponse.json()).reason).toMatch(
+      /EventBridge event \(source aws\.health, detail-type "AWS Health Event"\)/,
+    );
+    const budgets = await postSns(
+      h.baseUrl,
+      published(
+        'AWS Budget Notification January 05, 2026\nAWS Account 123456789012\n\nDear AWS Customer,\n\nYou requested that we alert you when the ACTUAL Cost associated with your monthly budget is greater than $100.00 for the current month.',
+        'AWS Budgets: monthly has exceeded your alert threshold',
+      ),
+    );
+    expect(budgets.status).toBe(400);
+    expect((await budgets.json()).reason).toMatch(
+      /plain text.*Subject "AWS Budgets: monthly has exceeded your alert threshold"/,
+    );
+  });
 });
