@@ -25,6 +25,8 @@ const where = ({ logGroup, region }: LogGroupRef) =>
   `log group ${logGroup}${region ? ` in ${region}` : ''}`;
 
 const isArn = (name: string) => name.startsWith('arn:');
+/** A log group ARN as `logGroupIdentifier(s)` take it: without the `:*` DescribeLogGroups' `arn` has. */
+const bareArn = (arn: string) => arn.replace(/:\*$/, '');
 /** A log group given by ARN answers only in the ARN's region. */
 const regionOf = (ref: LogGroupRef) => arnRegion(ref.logGroup) ?? ref.region;
 
@@ -62,7 +64,7 @@ async function* searchEvents(client: Clients, input: LogSearch): AsyncGenerator<
       client(regionOf(input)).send(
         new FilterLogEventsCommand({
           ...(isArn(input.logGroup)
-            ? { logGroupIdentifier: input.logGroup }
+            ? { logGroupIdentifier: bareArn(input.logGroup) }
             : { logGroupName: input.logGroup }),
           startTime: input.start,
           endTime: input.end,
@@ -92,7 +94,7 @@ async function* searchEvents(client: Clients, input: LogSearch): AsyncGenerator<
  * (a prefix can match many groups, `/aws/lambda/api` also matches `/aws/lambda/api-canary`).
  */
 async function logGroupArn(client: Clients, ref: LogGroupRef): Promise<string> {
-  if (isArn(ref.logGroup)) return ref.logGroup.replace(/:\*$/, '');
+  if (isArn(ref.logGroup)) return bareArn(ref.logGroup);
   let nextToken: string | undefined;
   do {
     const out = await awsCall({ action: 'logs:DescribeLogGroups', resource: where(ref) }, () =>
@@ -101,7 +103,7 @@ async function logGroupArn(client: Clients, ref: LogGroupRef): Promise<string> {
       ),
     );
     const found = out.logGroups?.find((g) => g.logGroupName === ref.logGroup);
-    const arn = found?.logGroupArn ?? found?.arn?.replace(/:\*$/, '');
+    const arn = found?.logGroupArn ?? (found?.arn ? bareArn(found.arn) : undefined);
     if (arn) return arn;
     nextToken = out.nextToken;
   } while (nextToken);
