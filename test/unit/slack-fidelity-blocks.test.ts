@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { incidentNote } from '../../src/slack/blocks/incident.ts';
 import { outputMessage } from '../../src/slack/blocks/output.ts';
+import { runResult } from '../../src/slack/blocks/run-message.ts';
 import { messageProblems } from '../helpers/slack-fidelity-blocks.ts';
 
 /** Pure block builders fed the longest and emptiest data users, alerts and AWS can send. */
@@ -33,5 +34,28 @@ describe('run output buttons', () => {
     expect(ids).toHaveLength(31);
     expect(new Set(ids).size).toBe(31);
     for (const id of ids) expect(id).toMatch(/^command\.run\.\d+$/);
+  });
+});
+
+describe('run result', () => {
+  it('escapes and cuts its fallback text like its section (an AWS error may hold <!channel>)', () => {
+    const message = runResult({
+      runId: 'run_0000000000000001',
+      requestId: 'req_1',
+      command: 'promote',
+      argsText: 'api 43',
+      requester: 'U0ALICE',
+      environment: 'prod',
+      status: 'failed',
+      steps: [],
+      attempt: 1,
+      error: { code: 'aws_error', message: `<!channel> ${'&'.repeat(5000)}`, step: 'update' },
+      startedAt: 0,
+      finishedAt: 1000,
+    });
+    expect(messageProblems(message)).toEqual([]);
+    expect(message.text).not.toContain('<!channel>');
+    expect(message.text).toContain('&lt;!channel&gt;');
+    expect(message.text.length).toBeLessThanOrEqual(3000);
   });
 });

@@ -75,15 +75,21 @@ export function runMessage(view: RunView, now = Date.now()): MessageContent {
   return { text: `${headline} (${finished}/${view.steps.length} steps)`, blocks };
 }
 
-/** The reply posted in the run's thread when it ends. */
+/**
+ * The reply posted in the run's thread when it ends. Its `text` (the notification and fallback) is
+ * read as mrkdwn like the section, so it is escaped too: a plan or an AWS error message holding
+ * `<!channel>` or `<@U…>` must not ping anyone.
+ */
 export function runResult(view: RunView): MessageContent {
   const took = view.finishedAt ? duration(view.finishedAt - view.startedAt) : '';
-  if (view.status === 'done') {
-    const text = `✅ ${view.command} done in ${took}${view.plan ? `: ${view.plan}` : ''}`;
-    return { text, blocks: [{ type: 'section', text: mrkdwn(clip(escapeText(text), 3000)) }] };
-  }
+  if (view.status === 'done')
+    return section(`✅ ${view.command} done in ${took}${view.plan ? `: ${view.plan}` : ''}`);
   const error = view.error ?? { code: 'unknown', message: 'the run failed' };
   const where = error.step ? ` at step ${error.step}` : '';
-  const text = `❌ ${view.command} failed${where}: ${error.code} — ${error.message}`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(clip(escapeText(text), 3000)) }] };
+  return section(`❌ ${view.command} failed${where}: ${error.code} — ${error.message}`);
+}
+
+function section(raw: string): MessageContent {
+  const text = clip(escapeText(raw), 3000);
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
