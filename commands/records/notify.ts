@@ -34,6 +34,14 @@ export async function notifyDuckling(
     key: { [t.key]: input.ducklingId },
     region: t.region,
   });
+  // Playbook 5 step 5: "if cert expiry affects a live duckling, notify them": a cert expired
+  // because its account was terminated or suspended tells nobody.
+  const status = duckling?.status;
+  if (input.kind === 'cert-expired' && typeof status === 'string' && status !== 'ACTIVE') {
+    const why = `not notified: duckling ${input.ducklingId} is ${status}, not a live (ACTIVE) account`;
+    ctx.progress(why);
+    return { notNotified: why };
+  }
   const email = duckling?.[cfg.email_attribute];
   if (typeof email !== 'string' || !email.includes('@')) {
     const why = `not notified: no e-mail on record for duckling ${input.ducklingId}`;
