@@ -72,6 +72,9 @@ export function lambdaAdapter(clients: Clients): LambdaPort {
               Name: alias,
               FunctionVersion: version,
               RevisionId: revisionId,
+              // An omitted RoutingConfig keeps the alias's weights: reset them so every request goes
+              // to `version` (a promote or rollback must not leave a canary share elsewhere).
+              RoutingConfig: { AdditionalVersionWeights: {} },
             }),
           ),
       );
