@@ -26,6 +26,7 @@ const SAMPLE: Record<string, string> = {
   reason: 'sandbox rehearsal',
   version: 'v42', // an image tag the sandbox's ECR holds (services start on v41)
   incoming: 'bob',
+  duration: '30m',
   case_id: 'case-1',
   tenant: 'tenant-1',
   lock_id: 'autostack/terraform.tfstate',

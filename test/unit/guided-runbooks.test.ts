@@ -47,6 +47,7 @@ describe('the committed example runbooks', () => {
         'drop-emergency-rollback',
         'drop-production-deploy',
         'drop-oncall-handoff',
+        'drop-maintenance-window',
         'api-database-unavailable',
         'api-migration-mismatch',
         'api-signing-failure',
@@ -107,6 +108,13 @@ describe('the examples use the commands that exist', () => {
       'command: handoff since=12h',
       'command: note Drop on-call handed over to {{params.incoming}}',
     ]);
+    expect(automated('drop-maintenance-window')).toEqual([
+      'check: health drop',
+      'command: maintenance start drop duration={{params.duration}} reason={{params.reason}}',
+      'check: health drop',
+      'command: maintenance end drop',
+      'command: note Drop maintenance done: {{params.reason}}',
+    ]);
     expect(automated('mantissa-containment')).toEqual([
       'command: disable-access-key {{params.access_key_id}} deny_all=true reason={{params.reason}}',
       'command: block-ip {{params.ip}} target=vpc reason={{params.reason}}',
@@ -142,6 +150,28 @@ describe('the examples use the commands that exist', () => {
     expect(
       checkParams(library, runbook, { ...given, access_key_id: 'AKIA-not-a-key' }, targets),
     ).toMatchObject({ problems: [expect.stringMatching(/access_key_id/)] });
+  });
+
+  it('the maintenance window takes 30m by default and a duration the command accepts', () => {
+    const runbook = named('drop-maintenance-window');
+    expect(checkParams(library, runbook, { reason: 'db upgrade' }, targets)).toEqual({
+      values: { duration: '30m', reason: 'db upgrade' },
+    });
+    const start = resolveTemplate(
+      library.template(runbook, 3),
+      { duration: '2h', reason: 'db upgrade' },
+      targets,
+    );
+    expect(start).toMatchObject({
+      kind: 'valid',
+      args: { action: 'start', service: 'drop', duration: '2h', reason: 'db upgrade' },
+    });
+    // Past the command's 24 h, refused at start, naming the maintenance step.
+    expect(
+      checkParams(library, runbook, { duration: '25h', reason: 'db upgrade' }, targets),
+    ).toMatchObject({
+      problems: [expect.stringMatching(/step 4 \(command: "maintenance start drop.*duration.*24h/)],
+    });
   });
 });
 
