@@ -25,6 +25,8 @@ const triggerSchema = z
     EvaluationPeriods: z.number().optional(),
     ComparisonOperator: z.string().optional(),
     Threshold: z.number().optional(),
+    /** Anomaly-detection alarms: the id of the band expression, instead of a Threshold. */
+    ThresholdMetricId: z.string().optional(),
     /** Metric-math alarms: the expression and the metrics it reads. */
     Metrics: z
       .array(
@@ -146,10 +148,17 @@ function alarmFacts(alarm: CloudWatchAlarm): [string, string][] {
       ]);
     }
   }
+  const periods = trigger.EvaluationPeriods ? ` for ${trigger.EvaluationPeriods} period(s)` : '';
   if (trigger.Threshold !== undefined) {
     facts.push([
       'Threshold',
-      `${comparisonText(trigger.ComparisonOperator)} ${trigger.Threshold}${trigger.EvaluationPeriods ? ` for ${trigger.EvaluationPeriods} period(s)` : ''}`,
+      `${comparisonText(trigger.ComparisonOperator)} ${trigger.Threshold}${periods}`,
+    ]);
+  } else if (trigger.ThresholdMetricId) {
+    // Anomaly detection: the threshold is the band the ANOMALY_DETECTION_BAND expression draws.
+    facts.push([
+      'Threshold',
+      `${comparisonText(trigger.ComparisonOperator)} ${trigger.ThresholdMetricId}${periods}`,
     ]);
   }
   return facts;
@@ -181,6 +190,12 @@ function comparisonText(operator: string | undefined): string {
       return '<';
     case 'LessThanOrEqualToThreshold':
       return '≤';
+    case 'GreaterThanUpperThreshold':
+      return 'above the band';
+    case 'LessThanLowerThreshold':
+      return 'below the band';
+    case 'LessThanLowerOrGreaterThanUpperThreshold':
+      return 'outside the band';
     default:
       return operator ?? '';
   }

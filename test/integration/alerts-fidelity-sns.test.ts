@@ -270,4 +270,44 @@ describe('alerts fidelity: SNS', () => {
       /plain text.*Subject "AWS Budgets: monthly has exceeded your alert threshold"/,
     );
   });
+
+  it('shows the band of an anomaly-detection alarm (ThresholdMetricId, no Threshold)', async () => {
+    // As CloudWatch sends it: the band is the ANOMALY_DETECTION_BAND expression ThresholdMetricId names.
+    const anomaly = alarm('fid-anomaly', 'arn:aws:cloudwatch:us-east-2:123456789012', {
+      NewStateReason:
+        'Thresholds Crossed: 1 out of the last 2 datapoints [0.52 (29/06/21 15:20:00)] was greater than the upper thresholds [0.33] (minimum 1 datapoint for OK -> ALARM transition).',
+      Trigger: {
+        Period: 900,
+        EvaluationPeriods: 2,
+        ComparisonOperator: 'GreaterThanUpperThreshold',
+        ThresholdMetricId: 'ad1',
+        TreatMissingData: '- TreatMissingData:                    ignore',
+        EvaluateLowSampleCountPercentile: '',
+        Metrics: [
+          {
+            Id: 'm1',
+            MetricStat: {
+              Metric: {
+                Dimensions: [{ value: 'app/lb-dev/699cf0a8ae9d6530', name: 'LoadBalancer' }],
+                MetricName: 'TargetResponseTime',
+                Namespace: 'AWS/ApplicationELB',
+              },
+              Period: 900,
+              Stat: 'p90',
+            },
+            ReturnData: true,
+          },
+          {
+            Expression: 'ANOMALY_DETECTION_BAND(m1, 2)',
+            Id: 'ad1',
+            Label: 'TargetResponseTime (Expected)',
+            ReturnData: true,
+          },
+        ],
+      },
+    });
+    expect((await postSns(h.baseUrl, sns.notification(TOPIC, anomaly))).status).toBe(202);
+    const text = messageText(await waitFor('the anomaly parent', () => parentFor('fid-anomaly')));
+    expect(text).toMatch(/\*Threshold\*\\nabove the band ad1 for 2 period\(s\)/);
+  });
 });
