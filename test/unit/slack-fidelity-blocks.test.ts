@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AnyCommand } from '../../src/sdk/command.ts';
+import { commandFormModal } from '../../src/slack/blocks/form-modal.ts';
 import { incidentNote } from '../../src/slack/blocks/incident.ts';
 import { outputMessage } from '../../src/slack/blocks/output.ts';
 import { runResult } from '../../src/slack/blocks/run-message.ts';
-import { messageProblems } from '../helpers/slack-fidelity-blocks.ts';
+import { messageProblems, modalProblems } from '../helpers/slack-fidelity-blocks.ts';
 
 /** Pure block builders fed the longest and emptiest data users, alerts and AWS can send. */
 describe('block builders within Block Kit limits', () => {
@@ -57,5 +60,37 @@ describe('run result', () => {
     expect(message.text).not.toContain('<!channel>');
     expect(message.text).toContain('&lt;!channel&gt;');
     expect(message.text.length).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe('command form', () => {
+  const command = (names: string[]) =>
+    ({
+      name: 'promote',
+      summary: 'Promote a function',
+      args: z.object({ fn: z.enum(names as [string, ...string[]]) }),
+    }) as unknown as AnyCommand;
+  const fnElement = (names: string[]) => {
+    const view = commandFormModal(command(names), {} as never, {
+      command: 'promote',
+      channel: 'C1',
+    });
+    expect(modalProblems(view as never)).toEqual([]);
+    return view.blocks.find((b) => b.type === 'input')!.element;
+  };
+
+  it('offers up to 100 choices as a select', () => {
+    const element = fnElement(Array.from({ length: 100 }, (_, i) => `fn-${i}`));
+    expect(element.type).toBe('static_select');
+  });
+
+  it('has the 101st choice typed rather than left out of a 100-option select', () => {
+    const element = fnElement(Array.from({ length: 101 }, (_, i) => `fn-${i}`));
+    expect(element.type).toBe('plain_text_input');
+  });
+
+  it('has a choice longer than an option value (150) typed rather than cut', () => {
+    const element = fnElement(['short', `long-${'x'.repeat(200)}`]);
+    expect(element.type).toBe('plain_text_input');
   });
 });

@@ -46,10 +46,7 @@ export interface FormMetadata {
   channel: string;
 }
 
-const option = (value: string): Option => ({
-  text: plain(clip(value, 75)),
-  value: value.slice(0, 150),
-});
+const option = (value: string): Option => ({ text: plain(clip(value, 75)), value });
 
 function hint(arg: ArgDoc): string | undefined {
   const parts = [
@@ -68,8 +65,10 @@ function element(arg: ArgDoc, targets: FileConfig['targets']): InputElement {
       )
     : [];
   const choices = arg.choices ?? (names.length ? names : undefined);
-  if (choices) {
-    const options = choices.slice(0, 100).map(option);
+  // A static_select holds 1..100 options whose values are at most 150 characters: more choices,
+  // or a longer one, are typed instead (and validated like typing), never silently left out.
+  if (choices && choices.length <= 100 && choices.every((c) => c.length >= 1 && c.length <= 150)) {
+    const options = choices.map(option);
     const selected = options.find((o) => o.value === initial);
     return {
       type: 'static_select',
