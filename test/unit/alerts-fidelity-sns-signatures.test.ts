@@ -64,3 +64,47 @@ describe('alerts fidelity: signatures SNS really made', () => {
     });
   }
 });
+
+describe('alerts fidelity: certificate and subscription URLs that only look like SNS', () => {
+  const strict = new SnsVerifier();
+  const PEM = '/SimpleNotificationService-7506a1e35b36ef5a444dd1a8e7cc3ed8.pem';
+
+  it('refuses lookalike hosts, userinfo tricks, http and non-certificate paths', () => {
+    for (const url of [
+      `https://sns.us-east-1.amazonaws.com.evil.com${PEM}`,
+      `https://sns.us-east-1.amazonaws.com@evil.example${PEM}`,
+      `https://sns.us-east-1.amazonaws.com:443@evil.example${PEM}`,
+      `https://evil.example#@sns.us-east-1.amazonaws.com${PEM}`,
+      `https://evil.example?@sns.us-east-1.amazonaws.com${PEM}`,
+      `https://sns.us-east-1.amazonaws.com.${PEM}`,
+      `https://sns-us-east-1.amazonaws.com${PEM}`,
+      `https://sns.us-east-1.amazonaws.co${PEM}`,
+      `http://sns.us-east-1.amazonaws.com${PEM}`,
+      'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0a.pem?x=/evil.pem',
+      `https://sns.us-east-1.amazonaws.com\\@evil.example${PEM}`,
+    ])
+      expect(strict.checkUrl(url, 'SigningCertURL'), url).toBeDefined();
+  });
+
+  it('accepts the real shapes, in any partition with a public SNS host', () => {
+    for (const url of [
+      `https://sns.us-west-2.amazonaws.com${PEM}`,
+      `https://sns.us-gov-west-1.amazonaws.com${PEM}`,
+      `https://sns.cn-northwest-1.amazonaws.com.cn${PEM}`,
+      `HTTPS://SNS.EU-WEST-1.AMAZONAWS.COM${PEM}`,
+    ])
+      expect(strict.checkUrl(url, 'SigningCertURL'), url).toBeUndefined();
+    const subscribe =
+      'https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-west-2:131990247566:dongie-standard-topic&Token=2336';
+    expect(strict.checkUrl(subscribe, 'SubscribeURL')).toBeUndefined();
+    expect(strict.checkUrl(subscribe.replace('https:', 'http:'), 'SubscribeURL')).toMatch(
+      /not https/,
+    );
+    expect(
+      strict.checkUrl(
+        subscribe.replace('sns.us-west-2.amazonaws.com', 'sns.evil.example'),
+        'SubscribeURL',
+      ),
+    ).toMatch(/not an SNS host/);
+  });
+});
