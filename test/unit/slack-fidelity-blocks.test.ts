@@ -5,6 +5,7 @@ import { commandFormModal } from '../../src/slack/blocks/form-modal.ts';
 import { incidentNote } from '../../src/slack/blocks/incident.ts';
 import { outputMessage } from '../../src/slack/blocks/output.ts';
 import { runResult } from '../../src/slack/blocks/run-message.ts';
+import { runbookCard } from '../../src/slack/blocks/runbook-card.ts';
 import { messageProblems, modalProblems } from '../helpers/slack-fidelity-blocks.ts';
 
 /** Pure block builders fed the longest and emptiest data users, alerts and AWS can send. */
@@ -92,5 +93,25 @@ describe('command form', () => {
   it('has a choice longer than an option value (150) typed rather than cut', () => {
     const element = fnElement(['short', `long-${'x'.repeat(200)}`]);
     expect(element.type).toBe('plain_text_input');
+  });
+});
+
+describe('runbook card', () => {
+  it('escapes the title in its fallback text as in its section', () => {
+    const card = runbookCard({
+      executionId: 'rbx_0000000000000001',
+      name: 'failover',
+      title: 'Fail over <primary> & check',
+      source: 'manual',
+      status: 'running',
+      starter: 'U0ALICE',
+      startedAt: 0,
+      params: {},
+      steps: [
+        { number: 1, kind: 'manual', text: 'Check', state: 'current', attempt: 1, buttons: [] },
+      ],
+    });
+    expect(messageProblems(card)).toEqual([]);
+    expect(card.text).toContain('Fail over &lt;primary&gt; &amp; check');
   });
 });

@@ -111,7 +111,7 @@ export function runbookCard(view: CardView): MessageContent {
     blocks.push(...buttons(step));
   }
   const current = view.steps.find((s) => s.state === 'current' || s.state === 'failed');
-  const text = `Runbook ${view.title}: ${STATUS[view.status]}${view.status === 'running' && current ? `, step ${current.number} ${current.state}` : ''} (${done}/${view.steps.length})`;
+  const text = `Runbook ${escapeText(view.title)}: ${STATUS[view.status]}${view.status === 'running' && current ? `, step ${current.number} ${current.state}` : ''} (${done}/${view.steps.length})`;
   return { text, blocks: blocks.slice(0, 50) };
 }
 
