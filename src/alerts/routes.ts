@@ -7,7 +7,7 @@ import { type Alert, BadAlert } from './alert.ts';
 import { parseAlertmanager } from './alertmanager.ts';
 import { declaresJson, parseJson, readLimitedBody } from './body.ts';
 import { type WebhookReplays, webhookDeliveryId } from './replays.ts';
-import { parseSnsMessage, type SnsVerifier } from './sns.ts';
+import { CertificateUnavailable, parseSnsMessage, type SnsVerifier } from './sns.ts';
 import { parseSnsAlarm } from './sns-alarm.ts';
 import { parseGenericWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook.ts';
 
@@ -134,7 +134,20 @@ async function receiveSns(req: IncomingMessage, res: ServerResponse, deps: Alert
       error: 'forbidden',
       reason: `topic ${message.TopicArn} is not allowed`,
     });
-  const problem = await deps.sns.verify(message);
+  let problem: string | undefined;
+  try {
+    problem = await deps.sns.verify(message);
+  } catch (error) {
+    if (!(error instanceof CertificateUnavailable)) throw error;
+    deps.log.warn(
+      { topic: message.TopicArn, err: error.message },
+      'SNS signing certificate unavailable',
+    );
+    return sendJson(res, 503, {
+      error: 'unavailable',
+      reason: `the signing certificate could not be fetched (${error.message}); retry`,
+    });
+  }
   if (problem) {
     deps.log.warn({ topic: message.TopicArn, problem }, 'refused an SNS message');
     return unauthorized(res, `SNS signature: ${problem}`);

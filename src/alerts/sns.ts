@@ -32,6 +32,13 @@ const snsSchema = z
 
 export type SnsMessage = z.infer<typeof snsSchema>;
 
+/**
+ * The signing certificate could not be fetched for a passing reason (network, timeout, a 5xx or
+ * 429 from its host): the message may be genuine, so it is answered 5xx and SNS retries it. A
+ * certificate its host does not have (4xx), or that is not one, is a refusal (401).
+ */
+export class CertificateUnavailable extends Error {}
+
 export function parseSnsMessage(body: unknown): SnsMessage {
   const parsed = snsSchema.safeParse(body);
   if (!parsed.success) {
@@ -92,7 +99,10 @@ export class SnsVerifier {
     return undefined;
   }
 
-  /** Returns undefined when the message is genuine, else what is wrong. */
+  /**
+   * Returns undefined when the message is genuine, else what is wrong. Throws
+   * CertificateUnavailable when that cannot be told for now.
+   */
   async verify(message: SnsMessage, now = Date.now()): Promise<string | undefined> {
     const sent = Date.parse(message.Timestamp ?? '');
     if (!Number.isFinite(sent)) return 'Timestamp is missing or not a date';
@@ -103,6 +113,7 @@ export class SnsVerifier {
     try {
       key = await this.certificate(message.SigningCertURL);
     } catch (error) {
+      if (error instanceof CertificateUnavailable) throw error;
       return `cannot load the signing certificate (${(error as Error).message})`;
     }
     const algorithm = message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256';
@@ -129,22 +140,31 @@ const MAX_CERT_BYTES = 64 * 1024;
 function download(url: string, ca?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const request = get(url, { timeout: 5000, ...(ca ? { ca } : {}) }, (response) => {
-      if (response.statusCode !== 200) {
+      const status = response.statusCode ?? 0;
+      if (status !== 200) {
         response.resume();
-        reject(new Error(`HTTP ${response.statusCode}`));
+        const passing = status >= 500 || status === 429;
+        reject(new (passing ? CertificateUnavailable : Error)(`HTTP ${status}`));
         return;
       }
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
         text += chunk;
-        if (text.length > MAX_CERT_BYTES) request.destroy(new Error('certificate too large'));
+        if (text.length > MAX_CERT_BYTES) {
+          reject(new Error('certificate too large'));
+          request.destroy();
+        }
       });
       response.on('end', () => resolve(text));
-      response.on('error', reject);
+      response.on('error', (error) => reject(new CertificateUnavailable(error.message)));
     });
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', reject);
+    request.on('timeout', () => request.destroy(new CertificateUnavailable('timed out')));
+    request.on('error', (error) =>
+      reject(
+        error instanceof CertificateUnavailable ? error : new CertificateUnavailable(error.message),
+      ),
+    );
   });
 }
 

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, messageText, startHarness, waitFor } from '../helpers/harness.ts';
 import { type FakeSns, postSns, startFakeSns } from '../helpers/sns.ts';
@@ -309,5 +311,35 @@ describe('alerts fidelity: SNS', () => {
     expect((await postSns(h.baseUrl, sns.notification(TOPIC, anomaly))).status).toBe(202);
     const text = messageText(await waitFor('the anomaly parent', () => parentFor('fid-anomaly')));
     expect(text).toMatch(/\*Threshold\*\\nabove the band ad1 for 2 period\(s\)/);
+  });
+
+  it('answers 503 (SNS retries) when the signing certificate cannot be fetched for now, 401 when it does not exist', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const message = sns.notification(
+      TOPIC,
+      alarm('fid-cert-down', 'arn:aws:cloudwatch:us-east-1:123456789012'),
+    );
+    // SigningCertURL is not signed: the same message, its certificate host down for a moment.
+    const down = await postSns(h.baseUrl, {
+      ...message,
+      SigningCertURL: `https://127.0.0.1:${closed}/SimpleNotificationService-0123456789abcdef.pem`,
+    });
+    expect(down.status).toBe(503);
+    expect((await down.json()).reason).toMatch(/signing certificate.*retry/);
+    // A certificate the host does not have is not a passing failure: the message is not genuine.
+    const missing = await postSns(h.baseUrl, {
+      ...message,
+      SigningCertURL: `${sns.base}/SimpleNotificationService-00.pem`,
+    });
+    expect(missing.status).toBe(401);
+    // SNS's retry (same MessageId) is taken once the certificate can be fetched again.
+    expect((await postSns(h.baseUrl, message)).status).toBe(202);
+    await waitFor('the fid-cert-down parent', () => parentFor('fid-cert-down'));
   });
 });
