@@ -7,11 +7,14 @@ import { serviceTarget } from '../restart/steps.ts';
  * the service's name.
  */
 const REPOSITORY_URI =
-  /^(\d{12})\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com\/([a-z0-9][a-z0-9._/-]*)$/;
+  /^(\d{12})\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?\/([a-z0-9][a-z0-9._/-]*)$/;
 
 export const deploySchema = z
   .object({
-    /** The ECR repository URI (`324480209768.dkr.ecr.eu-west-1.amazonaws.com/drop-web`). */
+    /**
+     * The ECR repository URI (`324480209768.dkr.ecr.eu-west-1.amazonaws.com/drop-web`; in China
+     * the domain is `amazonaws.com.cn`).
+     */
     repository: z
       .string()
       .regex(

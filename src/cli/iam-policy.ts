@@ -4,6 +4,7 @@ import type { AuditConfig } from '../config/audit.ts';
 import type { FileConfig } from '../config/file.ts';
 import { commands } from '../registry/commands.ts';
 import { parseFileConfig } from '../registry/load-config.ts';
+import { inPartition } from '../sdk/arn.ts';
 import type { AnyCommand, IamStatement } from '../sdk/command.ts';
 
 export interface IamPolicy {
@@ -14,11 +15,20 @@ export interface IamPolicy {
 const sid = (command: string, index: number) =>
   `${command.replace(/(^|-)(\w)/g, (_, _dash, c: string) => c.toUpperCase())}${index + 1}`;
 
+/** Every text in the config that is an ARN already (`service_arn`, `pass_roles`, …). */
+function configArns(value: unknown, found = new Set<string>()): Set<string> {
+  if (typeof value === 'string' && value.startsWith('arn:')) found.add(value);
+  else if (value && typeof value === 'object')
+    for (const v of Object.values(value)) configArns(v, found);
+  return found;
+}
+
 /**
  * The least-privilege policy for these commands and the configured targets: every command's
  * `permissions()`, one statement each (a statement another command already has is left out),
  * then the audit ledger's own calls when `audit.table` is configured. Notes say where a resource
- * must be `*`.
+ * must be `*`. Commands write the ARNs they build as `arn:aws:…`; each is put in the partition of
+ * its region here (`arn:aws-cn:…` in cn-*), while an ARN the config gave keeps its own.
  */
 export function buildIamPolicy(
   registry: AnyCommand[],
@@ -29,10 +39,13 @@ export function buildIamPolicy(
   const statements: IamPolicy['Statement'] = [];
   const seen = new Set<string>();
   const notes = new Set<string>();
+  const given = configArns(targets);
+  const place = (resource: string) =>
+    given.has(resource) ? resource : inPartition(resource, region);
   const add = (owner: string, own: IamStatement[]) => {
     own.forEach((s, index) => {
       const Action = [...new Set(s.actions)].sort();
-      const Resource = [...new Set(s.resources)].sort();
+      const Resource = [...new Set(s.resources.map(place))].sort();
       const key = JSON.stringify([Action, Resource]);
       if (!seen.has(key))
         statements.push({ Sid: sid(owner, index), Effect: 'Allow', Action, Resource });
