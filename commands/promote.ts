@@ -1,5 +1,5 @@
 import { defineCommand, lambdaFunction, step, UserError, z } from '../src/sdk/index.ts';
-import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import { aliasRouting, moveAlias, verifyAlias } from './lambda/alias.ts';
 import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
 import { checkStaging, refuseUnverified, stagingCheckApplies } from './lambda/staging.ts';
 import { DEPLOY_LOG_SECTIONS } from './lib/deploy-log-config.ts';
@@ -84,7 +84,7 @@ export default defineCommand({
         ? ['skip_staging=true: allowed only as a break-glass run (--emergency reason="…")']
         : [];
     return {
-      summary: `${a.alias}: ${current.version} → ${a.version}`,
+      summary: `${a.alias}: ${aliasRouting(current)} → ${a.version}`,
       details: [`function ${t.functionName}`, ...(staging.applies ? [staging.note] : []), ...skip],
       facts: { from: current.version, to: a.version },
     };

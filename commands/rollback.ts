@@ -12,7 +12,7 @@ import {
 } from '../src/sdk/index.ts';
 import { currentImage, deploySteps } from './deploy/steps.ts';
 import { deployEnvironment, deployPermissions, deploys, shortImage } from './deploy/targets.ts';
-import { moveAlias, verifyAlias } from './lambda/alias.ts';
+import { aliasRouting, moveAlias, verifyAlias } from './lambda/alias.ts';
 import { deployLogStatements, writeDeployLog } from './lambda/deploy-log.ts';
 import { DEPLOY_LOG_SECTIONS } from './lib/deploy-log-config.ts';
 import {
@@ -125,7 +125,7 @@ export default defineCommand({
       );
     }
     return {
-      summary: `${a.alias}: ${last.to} → ${last.from}`,
+      summary: `${a.alias}: ${aliasRouting(current)} → ${last.from}`,
       details: [`function ${t.functionName}`, `undoes ${last.runId} by ${last.by} at ${last.at}`],
       facts: { from: last.to, to: last.from, undoes: last.runId },
     };

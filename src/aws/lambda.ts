@@ -13,7 +13,12 @@ type Clients = ClientFor<LambdaClient>;
 function aliasOf(
   functionName: string,
   alias: string,
-  out: { FunctionVersion?: string; RevisionId?: string; AliasArn?: string },
+  out: {
+    FunctionVersion?: string;
+    RevisionId?: string;
+    AliasArn?: string;
+    RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+  },
 ): LambdaAlias {
   return {
     functionName,
@@ -21,6 +26,7 @@ function aliasOf(
     version: out.FunctionVersion ?? '',
     revisionId: out.RevisionId ?? '',
     arn: out.AliasArn ?? `${functionName}:${alias}`,
+    weights: { ...out.RoutingConfig?.AdditionalVersionWeights },
   };
 }
 

@@ -29,6 +29,8 @@ export function mockLambda(options: {
     revision: 1,
     updates: 0,
     beforeUpdate: undefined as (() => void) | undefined,
+    /** RoutingConfig.AdditionalVersionWeights: a weighted (canary) alias when not empty. */
+    weights: {} as Record<string, number>,
   };
   const aliasName = options.alias ?? 'prod';
   const aliasOut = (fn: string) => ({
@@ -36,6 +38,9 @@ export function mockLambda(options: {
     Name: aliasName,
     FunctionVersion: state.version,
     RevisionId: `rev-${state.revision}`,
+    ...(Object.keys(state.weights).length > 0
+      ? { RoutingConfig: { AdditionalVersionWeights: { ...state.weights } } }
+      : {}),
   });
   const staging = options.staging ?? options.versions.at(-1)!;
   mock.on(GetAliasCommand).callsFake((input: { FunctionName: string; Name: string }) =>
@@ -58,24 +63,34 @@ export function mockLambda(options: {
   });
   mock
     .on(UpdateAliasCommand)
-    .callsFake((input: { FunctionName: string; FunctionVersion: string; RevisionId?: string }) => {
-      state.beforeUpdate?.();
-      if (input.RevisionId !== `rev-${state.revision}`) {
-        const error = Object.assign(
-          new Error('The RevisionId provided does not match the latest RevisionId'),
-          {
-            name: 'PreconditionFailedException',
-            $fault: 'client',
-            $metadata: { httpStatusCode: 412 },
-          },
-        );
-        throw error;
-      }
-      state.version = input.FunctionVersion;
-      state.revision += 1;
-      state.updates += 1;
-      return aliasOut(input.FunctionName);
-    });
+    .callsFake(
+      (input: {
+        FunctionName: string;
+        FunctionVersion: string;
+        RevisionId?: string;
+        RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+      }) => {
+        state.beforeUpdate?.();
+        if (input.RevisionId !== `rev-${state.revision}`) {
+          const error = Object.assign(
+            new Error('The RevisionId provided does not match the latest RevisionId'),
+            {
+              name: 'PreconditionFailedException',
+              $fault: 'client',
+              $metadata: { httpStatusCode: 412 },
+            },
+          );
+          throw error;
+        }
+        state.version = input.FunctionVersion;
+        // As AWS: an UpdateAlias without RoutingConfig keeps the weights the alias has.
+        if (input.RoutingConfig)
+          state.weights = { ...input.RoutingConfig.AdditionalVersionWeights };
+        state.revision += 1;
+        state.updates += 1;
+        return aliasOut(input.FunctionName);
+      },
+    );
   return {
     mock,
     state,

@@ -73,6 +73,39 @@ describe('promote through Slack, the queue and the worker', () => {
     expect(lambda.state.updates).toBe(0);
   });
 
+  it('sends all of a canary alias to the version it already points at', async () => {
+    // prod is on 43 with 10 % of requests still on 42 (a canary left behind outside opsbot).
+    lambda.state.version = '43';
+    lambda.state.weights = { '42': 0.1 };
+    await h.client.command('promote mission-control-api 43', USERS.alice);
+    const message = await waitFor('the run message', runMessage);
+    const reply = await waitFor('the result reply', () => resultReply(message.ts));
+    expect(reply.text).toContain('promote done');
+    expect(reply.text).toContain('prod: 43 (10 % on 42) → 43');
+    const updates = lambda.mock.commandCalls(UpdateAliasCommand);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.args[0].input).toMatchObject({
+      FunctionVersion: '43',
+      RoutingConfig: { AdditionalVersionWeights: {} },
+    });
+    expect(lambda.state.weights).toEqual({});
+  });
+
+  it('fails the verify step when the alias still sends a share to another version', async () => {
+    // An UpdateAlias that lands but leaves a weight (someone re-adds the canary at once).
+    lambda.state.beforeUpdate = () => {
+      lambda.state.beforeUpdate = undefined;
+      queueMicrotask(() => {
+        lambda.state.weights = { '42': 0.05 };
+      });
+    };
+    await h.client.command('promote mission-control-api 43', USERS.alice);
+    const message = await waitFor('the run message', runMessage);
+    const reply = await waitFor('the result reply', () => resultReply(message.ts));
+    expect(reply.text).toContain('failed at step verify');
+    expect(reply.text).toContain('prod points at 43 (5 % on 42), expected all of it on 43');
+  });
+
   it('refuses a version that was never published, before changing anything', async () => {
     await h.client.command('promote mission-control-api 99', USERS.alice);
     const message = await waitFor('the run message', runMessage);

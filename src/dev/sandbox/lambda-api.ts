@@ -9,7 +9,10 @@ import { sleep } from '../../util/sleep.ts';
  * can answer with throttling errors. Local mode points the real Lambda adapter at it (`sandbox/lambda.ts`).
  */
 export class FakeLambda {
-  readonly aliases = new Map<string, { version: string; revision: number }>();
+  readonly aliases = new Map<
+    string,
+    { version: string; revision: number; weights?: Record<string, number> }
+  >();
   readonly versions = new Map<string, string[]>();
   /** Every UpdateAlias that changed an alias, in order. */
   readonly updates: { fn: string; alias: string; from: string; to: string }[] = [];
@@ -94,13 +97,17 @@ export class FakeLambda {
         if (state.version !== body.FunctionVersion)
           this.updates.push({ fn, alias: name, from: state.version, to: body.FunctionVersion });
         state.version = body.FunctionVersion;
+        // As AWS: an update without RoutingConfig keeps the alias's weights.
+        if (body.RoutingConfig) state.weights = { ...body.RoutingConfig.AdditionalVersionWeights };
         state.revision += 1;
       }
+      const weighted = state.weights && Object.keys(state.weights).length > 0;
       return json(res, 200, {
         AliasArn: `arn:aws:lambda:us-east-1:123456789012:function:${fn}:${name}`,
         Name: name,
         FunctionVersion: state.version,
         RevisionId: `rev-${state.revision}`,
+        ...(weighted ? { RoutingConfig: { AdditionalVersionWeights: state.weights } } : {}),
       });
     }
     const versions = /^\/2015-03-31\/functions\/([^/]+)\/versions$/.exec(url.pathname);

@@ -6,6 +6,11 @@ export interface LambdaAlias {
   version: string;
   revisionId: string;
   arn: string;
+  /**
+   * The share of requests each other version gets (`RoutingConfig.AdditionalVersionWeights`, 0..1):
+   * a weighted (canary) alias. Empty when every request goes to `version`.
+   */
+  weights: Record<string, number>;
 }
 
 export interface LambdaPort {
