@@ -126,6 +126,9 @@ export function deployPermissions(targets: FileConfig['targets'], region: string
           resources: ['*'],
           note: 'DescribeTaskDefinition and RegisterTaskDefinition have no resource-level permission',
         },
+        // The new revision gets the current one's tags: a register with tags is also authorized
+        // as ecs:TagResource on the revision (its family is only known at run time).
+        { actions: ['ecs:TagResource'], resources: [`arn:aws:ecs:${r}:*:task-definition/*`] },
       );
     }
     if (d.pass_roles.length > 0)

@@ -75,12 +75,18 @@ export function imagesAdapter(clients: {
     return found;
   }
 
-  async function taskDefinition(s: Ecs, arn: string) {
+  /** The task definition, and with `withTags` its tags (AWS returns them only when asked). */
+  async function taskDefinition(s: Ecs, arn: string, withTags = false) {
     const out = await awsCall({ action: 'ecs:DescribeTaskDefinition', resource: arn }, () =>
-      clients.ecs(s.region).send(new DescribeTaskDefinitionCommand({ taskDefinition: arn })),
+      clients.ecs(s.region).send(
+        new DescribeTaskDefinitionCommand({
+          taskDefinition: arn,
+          ...(withTags ? { include: ['TAGS' as const] } : {}),
+        }),
+      ),
     );
     if (!out.taskDefinition) throw new UserError('aws_not_found', `no task definition ${arn}`);
-    return out.taskDefinition;
+    return { definition: out.taskDefinition, tags: out.tags ?? [] };
   }
 
   /** The one container whose image a deploy replaces: named, or the only one. */
@@ -152,7 +158,7 @@ export function imagesAdapter(clients: {
     async currentImage(s, container) {
       if (s.type === 'apprunner') return (await appRunnerService(s)).repo.ImageIdentifier!;
       const svc = await ecsService(s);
-      const td = await taskDefinition(s, svc.taskDefinition!);
+      const { definition: td } = await taskDefinition(s, svc.taskDefinition!);
       return (
         pickContainer(td.containerDefinitions ?? [], container, svc.taskDefinition!).image ?? ''
       );
@@ -177,10 +183,13 @@ export function imagesAdapter(clients: {
         return { id: out.OperationId ?? '', startedAt: new Date().toISOString() };
       }
       const svc = await ecsService(s);
-      const current = await taskDefinition(s, svc.taskDefinition!);
+      const { definition: current, tags } = await taskDefinition(s, svc.taskDefinition!, true);
       const input = Object.fromEntries(
         TASK_DEFINITION_FIELDS.filter((k) => current[k] !== undefined).map((k) => [k, current[k]]),
       ) as unknown as RegisterTaskDefinitionCommandInput;
+      // Tags are not inherited either. Sent only when there are some: tags on a register are
+      // authorized as ecs:TagResource, which an untagged family should not need.
+      if (tags.length > 0) input.tags = tags;
       const replaced = pickContainer(
         current.containerDefinitions ?? [],
         container,
