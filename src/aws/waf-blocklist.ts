@@ -1,6 +1,6 @@
 import { GetIPSetCommand, UpdateIPSetCommand, type WAFV2Client } from '@aws-sdk/client-wafv2';
 import { canonicalCidr } from '../sdk/cidr.ts';
-import { TransientError } from '../sdk/errors.ts';
+import { TransientError, UserError } from '../sdk/errors.ts';
 import type { BlocklistRef, BlockResult, UnblockResult } from '../sdk/ports/ip-blocklists.ts';
 import type { ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
@@ -15,6 +15,19 @@ const where = (t: WafRef) => `WAF IP set ${t.name} (${t.scope})`;
 const regionOf = (t: WafRef) => (t.scope === 'CLOUDFRONT' ? 'us-east-1' : t.region);
 
 /**
+ * An IP set holds addresses of one version (its `IPAddressVersion`, fixed when it was made);
+ * UpdateIPSet with one of the other version fails as WAFInvalidParameterException, naming neither.
+ */
+function checkVersion(t: WafRef, version: string | undefined, cidr: string) {
+  const wanted = cidr.includes(':') ? 'IPV6' : 'IPV4';
+  if (!version || version === wanted) return;
+  throw new UserError(
+    'ip_version_mismatch',
+    `${where(t)} holds ${version} addresses only and ${cidr} is ${wanted === 'IPV6' ? 'IPv6' : 'IPv4'}: nothing was changed (use a target whose IP set is ${wanted})`,
+  );
+}
+
+/**
  * A WAFv2 IP set as a blocklist. UpdateIPSet replaces the whole list, so every change reads the
  * set (GetIPSet) and writes it back with the `LockToken` it got; when someone else wrote in
  * between, AWS answers WAFOptimisticLockException and the change is made again on a fresh read.
@@ -26,14 +39,23 @@ export function wafBlocklist(client: ClientFor<WAFV2Client>) {
     );
     return {
       addresses: out.IPSet?.Addresses ?? [],
+      version: out.IPSet?.IPAddressVersion,
       description: out.IPSet?.Description,
       lockToken: out.LockToken ?? '',
     };
   };
-  /** Applies `change` to a fresh read until the write goes through; undefined = nothing to write. */
-  const modify = async (t: WafRef, change: (addresses: string[]) => string[] | undefined) => {
+  /**
+   * Applies `change` to a fresh read until the write goes through; undefined = nothing to write.
+   * An address of the other IP version than the set's is refused before anything is written.
+   */
+  const modify = async (
+    t: WafRef,
+    cidr: string,
+    change: (addresses: string[]) => string[] | undefined,
+  ) => {
     for (let attempt = 1; ; attempt++) {
       const current = await read(t);
+      checkVersion(t, current.version, cidr);
       const next = change(current.addresses);
       if (!next) return false;
       try {
@@ -69,13 +91,13 @@ export function wafBlocklist(client: ClientFor<WAFV2Client>) {
       return (await read(t)).addresses.map(canonicalCidr);
     },
     async block(t: WafRef, cidr: string): Promise<BlockResult> {
-      const wrote = await modify(t, (addresses) =>
+      const wrote = await modify(t, cidr, (addresses) =>
         addresses.some((a) => canonicalCidr(a) === cidr) ? undefined : [...addresses, cidr],
       );
       return { status: wrote ? 'blocked' : 'already_blocked' };
     },
     async unblock(t: WafRef, cidr: string): Promise<UnblockResult> {
-      const wrote = await modify(t, (addresses) => {
+      const wrote = await modify(t, cidr, (addresses) => {
         const kept = addresses.filter((a) => canonicalCidr(a) !== cidr);
         return kept.length === addresses.length ? undefined : kept;
       });
