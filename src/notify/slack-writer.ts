@@ -10,6 +10,12 @@ export interface SlackWriter {
     content: MessageContent,
     threadTs?: string,
   ): Promise<void>;
+  /**
+   * A note only `user` sees, where they are: an ephemeral in `channel`, or, where Slack cannot show
+   * one there (a private channel or a DM the bot is not in), a message in the app's DM with them.
+   * Never for a secret: unlike an ephemeral, a DM stays in the history.
+   */
+  note(channel: string, user: string, content: MessageContent, threadTs?: string): Promise<void>;
   upload(
     channel: string,
     file: { name: string; content: string | Uint8Array; title?: string; comment?: string },

@@ -97,6 +97,6 @@ export class RequestNotices {
   }
 
   private async private(to: Requester, content: MessageContent) {
-    await this.writer.ephemeral(to.channel, to.requester, content, to.threadTs).catch(() => {});
+    await this.writer.note(to.channel, to.requester, content, to.threadTs).catch(() => {});
   }
 }

@@ -23,5 +23,12 @@ export function withoutScheduleEphemerals(writer: SlackWriter, log: Logger): Sla
       }
       await writer.ephemeral(channel, user, content, threadTs);
     },
+    async note(channel, user, content, threadTs) {
+      if (isScheduleActor(user)) {
+        log.debug({ channel, actor: user }, 'note for a schedule dropped: no Slack user');
+        return;
+      }
+      await writer.note(channel, user, content, threadTs);
+    },
   };
 }

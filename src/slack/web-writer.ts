@@ -48,8 +48,15 @@ class CountedWebClient extends WebClient {
 const encoded = (blocks: MessageContent['blocks']) =>
   JSON.stringify(blocks) as unknown as KnownBlock[];
 
+/** What `chat.postEphemeral` answers where the bot cannot show the person anything. */
+const NOT_THERE = new Set(['channel_not_found', 'not_in_channel', 'user_not_in_channel']);
+
+/** The `error` code of a Web API call Slack answered with `ok: false`. */
+const platformError = (error: unknown) =>
+  (error as { data?: { error?: unknown } }).data?.error as string | undefined;
+
 export function webWriter(client: WebClient): SlackWriter {
-  return {
+  const writer: SlackWriter = {
     async permalink(channel, ts) {
       const result = await client.chat.getPermalink({ channel, message_ts: ts });
       return result.permalink;
@@ -81,6 +88,15 @@ export function webWriter(client: WebClient): SlackWriter {
         ...(threadTs ? { thread_ts: threadTs } : {}),
       });
     },
+    async note(channel, user, content, threadTs) {
+      try {
+        await writer.ephemeral(channel, user, content, threadTs);
+      } catch (error) {
+        if (!NOT_THERE.has(platformError(error) ?? '')) throw error;
+        // A user id as channel posts into the app's DM with them (its Messages tab).
+        await writer.post(user, content);
+      }
+    },
     async upload(channel, file, threadTs) {
       // The three steps of filesUploadV2, with the bytes sent raw and never copied (uploadBytes).
       const bytes =
@@ -100,4 +116,5 @@ export function webWriter(client: WebClient): SlackWriter {
       });
     },
   };
+  return writer;
 }

@@ -53,6 +53,7 @@ describe("a run's end", () => {
     post,
     update: async () => {},
     ephemeral: async () => {},
+    note: async () => {},
     upload: async () => {},
   });
   const deps = (slack: SlackWriter) => ({

@@ -32,14 +32,16 @@ function submission(n: number): Submission {
 
 type Told = { channel: string; user: string; text: string };
 
-/** A Slack writer that records ephemeral replies into `told` and posts nothing. */
+/** A Slack writer that records private notes to a person into `told` and posts nothing. */
 function recordingWriter(told: Told[]): SlackWriter {
+  const tell = async (channel: string, user: string, content: { text: string }) => {
+    told.push({ channel, user, text: content.text });
+  };
   return {
     post: async () => ({ ts: '1' }),
     update: async () => {},
-    ephemeral: async (channel, user, content) => {
-      told.push({ channel, user, text: content.text });
-    },
+    ephemeral: tell,
+    note: tell,
     upload: async () => {},
   };
 }

@@ -7,6 +7,7 @@ interface Manifest {
   features: {
     slash_commands: { command: string; url?: string; usage_hint?: string }[];
     bot_user: { display_name: string };
+    app_home?: { messages_tab_enabled?: boolean };
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: { interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
@@ -43,5 +44,9 @@ describe('manifest.yml', () => {
       expect(scopes).toContain(scope);
     }
     expect(typeof manifest.settings.socket_mode_enabled).toBe('boolean');
+  });
+
+  it('shows the app’s DM, where notes go when no ephemeral can be shown where /ops was typed', () => {
+    expect(manifest.features.app_home?.messages_tab_enabled).toBe(true);
   });
 });

@@ -34,6 +34,9 @@ export const METHODS: Record<string, Method> = {
   }),
 
   'chat.postMessage': (args, { state, botUserId }) => {
+    // A user id as `channel` posts into the app's DM with that user (Slack answers with the D… id).
+    if (typeof args.channel === 'string' && state.users.has(args.channel))
+      args = { ...args, channel: state.imWith(args.channel, botUserId) };
     const problem = checkChannel(state, args.channel) ?? checkContent(args);
     if (problem) return fail(problem);
     const channel = String(args.channel);

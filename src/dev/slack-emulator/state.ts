@@ -56,6 +56,16 @@ export class WorkspaceState extends EventEmitter {
     this.channels.set(id, { id, name, members: new Set(members) });
   }
 
+  /**
+   * The app's direct-message conversation with a user (its App Home Messages tab), opened on first
+   * use: what `chat.postMessage` with a user id as `channel` posts into.
+   */
+  imWith(user: string, botUserId: string): string {
+    const id = `D${user.slice(1)}`;
+    if (!this.channels.has(id)) this.addChannel(id, `im-${user}`, [botUserId, user]);
+    return id;
+  }
+
   addUser(id: string, name: string, realName = name) {
     this.users.set(id, { id, name, real_name: realName });
   }
