@@ -28,9 +28,9 @@ export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enq
         ),
       );
       const work: Work[] = [];
-      counted.forEach(({ outcome, id, count, refresh }, i) => {
+      counted.forEach((recorded, i) => {
         const delivery = deliveries[i]!;
-        const job = jobFor(outcome, id, count, refresh, delivery.alert);
+        const job = jobFor(recorded, delivery.alert);
         if (job) work.push({ deliveryId: delivery.id, job });
       });
       try {
@@ -49,17 +49,21 @@ export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enq
 }
 
 function jobFor(
-  outcome: string,
-  id: string,
-  count: number,
-  refresh: boolean,
+  recorded: Awaited<ReturnType<IncidentStore['recordDelivery']>>,
   alert: Alert,
 ): IncidentWork | undefined {
+  const { outcome, id, count, refresh, clearedAck } = recorded;
   if (outcome === 'open' || outcome === 'reopen' || outcome === 'resolve') {
     const { source, key, title, severity } = alert;
     return {
       kind: 'transition',
-      transition: { outcome, id, count, alert: { source, key, title, severity } },
+      transition: {
+        outcome,
+        id,
+        count,
+        alert: { source, key, title, severity },
+        ...(clearedAck ? { clearedAck } : {}),
+      },
     };
   }
   if (outcome === 'repeat' && refresh) return { kind: 'refresh', id };

@@ -27,7 +27,8 @@ export type Oncall = FileConfig['groups'][string];
 export type IncidentNote =
   | { kind: 'repeated'; repeats: number; since: number; total: number; lastSeen: number }
   | { kind: 'resolved'; incident: Incident }
-  | { kind: 'reopened'; incident: Incident }
+  /** `clearedAck`: who had acknowledged it before it resolved (the reopen cleared that). */
+  | { kind: 'reopened'; incident: Incident; clearedAck?: string }
   | { kind: 'escalated'; by: string; oncall: Oncall }
   | { kind: 'discuss-in'; channel: string }
   | { kind: 'channel-opened'; title: string; thread: string };

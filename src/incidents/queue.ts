@@ -17,6 +17,8 @@ export interface Transition {
   id: string;
   count: number;
   alert: Pick<Alert, 'source' | 'key' | 'title' | 'severity'>;
+  /** A reopen: who had acknowledged it before it resolved; the reopen cleared that. */
+  clearedAck?: string;
 }
 
 export type IncidentJob =

@@ -66,10 +66,22 @@ export class IncidentService {
         this.postParent(id);
         break;
       case 'reopen': {
-        audit.append({ action: 'incident.reopened', ...base });
+        // The refiring cleared the acknowledgement (a new problem to acknowledge): the audit
+        // entry and the thread keep whose it was.
+        const { clearedAck } = transition;
+        audit.append({
+          action: 'incident.reopened',
+          ...base,
+          data: { ...base.data, ...(clearedAck ? { cleared_acknowledgement_by: clearedAck } : {}) },
+        });
         this.editParent(id);
         const incident = await store.get(id);
-        if (incident) this.reply(incident, { kind: 'reopened', incident });
+        if (incident)
+          this.reply(incident, {
+            kind: 'reopened',
+            incident,
+            ...(clearedAck ? { clearedAck } : {}),
+          });
         break;
       }
       case 'resolve': {

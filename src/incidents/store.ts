@@ -52,10 +52,11 @@ export type FiringOutcome =
  * ARGV[11] when this delivery's state began (ms; 0 when the source does not say)
  * A delivery whose state began before the last one counted is `stale` (SNS keeps no order and
  * retries for up to an hour: a recovery can arrive before the alarm it ends) and changes nothing.
- * Returns { outcome, incident id, count, refresh }: `refresh` is 1 when a repeat found no parent
- * refresh queued (it sets the `refresh_queued` marker to now; the worker clears it when it
- * refreshes, and a marker older than a minute counts as lost), so a storm queues one refresh per
- * parent at a time, not one job per firing.
+ * Returns { outcome, incident id, count, refresh, cleared ack }: `refresh` is 1 when a repeat found
+ * no parent refresh queued (it sets the `refresh_queued` marker to now; the worker clears it when
+ * it refreshes, and a marker older than a minute counts as lost), so a storm queues one refresh per
+ * parent at a time, not one job per firing. A reopen clears the acknowledgement (`acked_by`,
+ * `acked_at`) and returns who had acknowledged (empty when nobody had), for the thread and audit.
  */
 const RECORD_DELIVERY = `
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[5]) then
@@ -94,11 +95,13 @@ if ARGV[3] == 'firing' then
     local count = redis.call('HINCRBY', h, 'count', 1)
     redis.call('HINCRBY', h, 'reopened', 1)
     redis.call('HSET', h, 'status', 'open', 'last_seen', now, 'alert', ARGV[7], 'summarized', count, 'summary_at', now)
-    redis.call('HDEL', h, 'resolved_at', 'resolved_by')
+    -- A refiring is a new problem: the acknowledgement of the resolved one no longer stands.
+    local acked_by = redis.call('HGET', h, 'acked_by') or ''
+    redis.call('HDEL', h, 'resolved_at', 'resolved_by', 'acked_by', 'acked_at')
     redis.call('PERSIST', h)
     redis.call('PERSIST', KEYS[1])
     redis.call('SADD', KEYS[3], id)
-    return {'reopen', id, count}
+    return {'reopen', id, count, 0, acked_by}
   end
   return open_new()
 end
@@ -183,8 +186,15 @@ export class IncidentStore {
     alert: Alert,
     channel: string,
     now = Date.now(),
-  ): Promise<{ outcome: FiringOutcome; id: string; count: number; refresh: boolean }> {
-    const [outcome, id, count, refresh] = (await recordDeliveryScript(this.redis)(
+  ): Promise<{
+    outcome: FiringOutcome;
+    id: string;
+    count: number;
+    refresh: boolean;
+    /** On a reopen: who had acknowledged the incident before it resolved (now cleared). */
+    clearedAck?: string;
+  }> {
+    const [outcome, id, count, refresh, clearedAck] = (await recordDeliveryScript(this.redis)(
       this.keys.incidentByKey(keyHash(alert.key)),
       this.keys.alertDelivery(deliveryId),
       this.keys.incidentsOpen(),
@@ -200,8 +210,14 @@ export class IncidentStore {
       channel,
       this.options.retentionSeconds,
       alert.stateChangedAt ?? 0,
-    )) as [FiringOutcome, string, number, number | undefined];
-    return { outcome, id, count: Number(count), refresh: refresh === 1 };
+    )) as [FiringOutcome, string, number, number | undefined, string | undefined];
+    return {
+      outcome,
+      id,
+      count: Number(count),
+      refresh: refresh === 1,
+      ...(clearedAck ? { clearedAck } : {}),
+    };
   }
 
   async get(id: string): Promise<Incident | undefined> {

@@ -182,7 +182,7 @@ function noteText(note: IncidentNote): string {
     case 'resolved':
       return resolvedText(note.incident);
     case 'reopened':
-      return `:fire: Reopened: *${titleText(note.incident.alert.title)}* fired again within the reopen window (firing count ${note.incident.count}).`;
+      return `:fire: Reopened: *${titleText(note.incident.alert.title)}* fired again within the reopen window (firing count ${note.incident.count}).${note.clearedAck ? ` ${user(note.clearedAck)}'s acknowledgement was cleared: acknowledge it again.` : ''}`;
     case 'escalated':
       return `:mega: ${user(note.by)} escalated this incident to ${oncallMention(note.oncall)}.`;
     case 'discuss-in':
