@@ -60,19 +60,30 @@ function toText(version: 4 | 6, n: bigint): string {
 /** Why a text is not a CIDR. */
 export class CidrProblem extends Error {}
 
+/** `::ffff:0:0/96`: IPv4 addresses written as IPv6 (RFC 4291 §2.5.5.2). */
+const V4_MAPPED = 0xffffn;
+
 /**
  * Reads `203.0.113.7`, `203.0.113.0/24` or `2001:db8::/32`. Host bits must be zero
- * (`203.0.113.7/24` is refused with the network it probably meant).
+ * (`203.0.113.7/24` is refused with the network it probably meant). An IPv4-mapped IPv6 address or
+ * network (`::ffff:10.0.0.1`, `::ffff:a00:0/104`) is read as the IPv4 one it names, so the private
+ * and never_block checks see it, and it is blocked where IPv4 traffic is matched.
  */
 export function parseCidr(input: string): Cidr {
   const match = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(input.trim());
   const address = match?.[1] ?? '';
-  const version = isIPv4(address) ? 4 : isIPv6(address) ? 6 : undefined;
+  let version: 4 | 6 | undefined = isIPv4(address) ? 4 : isIPv6(address) ? 6 : undefined;
   if (!match || !version) throw new CidrProblem('not an IP address or CIDR such as 203.0.113.7/32');
-  const bits = BITS[version];
-  const prefix = match[2] === undefined ? bits : Number(match[2]);
+  let bits: number = BITS[version];
+  let prefix = match[2] === undefined ? bits : Number(match[2]);
   if (prefix > bits) throw new CidrProblem(`the prefix length must be 0–${bits} for IPv${version}`);
-  const n = version === 4 ? v4ToBigint(address) : v6ToBigint(address);
+  let n = version === 4 ? v4ToBigint(address) : v6ToBigint(address);
+  if (version === 6 && prefix >= 96 && n >> 32n === V4_MAPPED) {
+    version = 4;
+    bits = BITS[4];
+    prefix -= 96;
+    n &= 0xffffffffn;
+  }
   const hostBits = BigInt(bits - prefix);
   const network = (n >> hostBits) << hostBits;
   if (network !== n) {

@@ -64,6 +64,21 @@ describe('CIDR validation for block-ip', () => {
     expect(refusal(input)).toMatch(message);
   });
 
+  it('reads an IPv4-mapped IPv6 address as the IPv4 one, so the same rules refuse it', () => {
+    expect(refusal('::ffff:10.0.0.1')).toContain('private range 10.0.0.0/8');
+    expect(refusal('::ffff:a00:1')).toContain('private range 10.0.0.0/8');
+    expect(refusal('::ffff:198.51.100.7')).toMatch(/never_block range 198\.51\.100\.0\/24/);
+    expect(refusal('::ffff:0.0.0.0/96', { neverBlock: [], allowPrivate: true })).toMatch(
+      /every address/,
+    );
+    expect(checkBlockable('::FFFF:203.0.113.0/120', rules)).toMatchObject({
+      version: 4,
+      text: '203.0.113.0/24',
+    });
+    // Shorter than /96 it is an IPv6 network, not IPv4 addresses.
+    expect(parseCidr('::fffe:0:0/95').version).toBe(6);
+  });
+
   it('overlap is symmetric and version-aware', () => {
     const a = parseCidr('203.0.113.0/24');
     const b = parseCidr('203.0.113.128/25');
