@@ -81,13 +81,28 @@ export function withPassword(connection: string, password: string): string {
   return url.toString();
 }
 
+/**
+ * The password of a connection URL. A value that is not one fails naming no part of it: Node's
+ * URL error carries the whole input (`input`), here a connection string with its password.
+ */
+export function passwordOf(connection: string): string {
+  try {
+    return decodeURIComponent(new URL(connection).password);
+  } catch {
+    throw new PermanentError(
+      'not_a_connection_string',
+      'the staged secret value is not a connection URL (scheme://user:password@host/db)',
+    );
+  }
+}
+
 async function stagedPassword(ports: Ports, w: ReturnType<typeof where>, token: string) {
   const value = await ports.secrets.readVersion({
     secretId: w.secretId,
     versionId: token,
     region: w.region,
   });
-  return decodeURIComponent(new URL(value).password);
+  return passwordOf(value);
 }
 
 /** Runs a step; a failure says which state the system is in and what a retry does. */
