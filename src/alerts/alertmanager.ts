@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type Alert, type AlertLink, BadAlert, severityFrom } from './alert.ts';
 
@@ -37,8 +38,37 @@ const webhookSchema = z
   })
   .loose();
 
+/** One entry of `alerts[]`: the alert, and the identity of its firing when it can be told. */
+export interface AlertmanagerEntry {
+  alert: Alert;
+  /**
+   * The same for every notification of the same firing (or recovery), so a re-send is never
+   * counted again. Undefined when the entry has no `startsAt` (not from Alertmanager or Grafana).
+   */
+  firingId?: string;
+}
+
 /** Splits an Alertmanager or Grafana webhook into one alert per entry of `alerts[]`, keyed by fingerprint. */
 export function parseAlertmanager(body: unknown): Alert[] {
+  return readAlertmanager(body).map((entry) => entry.alert);
+}
+
+/**
+ * Identity of one firing of one alert: fingerprint, status and `startsAt` (and `endsAt` for a
+ * recovery). Alertmanager sends a group's whole notification again when the group changes
+ * (`group_interval`), every `repeat_interval`, and on retry after a 5xx: each still-firing alert
+ * comes with the same fingerprint and `startsAt` (a firing alert's `endsAt` is not exposed: it is
+ * the zero time). A new firing after a recovery has a new `startsAt`.
+ */
+function firingIdOf(key: string, entry: z.infer<typeof alertSchema>): string | undefined {
+  if (!entry.startsAt) return undefined;
+  const parts = [key, entry.status, entry.startsAt];
+  if (entry.status === 'resolved') parts.push(entry.endsAt ?? '');
+  return `am-${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)}`;
+}
+
+/** `parseAlertmanager`, with each entry's firing identity. */
+export function readAlertmanager(body: unknown): AlertmanagerEntry[] {
   const parsed = webhookSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -52,9 +82,10 @@ export function parseAlertmanager(body: unknown): Alert[] {
     const labels = { ...hook.commonLabels, ...entry.labels };
     const annotations = { ...hook.commonAnnotations, ...entry.annotations };
     const title = labels.alertname ?? annotations.summary ?? entry.fingerprint;
-    return {
+    const key = `${source}:${entry.fingerprint}`;
+    const alert = {
       source,
-      key: `${source}:${entry.fingerprint}`,
+      key,
       status: entry.status,
       severity: severityFrom(labels.severity ?? labels.priority, 'warning'),
       title,
@@ -66,6 +97,8 @@ export function parseAlertmanager(body: unknown): Alert[] {
       links: linksOf(entry, annotations),
       occurredAt: entry.startsAt,
     } satisfies Alert;
+    const firingId = firingIdOf(key, entry);
+    return firingId ? { alert, firingId } : { alert };
   });
 }
 

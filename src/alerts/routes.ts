@@ -4,14 +4,17 @@ import { type HttpServer, sendJson } from '../http/server.ts';
 import type { Logger } from '../log.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { type Alert, BadAlert } from './alert.ts';
-import { parseAlertmanager } from './alertmanager.ts';
+import { type AlertmanagerEntry, readAlertmanager } from './alertmanager.ts';
 import { declaresJson, parseJson, readLimitedBody } from './body.ts';
 import { type WebhookReplays, webhookDeliveryId } from './replays.ts';
 import { CertificateUnavailable, parseSnsMessage, type SnsVerifier } from './sns.ts';
 import { parseSnsAlarm } from './sns-alarm.ts';
 import { parseGenericWebhook, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook.ts';
 
-/** One inbound delivery of one alert. `id` dedupes redeliveries (SNS `MessageId`), else unique. */
+/**
+ * One inbound delivery of one alert. `id` dedupes redeliveries: SNS `MessageId`, an Alertmanager
+ * firing's identity (fingerprint, status, `startsAt`), a webhook's signature; else unique.
+ */
 export interface Delivery {
   id: string;
   alert: Alert;
@@ -192,17 +195,19 @@ async function receiveAlertmanager(
   if (text === undefined || !declaresJson(req, res)) return;
   const json = parseJson(text, res);
   if (!json) return;
-  let alerts: Alert[];
+  let entries: AlertmanagerEntry[];
   try {
-    alerts = parseAlertmanager(json.value);
+    entries = readAlertmanager(json.value);
   } catch (error) {
     return badRequest(res, (error as Error).message);
   }
   const receivedAt = Date.now();
+  // A re-send (group_interval, repeat_interval) or a retry of the same firing gets the same id,
+  // so the store's delivery marker counts it once.
   await accept(
     res,
     deps,
-    alerts.map((alert) => ({ id: randomUUID(), alert, receivedAt })),
+    entries.map(({ alert, firingId }) => ({ id: firingId ?? randomUUID(), alert, receivedAt })),
   );
 }
 

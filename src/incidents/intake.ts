@@ -22,15 +22,23 @@ export interface IncidentIntakeDeps {
 export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enqueueDeliveries'> {
   return {
     async enqueueDeliveries(deliveries: Delivery[]) {
-      const counted = await Promise.all(
+      // Settled one by one: when some of a group's deliveries cannot be counted, the others that
+      // were still get their Slack work, and the sender is answered 503 (below) and retries the
+      // group; the retry's already-counted deliveries carry the same ids and count as duplicates.
+      const counted = await Promise.allSettled(
         deliveries.map((d) =>
           deps.store.recordDelivery(d.id, d.alert, deps.channelFor(d.alert), d.receivedAt),
         ),
       );
       const work: Work[] = [];
-      counted.forEach((recorded, i) => {
+      let failure: unknown;
+      counted.forEach((result, i) => {
+        if (result.status === 'rejected') {
+          failure ??= result.reason;
+          return;
+        }
         const delivery = deliveries[i]!;
-        const job = jobFor(recorded, delivery.alert);
+        const job = jobFor(result.value, delivery.alert);
         if (job) work.push({ deliveryId: delivery.id, job });
       });
       try {
@@ -44,6 +52,7 @@ export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enq
           'counted alerts but could not queue their Slack work',
         );
       }
+      if (failure !== undefined) throw failure;
     },
   };
 }

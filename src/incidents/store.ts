@@ -50,6 +50,9 @@ export type FiringOutcome =
  * ARGV[5] delivery marker TTL (s), ARGV[6] incident hash key prefix, ARGV[7] alert JSON,
  * ARGV[8] dedup key, ARGV[9] channel for a new incident, ARGV[10] resolved retention (s),
  * ARGV[11] when this delivery's state began (ms; 0 when the source does not say)
+ * A duplicate renews its marker: a firing Alertmanager keeps re-sending (every `repeat_interval`,
+ * with the same id) stays counted once however long it lasts, as long as it comes back within the
+ * marker TTL (24 h by default).
  * A delivery whose state began before the last one counted is `stale` (SNS keeps no order and
  * retries for up to an hour: a recovery can arrive before the alarm it ends) and changes nothing.
  * Returns { outcome, incident id, count, refresh, cleared ack }: `refresh` is 1 when a repeat found
@@ -60,6 +63,7 @@ export type FiringOutcome =
  */
 const RECORD_DELIVERY = `
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[5]) then
+  redis.call('EXPIRE', KEYS[2], ARGV[5])
   return {'duplicate', redis.call('GET', KEYS[1]) or '', 0}
 end
 local now = tonumber(ARGV[2])
