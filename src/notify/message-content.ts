@@ -28,6 +28,11 @@ export type Block =
 export interface MessageContent {
   text: string;
   blocks: Block[];
+  /**
+   * Part of what was rendered did not fit in one Slack message and was left out (the blocks end
+   * with a line that says so). Not sent to Slack.
+   */
+  cut?: boolean;
 }
 
 export const mrkdwn = (text: string): TextObject => ({ type: 'mrkdwn', text });

@@ -1,4 +1,5 @@
-import type { OutputMessage, RunOutput } from '../sdk/command.ts';
+import type { OutputBlock, OutputMessage, RunOutput } from '../sdk/command.ts';
+import { plainText } from '../sdk/output.ts';
 import type { MessageContent } from './message-content.ts';
 import type { SlackWriter } from './slack-writer.ts';
 
@@ -37,6 +38,17 @@ export function runOutput(
       const threadTs = await ensure();
       const content = outputMessage(message);
       const { ts } = await writer.post(channel, content, threadTs);
+      // What did not fit in one message is not lost: all of it follows as a file in the thread.
+      if (content.cut)
+        await writer.upload(
+          channel,
+          {
+            name: 'output.txt',
+            content: outputText(message),
+            title: plainText(message.text).slice(0, 200),
+          },
+          threadTs,
+        );
       return { id: ts };
     },
     async update(id, message) {
@@ -59,4 +71,27 @@ export function runOutput(
       return writer.permalink?.(channel, threadTs).catch(() => undefined);
     },
   };
+}
+
+/** A step's output as plain text, every block of it: the file a message too long for Slack links to. */
+export function outputText(message: OutputMessage): string {
+  const lines = (block: OutputBlock): string[] => {
+    switch (block.type) {
+      case 'text':
+      case 'context':
+        return [plainText(block.text)];
+      case 'code':
+        return [block.text];
+      case 'fields':
+        return block.fields.map(([label, value]) => `${label}: ${plainText(value)}`);
+      case 'rows':
+        return block.rows.map((row) =>
+          row.link ? `${row.text}  ${row.link.label} (${row.link.url})` : row.text,
+        );
+      case 'buttons':
+        return [];
+    }
+  };
+  const body = message.blocks?.flatMap(lines) ?? [plainText(message.text)];
+  return `${body.join('\n')}\n`;
 }

@@ -6,6 +6,30 @@ import { type Block, type MessageContent, mrkdwn, plain } from './types.ts';
 
 const KNOWN_ACTIONS = new Set<string>(Object.values(ACTION));
 const MAX_BLOCKS = 50;
+/**
+ * Characters of text one message holds at most. Besides 50 blocks, Slack refuses a message whose
+ * blocks hold much more than about 13,000 characters (`msg_blocks_too_long`, undocumented): a step's
+ * output past this is left out of the message, and the run attaches all of it as a file.
+ */
+const TEXT_BUDGET = 12_000;
+
+/** The characters of text a block holds. */
+function textLength(block: Block): number {
+  switch (block.type) {
+    case 'header':
+      return block.text.text.length;
+    case 'section':
+      return (
+        (block.text?.text.length ?? 0) + (block.fields ?? []).reduce((n, f) => n + f.text.length, 0)
+      );
+    case 'context':
+      return block.elements.reduce((n, e) => n + e.text.length, 0);
+    case 'actions':
+      return block.elements.reduce((n, e) => n + e.text.text.length, 0);
+    case 'divider':
+      return 0;
+  }
+}
 
 /**
  * One output block as Block Kit. A command button's action id is `command.run.<n>`, `n` its place
@@ -88,15 +112,22 @@ export function outputMessage(message: OutputMessage): MessageContent {
   const blocks = (message.blocks ?? [{ type: 'text', text: message.text }]).flatMap((block) =>
     render(block, buttonsBefore),
   );
-  if (blocks.length > MAX_BLOCKS) {
-    const kept = blocks.slice(0, MAX_BLOCKS - 1);
-    kept.push({
-      type: 'context',
-      elements: [mrkdwn(`… ${blocks.length - kept.length} more blocks not shown`)],
-    });
-    return { text: richMrkdwn(message.text, 3000), blocks: kept };
-  }
-  return { text: richMrkdwn(message.text, 3000), blocks };
+  const text = richMrkdwn(message.text, 3000);
+  let used = 0;
+  const fits = blocks.findIndex((block, index) => {
+    used += textLength(block);
+    return used > TEXT_BUDGET || index >= MAX_BLOCKS;
+  });
+  if (fits === -1) return { text, blocks };
+  // Room for the closing line: one block, and its words.
+  const kept = blocks.slice(0, Math.min(fits, MAX_BLOCKS - 1));
+  kept.push({
+    type: 'context',
+    elements: [
+      mrkdwn(`… ${blocks.length - kept.length} more blocks did not fit in one Slack message`),
+    ],
+  });
+  return { text, blocks: kept, cut: true };
 }
 
 function chunk(text: string, size: number): string[] {
