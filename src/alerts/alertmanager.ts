@@ -34,6 +34,8 @@ const webhookSchema = z
     commonAnnotations: stringMap,
     externalURL: z.string().optional(),
     orgId: z.number().optional(),
+    /** How many alerts of the group Alertmanager left out (`max_alerts`); absent from Grafana. */
+    truncatedAlerts: z.number().int().min(0).optional().catch(undefined),
     alerts: z.array(alertSchema).min(1, 'alerts[] is empty'),
   })
   .loose();
@@ -48,9 +50,20 @@ export interface AlertmanagerEntry {
   firingId?: string;
 }
 
+/** One Alertmanager (or Grafana) notification: its entries, and what it says of its group. */
+export interface AlertmanagerNotification {
+  entries: AlertmanagerEntry[];
+  /**
+   * How many alerts of the group the notification left out (Alertmanager's `max_alerts`):
+   * opsbot never receives them. Undefined when the sender does not say (Grafana).
+   */
+  truncatedAlerts?: number;
+  groupKey?: string;
+}
+
 /** Splits an Alertmanager or Grafana webhook into one alert per entry of `alerts[]`, keyed by fingerprint. */
 export function parseAlertmanager(body: unknown): Alert[] {
-  return readAlertmanager(body).map((entry) => entry.alert);
+  return readAlertmanager(body).entries.map((entry) => entry.alert);
 }
 
 /**
@@ -67,8 +80,8 @@ function firingIdOf(key: string, entry: z.infer<typeof alertSchema>): string | u
   return `am-${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32)}`;
 }
 
-/** `parseAlertmanager`, with each entry's firing identity. */
-export function readAlertmanager(body: unknown): AlertmanagerEntry[] {
+/** `parseAlertmanager`, with each entry's firing identity and the group's `truncatedAlerts`. */
+export function readAlertmanager(body: unknown): AlertmanagerNotification {
   const parsed = webhookSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -78,7 +91,7 @@ export function readAlertmanager(body: unknown): AlertmanagerEntry[] {
   }
   const hook = parsed.data;
   const source = hook.orgId !== undefined ? 'grafana' : 'alertmanager';
-  return hook.alerts.map((entry) => {
+  const entries = hook.alerts.map((entry): AlertmanagerEntry => {
     const labels = { ...hook.commonLabels, ...entry.labels };
     const annotations = { ...hook.commonAnnotations, ...entry.annotations };
     const title = labels.alertname ?? annotations.summary ?? entry.fingerprint;
@@ -100,6 +113,11 @@ export function readAlertmanager(body: unknown): AlertmanagerEntry[] {
     const firingId = firingIdOf(key, entry);
     return firingId ? { alert, firingId } : { alert };
   });
+  return {
+    entries,
+    ...(hook.truncatedAlerts === undefined ? {} : { truncatedAlerts: hook.truncatedAlerts }),
+    ...(hook.groupKey === undefined ? {} : { groupKey: hook.groupKey }),
+  };
 }
 
 /** Grafana's evaluated values as facts (`Value B` → `44.2`), else its `valueString`. */

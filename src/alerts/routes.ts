@@ -4,7 +4,7 @@ import { type HttpServer, sendJson } from '../http/server.ts';
 import type { Logger } from '../log.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { type Alert, BadAlert } from './alert.ts';
-import { type AlertmanagerEntry, readAlertmanager } from './alertmanager.ts';
+import { type AlertmanagerNotification, readAlertmanager } from './alertmanager.ts';
 import { declaresJson, parseJson, readLimitedBody } from './body.ts';
 import { type WebhookReplays, webhookDeliveryId } from './replays.ts';
 import { CertificateUnavailable, parseSnsMessage, type SnsVerifier } from './sns.ts';
@@ -19,6 +19,11 @@ export interface Delivery {
   id: string;
   alert: Alert;
   receivedAt: number;
+  /**
+   * Alertmanager: how many alerts of this alert's group its notification left out (`max_alerts`),
+   * shown on the incident. Undefined when the source does not say.
+   */
+  truncatedAlerts?: number;
 }
 
 /** Where the endpoints hand work to (the incidents queue). Must only enqueue: answers wait on it. */
@@ -195,19 +200,30 @@ async function receiveAlertmanager(
   if (text === undefined || !declaresJson(req, res)) return;
   const json = parseJson(text, res);
   if (!json) return;
-  let entries: AlertmanagerEntry[];
+  let notification: AlertmanagerNotification;
   try {
-    entries = readAlertmanager(json.value);
+    notification = readAlertmanager(json.value);
   } catch (error) {
     return badRequest(res, (error as Error).message);
   }
+  const { entries, truncatedAlerts, groupKey } = notification;
+  if (truncatedAlerts)
+    deps.log.warn(
+      { groupKey, truncatedAlerts, received: entries.length },
+      'Alertmanager left alerts out of a notification (max_alerts)',
+    );
   const receivedAt = Date.now();
   // A re-send (group_interval, repeat_interval) or a retry of the same firing gets the same id,
   // so the store's delivery marker counts it once.
   await accept(
     res,
     deps,
-    entries.map(({ alert, firingId }) => ({ id: firingId ?? randomUUID(), alert, receivedAt })),
+    entries.map(({ alert, firingId }) => ({
+      id: firingId ?? randomUUID(),
+      alert,
+      receivedAt,
+      ...(truncatedAlerts === undefined ? {} : { truncatedAlerts }),
+    })),
   );
 }
 

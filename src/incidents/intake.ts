@@ -27,7 +27,13 @@ export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enq
       // group; the retry's already-counted deliveries carry the same ids and count as duplicates.
       const counted = await Promise.allSettled(
         deliveries.map((d) =>
-          deps.store.recordDelivery(d.id, d.alert, deps.channelFor(d.alert), d.receivedAt),
+          deps.store.recordDelivery(
+            d.id,
+            d.alert,
+            deps.channelFor(d.alert),
+            d.receivedAt,
+            d.truncatedAlerts,
+          ),
         ),
       );
       const work: Work[] = [];
@@ -40,6 +46,13 @@ export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enq
         const delivery = deliveries[i]!;
         const job = jobFor(result.value, delivery.alert);
         if (job) work.push({ deliveryId: delivery.id, job });
+        // How many alerts its group's notification left out changed (even on a re-send, which
+        // counts nothing): re-render the parent, unless this delivery's own job does already.
+        else if (result.value.truncatedChanged)
+          work.push({
+            deliveryId: `${delivery.id}-truncated-${delivery.receivedAt}`,
+            job: { kind: 'refresh', id: result.value.id },
+          });
       });
       try {
         await deps.queueWork(work);

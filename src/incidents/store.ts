@@ -23,6 +23,8 @@ export interface Incident {
   incidentChannel?: string;
   /** The service of the maintenance window it was posted muted in. */
   maintenance?: string;
+  /** How many alerts of its group the last Alertmanager notification carrying it left out. */
+  truncatedAlerts?: number;
   /** Count covered by the last repeat summary (thread reply). */
   summarized: number;
   summaryAt?: number;
@@ -49,7 +51,9 @@ export type FiringOutcome =
  * ARGV[1] id for a new incident, ARGV[2] now (ms), ARGV[3] firing|resolved, ARGV[4] reopen window (ms),
  * ARGV[5] delivery marker TTL (s), ARGV[6] incident hash key prefix, ARGV[7] alert JSON,
  * ARGV[8] dedup key, ARGV[9] channel for a new incident, ARGV[10] resolved retention (s),
- * ARGV[11] when this delivery's state began (ms; 0 when the source does not say)
+ * ARGV[11] when this delivery's state began (ms; 0 when the source does not say),
+ * ARGV[12] how many alerts of its group the notification left out (Alertmanager's
+ * `truncatedAlerts`; '' when the source does not say)
  * A duplicate renews its marker: a firing Alertmanager keeps re-sending (every `repeat_interval`,
  * with the same id) stays counted once however long it lasts, as long as it comes back within the
  * marker TTL (24 h by default).
@@ -60,8 +64,11 @@ export type FiringOutcome =
  * it refreshes, and a marker older than a minute counts as lost), so a storm queues one refresh per
  * parent at a time, not one job per firing. A reopen clears the acknowledgement (`acked_by`,
  * `acked_at`) and returns who had acknowledged (empty when nobody had), for the thread and audit.
+ * Last, `truncated changed` is 1 when ARGV[12] changed the incident's `truncated_alerts` (set, or
+ * cleared by 0), whatever the outcome (a re-send is a duplicate but still says how many are left out).
  */
 const RECORD_DELIVERY = `
+local function record()
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[5]) then
   redis.call('EXPIRE', KEYS[2], ARGV[5])
   return {'duplicate', redis.call('GET', KEYS[1]) or '', 0}
@@ -115,6 +122,20 @@ redis.call('EXPIRE', h, ARGV[10])
 redis.call('EXPIRE', KEYS[1], ARGV[10])
 redis.call('SREM', KEYS[3], id)
 return {'resolve', id, tonumber(redis.call('HGET', h, 'count'))}
+end
+local r = record()
+-- How many alerts of its group the notification left out, kept on the incident it names
+-- (duplicates included: a re-send still says how many are left out now).
+local truncated_changed = 0
+if ARGV[12] ~= '' and r[2] ~= '' then
+  local th = ARGV[6] .. r[2]
+  if redis.call('EXISTS', th) == 1 and (redis.call('HGET', th, 'truncated_alerts') or '0') ~= ARGV[12] then
+    if ARGV[12] == '0' then redis.call('HDEL', th, 'truncated_alerts')
+    else redis.call('HSET', th, 'truncated_alerts', ARGV[12]) end
+    truncated_changed = 1
+  end
+end
+return {r[1], r[2], r[3], r[4] or 0, r[5] or '', truncated_changed}
 `;
 
 /**
@@ -190,6 +211,7 @@ export class IncidentStore {
     alert: Alert,
     channel: string,
     now = Date.now(),
+    truncatedAlerts?: number,
   ): Promise<{
     outcome: FiringOutcome;
     id: string;
@@ -197,8 +219,12 @@ export class IncidentStore {
     refresh: boolean;
     /** On a reopen: who had acknowledged the incident before it resolved (now cleared). */
     clearedAck?: string;
+    /** The incident's count of alerts left out of its group's notification changed. */
+    truncatedChanged: boolean;
   }> {
-    const [outcome, id, count, refresh, clearedAck] = (await recordDeliveryScript(this.redis)(
+    const [outcome, id, count, refresh, clearedAck, truncated] = (await recordDeliveryScript(
+      this.redis,
+    )(
       this.keys.incidentByKey(keyHash(alert.key)),
       this.keys.alertDelivery(deliveryId),
       this.keys.incidentsOpen(),
@@ -214,13 +240,15 @@ export class IncidentStore {
       channel,
       this.options.retentionSeconds,
       alert.stateChangedAt ?? 0,
-    )) as [FiringOutcome, string, number, number | undefined, string | undefined];
+      truncatedAlerts === undefined ? '' : String(truncatedAlerts),
+    )) as [FiringOutcome, string, number, number, string, number];
     return {
       outcome,
       id,
       count: Number(count),
       refresh: refresh === 1,
       ...(clearedAck ? { clearedAck } : {}),
+      truncatedChanged: truncated === 1,
     };
   }
 
@@ -333,6 +361,7 @@ function fromHash(h: Record<string, string>): Incident {
     ts: h.ts,
     incidentChannel: h.incident_channel,
     maintenance: h.maintenance,
+    truncatedAlerts: num(h.truncated_alerts),
     summarized: Number(h.summarized ?? 0),
     summaryAt: num(h.summary_at),
     summaryDue: num(h.summary_due),

@@ -39,6 +39,7 @@ export function incidentParent({ incident, runbooks }: IncidentView): MessageCon
     },
     ...(muted ? [maintenanceNote(incident.maintenance!)] : []),
     { type: 'section', fields: summaryFields(incident).slice(0, 10) },
+    ...(incident.truncatedAlerts ? [truncatedNote(incident.truncatedAlerts)] : []),
     ...alertDetails(incident),
     // An actions block needs at least one element: a resolved incident without runbooks has none.
     ...(actions.length
@@ -85,6 +86,19 @@ function maintenanceNote(service: string): Block {
     elements: [
       mrkdwn(
         `:wrench: *In maintenance* (${scope}): recorded and counted, posted muted — nobody was paged.`,
+      ),
+    ],
+  };
+}
+
+/** Alertmanager cut the notification to `max_alerts`: the alerts left out reached nobody here. */
+function truncatedNote(count: number): Block {
+  const them = count === 1 ? 'it' : 'them';
+  return {
+    type: 'context',
+    elements: [
+      mrkdwn(
+        `:warning: Alertmanager left ${count} alert${count === 1 ? '' : 's'} of this group out of its last notification (\`max_alerts\`): opsbot never received ${them} and has no incident for ${them}.`,
       ),
     ],
   };
