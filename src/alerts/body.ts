@@ -13,6 +13,15 @@ export async function readLimitedBody(
   res: ServerResponse,
   limit = MAX_ALERT_BODY_BYTES,
 ): Promise<string | undefined> {
+  return (await readLimitedBytes(req, res, limit))?.toString('utf8');
+}
+
+/** `readLimitedBody`, as the bytes received (what a signature covers). */
+export async function readLimitedBytes(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit = MAX_ALERT_BODY_BYTES,
+): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return refuseTooLarge(req, res, limit);
   const chunks: Buffer[] = [];
@@ -22,7 +31,22 @@ export async function readLimitedBody(
     if (size > limit) return refuseTooLarge(req, res, limit);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes a body as UTF-8 (what JSON must be), or answers 400 saying it is not. */
+export function decodeUtf8(bytes: Uint8Array, res: ServerResponse): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    sendJson(res, 400, {
+      error: 'bad_request',
+      reason: 'body is not valid UTF-8 (JSON must be sent as UTF-8)',
+    });
+    return undefined;
+  }
 }
 
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): undefined {

@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import { metrics } from '../metrics/metrics.ts';
 import { type Alert, BadAlert } from './alert.ts';
 import { type AlertmanagerNotification, readAlertmanager } from './alertmanager.ts';
-import { declaresJson, parseJson, readLimitedBody } from './body.ts';
+import { declaresJson, decodeUtf8, parseJson, readLimitedBody, readLimitedBytes } from './body.ts';
 import { type WebhookReplays, webhookDeliveryId } from './replays.ts';
 import { CertificateUnavailable, parseSnsMessage, type SnsVerifier } from './sns.ts';
 import { parseSnsAlarm } from './sns-alarm.ts';
@@ -229,11 +229,14 @@ async function receiveAlertmanager(
 
 async function receiveWebhook(req: IncomingMessage, res: ServerResponse, deps: AlertRoutesDeps) {
   if (!deps.webhookSecret) return disabled(res, 'OPSBOT_WEBHOOK_SECRET');
-  const text = await readLimitedBody(req, res);
-  if (text === undefined) return;
-  const problem = verifyWebhook(deps.webhookSecret, text, req.headers);
+  const bytes = await readLimitedBytes(req, res);
+  if (bytes === undefined) return;
+  // The signature covers the bytes as sent; only a genuine body is then decoded and read.
+  const problem = verifyWebhook(deps.webhookSecret, bytes, req.headers);
   if (problem) return unauthorized(res, problem);
   if (!declaresJson(req, res)) return;
+  const text = decodeUtf8(bytes, res);
+  if (text === undefined) return;
   const json = parseJson(text, res);
   if (!json) return;
   let alert: Alert;

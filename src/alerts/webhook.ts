@@ -8,20 +8,27 @@ export const WEBHOOK_SIGNATURE_HEADER = 'x-opsbot-signature';
 /** Deliveries older (or further in the future) than this are refused, against replays. */
 export const WEBHOOK_MAX_AGE_SECONDS = 5 * 60;
 
-/** `v0=` + hex HMAC-SHA256(secret, `v0:${timestamp}:${body}`). */
+/**
+ * `v0=` + hex HMAC-SHA256(secret, `v0:${timestamp}:${body}`), over the body's bytes as sent: a
+ * string body is signed as its UTF-8 bytes, raw bytes as they are.
+ */
 export function signWebhook(
   secret: string,
-  body: string,
+  body: string | Uint8Array,
   timestamp: number = Math.floor(Date.now() / 1000),
 ): Record<string, string> {
-  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const mac = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest('hex');
+  const signature = `v0=${mac}`;
   return { [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp), [WEBHOOK_SIGNATURE_HEADER]: signature };
 }
 
-/** Checks a signed delivery. Returns undefined when it is genuine, else what is wrong. */
+/**
+ * Checks a signed delivery. Returns undefined when it is genuine, else what is wrong. Give the
+ * body as the bytes received: decoding first would change bytes that are not UTF-8.
+ */
 export function verifyWebhook(
   secret: string,
-  body: string,
+  body: string | Uint8Array,
   headers: Record<string, string | string[] | undefined>,
   now: number = Date.now(),
 ): string | undefined {
