@@ -2,11 +2,15 @@
 # opsbot's production image: TypeScript compiled in a build stage, the runtime stage holds only
 # production packages and dist/, and runs `node dist/main.js` under tini as a non-root user.
 #
-# The base image is pinned by digest (the multi-platform index of node:20-bookworm-slim), so a
+# The base image is pinned by digest (the multi-platform index of node:22-bookworm-slim, Node.js
+# 22.23.2, as docker-library/repo-info records it in repos/node/remote/22-bookworm-slim.md), so a
 # rebuild starts from the same bytes. To update it, run
-#   docker buildx imagetools inspect node:20-bookworm-slim
+#   docker buildx imagetools inspect node:22-bookworm-slim
 # and put the "Digest:" it prints (sha256:…) here. Renovate and Dependabot can keep it current.
-ARG NODE_IMAGE=node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
+# Node.js 22 is a maintenance LTS until April 2027; Node.js 20 reached its end of life in April
+# 2026. Node.js 24 passes the tests too, but its processes sit about 30 MB higher at idle
+# (docs/deploy.md, "Node.js version").
+ARG NODE_IMAGE=node:22-bookworm-slim@sha256:48e4b67d85f87bd551df43704e24d252f56cc5f8e9718841aace50f19948f0f9
 
 # Build stage: every dependency (TypeScript is a devDependency), then `npm run build` → dist/.
 FROM ${NODE_IMAGE} AS build

@@ -6,7 +6,8 @@
 // Nothing is written to docs/: this is how a change to the run path is judged before it is kept.
 //
 // Variants: AB_FLAGS_B="--max-semi-space-size=16" gives bot B other node flags (A B of the same
-// checkout then compares flags); AB_PINGS_B=500 gives bot B rounds of another size;
+// checkout then compares flags); AB_PINGS_B=500 gives bot B rounds of another size; AB_NODE_B=<path>
+// runs bot B on another node binary (A B of the same checkout then compares Node.js versions);
 // BENCH_CPU_PROF=<dir> makes each bot write a V8 CPU profile to <dir>/A and <dir>/B when it stops.
 //
 // Example: git worktree add ../base HEAD && (cd ../base && ln -s ../main/node_modules . && npm run build)
@@ -38,6 +39,7 @@ const ROUNDS = Number(process.argv[4] ?? 6);
 const PINGS = Number(process.argv[5] ?? 2000);
 const PINGS_B = Number(process.env.AB_PINGS_B ?? PINGS);
 const FLAGS_B = process.env.AB_FLAGS_B?.split(' ').filter(Boolean) ?? IMAGE_NODE_FLAGS;
+const NODE_B = process.env.AB_NODE_B ?? process.execPath;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const { slack, slackUrl, finishes } = await startPingSlack(BENCH_TOKEN);
@@ -58,7 +60,7 @@ async function startBot(name: Bot['name'], dir: string, port: number, flags: str
     ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF, name)}`]
     : [];
   const child = spawn(
-    process.execPath,
+    name === 'B' ? NODE_B : process.execPath,
     [...profile, ...flags, resolve(dir, 'dist/main.js'), 'all'],
     {
       cwd: resolve(dir),
