@@ -11,6 +11,7 @@ import {
   type Step,
   type StepContext,
   secret as secretArg,
+  sleep,
   step,
   targetOf,
   UserError,
@@ -105,18 +106,6 @@ async function newVersion(ctx: Ctx) {
 
 const ROTATION_POLL_MS = 1_000;
 const ROTATION_TIMEOUT_MS = 5 * 60_000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Waits until the rotation Lambda made this request's version AWSCURRENT. */
 async function awaitRotation(ctx: Ctx) {

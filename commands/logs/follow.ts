@@ -4,6 +4,7 @@ import {
   type LogGroupRef,
   type LogsPort,
   type StepContext,
+  sleep,
   TransientError,
 } from '../../src/sdk/index.ts';
 import { eventLine, redactedMessage } from './digest.ts';
@@ -315,16 +316,4 @@ async function poll(
     from = to - followTiming.windowMs / 2;
     await sleep(followTiming.pollMs, signal);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,4 +1,4 @@
-import type { FileConfig, StepContext } from '../../src/sdk/index.ts';
+import { type FileConfig, type StepContext, sleep } from '../../src/sdk/index.ts';
 import { recordActions } from '../lib/record-actions.ts';
 
 /**
@@ -62,18 +62,6 @@ export async function awaitAppEvent(
   const reason = `⚠ action done, audit event ${input.event} not seen within ${cfg.wait_seconds} s`;
   ctx.progress(reason);
   return { seen: false, reason };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** IAM: Query on the app audit table's index (only with `via: admin_api`, where it is read). */
