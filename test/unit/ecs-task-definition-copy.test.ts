@@ -20,7 +20,11 @@ import { commands } from '../../src/registry/commands.ts';
 import { exampleConfig } from '../helpers/harness.ts';
 
 /**
- * A deploy registers a new task definition revision copied from the current one. Tags are not part
+ * A deploy registers a new task definition revision copied from the current one, with only the
+ * image changed. RegisterTaskDefinition does not inherit anything from earlier revisions, so every
+ * request field DescribeTaskDefinition returns must be sent back, `enableFaultInjection` included.
+ *
+ * Tags are not part
  * of the task definition: DescribeTaskDefinition returns them only when asked (`include: ['TAGS']`),
  * beside `taskDefinition`, and RegisterTaskDefinition sets them only from its own `tags`. A revision
  * registered without them loses its cost-allocation and ownership tags. Registering with tags is
@@ -33,8 +37,11 @@ afterEach(() => ecs.reset());
 const FAMILY_ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/duck-api';
 const SERVICE_ARN = 'arn:aws:ecs:us-east-1:123456789012:service/prod/duck-api';
 
-/** One ECS service on revision 7; DescribeTaskDefinition answers as AWS does for `include`. */
-function ecsWithTags(tags: Tag[]) {
+/**
+ * One ECS service on revision 7 (with `extra` fields); DescribeTaskDefinition answers as AWS does
+ * for `include`. Returns what RegisterTaskDefinition was sent.
+ */
+function ecsWithTags(tags: Tag[], extra: Record<string, unknown> = {}) {
   const registered: RegisterTaskDefinitionCommandInput[] = [];
   ecs.on(DescribeServicesCommand).resolves({
     services: [
@@ -63,6 +70,7 @@ function ecsWithTags(tags: Tag[]) {
       memory: '512',
       containerDefinitions: [{ name: 'app', image: 'duck:1', essential: true }],
       registeredAt: new Date(),
+      ...extra,
     },
     ...(input.include?.includes('TAGS') ? { tags } : {}),
   }));
@@ -102,6 +110,22 @@ const deploy = () =>
     ecr: regionalClients((c) => new ECRClient(c), 'us-east-1'),
     apprunner: regionalClients((c) => new AppRunnerClient(c), 'us-east-1'),
   }).deployImage({ type: 'ecs', cluster: 'prod', service: 'duck-api' }, 'duck:2');
+
+describe('deployImage copies the task definition whole', () => {
+  it('keeps enableFaultInjection on the new revision', async () => {
+    const registered = ecsWithTags([], { enableFaultInjection: true });
+    await deploy();
+    expect(registered).toHaveLength(1);
+    expect(registered[0]).toMatchObject({
+      family: 'duck-api',
+      enableFaultInjection: true,
+      containerDefinitions: [{ name: 'app', image: 'duck:2', essential: true }],
+    });
+    // Response-only fields are not sent back (RegisterTaskDefinition would refuse them).
+    expect(registered[0]).not.toHaveProperty('compatibilities');
+    expect(registered[0]).not.toHaveProperty('revision');
+  });
+});
 
 describe('a deploy keeps the task definition’s tags', () => {
   it('asks for the tags and registers the new revision with them', async () => {
