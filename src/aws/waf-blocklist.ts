@@ -1,6 +1,7 @@
 import { GetIPSetCommand, UpdateIPSetCommand, type WAFV2Client } from '@aws-sdk/client-wafv2';
+import { partitionOf } from '../sdk/arn.ts';
 import { canonicalCidr } from '../sdk/cidr.ts';
-import { TransientError, UserError } from '../sdk/errors.ts';
+import { PermanentError, TransientError, UserError } from '../sdk/errors.ts';
 import type { BlocklistRef, BlockResult, UnblockResult } from '../sdk/ports/ip-blocklists.ts';
 import type { ClientFor } from './clients.ts';
 import { awsCall } from './errors.ts';
@@ -11,8 +12,32 @@ type WafRef = Extract<BlocklistRef, { type: 'waf' }>;
 export const WAF_LOCK_ATTEMPTS = 5;
 
 const where = (t: WafRef) => `WAF IP set ${t.name} (${t.scope})`;
-/** CLOUDFRONT IP sets live in us-east-1 whatever the target says. */
-const regionOf = (t: WafRef) => (t.scope === 'CLOUDFRONT' ? 'us-east-1' : t.region);
+
+/**
+ * The region CLOUDFRONT-scope calls go to, by the partition of the target's region (the bot's when
+ * it names none). WAFv2's `Scope`: "To work with CloudFront … API and SDKs - For all calls, use
+ * the Region endpoint us-east-1", which is in the aws partition only.
+ */
+const CLOUDFRONT_REGION: Record<string, string> = { aws: 'us-east-1' };
+
+/** Why a partition has no CLOUDFRONT IP set to call. */
+const NO_CLOUDFRONT: Record<string, string> = {
+  // docs.amazonaws.cn, "Amazon WAF - Getting Started with Amazon Web Services in China".
+  'aws-cn': 'AWS WAF in the China Regions is supported at a regional level only',
+  // AWS GovCloud (US) User Guide: CloudFront sits outside the GovCloud boundary.
+  'aws-us-gov': 'CloudFront is not available in AWS GovCloud (US)',
+};
+
+function cloudfrontRegion(t: WafRef, home: string): string {
+  const partition = partitionOf(home);
+  const region = CLOUDFRONT_REGION[partition];
+  if (region) return region;
+  const why = NO_CLOUDFRONT[partition] ?? 'CLOUDFRONT scope is served from us-east-1 only';
+  throw new PermanentError(
+    'config_invalid',
+    `${where(t)} is configured for ${home} (${partition}): ${why}, so there is no CLOUDFRONT IP set to call; use scope REGIONAL with that region's IP set (nothing was changed)`,
+  );
+}
 
 /**
  * An IP set holds addresses of one version (its `IPAddressVersion`, fixed when it was made);
@@ -33,9 +58,15 @@ function checkVersion(t: WafRef, version: string | undefined, cidr: string) {
  * between, AWS answers WAFOptimisticLockException and the change is made again on a fresh read.
  */
 export function wafBlocklist(client: ClientFor<WAFV2Client>) {
+  /** The client of the region the target's IP set is called in. */
+  const clientOf = async (t: WafRef) => {
+    if (t.scope !== 'CLOUDFRONT') return client(t.region);
+    return client(cloudfrontRegion(t, t.region ?? (await client().config.region())));
+  };
   const read = async (t: WafRef) => {
+    const waf = await clientOf(t);
     const out = await awsCall({ action: 'wafv2:GetIPSet', resource: where(t) }, () =>
-      client(regionOf(t)).send(new GetIPSetCommand({ Name: t.name, Scope: t.scope, Id: t.id })),
+      waf.send(new GetIPSetCommand({ Name: t.name, Scope: t.scope, Id: t.id })),
     );
     return {
       addresses: out.IPSet?.Addresses ?? [],
@@ -59,7 +90,7 @@ export function wafBlocklist(client: ClientFor<WAFV2Client>) {
       const next = change(current.addresses);
       if (!next) return false;
       try {
-        await client(regionOf(t)).send(
+        await (await clientOf(t)).send(
           new UpdateIPSetCommand({
             Name: t.name,
             Scope: t.scope,
