@@ -74,9 +74,43 @@ export interface SnsVerifierOptions {
   ca?: string;
 }
 
-/** Verifies SNS signatures (SignatureVersion 1 = SHA1withRSA, 2 = SHA256withRSA) with cached certificates. */
+/** A downloaded signing certificate: its public key and its validity period (ms since the epoch). */
+interface SigningCertificate {
+  key: KeyObject;
+  validFrom: number;
+  validTo: number;
+}
+
+/** A date of a certificate: `validFromDate`/`validToDate` where Node.js has them (22.10+), else parsed. */
+function certificateTime(cert: X509Certificate, field: 'validFrom' | 'validTo'): number {
+  const date = (cert as unknown as Record<string, unknown>)[`${field}Date`];
+  return date instanceof Date ? date.getTime() : Date.parse(cert[field]);
+}
+
+function readCertificate(pem: string): SigningCertificate {
+  const cert = new X509Certificate(pem);
+  const validFrom = certificateTime(cert, 'validFrom');
+  const validTo = certificateTime(cert, 'validTo');
+  if (!Number.isFinite(validFrom) || !Number.isFinite(validTo))
+    throw new Error('its validity period cannot be read');
+  return { key: cert.publicKey, validFrom, validTo };
+}
+
+/** Why a certificate may not be used at `now` (outside its validity period), if it may not. */
+function validityProblem(cert: SigningCertificate, now: number): string | undefined {
+  if (now > cert.validTo)
+    return `the SNS signing certificate expired on ${new Date(cert.validTo).toISOString()}`;
+  if (now < cert.validFrom)
+    return `the SNS signing certificate is not valid until ${new Date(cert.validFrom).toISOString()}`;
+  return undefined;
+}
+
+/**
+ * Verifies SNS signatures (SignatureVersion 1 = SHA1withRSA, 2 = SHA256withRSA) with cached
+ * certificates, each used only within its validity period.
+ */
 export class SnsVerifier {
-  private readonly certs = new Map<string, Promise<KeyObject>>();
+  private readonly certs = new Map<string, Promise<SigningCertificate>>();
   private readonly trustHost: (host: string) => boolean;
 
   constructor(private readonly options: SnsVerifierOptions = {}) {
@@ -109,24 +143,33 @@ export class SnsVerifier {
     if (now - sent > MAX_SNS_AGE_MS) return `Timestamp ${message.Timestamp} is over 1 hour old`;
     const urlProblem = this.checkUrl(message.SigningCertURL, 'SigningCertURL');
     if (urlProblem) return urlProblem;
-    let key: KeyObject;
+    const url = message.SigningCertURL;
+    const pending = this.certificate(url);
+    let cert: SigningCertificate;
     try {
-      key = await this.certificate(message.SigningCertURL);
+      cert = await pending;
     } catch (error) {
       if (error instanceof CertificateUnavailable) throw error;
       return `cannot load the signing certificate (${(error as Error).message})`;
     }
+    // Checked at each use, so a cached certificate never outlives its validity. An expired one is
+    // dropped from the cache: it can never become valid again, and the URL may serve a renewal.
+    const invalid = validityProblem(cert, now);
+    if (invalid) {
+      if (now > cert.validTo && this.certs.get(url) === pending) this.certs.delete(url);
+      return invalid;
+    }
     const algorithm = message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256';
     const valid = createVerify(algorithm)
       .update(snsStringToSign(message), 'utf8')
-      .verify(key, message.Signature, 'base64');
+      .verify(cert.key, message.Signature, 'base64');
     return valid ? undefined : 'signature does not match';
   }
 
-  private certificate(url: string): Promise<KeyObject> {
+  private certificate(url: string): Promise<SigningCertificate> {
     let cached = this.certs.get(url);
     if (!cached) {
-      cached = download(url, this.options.ca).then((pem) => new X509Certificate(pem).publicKey);
+      cached = download(url, this.options.ca).then(readCertificate);
       cached.catch(() => this.certs.delete(url));
       this.certs.set(url, cached);
       if (this.certs.size > MAX_CACHED_CERTS) this.certs.delete(this.certs.keys().next().value!);
