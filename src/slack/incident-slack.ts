@@ -1,12 +1,19 @@
 import type { WebClient } from '@slack/web-api';
 import type { IncidentSlack } from '../incidents/slack-port.ts';
+import type { Logger } from '../log.ts';
+import { inviteUsers } from './invite-users.ts';
 import { webWriter } from './web-writer.ts';
+
+/** How many refused invitees a log line lists (the count is always there). */
+const LOGGED_REFUSALS = 20;
 
 /**
  * The incident port on a WebClient made with `rejectRateLimitedCalls: true`: a 429 rejects with
- * `retryAfter`, and the incidents outbox waits and retries it (per channel for posts).
+ * `retryAfter`, and the incidents outbox waits and retries it (per channel for posts). Invites go
+ * in batches Slack takes, and whom Slack refused (a guest, a deactivated id) is logged, not thrown:
+ * the channel is opened for everyone else.
  */
-export function incidentSlack(client: WebClient): IncidentSlack {
+export function incidentSlack(client: WebClient, log?: Logger): IncidentSlack {
   const writer = webWriter(client);
   return {
     post: writer.post,
@@ -17,7 +24,12 @@ export function incidentSlack(client: WebClient): IncidentSlack {
       return String(result.channel?.id);
     },
     async invite(channel, users) {
-      await client.conversations.invite({ channel, users: users.join(',') });
+      const refused = await inviteUsers(client, channel, users);
+      if (refused.length)
+        log?.warn(
+          { channel, count: refused.length, refused: refused.slice(0, LOGGED_REFUSALS) },
+          'Slack did not invite some people into the channel',
+        );
     },
     async usergroupMembers(usergroup) {
       const result = await client.usergroups.users.list({ usergroup });

@@ -32,6 +32,6 @@ export function slackOutbox(options: {
       { ...options.writer, post: rejecting.post, update: rejecting.update },
       outbox,
     ),
-    incidentSlack: incidentSlack(client),
+    incidentSlack: incidentSlack(client, options.log),
   };
 }

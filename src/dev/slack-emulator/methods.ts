@@ -1,3 +1,4 @@
+import { conversationsInvite } from './invite.ts';
 import { checkBlocks, checkView } from './limits.ts';
 import type { WorkspaceState } from './state.ts';
 
@@ -153,15 +154,7 @@ export const METHODS: Record<string, Method> = {
     return { ok: true, channel: { id, name } };
   },
 
-  'conversations.invite': (args, { state }) => {
-    const channel = state.channels.get(String(args.channel ?? ''));
-    if (!channel) return fail('channel_not_found');
-    for (const user of String(args.users ?? '')
-      .split(',')
-      .filter(Boolean))
-      channel.members.add(user);
-    return { ok: true, channel: { id: channel.id, name: channel.name } };
-  },
+  'conversations.invite': conversationsInvite,
 
   /**
    * Top-level messages, newest first, `limit` (default 100, at most 999) per page with a cursor,

@@ -43,6 +43,11 @@ export class WorkspaceState extends EventEmitter {
   >();
   /** trigger_id → user id, registered by whoever sends the interaction (the local console). */
   readonly triggers = new Map<string, string>();
+  /**
+   * Users conversations.invite refuses for reasons of the workspace (a guest, a restricted
+   * account), with the per-user error Slack answers for each, such as `user_is_restricted`.
+   */
+  readonly inviteRefusals = new Map<string, string>();
   private clock = 0;
 
   nextTs(): string {
