@@ -16,7 +16,12 @@ export interface Alert {
   /** `cloudwatch`, `alertmanager`, `grafana`, or a generic webhook's own `source`. */
   source: string;
   key: string;
-  status: 'firing' | 'resolved';
+  /**
+   * `insufficient_data`: the source cannot tell whether it fires (CloudWatch `INSUFFICIENT_DATA`;
+   * the alarm's `TreatMissingData` decides, and `breaching` sends it to `ALARM` instead). It opens
+   * no incident and resolves none; an open incident stays open and gets a note in its thread.
+   */
+  status: 'firing' | 'resolved' | 'insufficient_data';
   severity: Severity;
   title: string;
   /** Why it fired (CloudWatch `NewStateReason`, an annotation's summary, a webhook's summary). */
@@ -38,6 +43,12 @@ export interface Alert {
    * arrived late (SNS keeps no order, and retries) and changes nothing.
    */
   stateChangedAt?: number;
+  /**
+   * When the firing this delivery belongs to began (ms since the epoch), from sources that say so
+   * on its firing and on its recovery alike (Alertmanager's and Grafana's `startsAt`). A recovery
+   * of a firing that began before the one its incident holds is late and resolves nothing.
+   */
+  firingStartedAt?: number;
 }
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'warning', 'info'];

@@ -109,6 +109,7 @@ export function readAlertmanager(body: unknown): AlertmanagerNotification {
       annotations,
       links: linksOf(entry, annotations),
       occurredAt: entry.startsAt,
+      ...firingStartedAt(entry.startsAt),
     } satisfies Alert;
     const firingId = firingIdOf(key, entry);
     return firingId ? { alert, firingId } : { alert };
@@ -118,6 +119,15 @@ export function readAlertmanager(body: unknown): AlertmanagerNotification {
     ...(hook.truncatedAlerts === undefined ? {} : { truncatedAlerts: hook.truncatedAlerts }),
     ...(hook.groupKey === undefined ? {} : { groupKey: hook.groupKey }),
   };
+}
+
+/**
+ * `startsAt` as ms: the same on a firing and on its recovery, later on a newer firing of the same
+ * alert. Absent (or the zero time Go writes for "unset") when the sender does not say.
+ */
+function firingStartedAt(startsAt: string | undefined): Pick<Alert, 'firingStartedAt'> {
+  const ms = Date.parse(startsAt ?? '');
+  return Number.isFinite(ms) && ms > 0 ? { firingStartedAt: ms } : {};
 }
 
 /** Grafana's evaluated values as facts (`Value B` → `44.2`), else its `valueString`. */

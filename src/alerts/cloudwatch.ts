@@ -93,7 +93,7 @@ export function alertFromAlarm(raw: unknown, severity: Severity = 'high'): Alert
   return {
     source: 'cloudwatch',
     key: `cloudwatch:${alarm.AlarmArn ?? `${alarm.AWSAccountId ?? ''}:${alarm.AlarmName}`}`,
-    status: alarm.NewStateValue === 'OK' ? 'resolved' : 'firing',
+    status: STATUS_OF[alarm.NewStateValue],
     severity,
     title: alarm.AlarmName,
     reason: alarm.NewStateReason,
@@ -109,6 +109,16 @@ export function alertFromAlarm(raw: unknown, severity: Severity = 'high'): Alert
     ...stateChangedAt(alarm.StateChangeTime),
   };
 }
+
+/**
+ * What each alarm state says of the incident. INSUFFICIENT_DATA says neither: the alarm's
+ * `TreatMissingData` is how its owner chose to treat missing data (`breaching` goes to ALARM).
+ */
+const STATUS_OF: Record<CloudWatchAlarm['NewStateValue'], Alert['status']> = {
+  ALARM: 'firing',
+  OK: 'resolved',
+  INSUFFICIENT_DATA: 'insufficient_data',
+};
 
 /** `2015-06-03T17:43:27.123+0000` (CloudWatch writes the offset without a colon) → ms. */
 function stateChangedAt(time: string | undefined): { stateChangedAt?: number } {

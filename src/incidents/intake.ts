@@ -44,6 +44,8 @@ export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enq
           return;
         }
         const delivery = deliveries[i]!;
+        if (result.value.outcome === 'superseded')
+          logSuperseded(deps.log, delivery, result.value.id);
         const job = jobFor(result.value, delivery.alert);
         if (job) work.push({ deliveryId: delivery.id, job });
         // How many alerts its group's notification left out changed (even on a re-send, which
@@ -70,11 +72,46 @@ export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enq
   };
 }
 
+/** A recovery that resolved nothing: it ends a firing older than the one its incident holds. */
+function logSuperseded(log: Logger, delivery: Delivery, incidentId: string) {
+  const { key, firingStartedAt } = delivery.alert;
+  log.warn(
+    {
+      key,
+      incident_id: incidentId,
+      delivery: delivery.id,
+      ...(firingStartedAt === undefined
+        ? {}
+        : { firing_started_at: new Date(firingStartedAt).toISOString() }),
+    },
+    'ignored a late recovery: it ends a firing older than the one the incident holds',
+  );
+}
+
 function jobFor(
   recorded: Awaited<ReturnType<IncidentStore['recordDelivery']>>,
   alert: Alert,
 ): IncidentWork | undefined {
   const { outcome, id, count, refresh, clearedAck } = recorded;
+  if (outcome === 'insufficient_data') {
+    const { source, key, title, severity, reason, stateChange } = alert;
+    return {
+      kind: 'transition',
+      transition: {
+        outcome,
+        id,
+        count,
+        alert: {
+          source,
+          key,
+          title,
+          severity,
+          ...(reason === undefined ? {} : { reason }),
+          ...(stateChange === undefined ? {} : { stateChange }),
+        },
+      },
+    };
+  }
   if (outcome === 'open' || outcome === 'reopen' || outcome === 'resolve') {
     const { source, key, title, severity } = alert;
     return {

@@ -29,6 +29,8 @@ export type IncidentNote =
   | { kind: 'resolved'; incident: Incident }
   /** `clearedAck`: who had acknowledged it before it resolved (the reopen cleared that). */
   | { kind: 'reopened'; incident: Incident; clearedAck?: string }
+  /** The alarm of an open incident has insufficient data (CloudWatch): it stays open. */
+  | { kind: 'insufficient-data'; title: string; reason?: string; stateChange?: string }
   | { kind: 'escalated'; by: string; oncall: Oncall }
   | { kind: 'discuss-in'; channel: string }
   | { kind: 'channel-opened'; title: string; thread: string };

@@ -6,17 +6,21 @@ import type { FiringOutcome } from './store.ts';
 
 /**
  * The incidents queue. The endpoints count each delivery in Redis themselves (one atomic script)
- * and queue only the work Slack needs: a transition (open, reopen, resolve) per delivery that
- * causes one, and one parent refresh per incident at a time for repeats.
+ * and queue only the work Slack needs: a transition (open, reopen, resolve, or a note that an open
+ * incident's alarm has insufficient data) per delivery that causes one, and one parent refresh per
+ * incident at a time for repeats.
  */
 const INCIDENTS_QUEUE = 'incidents';
 
-/** What a counted delivery changed; `alert` is what the audit entry names. */
+/**
+ * What a counted delivery changed; `alert` is what the audit entry names (and, for
+ * `insufficient_data`, what the thread note says: its state change and reason).
+ */
 export interface Transition {
-  outcome: Extract<FiringOutcome, 'open' | 'reopen' | 'resolve'>;
+  outcome: Extract<FiringOutcome, 'open' | 'reopen' | 'resolve' | 'insufficient_data'>;
   id: string;
   count: number;
-  alert: Pick<Alert, 'source' | 'key' | 'title' | 'severity'>;
+  alert: Pick<Alert, 'source' | 'key' | 'title' | 'severity' | 'reason' | 'stateChange'>;
   /** A reopen: who had acknowledged it before it resolved; the reopen cleared that. */
   clearedAck?: string;
 }

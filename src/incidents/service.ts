@@ -51,7 +51,10 @@ export class IncidentService {
     );
   }
 
-  /** Shows a transition the intake counted (open, reopen, resolve) and records it for audit. */
+  /**
+   * Shows a transition the intake counted (open, reopen, resolve; insufficient data on an open
+   * incident, as a thread note) and records it for audit.
+   */
   async applyTransition(transition: Transition): Promise<void> {
     const { store, audit } = this.deps;
     const { outcome, id, count, alert } = transition;
@@ -89,6 +92,24 @@ export class IncidentService {
         this.editParent(id);
         const incident = await store.get(id);
         if (incident) this.reply(incident, { kind: 'resolved', incident });
+        break;
+      }
+      case 'insufficient_data': {
+        // Not a recovery, not a firing: the incident stays open, the parent as it was.
+        const { reason, stateChange } = alert;
+        audit.append({
+          action: 'incident.insufficient_data',
+          ...base,
+          data: { ...base.data, ...(reason ? { reason } : {}) },
+        });
+        const incident = await store.get(id);
+        if (incident)
+          this.reply(incident, {
+            kind: 'insufficient-data',
+            title: alert.title,
+            ...(reason ? { reason } : {}),
+            ...(stateChange ? { stateChange } : {}),
+          });
         break;
       }
     }

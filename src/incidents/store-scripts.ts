@@ -6,17 +6,25 @@
  *
  * KEYS[1] incident-by-key pointer, KEYS[2] delivery marker, KEYS[3] open-incidents set,
  * KEYS[4] when the last state change counted for the dedup key began
- * ARGV[1] id for a new incident, ARGV[2] now (ms), ARGV[3] firing|resolved, ARGV[4] reopen window (ms),
+ * ARGV[1] id for a new incident, ARGV[2] now (ms), ARGV[3] firing|resolved|insufficient_data,
+ * ARGV[4] reopen window (ms),
  * ARGV[5] delivery marker TTL (s), ARGV[6] incident hash key prefix, ARGV[7] alert JSON,
  * ARGV[8] dedup key, ARGV[9] channel for a new incident, ARGV[10] resolved retention (s),
  * ARGV[11] when this delivery's state began (ms; 0 when the source does not say),
  * ARGV[12] how many alerts of its group the notification left out (Alertmanager's
- * `truncatedAlerts`; '' when the source does not say)
+ * `truncatedAlerts`; '' when the source does not say),
+ * ARGV[13] when the firing this delivery belongs to began (ms; 0 when the source does not say)
  * A duplicate renews its marker: a firing Alertmanager keeps re-sending (every `repeat_interval`,
  * with the same id) stays counted once however long it lasts, as long as it comes back within the
  * marker TTL (24 h by default).
  * A delivery whose state began before the last one counted is `stale` (SNS keeps no order and
  * retries for up to an hour: a recovery can arrive before the alarm it ends) and changes nothing.
+ * The incident keeps when the firing it holds began (`firing_started_at`, the latest ARGV[13] of its
+ * firings): a recovery of a firing that began before it is `superseded` (its own firing's recovery
+ * was lost or is late; the newer firing is not over) and changes nothing. Without a start on
+ * either side, a recovery resolves as before.
+ * `insufficient_data` (the source cannot tell) opens nothing and resolves nothing: on an open
+ * incident it is the outcome `insufficient_data`, counting no firing; otherwise `ignored`.
  * Returns { outcome, incident id, count, refresh, cleared ack }: `refresh` is 1 when a repeat found
  * no parent refresh queued (it sets the `refresh_queued` marker to now; the worker clears it when
  * it refreshes, and a marker older than a minute counts as lost), so a storm queues one refresh per
@@ -40,20 +48,29 @@ if changed_at > 0 then
 end
 local h = id and (ARGV[6] .. id)
 local status = h and redis.call('HGET', h, 'status')
+local started = tonumber(ARGV[13])
 local function open_new()
   local nh = ARGV[6] .. ARGV[1]
   redis.call('HSET', nh, 'id', ARGV[1], 'key', ARGV[8], 'status', 'open', 'count', 1,
     'first_seen', now, 'last_seen', now, 'alert', ARGV[7], 'channel', ARGV[9], 'summarized', 1,
     'summary_at', now, 'reopened', 0)
+  if started > 0 then redis.call('HSET', nh, 'firing_started_at', ARGV[13]) end
   redis.call('SET', KEYS[1], ARGV[1])
   redis.call('SADD', KEYS[3], ARGV[1])
   return {'open', ARGV[1], 1}
+end
+if ARGV[3] == 'insufficient_data' then
+  if status ~= 'open' then return {'ignored', id or '', 0} end
+  return {'insufficient_data', id, tonumber(redis.call('HGET', h, 'count'))}
 end
 if ARGV[3] == 'firing' then
   if not status then return open_new() end
   if status == 'open' then
     local count = redis.call('HINCRBY', h, 'count', 1)
     redis.call('HSET', h, 'last_seen', now, 'alert', ARGV[7])
+    if started > tonumber(redis.call('HGET', h, 'firing_started_at') or '0') then
+      redis.call('HSET', h, 'firing_started_at', ARGV[13])
+    end
     local queued = tonumber(redis.call('HGET', h, 'refresh_queued') or '0')
     if now - queued < 60000 then return {'repeat', id, count, 0} end
     redis.call('HSET', h, 'refresh_queued', now)
@@ -66,7 +83,8 @@ if ARGV[3] == 'firing' then
     redis.call('HSET', h, 'status', 'open', 'last_seen', now, 'alert', ARGV[7], 'summarized', count, 'summary_at', now)
     -- A refiring is a new problem: the acknowledgement of the resolved one no longer stands.
     local acked_by = redis.call('HGET', h, 'acked_by') or ''
-    redis.call('HDEL', h, 'resolved_at', 'resolved_by', 'acked_by', 'acked_at')
+    redis.call('HDEL', h, 'resolved_at', 'resolved_by', 'acked_by', 'acked_at', 'firing_started_at')
+    if started > 0 then redis.call('HSET', h, 'firing_started_at', ARGV[13]) end
     redis.call('PERSIST', h)
     redis.call('PERSIST', KEYS[1])
     redis.call('SADD', KEYS[3], id)
@@ -75,6 +93,9 @@ if ARGV[3] == 'firing' then
   return open_new()
 end
 if status ~= 'open' then return {'ignored', id or '', 0} end
+if started > 0 and started < tonumber(redis.call('HGET', h, 'firing_started_at') or '0') then
+  return {'superseded', id, 0}
+end
 redis.call('HSET', h, 'status', 'resolved', 'resolved_at', now, 'resolved_by', 'source')
 redis.call('EXPIRE', h, ARGV[10])
 redis.call('EXPIRE', KEYS[1], ARGV[10])

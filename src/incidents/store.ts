@@ -36,6 +36,8 @@ export interface Incident {
   summaryAt?: number;
   /** Set while a repeat summary is scheduled (its due time). */
   summaryDue?: number;
+  /** When the firing it holds began, where the source says (Alertmanager's `startsAt`). */
+  firingStartedAt?: number;
   alert: Alert;
 }
 
@@ -46,7 +48,11 @@ export type FiringOutcome =
   | 'resolve'
   | 'ignored'
   | 'duplicate'
-  | 'stale';
+  | 'stale'
+  /** A recovery of a firing that began before the one the incident holds: changes nothing. */
+  | 'superseded'
+  /** The source cannot tell (CloudWatch INSUFFICIENT_DATA) while the incident is open. */
+  | 'insufficient_data';
 
 export type EscalationClaim = { taken: true } | { taken: false; by: string; at: number };
 
@@ -113,6 +119,7 @@ export class IncidentStore {
       this.options.retentionSeconds,
       alert.stateChangedAt ?? 0,
       truncatedAlerts === undefined ? '' : String(truncatedAlerts),
+      alert.firingStartedAt ?? 0,
     )) as [FiringOutcome, string, number, number, string, number];
     return {
       outcome,
@@ -237,6 +244,7 @@ function fromHash(h: Record<string, string>): Incident {
     summarized: Number(h.summarized ?? 0),
     summaryAt: num(h.summary_at),
     summaryDue: num(h.summary_due),
+    firingStartedAt: num(h.firing_started_at),
     alert: JSON.parse(h.alert ?? '{}') as Alert,
   };
 }

@@ -197,6 +197,8 @@ function noteText(note: IncidentNote): string {
       return resolvedText(note.incident);
     case 'reopened':
       return `:fire: Reopened: *${titleText(note.incident.alert.title)}* fired again within the reopen window (firing count ${note.incident.count}).${note.clearedAck ? ` ${user(note.clearedAck)}'s acknowledgement was cleared: acknowledge it again.` : ''}`;
+    case 'insufficient-data':
+      return insufficientDataText(note);
     case 'escalated':
       return `:mega: ${user(note.by)} escalated this incident to ${oncallMention(note.oncall)}.`;
     case 'discuss-in':
@@ -208,6 +210,13 @@ function noteText(note: IncidentNote): string {
 
 /** An alert's title in a note: escaped and cut (an Alertmanager `alertname` has no length limit). */
 const titleText = (title: string) => richMrkdwn(title, 500);
+
+/** The alarm can no longer tell (CloudWatch INSUFFICIENT_DATA): not a recovery, so still open. */
+function insufficientDataText(note: Extract<IncidentNote, { kind: 'insufficient-data' }>): string {
+  const change = note.stateChange ? ` (${escapeText(note.stateChange)})` : '';
+  const reason = note.reason ? `: ${richMrkdwn(note.reason, 1500)}` : '';
+  return `:grey_question: *${titleText(note.title)}* has insufficient data${change}${reason}. The incident stays open: that is not a recovery.`;
+}
 
 function resolvedText(incident: Incident): string {
   const by =
