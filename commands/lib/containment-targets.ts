@@ -1,3 +1,4 @@
+import { partitionOf } from '../../src/sdk/arn.ts';
 import {
   type BlocklistRef,
   type FileConfig,
@@ -56,8 +57,35 @@ const naclTarget = z
   })
   .strict();
 
-export const ipBlocklistsSchema = z
-  .record(z.string(), z.discriminatedUnion('type', [wafTarget, naclTarget]))
+/**
+ * Why a target cannot be called as configured in `region`: a CLOUDFRONT IP set is served from
+ * us-east-1 in the aws partition only (WAF in aws-cn is regional only; CloudFront is outside the
+ * GovCloud boundary). src/aws/waf-blocklist.ts refuses the same target when block-ip plans.
+ */
+function cloudfrontProblem(name: string, t: IpBlocklistTarget, region: string) {
+  if (t.type !== 'waf' || t.scope !== 'CLOUDFRONT') return undefined;
+  const partition = partitionOf(region);
+  if (partition === 'aws') return undefined;
+  return `WAF target ${name} has scope CLOUDFRONT in ${region} (${partition}): CLOUDFRONT IP sets are served from us-east-1 in the aws partition only, so there is none to call there; use scope REGIONAL with an IP set in ${region}`;
+}
+
+const blocklistTargets = z.record(
+  z.string(),
+  z.discriminatedUnion('type', [wafTarget, naclTarget]),
+);
+
+/**
+ * `targets.ip_blocklists` as the config loader reads it. A CLOUDFRONT target naming its region is
+ * refused here, when the config loads; one without a region runs in the bot's (env AWS_REGION),
+ * which the file alone does not tell: src/aws/waf-blocklist.ts refuses it when block-ip plans.
+ */
+export const ipBlocklistsSchema = blocklistTargets
+  .superRefine((targets, ctx) => {
+    for (const [name, t] of Object.entries(targets)) {
+      const message = t.region && cloudfrontProblem(name, t, t.region);
+      if (message) ctx.addIssue({ code: 'custom', path: [name, 'scope'], message });
+    }
+  })
   .default({});
 /** Ranges block-ip refuses whatever the target: name → CIDR (the office, the NAT, the bot). */
 export const neverBlockSchema = z.record(z.string(), cidrText).default({});
@@ -106,8 +134,10 @@ function section<S extends z.ZodType>(
   return parsed.data;
 }
 
+/** The loaded targets (checked at load); the adapter still refuses a CLOUDFRONT one at plan time. */
+const loadedBlocklists = blocklistTargets.default({});
 export const ipBlocklists = (t: FileConfig['targets']) =>
-  section(t, 'ip_blocklists', ipBlocklistsSchema);
+  section(t, 'ip_blocklists', loadedBlocklists);
 export const neverBlock = (t: FileConfig['targets']) => section(t, 'never_block', neverBlockSchema);
 export const userPools = (t: FileConfig['targets']) => section(t, 'user_pools', userPoolsSchema);
 export const tfLocks = (t: FileConfig['targets']) => section(t, 'tf_locks', tfLocksSchema);
@@ -151,10 +181,17 @@ export function describeBlocklist(target: IpBlocklistTarget): string {
     : `network ACL ${target.network_acl_id} (rules ${target.rule_numbers.from}–${target.rule_numbers.to})`;
 }
 
-/** IAM resources of a blocklist target (the account is `*`, as everywhere in the printed policy). */
+/**
+ * IAM resources of a blocklist target (the account is `*`, as everywhere in the printed policy).
+ * ARNs are written `arn:aws:…`; `opsbot iam-policy` puts each in its region's partition. A
+ * CLOUDFRONT target whose region (or the bot's) is outside `aws` has no IP set to grant: refused.
+ */
 export function blocklistStatements(targets: FileConfig['targets'], defaultRegion: string) {
-  return Object.values(ipBlocklists(targets)).flatMap((t) => {
+  return Object.entries(ipBlocklists(targets)).flatMap(([name, t]) => {
     if (t.type === 'waf') {
+      // A CLOUDFRONT target in the bot's region: granting the aws partition's IP set would be wrong.
+      const problem = cloudfrontProblem(name, t, t.region ?? defaultRegion);
+      if (problem) throw new PermanentError('config_invalid', problem);
       const arn =
         t.scope === 'CLOUDFRONT'
           ? `arn:aws:wafv2:us-east-1:*:global/ipset/${t.ip_set_name}/${t.ip_set_id}`
