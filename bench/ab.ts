@@ -1,6 +1,7 @@
 // npm run bench:ab -- <checkout A> <checkout B> [rounds] [pings]: two compiled bots side by side
-// (the `all` role, the image's node flags), each from a checkout with `dist/` built (`npm run
-// build` there), on one Slack emulator and the shared Redis. After 3 warm-up rounds each, rounds of
+// (the `all` role, the image's node flags and, where installed, its allocator), each from a
+// checkout with `dist/` built (`npm run build` there), on one Slack emulator and the shared Redis.
+// After 3 warm-up rounds each, rounds of
 // `pings` `/ops ping` at C=20 alternate between them (A B, B A, …) so a change in the host's speed
 // falls on both alike; the bot's CPU per run is compared round by round (paired differences).
 // Nothing is written to docs/: this is how a change to the run path is judged before it is kept.
@@ -8,6 +9,7 @@
 // Variants: AB_FLAGS_B="--max-semi-space-size=16" gives bot B other node flags (A B of the same
 // checkout then compares flags); AB_PINGS_B=500 gives bot B rounds of another size; AB_NODE_B=<path>
 // runs bot B on another node binary (A B of the same checkout then compares Node.js versions);
+// AB_ENV_B="MALLOC_ARENA_MAX=1 LD_PRELOAD=…" gives bot B more environment (an allocator, its tunables);
 // BENCH_CPU_PROF=<dir> makes each bot write a V8 CPU profile to <dir>/A and <dir>/B when it stops.
 //
 // Example: git worktree add ../base HEAD && (cd ../base && ln -s ../main/node_modules . && npm run build)
@@ -22,6 +24,7 @@ import {
   botEnv,
   cpuMs,
   IMAGE_NODE_FLAGS,
+  imageAllocatorEnv,
   speedProbe,
   stopChild,
   waitUntilReady,
@@ -40,6 +43,12 @@ const PINGS = Number(process.argv[5] ?? 2000);
 const PINGS_B = Number(process.env.AB_PINGS_B ?? PINGS);
 const FLAGS_B = process.env.AB_FLAGS_B?.split(' ').filter(Boolean) ?? IMAGE_NODE_FLAGS;
 const NODE_B = process.env.AB_NODE_B ?? process.execPath;
+const ENV_B = Object.fromEntries(
+  (process.env.AB_ENV_B ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const { slack, slackUrl, finishes } = await startPingSlack(BENCH_TOKEN);
@@ -66,7 +75,9 @@ async function startBot(name: Bot['name'], dir: string, port: number, flags: str
       cwd: resolve(dir),
       env: {
         ...process.env,
+        ...imageAllocatorEnv(),
         ...botEnv(slackUrl, prefix, { OPSBOT_CONFIG: configPath, PORT: String(port), REDIS_URL }),
+        ...(name === 'B' ? ENV_B : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },

@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import {
+  allocatorNote,
   BENCH_TOKEN,
   botEnv,
   freePort,
   IMAGE_NODE_FLAGS,
+  imageAllocatorEnv,
   imageNodeFlags,
   loadAverage,
   stopChild,
@@ -25,7 +27,14 @@ import { writeBenchSection, writeBenchSummary } from './lib/report.ts';
 
 const TRIALS = Number(process.argv[2] ?? 3);
 const TARGETS: Record<string, number | undefined> = { all: 120, web: 90, worker: undefined };
-const ROLES = ['all', 'web', 'worker'] as const;
+const ALL_ROLES = ['all', 'web', 'worker'] as const;
+/**
+ * `MEMORY_ROLES=web` (comma-separated) measures only those roles, e.g. while cutting one role; such
+ * a run prints its table and writes neither docs/benchmarks/memory.md nor the summary row.
+ */
+const ROLES = process.env.MEMORY_ROLES
+  ? ALL_ROLES.filter((r) => process.env.MEMORY_ROLES!.split(',').includes(r))
+  : ALL_ROLES;
 /**
  * Seconds after the first answer at which RSS is read. A role holds its start-up's garbage until
  * V8's memory reducer runs, which it schedules 8 s after a full GC: every role's RSS stays flat to
@@ -73,6 +82,7 @@ async function trial(role: string, index: number): Promise<Trial> {
     {
       env: {
         ...process.env,
+        ...imageAllocatorEnv(),
         NODE_ENV: 'production',
         ...botEnv(slackUrl, `benchmem${process.pid}${role}`, {
           OPSBOT_CONFIG: 'opsbot.example.yml',
@@ -152,7 +162,7 @@ const rows = ROLES.map((role) => {
   };
 });
 const body = [
-  `Command: \`npm run bench:memory -- ${TRIALS}\` (compiled build, \`node ${IMAGE_NODE_FLAGS.join(' ')} dist/main.js <role>\` as in the image for the all and worker roles, \`node ${WEB_NODE_FLAGS.join(' ')} dist/main.js web\` as the web Deployment runs it (its own NODE_OPTIONS), real Redis, Slack emulator, no traffic, \`opsbot.example.yml\`). ${loadBefore} before, ${loadAverage()} after: the machine was shared, so cold start times are noisy; RSS much less so.`,
+  `Command: \`npm run bench:memory -- ${TRIALS}\` (compiled build, \`node ${IMAGE_NODE_FLAGS.join(' ')} dist/main.js <role>\` as in the image for the all and worker roles, \`node ${WEB_NODE_FLAGS.join(' ')} dist/main.js web\` as the web Deployment runs it (its own NODE_OPTIONS); allocator: ${allocatorNote()}; real Redis, Slack emulator, no traffic, \`opsbot.example.yml\`). ${loadBefore} before, ${loadAverage()} after: the machine was shared, so cold start times are noisy; RSS much less so.`,
   '',
   `| role | VmRSS at ${STARTUP_AT_S} s per trial (MB) | idle VmRSS at ${IDLE_AT_S} s per trial (MB) | idle VmRSS (median) | VmRSS after forced GC | V8 heap used / total after GC | cold start | target | met |`,
   '|---|---|---|---|---|---|---|---|---|',
@@ -161,6 +171,7 @@ const body = [
   `Seconds are counted from the process's first answer. At ${STARTUP_AT_S} s a role still holds its start-up's garbage; V8's memory reducer, scheduled 8 s after a full GC, frees it by about 20 s, and RSS is flat from then on. Idle VmRSS (the targets) is read at ${IDLE_AT_S} s. After forced GC: \`global.gc()\` twice on SIGUSR2 (\`bench/lib/memory-probe.js\`), after the ${IDLE_AT_S} s reading.`,
 ].join('\n');
 console.log(body);
+if (process.env.MEMORY_ROLES) process.exit(0);
 await writeBenchSection(
   'memory',
   'Idle memory per role and cold start (`npm run bench:memory`)',

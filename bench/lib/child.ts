@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -14,6 +14,37 @@ export const IMAGE_NODE_FLAGS = ['--max-semi-space-size=4'];
  * test/integration/kubernetes-manifests.test.ts check that the image and the manifests say the same.
  */
 export const WEB_NODE_FLAGS = ['--max-semi-space-size=4', '--v8-pool-size=1'];
+
+/**
+ * The image's allocator (the Dockerfile's LD_PRELOAD and MALLOC_CONF): jemalloc, whose background
+ * thread hands freed pages back to the system after a second. glibc's malloc keeps what node's
+ * threads free in their arenas (2.5-5.5 MB of an idle web role, a different amount every start);
+ * docs/benchmarks/memory-breakdown.md, round 4. test/unit/dockerfile.test.ts checks the Dockerfile
+ * says the same.
+ */
+export const IMAGE_ALLOCATOR_ENV = {
+  LD_PRELOAD: 'libjemalloc.so.2',
+  MALLOC_CONF: 'background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0',
+};
+
+let jemalloc: boolean | undefined;
+/** Whether this machine has the image's allocator (Debian: `apt-get install libjemalloc2`). */
+export function hasImageAllocator(): boolean {
+  jemalloc ??= /libjemalloc\.so\.2\b/.test(
+    spawnSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }).stdout ?? '',
+  );
+  return jemalloc;
+}
+
+/** IMAGE_ALLOCATOR_ENV where this machine has jemalloc; else nothing (glibc's malloc). */
+export const imageAllocatorEnv = (): Record<string, string> =>
+  hasImageAllocator() ? IMAGE_ALLOCATOR_ENV : {};
+
+/** Which allocator a bench ran the bot with, for its report. */
+export const allocatorNote = (): string =>
+  hasImageAllocator()
+    ? `jemalloc preloaded as in the image (\`LD_PRELOAD=${IMAGE_ALLOCATOR_ENV.LD_PRELOAD} MALLOC_CONF=${IMAGE_ALLOCATOR_ENV.MALLOC_CONF}\`)`
+    : "glibc's malloc: libjemalloc2 is not installed here (`apt-get install libjemalloc2`), so not the image's allocator";
 
 /** The flags the image's deployment gives node for `role`. */
 export const imageNodeFlags = (role: string): string[] =>
@@ -43,14 +74,12 @@ export async function startChild(
   nodeArgs: string[] = [],
   imageFlags = false,
 ): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [...profileArgs(), ...nodeArgs, ...botCommand(entry, args[0], imageFlags), ...args],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const command = botCommand(entry, args[0], imageFlags);
+  const asImage = imageFlags || command[command.length - 1] === 'dist/main.js';
+  const child = spawn(process.execPath, [...profileArgs(), ...nodeArgs, ...command, ...args], {
+    env: { ...process.env, ...(asImage ? imageAllocatorEnv() : {}), ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   await waitUntilReady(child, readyUrl, entry);
   return child;
 }

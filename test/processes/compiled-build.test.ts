@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMAGE_ALLOCATOR_ENV, IMAGE_NODE_FLAGS } from '../../bench/lib/child.ts';
 import { SignedSlackClient } from '../../src/dev/signed-client.ts';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import { buildCompiled } from '../helpers/compiled-build.ts';
@@ -13,7 +14,10 @@ import {
   writeConfig,
 } from '../helpers/processes.ts';
 
-/** The image's path: `npm run build`, then `node dist/main.js` with production packages only. */
+/**
+ * The image's path: `npm run build`, then `node dist/main.js` with production packages only, the
+ * image's NODE_OPTIONS and its allocator (jemalloc preloaded: .ci/run installs libjemalloc2).
+ */
 describe('the compiled build (node dist/main.js)', { timeout: 180_000 }, () => {
   const slack = new SlackEmulator({ tokens: [BOT_TOKEN] });
   let build: ReturnType<typeof buildCompiled>;
@@ -29,7 +33,11 @@ describe('the compiled build (node dist/main.js)', { timeout: 180_000 }, () => {
       prefix: uniquePrefix(),
       configPath: writeConfig(exampleConfig()),
       entry: { args: ['dist/main.js'], cwd: build.dir },
-      extra: { NODE_ENV: 'production' },
+      extra: {
+        NODE_ENV: 'production',
+        NODE_OPTIONS: IMAGE_NODE_FLAGS.join(' '),
+        ...IMAGE_ALLOCATOR_ENV,
+      },
     });
   }, 150_000);
   afterAll(async () => {
@@ -70,5 +78,15 @@ describe('the compiled build (node dist/main.js)', { timeout: 180_000 }, () => {
     );
     const ready = await fetch(`http://127.0.0.1:${bot!.port}/ready`);
     expect(ready.status).toBe(200);
+  });
+
+  it("runs on the image's allocator: jemalloc loaded with its settings, nothing refused", () => {
+    const maps = readFileSync(`/proc/${bot!.child.pid}/maps`, 'utf8');
+    expect(maps, 'libjemalloc2 installed? (apt-get install libjemalloc2)').toMatch(
+      /\/libjemalloc\.so\.2\b/,
+    );
+    // The loader says "cannot be preloaded" for a library it cannot find; jemalloc prints
+    // "<jemalloc>: …" for a MALLOC_CONF it does not understand.
+    expect(bot!.output.join('')).not.toMatch(/<jemalloc>|cannot be preloaded/);
   });
 });

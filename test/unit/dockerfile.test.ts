@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IMAGE_NODE_FLAGS } from '../../bench/lib/child.ts';
+import { IMAGE_ALLOCATOR_ENV, IMAGE_NODE_FLAGS } from '../../bench/lib/child.ts';
 
 /** One `FROM` and the instructions under it. */
 interface Stage {
@@ -76,6 +76,15 @@ describe('Dockerfile', () => {
     expect(/\bNODE_OPTIONS=(?:"([^"]*)"|(\S+))/.exec(env)?.slice(1).find(Boolean)).toBe(
       IMAGE_NODE_FLAGS.join(' '),
     );
+  });
+
+  it('preloads the allocator the benches measure the image with (IMAGE_ALLOCATOR_ENV)', () => {
+    expect(instruction(runtime, 'RUN').join(' ')).toMatch(/apt-get install .*\blibjemalloc2\b/);
+    const env = instruction(runtime, 'ENV').join(' ');
+    for (const [name, value] of Object.entries(IMAGE_ALLOCATOR_ENV))
+      expect(new RegExp(`\\b${name}=(?:"([^"]*)"|(\\S+))`).exec(env)?.slice(1).find(Boolean)).toBe(
+        value,
+      );
   });
 
   it('copies only paths that exist in the checkout', () => {
