@@ -3,6 +3,7 @@
 
 import { SlackEmulator } from '../src/dev/slack-emulator/emulator.ts';
 import {
+  allocatorNote,
   BENCH_SECRET,
   BENCH_TOKEN,
   botCommand,
@@ -148,7 +149,7 @@ const rows = [
   ]),
 ];
 const verdict = [
-  `opsbot: \`node ${botCommand('src/main.ts', 'web', true).join(' ')} web\` (the web Deployment's node flags); the floor: \`node --import tsx bench/floor-bolt.ts\` (node's defaults).`,
+  `opsbot: \`node ${botCommand('src/main.ts', 'web', true).join(' ')} web\` (the web Deployment's node flags; allocator: ${allocatorNote()}); the floor: \`node --import tsx bench/floor-bolt.ts\` (node's defaults).`,
   `Each trial: ${ROUNDS} alternating rounds; ${TRIALS} trials after ${WARM_UP} warm-up commands per app (${loadBefore} before, ${loadAfter} after).`,
   `p99 ratio opsbot/floor per trial: ${trials.map((t) => `${t.ratio.toFixed(2)}×`).join(', ')}.`,
   `Median trial: p99 ratio ${ratio.toFixed(2)}× (target ≤ 1.3×); p99 ${ms(opsbot.p99)} (target ≤ 50 ms); p50 ratio ${(opsbot.p50 / floor.p50).toFixed(2)}×.`,
