@@ -46,6 +46,9 @@ export function verifyWebhook(
   return undefined;
 }
 
+const STARTED_AT_FORMAT =
+  'an ISO 8601 timestamp with a time zone, such as 2026-03-01T10:00:00Z, after 1970';
+
 const webhookSchema = z
   .object({
     source: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, 'a short name such as "uptime"'),
@@ -69,6 +72,14 @@ const webhookSchema = z
         z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/i, 'a label name such as source_ip'),
         z.string().max(256),
       )
+      .optional(),
+    /**
+     * When the firing began, on the firing and on its recovery alike: a recovery of a firing that
+     * began before the one its incident holds resolves nothing (Alertmanager's `startsAt`).
+     */
+    started_at: z.iso
+      .datetime({ offset: true, message: STARTED_AT_FORMAT })
+      .refine((value) => Date.parse(value) > 0, STARTED_AT_FORMAT)
       .optional(),
   })
   .strict();
@@ -97,5 +108,6 @@ export function parseGenericWebhook(body: unknown): Alert {
     stateChange: hook.status === 'firing' ? 'ok → firing' : 'firing → resolved',
     labels: { ...hook.labels, source: hook.source, key: hook.key },
     links: (hook.links ?? []).map((l) => ({ label: l.label ?? 'Link', url: l.url })),
+    ...(hook.started_at === undefined ? {} : { firingStartedAt: Date.parse(hook.started_at) }),
   };
 }

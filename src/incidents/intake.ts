@@ -1,6 +1,7 @@
 import type { Alert } from '../alerts/alert.ts';
 import type { AlertIntake, Delivery } from '../alerts/routes.ts';
 import type { Logger } from '../log.ts';
+import { metrics } from '../metrics/metrics.ts';
 import type { enqueueIncidentWork, IncidentWork } from './queue.ts';
 import type { IncidentStore } from './store.ts';
 
@@ -72,9 +73,13 @@ export function incidentIntake(deps: IncidentIntakeDeps): Pick<AlertIntake, 'enq
   };
 }
 
-/** A recovery that resolved nothing: it ends a firing older than the one its incident holds. */
+/**
+ * A recovery that resolved nothing: it ends a firing older than the one its incident holds. Logged,
+ * and counted by source (`opsbot_alert_recoveries_superseded_total`).
+ */
 function logSuperseded(log: Logger, delivery: Delivery, incidentId: string) {
-  const { key, firingStartedAt } = delivery.alert;
+  const { source, key, firingStartedAt } = delivery.alert;
+  metrics.recoveriesSuperseded.inc({ source });
   log.warn(
     {
       key,

@@ -40,6 +40,12 @@ export const metrics = {
     labelNames: ['method', 'result'],
     registers: [registry],
   }),
+  recoveriesSuperseded: new Counter({
+    name: 'opsbot_alert_recoveries_superseded_total',
+    help: 'Late recoveries ignored by source: each ends a firing older than the one its incident holds',
+    labelNames: ['source'],
+    registers: [registry],
+  }),
   slackRateLimited: new Counter({
     name: 'opsbot_slack_rate_limited_total',
     help: 'Slack 429 answers (each is retried after Retry-After)',
