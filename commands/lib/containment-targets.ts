@@ -1,4 +1,4 @@
-import { partitionOf } from '../../src/sdk/arn.ts';
+import { cloudfrontWafRegion } from '../../src/sdk/arn.ts';
 import {
   type BlocklistRef,
   type FileConfig,
@@ -59,14 +59,14 @@ const naclTarget = z
 
 /**
  * Why a target cannot be called as configured in `region`: a CLOUDFRONT IP set is served from
- * us-east-1 in the aws partition only (WAF in aws-cn is regional only; CloudFront is outside the
- * GovCloud boundary). src/aws/waf-blocklist.ts refuses the same target when block-ip plans.
+ * us-east-1 in the aws partition only (`cloudfrontWafRegion`). src/aws/waf-blocklist.ts refuses the
+ * same target when block-ip plans.
  */
 function cloudfrontProblem(name: string, t: IpBlocklistTarget, region: string) {
   if (t.type !== 'waf' || t.scope !== 'CLOUDFRONT') return undefined;
-  const partition = partitionOf(region);
-  if (partition === 'aws') return undefined;
-  return `WAF target ${name} has scope CLOUDFRONT in ${region} (${partition}): CLOUDFRONT IP sets are served from us-east-1 in the aws partition only, so there is none to call there; use scope REGIONAL with an IP set in ${region}`;
+  const found = cloudfrontWafRegion(region);
+  if ('region' in found) return undefined;
+  return `WAF target ${name} has scope CLOUDFRONT in ${region} (${found.partition}): ${found.why}, so there is no CLOUDFRONT IP set to call; use scope REGIONAL with an IP set in ${region}`;
 }
 
 const blocklistTargets = z.record(

@@ -1,5 +1,5 @@
 import { GetIPSetCommand, UpdateIPSetCommand, type WAFV2Client } from '@aws-sdk/client-wafv2';
-import { partitionOf } from '../sdk/arn.ts';
+import { cloudfrontWafRegion } from '../sdk/arn.ts';
 import { canonicalCidr } from '../sdk/cidr.ts';
 import { PermanentError, TransientError, UserError } from '../sdk/errors.ts';
 import type { BlocklistRef, BlockResult, UnblockResult } from '../sdk/ports/ip-blocklists.ts';
@@ -14,28 +14,15 @@ export const WAF_LOCK_ATTEMPTS = 5;
 const where = (t: WafRef) => `WAF IP set ${t.name} (${t.scope})`;
 
 /**
- * The region CLOUDFRONT-scope calls go to, by the partition of the target's region (the bot's when
- * it names none). WAFv2's `Scope`: "To work with CloudFront … API and SDKs - For all calls, use
- * the Region endpoint us-east-1", which is in the aws partition only.
+ * The region a CLOUDFRONT-scope target is called in, by the partition of `home` (its region or the
+ * bot's); refused where that partition has none.
  */
-const CLOUDFRONT_REGION: Record<string, string> = { aws: 'us-east-1' };
-
-/** Why a partition has no CLOUDFRONT IP set to call. */
-const NO_CLOUDFRONT: Record<string, string> = {
-  // docs.amazonaws.cn, "Amazon WAF - Getting Started with Amazon Web Services in China".
-  'aws-cn': 'AWS WAF in the China Regions is supported at a regional level only',
-  // AWS GovCloud (US) User Guide: CloudFront sits outside the GovCloud boundary.
-  'aws-us-gov': 'CloudFront is not available in AWS GovCloud (US)',
-};
-
 function cloudfrontRegion(t: WafRef, home: string): string {
-  const partition = partitionOf(home);
-  const region = CLOUDFRONT_REGION[partition];
-  if (region) return region;
-  const why = NO_CLOUDFRONT[partition] ?? 'CLOUDFRONT scope is served from us-east-1 only';
+  const found = cloudfrontWafRegion(home);
+  if ('region' in found) return found.region;
   throw new PermanentError(
     'config_invalid',
-    `${where(t)} is configured for ${home} (${partition}): ${why}, so there is no CLOUDFRONT IP set to call; use scope REGIONAL with that region's IP set (nothing was changed)`,
+    `${where(t)} is configured for ${home} (${found.partition}): ${found.why}, so there is no CLOUDFRONT IP set to call; use scope REGIONAL with that region's IP set (nothing was changed)`,
   );
 }
 

@@ -29,3 +29,27 @@ export function inPartition(arn: string, region: string): string {
   const partition = partitionOf(own && REGION.test(own) ? own : region);
   return `arn:${partition}:${arn.slice('arn:aws:'.length)}`;
 }
+
+/** Why a partition has no CLOUDFRONT-scope WAF to call. */
+const NO_CLOUDFRONT_WAF: Record<string, string> = {
+  // docs.amazonaws.cn, "Amazon WAF - Getting Started with Amazon Web Services in China".
+  'aws-cn': 'AWS WAF in the China Regions is supported at a regional level only',
+  // AWS GovCloud (US) User Guide: CloudFront sits outside the GovCloud boundary.
+  'aws-us-gov': 'CloudFront is not available in AWS GovCloud (US)',
+};
+
+/**
+ * Where WAF's CLOUDFRONT-scope calls go from `region`'s partition, or why that partition has none.
+ * WAFv2's `Scope`: "To work with CloudFront … API and SDKs - For all calls, use the Region endpoint
+ * us-east-1", which is in the aws partition only.
+ */
+export function cloudfrontWafRegion(
+  region: string,
+): { region: string } | { partition: string; why: string } {
+  const partition = partitionOf(region);
+  if (partition === 'aws') return { region: 'us-east-1' };
+  return {
+    partition,
+    why: NO_CLOUDFRONT_WAF[partition] ?? 'CLOUDFRONT scope is served from us-east-1 only',
+  };
+}
