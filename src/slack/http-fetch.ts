@@ -18,17 +18,42 @@ const httpsAgent = new HttpsAgent(agentOptions);
  * its answer is read into one buffer. Node's `fetch` (undici) streams every body through WHATWG
  * streams, in several socket writes, which made the two Slack posts of a run its largest CPU item.
  * Anything else (a multipart file upload, a body that is not a string) goes to the real `fetch`.
+ * With `timeoutMs`, a call with no answer by then is abandoned (see `timedSlackFetch`).
  */
-export const slackFetch = ((input: unknown, init?: RequestInit) => {
-  if (
-    typeof input !== 'string' ||
-    typeof init?.body !== 'string' ||
-    !isPlainHeaders(init.headers) ||
-    !/^https?:\/\//.test(input)
-  )
-    return fetch(input as string, init);
-  return post(input, init.body, init.headers, init.signal ?? undefined, init.redirect);
-}) as typeof fetch;
+export const slackFetch = fetchWithin(undefined);
+
+/**
+ * `slackFetch` that abandons a call with no complete answer after `timeoutMs`, rejecting as fetch
+ * does (a TypeError whose cause names the time), so the WebClient retries it as it retries a
+ * dropped connection. The WebClient's own `timeout` option arms `AbortSignal.timeout` for every
+ * call: a timer that stays armed after the answer and, while the signal is still in memory, fires
+ * 10 s later and builds a DOMException with a stack trace, two per run. Here one timer per call is
+ * cleared as the answer ends. Give the WebClient `timeout: 0` with this fetch.
+ */
+export const timedSlackFetch = (timeoutMs: number) => fetchWithin(timeoutMs);
+
+function fetchWithin(timeoutMs: number | undefined): typeof fetch {
+  return ((input: unknown, init?: RequestInit) => {
+    if (
+      typeof input !== 'string' ||
+      typeof init?.body !== 'string' ||
+      !isPlainHeaders(init.headers) ||
+      !/^https?:\/\//.test(input)
+    ) {
+      const signal =
+        init?.signal ?? (timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs));
+      return fetch(input as string, { ...init, signal });
+    }
+    return post(
+      input,
+      init.body,
+      init.headers,
+      init.signal ?? undefined,
+      init.redirect,
+      timeoutMs,
+    );
+  }) as typeof fetch;
+}
 
 const isPlainHeaders = (headers: unknown): headers is Record<string, string> =>
   headers === undefined ||
@@ -43,6 +68,7 @@ function post(
   headers: Record<string, string> = {},
   signal: AbortSignal | undefined,
   redirect: RequestRedirect | undefined,
+  timeoutMs?: number,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -54,8 +80,19 @@ function post(
     });
     const onAbort = () => request.destroy(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    const failed = (error: unknown) => {
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => request.destroy(new Error(`no complete answer within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+    const settled = () => {
+      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+    };
+    const failed = (error: unknown) => {
+      settled();
       reject(
         signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error as Error }),
       );
@@ -71,7 +108,7 @@ function post(
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', failed);
       response.once('end', () => {
-        signal?.removeEventListener('abort', onAbort);
+        settled();
         try {
           const raw = decoded(Buffer.concat(chunks), response.headers['content-encoding']);
           const answer = new SlackResponse(

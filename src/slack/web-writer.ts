@@ -2,12 +2,16 @@ import { type KnownBlock, LogLevel, WebClient, WebClientEvent } from '@slack/web
 import { metrics } from '../metrics/metrics.ts';
 import type { MessageContent } from '../notify/message-content.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
-import { slackFetch, uploadBytes } from './http-fetch.ts';
+import { timedSlackFetch, uploadBytes } from './http-fetch.ts';
+
+/** How long one Web API call may go unanswered before it is abandoned (and retried). */
+const CALL_TIMEOUT_MS = 10_000;
 
 /**
- * A WebClient tuned for an interactive bot: a request timeout (the default has none), a bounded
- * retry policy, 429s retried after `Retry-After` rather than rejected, and calls sent on kept-alive
- * connections without Node's `fetch` (`slackFetch`).
+ * A WebClient tuned for an interactive bot: a request timeout (the default has none; it is kept by
+ * the fetch, `timedSlackFetch`, not by the WebClient's `timeout`), a bounded retry policy, 429s
+ * retried after `Retry-After` rather than rejected, and calls sent on kept-alive connections
+ * without Node's `fetch`.
  */
 export function createWebClient(
   token: string,
@@ -16,8 +20,8 @@ export function createWebClient(
 ) {
   const client = new CountedWebClient(token, {
     slackApiUrl,
-    fetch: slackFetch,
-    timeout: 10_000,
+    fetch: timedSlackFetch(CALL_TIMEOUT_MS),
+    timeout: 0,
     rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? false,
     retryConfig: { retries: 8, factor: 1.6, minTimeout: 200, maxTimeout: 10_000, randomize: true },
     logLevel: LogLevel.ERROR,

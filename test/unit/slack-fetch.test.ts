@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../src/dev/free-port.ts';
-import { slackFetch, uploadBytes } from '../../src/slack/http-fetch.ts';
+import { slackFetch, timedSlackFetch, uploadBytes } from '../../src/slack/http-fetch.ts';
+import { createWebClient } from '../../src/slack/web-writer.ts';
 
 const readBody = async (request: IncomingMessage) => {
   const chunks: Buffer[] = [];
@@ -105,6 +106,31 @@ describe('slackFetch (the WebClient’s fetch)', () => {
     );
     expect(error).toBe(signal.reason);
     expect((error as Error).name).toBe('TimeoutError');
+  });
+
+  it('abandons a call with no answer after its timeout, as fetch fails, naming the time', async () => {
+    const error = await timedSlackFetch(50)(`${url}/slow`, { method: 'POST', body: 'x=1' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe('fetch failed');
+    expect(((error as Error).cause as Error).message).toBe('no complete answer within 50 ms');
+    // An answered call clears its timer: nothing fires later, the answer stands.
+    const answer = await timedSlackFetch(50)(`${url}/gzip`, { method: 'POST', body: 'x=1' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await answer.json()).toEqual({ ok: true });
+  });
+
+  it('the bot’s WebClient arms no AbortSignal timer per call (its timeout is the fetch’s)', async () => {
+    const armed = vi.spyOn(AbortSignal, 'timeout');
+    try {
+      const client = createWebClient('xoxb-test', `${url}/`);
+      const answer = await client.apiCall('chat.postMessage', { channel: 'C1', text: 'hi' });
+      expect(answer.ok).toBe(true);
+      expect(armed).not.toHaveBeenCalled();
+    } finally {
+      armed.mockRestore();
+    }
   });
 
   it('rejects an answer whose connection drops before its body ends', async () => {
