@@ -44,14 +44,7 @@ function fetchWithin(timeoutMs: number | undefined): typeof fetch {
         init?.signal ?? (timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs));
       return fetch(input as string, { ...init, signal });
     }
-    return post(
-      input,
-      init.body,
-      init.headers,
-      init.signal ?? undefined,
-      init.redirect,
-      timeoutMs,
-    );
+    return post(input, init.body, init.headers, init.signal ?? undefined, init.redirect, timeoutMs);
   }) as typeof fetch;
 }
 
