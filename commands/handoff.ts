@@ -4,9 +4,10 @@ import {
   type MaintenanceWindow,
   type OutputBlock,
   step,
+  utc,
   z,
 } from '../src/sdk/index.ts';
-import { scopeOf, utc } from './lib/maintenance.ts';
+import { scopeOf } from './lib/maintenance.ts';
 import { parseDuration } from './logs/time.ts';
 import { handoffMessage } from './schedule/render.ts';
 

@@ -10,9 +10,10 @@ import {
   type Step,
   step,
   UserError,
+  utc,
   z,
 } from '../src/sdk/index.ts';
-import { busyMessage, closedNote, notOpen, openWindow, scopeOf, utc } from './lib/maintenance.ts';
+import { busyMessage, closedNote, notOpen, openWindow, scopeOf } from './lib/maintenance.ts';
 import { parseDuration, span } from './logs/time.ts';
 
 /**

@@ -5,10 +5,11 @@ import {
   type Step,
   type StepContext,
   step,
+  utc,
 } from '../../src/sdk/index.ts';
 import { mark, probeBlock, verdictOf } from '../health/verdict.ts';
 import { probeEndpoint } from '../health.ts';
-import { busyMessage, closedNote, openWindow, utc } from '../lib/maintenance.ts';
+import { busyMessage, closedNote, openWindow } from '../lib/maintenance.ts';
 import { snapshotSteps } from '../rds/snapshot.ts';
 import { deploySteps } from './steps.ts';
 import { deployTarget, shortImage } from './targets.ts';

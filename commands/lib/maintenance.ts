@@ -4,13 +4,9 @@ import type {
   OutputMessage,
   StepContext,
 } from '../../src/sdk/index.ts';
-import { requirePort, UserError } from '../../src/sdk/index.ts';
+import { requirePort, UserError, utc } from '../../src/sdk/index.ts';
 
 /** What `maintenance` and `deploy --safe` share: opening and closing a window through the port. */
-
-/** `2026-12-01 14:30 UTC` */
-export const utc = (ms: number) =>
-  `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export const scopeOf = (service: string) => (service === 'all' ? 'every service' : service);
 

@@ -8,28 +8,17 @@ import {
   type OutputMessage,
   type ScheduleRow,
   type Status,
+  timeSpan,
+  utc,
 } from '../../src/sdk/index.ts';
 
 const MARK: Record<Status, string> = { ok: '✓', warn: '⚠', fail: '✗' };
-
-/** `2 h 5 min`, `40 s`, `3 d 4 h`. */
-export function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
-}
-
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** `✓ Drop daily checks: 5 ✓ · 1 ⚠ · 0 ✗ (2026-06-01 06:00 UTC)`, or what is known of a run in flight. */
 function lastText(row: ScheduleRow): string {
   const last = row.last;
   if (!last) return 'never run';
-  const late = last.lateMs ? `, ${duration(last.lateMs)} late` : '';
+  const late = last.lateMs ? `, ${timeSpan(last.lateMs)} late` : '';
   if (!last.status) return `running since ${utc(last.occurrence)}${late}`;
   return `${MARK[last.status]} ${last.summary ?? ''} (${utc(last.occurrence)}${late})`.trim();
 }
@@ -73,14 +62,14 @@ function section(title: string, lines: Line[], empty: string): OutputBlock {
 
 /** `/ops handoff`: one card for the person taking over. */
 export function handoffMessage(view: HandoffView): OutputMessage {
-  const window = duration(view.now - view.since);
+  const window = timeSpan(view.now - view.since);
   const text = `Handoff: ${view.incidents.length} open incident${view.incidents.length === 1 ? '' : 's'}, ${view.breakGlass.length} unacknowledged break-glass, ${view.failedRuns.length} failed run${view.failedRuns.length === 1 ? '' : 's'} and ${view.awaitingApproval.length} awaiting approval (last ${window})`;
   const blocks: OutputBlock[] = [
     { type: 'text', text: `*${text}*` },
     section(
       'Open incidents',
       view.incidents.map((i) => [
-        `[${i.severity}] ${i.title} — open ${duration(i.ageMs)}, `,
+        `[${i.severity}] ${i.title} — open ${timeSpan(i.ageMs)}, `,
         ...(i.acknowledgedBy
           ? ['acknowledged by ', mention(i.acknowledgedBy)]
           : ['not acknowledged']),

@@ -1,11 +1,8 @@
 import type { OutputBlock, OutputMessage } from '../sdk/command.ts';
 import type { MaintenanceSummary, MaintenanceWindow } from '../sdk/ports/maintenance.ts';
+import { utc } from '../util/time-text.ts';
 
 /** Platform-neutral messages of a maintenance window (the Slack renderer escapes their text). */
-
-/** `2026-12-01 14:30 UTC` */
-export const utc = (ms: number) =>
-  `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** `1 h 5 min`, `30 min`, `45 s` */
 export function minutes(ms: number): string {

@@ -1,4 +1,5 @@
 import type { OutputBlock, OutputMessage } from '../sdk/command.ts';
+import { timeSpan, utc } from '../util/time-text.ts';
 import type { CheckResult } from './checks.ts';
 import { type Change, type Changes, nothingChanged } from './diff.ts';
 import { MARK, type Status } from './store.ts';
@@ -25,19 +26,6 @@ export function worst(results: Pick<CheckResult, 'status'>[]): Status {
   if (results.some((r) => r.status === 'warn')) return 'warn';
   return 'ok';
 }
-
-/** `2 h 5 min`, `40 s`. */
-export function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
-}
-
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 function changeLine(kind: string, c: Change): string {
   const values = c.values.map((v) => `${v.name} ${v.from} → ${v.to}`).join(', ');
@@ -66,7 +54,7 @@ export function digestMessage(input: DigestInput): OutputMessage {
   if (input.late)
     blocks.push({
       type: 'context',
-      text: `⏰ Late by ${duration(input.late.lateMs)}: the run for ${utc(input.late.occurrence)}, caught up at start-up (no worker was running then).`,
+      text: `⏰ Late by ${timeSpan(input.late.lateMs)}: the run for ${utc(input.late.occurrence)}, caught up at start-up (no worker was running then).`,
     });
   blocks.push({
     type: 'rows',

@@ -5,6 +5,7 @@ export { type LogsSettings, logsSettings } from '../config/logs.ts';
 export { redact } from '../redact/index.ts';
 export { own } from '../util/own.ts';
 export { sleep } from '../util/sleep.ts';
+export { timeSpan, utc } from '../util/time-text.ts';
 export {
   type AnyCommand,
   type CheckContext,
