@@ -23,6 +23,15 @@ export interface IncidentView {
 /** Who an escalation pages: the configured on-call group (a Slack user group or listed users). */
 export type Oncall = FileConfig['groups'][string];
 
+/**
+ * An invitee Slack would not put in an incident channel, with its error for them
+ * (`user_is_restricted`, `user_not_found`, …; src/slack/invite-users.ts).
+ */
+export interface InviteRefusal {
+  user: string;
+  error: string;
+}
+
 /** A message about an incident: a reply in its thread, or the first post in its own channel. */
 export type IncidentNote =
   | { kind: 'repeated'; repeats: number; since: number; total: number; lastSeen: number }
@@ -49,6 +58,7 @@ export interface IncidentNotices {
   /** Posts `note` in `channel`, in the thread of `threadTs` when given. */
   post(channel: string, note: IncidentNote, threadTs?: string): Promise<void>;
   createChannel(name: string): Promise<string>;
-  invite(channel: string, users: string[]): Promise<void>;
+  /** Invites `users` into `channel`; resolves to whom Slack refused (the rest are in it). */
+  invite(channel: string, users: string[]): Promise<InviteRefusal[]>;
   usergroupMembers(usergroup: string): Promise<string[]>;
 }

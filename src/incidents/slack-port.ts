@@ -1,4 +1,5 @@
 import type { SlackWriter } from '../notify/slack-writer.ts';
+import type { InviteRefusal } from './notices.ts';
 
 /**
  * The Slack calls incidents make. Rate-limited calls must reject with an error carrying
@@ -7,6 +8,7 @@ import type { SlackWriter } from '../notify/slack-writer.ts';
  */
 export interface IncidentSlack extends Pick<SlackWriter, 'post' | 'update' | 'ephemeral'> {
   createChannel(name: string): Promise<string>;
-  invite(channel: string, users: string[]): Promise<void>;
+  /** Resolves to whom Slack refused to invite; everyone else is in the channel. */
+  invite(channel: string, users: string[]): Promise<InviteRefusal[]>;
   usergroupMembers(usergroup: string): Promise<string[]>;
 }

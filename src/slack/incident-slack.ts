@@ -10,8 +10,8 @@ const LOGGED_REFUSALS = 20;
 /**
  * The incident port on a WebClient made with `rejectRateLimitedCalls: true`: a 429 rejects with
  * `retryAfter`, and the incidents outbox waits and retries it (per channel for posts). Invites go
- * in batches Slack takes, and whom Slack refused (a guest, a deactivated id) is logged, not thrown:
- * the channel is opened for everyone else.
+ * in batches Slack takes, and whom Slack refused (a guest, a deactivated id) is logged and returned,
+ * not thrown: the channel is opened for everyone else.
  */
 export function incidentSlack(client: WebClient, log?: Logger): IncidentSlack {
   const writer = webWriter(client);
@@ -30,6 +30,7 @@ export function incidentSlack(client: WebClient, log?: Logger): IncidentSlack {
           { channel, count: refused.length, refused: refused.slice(0, LOGGED_REFUSALS) },
           'Slack did not invite some people into the channel',
         );
+      return refused;
     },
     async usergroupMembers(usergroup) {
       const result = await client.usergroups.users.list({ usergroup });
