@@ -32,7 +32,7 @@ export interface InviteRefusal {
   error: string;
 }
 
-/** A message about an incident: a reply in its thread, or the first post in its own channel. */
+/** A message about an incident: a reply in its thread, or a post in its own channel. */
 export type IncidentNote =
   | { kind: 'repeated'; repeats: number; since: number; total: number; lastSeen: number }
   | { kind: 'resolved'; incident: Incident }
@@ -42,7 +42,9 @@ export type IncidentNote =
   | { kind: 'insufficient-data'; title: string; reason?: string; stateChange?: string }
   | { kind: 'escalated'; by: string; oncall: Oncall }
   | { kind: 'discuss-in'; channel: string }
-  | { kind: 'channel-opened'; title: string; thread: string };
+  | { kind: 'channel-opened'; title: string; thread: string }
+  /** Whom Slack refused to invite into the incident's own channel: they are not in it. */
+  | { kind: 'not-invited'; refused: InviteRefusal[] };
 
 /** Why a click changed nothing, for the clicker alone ("refused, because …"). */
 export type Refusal = RichText;

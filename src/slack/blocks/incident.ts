@@ -2,12 +2,14 @@ import type { Severity } from '../../alerts/alert.ts';
 import type {
   IncidentNote,
   IncidentView,
+  InviteRefusal,
   Oncall,
   Refusal,
   RunbookButton,
 } from '../../incidents/notices.ts';
 import type { Incident } from '../../incidents/store.ts';
 import { channel, date, link, mention } from '../../sdk/output.ts';
+import { own } from '../../util/own.ts';
 import { ACTION } from '../ids.ts';
 import { clip, duration, escapeText } from './format.ts';
 import { elementMrkdwn, richMrkdwn } from './inline.ts';
@@ -205,6 +207,8 @@ function noteText(note: IncidentNote): string {
       return `:speech_balloon: Discuss in ${elementMrkdwn(channel(note.channel))}.`;
     case 'channel-opened':
       return `:rotating_light: Channel for *${titleText(note.title)}*; the alert thread is ${elementMrkdwn(link(note.thread, 'here'))}.`;
+    case 'not-invited':
+      return notInvitedText(note.refused);
   }
 }
 
@@ -224,6 +228,38 @@ function resolvedText(incident: Incident): string {
       ? ` by ${user(incident.resolvedBy)}`
       : ' (the source reported recovery)';
   return `:white_check_mark: Resolved${by} after ${duration((incident.resolvedAt ?? Date.now()) - incident.firstSeen)}; ${incident.count} firing${incident.count === 1 ? '' : 's'} in all.`;
+}
+
+/** How many refused invitees the note names; the rest are counted ("and 3 more"). */
+export const NOT_INVITED_LISTED = 20;
+
+/** Slack's per-invitee errors of conversations.invite, in plain words. */
+const NOT_INVITED_BECAUSE: Record<string, string> = {
+  user_is_restricted: 'a guest account (Slack does not let apps invite guests)',
+  user_is_ultra_restricted: 'a single-channel guest (Slack does not let apps invite guests)',
+  ura_max_channels: 'a single-channel guest already in their one channel',
+  user_not_found: 'no such user in this workspace',
+  user_is_bot: 'a bot',
+  cant_invite: 'Slack refused the invite',
+};
+
+/**
+ * Whom Slack would not invite into the incident channel, each with why, at most
+ * NOT_INVITED_LISTED of them (each line is short, so the note stays within a section's 3,000).
+ */
+function notInvitedText(refused: InviteRefusal[]): string {
+  const count = refused.length;
+  const lines = refused.slice(0, NOT_INVITED_LISTED).map((r) => {
+    const because = own(NOT_INVITED_BECAUSE, r.error) ?? `\`${escapeText(clip(r.error, 60))}\``;
+    return `• ${user(clip(r.user, 40))}: ${because}`;
+  });
+  if (count > NOT_INVITED_LISTED) lines.push(`• and ${count - NOT_INVITED_LISTED} more`);
+  const people = count === 1 ? '1 person' : `${count} people`;
+  return [
+    `:warning: Slack would not invite ${people} from the on-call group, so they are not in this channel:`,
+    ...lines,
+    'Add them by hand with `/invite` if they should be here.',
+  ].join('\n');
 }
 
 /** The on-call group as Slack pings it: `<!subteam^S…>`, or each listed member. */
