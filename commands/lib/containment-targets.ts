@@ -58,15 +58,20 @@ const naclTarget = z
   .strict();
 
 /**
- * Why a target cannot be called as configured in `region`: a CLOUDFRONT IP set is served from
- * us-east-1 in the aws partition only (`cloudfrontWafRegion`). src/aws/waf-blocklist.ts refuses the
- * same target when block-ip plans.
+ * Why a target cannot be called as configured: a CLOUDFRONT IP set is served from us-east-1 in the
+ * aws partition only (`cloudfrontWafRegion`), judged by the target's region or, when it names none,
+ * the bot's (`botRegion`, env AWS_REGION). src/aws/waf-blocklist.ts refuses the same target when
+ * block-ip plans.
  */
-function cloudfrontProblem(name: string, t: IpBlocklistTarget, region: string) {
+function cloudfrontProblem(name: string, t: IpBlocklistTarget, botRegion: string) {
   if (t.type !== 'waf' || t.scope !== 'CLOUDFRONT') return undefined;
+  const region = t.region ?? botRegion;
   const found = cloudfrontWafRegion(region);
   if ('region' in found) return undefined;
-  return `WAF target ${name} has scope CLOUDFRONT in ${region} (${found.partition}): ${found.why}, so there is no CLOUDFRONT IP set to call; use scope REGIONAL with an IP set in ${region}`;
+  const why = `${found.why}, so there is no CLOUDFRONT IP set to call`;
+  if (t.region)
+    return `WAF target ${name} has scope CLOUDFRONT in ${region} (${found.partition}): ${why}; use scope REGIONAL with an IP set in ${region}`;
+  return `WAF target ${name} has scope CLOUDFRONT in ${region} (${found.partition}), the bot's region (env AWS_REGION), since it names no region: ${why}; give the target a region in the aws partition (its IP set is then called in us-east-1, which the bot's credentials must reach) or use scope REGIONAL with an IP set in ${region}`;
 }
 
 const blocklistTargets = z.record(
@@ -77,7 +82,7 @@ const blocklistTargets = z.record(
 /**
  * `targets.ip_blocklists` as the config loader reads it. A CLOUDFRONT target naming its region is
  * refused here, when the config loads; one without a region runs in the bot's (env AWS_REGION),
- * which the file alone does not tell: src/aws/waf-blocklist.ts refuses it when block-ip plans.
+ * which the file alone does not tell: a worker refuses it when it starts (blocklistRegionProblems).
  */
 export const ipBlocklistsSchema = blocklistTargets
   .superRefine((targets, ctx) => {
@@ -138,6 +143,19 @@ function section<S extends z.ZodType>(
 const loadedBlocklists = blocklistTargets.default({});
 export const ipBlocklists = (t: FileConfig['targets']) =>
   section(t, 'ip_blocklists', loadedBlocklists);
+
+/**
+ * What the file alone cannot tell about `targets.ip_blocklists`: a CLOUDFRONT target that names no
+ * region runs in the bot's region (`botRegion`, env AWS_REGION), which has no CLOUDFRONT IP set in
+ * aws-cn or aws-us-gov. A worker checks this when it starts (src/roles/services.ts), so the mistake
+ * stops the start rather than a block-ip during an incident. One problem per target, by its path.
+ */
+export function blocklistRegionProblems(targets: FileConfig['targets'], botRegion: string) {
+  return Object.entries(ipBlocklists(targets)).flatMap(([name, t]) => {
+    const problem = cloudfrontProblem(name, t, botRegion);
+    return problem ? [`targets.ip_blocklists.${name}.scope: ${problem}`] : [];
+  });
+}
 export const neverBlock = (t: FileConfig['targets']) => section(t, 'never_block', neverBlockSchema);
 export const userPools = (t: FileConfig['targets']) => section(t, 'user_pools', userPoolsSchema);
 export const tfLocks = (t: FileConfig['targets']) => section(t, 'tf_locks', tfLocksSchema);
@@ -190,7 +208,7 @@ export function blocklistStatements(targets: FileConfig['targets'], defaultRegio
   return Object.entries(ipBlocklists(targets)).flatMap(([name, t]) => {
     if (t.type === 'waf') {
       // A CLOUDFRONT target in the bot's region: granting the aws partition's IP set would be wrong.
-      const problem = cloudfrontProblem(name, t, t.region ?? defaultRegion);
+      const problem = cloudfrontProblem(name, t, defaultRegion);
       if (problem) throw new PermanentError('config_invalid', problem);
       const arn =
         t.scope === 'CLOUDFRONT'
