@@ -1,3 +1,4 @@
+import { blocklistRegionProblems } from '../../commands/lib/containment-targets.ts';
 import { type Audit, startAudit } from '../audit/start.ts';
 import { awsAdapters } from '../aws/adapters.ts';
 import { responderProblems } from '../config/alerts.ts';
@@ -29,12 +30,30 @@ import { connectRedis, describeEndpoint, whenReady } from '../store/redis.ts';
 import { startGuidedRunbooks } from './guided.ts';
 import type { StartOptions } from './options.ts';
 
-/** Checks what the config cannot check alone: policies, responders and schedules against the commands. */
+/**
+ * What a role that runs commands checks against its environment: a CLOUDFRONT blocklist target
+ * naming no region runs in the bot's AWS_REGION. The web role plans and runs nothing (a worker
+ * does both, and lifts expired blocks), and its AWS_REGION says nothing of the workers', so it
+ * does not check.
+ */
+function regionProblems(options: StartOptions): string[] {
+  const { env, file } = options.config;
+  if (options.role === 'web') return [];
+  return blocklistRegionProblems(file.targets, env.AWS_REGION).map(
+    (problem) => `${env.OPSBOT_CONFIG} ${problem}`,
+  );
+}
+
+/**
+ * Checks what the config cannot check alone: policies, responders and schedules against the
+ * commands, and the targets against the bot's region.
+ */
 function checkedRegistry(options: StartOptions) {
   const { env, file } = options.config;
   const problems = [
     ...policyProblems(commands, file),
     ...responderProblems(file.alerts, file.groups),
+    ...regionProblems(options),
   ];
   if (problems.length > 0) throw new ConfigError(problems);
   const registry = createRegistry(commands);
