@@ -1,5 +1,6 @@
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { FileConfig } from '../config/file.ts';
+import type { Logger } from '../log.ts';
 import type { IncidentNotices } from './notices.ts';
 import type { IncidentService } from './service.ts';
 import type { Incident, IncidentStore } from './store.ts';
@@ -21,6 +22,8 @@ export const permalinkOf = (channel: string, ts: string) =>
 /**
  * For severities configured so, opens a channel of the incident's own: creates it, invites the
  * on-call group, and links it both ways (a post there pointing at the thread, a reply in the thread).
+ * Whom Slack would not invite (a guest, an unknown id) is named in a second post there, so nobody
+ * takes them to be in the channel; when that post fails, it is logged and the channel opens anyway.
  */
 export function incidentChannelOpener(deps: {
   config: AlertsConfig;
@@ -28,6 +31,7 @@ export function incidentChannelOpener(deps: {
   store: IncidentStore;
   notices: IncidentNotices;
   service: () => IncidentService;
+  log: Logger;
 }) {
   return async (incident: Incident): Promise<void> => {
     if (!deps.config.incident_channel_severities.includes(incident.alert.severity) || !incident.ts)
@@ -35,13 +39,28 @@ export function incidentChannelOpener(deps: {
     if (!(await deps.store.claim(incident.id, 'incident_channel_claim', 1))) return;
     const channel = await deps.notices.createChannel(incidentChannelName(incident));
     const members = await oncallMembers(deps);
-    if (members.length) await deps.notices.invite(channel, members);
+    const refused = members.length ? await deps.notices.invite(channel, members) : [];
     await deps.store.set(incident.id, { incident_channel: channel });
     const service = deps.service();
     const thread = permalinkOf(incident.channel, incident.ts);
-    deps.notices
+    const opened = deps.notices
       .post(channel, { kind: 'channel-opened', title: incident.alert.title, thread })
       .catch(() => {});
+    // After the first post, so the channel reads in order; not awaited, as that one is not.
+    if (refused.length)
+      opened
+        .then(() => deps.notices.post(channel, { kind: 'not-invited', refused }))
+        .catch((error) =>
+          deps.log.warn(
+            {
+              incident_id: incident.id,
+              channel,
+              count: refused.length,
+              err: (error as Error).message,
+            },
+            'could not tell the incident channel whom Slack did not invite',
+          ),
+        );
     service.reply(incident, { kind: 'discuss-in', channel });
     service.editParent(incident.id);
   };

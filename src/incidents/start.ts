@@ -143,6 +143,7 @@ function incidentCore(deps: AlertsDeps): IncidentCore {
       store,
       notices,
       service: () => service,
+      log,
     }),
     audit: deps.audit,
     log,
