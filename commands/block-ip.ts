@@ -12,6 +12,7 @@ import {
 import { CONTAINMENT_POLICY, port, ttlArg, ttlMs, undoButton } from './lib/containment.ts';
 import {
   blocklistRef,
+  blocklistRegionProblems,
   blocklistStatements,
   blocklistTarget,
   cidrArg,
@@ -161,6 +162,7 @@ export default defineCommand({
   environment: (a: Args, targets) => ipBlocklists(targets)[a.target]?.environment ?? 'prod',
   resources: (a: Args) => [`blocklist:${a.target}`],
   permissions: (targets, region) => blocklistStatements(targets, region),
+  regionProblems: blocklistRegionProblems,
   validate(a: Args, targets) {
     if (!ipBlocklists(targets)[a.target]) {
       const names = Object.keys(ipBlocklists(targets));

@@ -18,6 +18,7 @@ import {
 } from './lib/containment.ts';
 import {
   blocklistRef,
+  blocklistRegionProblems,
   blocklistStatements,
   blocklistTarget,
   cidrArg,
@@ -108,6 +109,7 @@ export default defineCommand({
   environment: (a: Args, targets) => ipBlocklists(targets)[a.target]?.environment ?? 'prod',
   resources: (a: Args) => [`blocklist:${a.target}`],
   permissions: (targets, region) => blocklistStatements(targets, region),
+  regionProblems: blocklistRegionProblems,
   validate(a: Args, targets) {
     if (ipBlocklists(targets)[a.target]) return [];
     const names = Object.keys(ipBlocklists(targets));

@@ -1,4 +1,3 @@
-import { blocklistRegionProblems } from '../../commands/lib/containment-targets.ts';
 import { type Audit, startAudit } from '../audit/start.ts';
 import { awsAdapters } from '../aws/adapters.ts';
 import { responderProblems } from '../config/alerts.ts';
@@ -31,17 +30,19 @@ import { startGuidedRunbooks } from './guided.ts';
 import type { StartOptions } from './options.ts';
 
 /**
- * What a role that runs commands checks against its environment: a CLOUDFRONT blocklist target
- * naming no region runs in the bot's AWS_REGION. The web role plans and runs nothing (a worker
- * does both, and lifts expired blocks), and its AWS_REGION says nothing of the workers', so it
- * does not check.
+ * What a role that runs commands checks against its environment: each command's `regionProblems`
+ * (a CLOUDFRONT blocklist target naming no region runs in the bot's AWS_REGION). The web role
+ * plans and runs nothing (a worker does both, and lifts expired blocks), and its AWS_REGION says
+ * nothing of the workers', so it does not check.
  */
 function regionProblems(options: StartOptions): string[] {
   const { env, file } = options.config;
   if (options.role === 'web') return [];
-  return blocklistRegionProblems(file.targets, env.AWS_REGION).map(
-    (problem) => `${env.OPSBOT_CONFIG} ${problem}`,
+  // block-ip and unblock-ip share their targets: a problem is named once.
+  const problems = new Set(
+    commands.flatMap((command) => command.regionProblems?.(file.targets, env.AWS_REGION) ?? []),
   );
+  return [...problems].map((problem) => `${env.OPSBOT_CONFIG} ${problem}`);
 }
 
 /**

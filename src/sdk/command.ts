@@ -196,6 +196,12 @@ export interface CommandDefinition<S extends z.ZodObject = z.ZodObject> {
    * ports make, with ARNs rather than `*` wherever AWS allows. `opsbot iam-policy` prints their union.
    */
   permissions?(targets: FileConfig['targets'], region: string): IamStatement[];
+  /**
+   * Checks of the targets against the bot's region (env AWS_REGION), which the config file alone
+   * cannot make: run when a role that plans and runs commands (worker, all) starts, which refuses
+   * to start on any. Returns problems, each naming its setting.
+   */
+  regionProblems?(targets: FileConfig['targets'], region: string): string[];
   /** Checks that need the configuration, such as a target name that must exist. Returns problems. */
   validate?(
     args: z.output<S>,
