@@ -1,3 +1,4 @@
+import { hsetWithTtl } from '../store/hash-with-ttl.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import type { StepCheckpoint } from './run-end.ts';
@@ -19,11 +20,8 @@ export class Checkpoints {
   }
 
   async save({ step, result }: StepCheckpoint): Promise<void> {
-    const key = this.keys.runSteps(this.runId);
-    await this.redis
-      .multi()
-      .hset(key, step, JSON.stringify(result ?? null))
-      .expire(key, RUN_STATE_TTL_SECONDS)
-      .exec();
+    await hsetWithTtl(this.redis, this.keys.runSteps(this.runId), RUN_STATE_TTL_SECONDS, {
+      [step]: JSON.stringify(result ?? null),
+    });
   }
 }

@@ -5,6 +5,7 @@ import type { SlackWriter } from '../notify/slack-writer.ts';
 import type { RunJob } from '../requests/request.ts';
 import type { RunOutput } from '../sdk/command.ts';
 import type { OpsError } from '../sdk/errors.ts';
+import { hsetWithTtl } from '../store/hash-with-ttl.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 import { Checkpoints } from './checkpoints.ts';
@@ -78,7 +79,7 @@ export class RunReporter {
     const onError = (error: unknown) =>
       log.warn({ run_id: runId, err: (error as Error).message }, 'progress update failed');
     const remember = (ts: string) =>
-      deps.redis.multi().hset(key, 'ts', ts, 'channel', channel).expire(key, RUN_STATE_TTL_SECONDS);
+      hsetWithTtl(deps.redis, key, RUN_STATE_TTL_SECONDS, { ts, channel });
     const end = { runId, requestId: job.id, requester: job.requester };
     const ended = (checkpoint?: StepCheckpoint) =>
       recordRunEnd(deps.redis, deps.keys, { ...end, ...(checkpoint ? { checkpoint } : {}) });
@@ -95,7 +96,7 @@ export class RunReporter {
     }
     if (!readOnly) {
       const ts = await postRunProgress(deps.writer, deps.renderer, channel, view, job.threadTs);
-      await remember(ts).exec();
+      await remember(ts);
       const message = RunProgress.posted(
         deps.writer,
         deps.renderer,
@@ -117,7 +118,7 @@ export class RunReporter {
       view,
       async (content) => {
         const ts = (await deps.writer.post(channel, content, job.threadTs)).ts;
-        if (!finishing) await remember(ts).exec();
+        if (!finishing) await remember(ts);
         return ts;
       },
       interval,

@@ -1,5 +1,6 @@
 import type { ResourceLocks } from '../queue/locks.ts';
 import type { RunState } from '../sdk/run-state.ts';
+import { hsetWithTtl } from '../store/hash-with-ttl.ts';
 import { type Keys, RUN_STATE_TTL_SECONDS } from '../store/keys.ts';
 import type { Redis } from '../store/redis.ts';
 
@@ -25,12 +26,9 @@ export function runState(
     load: (name) => read(runId, name),
     loadOf: (id, name) => read(id, name),
     async save(name, value) {
-      const key = keys.runState(runId);
-      await redis
-        .multi()
-        .hset(key, name, JSON.stringify(value ?? null))
-        .expire(key, RUN_STATE_TTL_SECONDS)
-        .exec();
+      await hsetWithTtl(redis, keys.runState(runId), RUN_STATE_TTL_SECONDS, {
+        [name]: JSON.stringify(value ?? null),
+      });
     },
     async hold(claim) {
       const held = await locks.take([`claim:${claim}`], runId);
