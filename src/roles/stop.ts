@@ -43,7 +43,6 @@ async function stopAll({ services: s, http, alerts, web, worker }: Running) {
   await s.auditTrail.stop();
   s.redis.disconnect();
   worker?.workerRedis.disconnect();
-  worker?.runRedis.disconnect();
 }
 
 /** `stop` (at once, idempotent) and `drain` (finish what is running within the grace time, then stop). */

@@ -111,12 +111,11 @@ function startRunWorkers(s: Services, workerRedis: Redis, deps: RunDeps): Worker
  * heartbeat, ends maintenance windows and expires blocks. Imported only by roles with a worker.
  */
 export async function startWorker(s: Services, alerts: Alerts) {
+  // BullMQ's run workers and the runs' own commands (run message, checkpoints, locks, a run's end)
+  // share one connection, so the commands of one tick (one run's end script, another's move to
+  // finished) leave in one socket write. Nothing here blocks on it: BullMQ's blocking reads have a
+  // connection of their own (docs/benchmarks/run-path.md, thirteenth pass).
   const workerRedis = workerConnection(s, 'worker');
-  // The runs' own reads and writes (run message, checkpoints, locks), apart from BullMQ's. The
-  // commands every run slot sends in one tick leave in one socket write, as on every connection
-  // (src/store/coalesced-writes.ts); ioredis's auto-pipelining on top of that cost 2.6x the CPU per
-  // command (3.3 against 8.4-8.9 µs, 20 runs' reads per tick) for no fewer writes.
-  const runRedis = workerConnection(s, 'runs');
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const submissions = new SubmissionConsumer({
     reader: workerConnection(s, 'submissions'),
@@ -128,7 +127,7 @@ export async function startWorker(s: Services, alerts: Alerts) {
   });
   submissions.start();
   const built = buildSchedules(s, alerts, workerRedis);
-  const workers = startRunWorkers(s, workerRedis, runDeps(s, alerts, runRedis, built));
+  const workers = startRunWorkers(s, workerRedis, runDeps(s, alerts, workerRedis, built));
   const heartbeat = startHeartbeat(workerRedis, s.keys, workerId);
   // Reconciles the configured schedules with BullMQ, then fires each occurrence on one worker.
   await built.schedules.start();
@@ -147,7 +146,6 @@ export async function startWorker(s: Services, alerts: Alerts) {
   });
   return {
     workerRedis,
-    runRedis,
     submissions,
     schedules: built.schedules,
     workers,

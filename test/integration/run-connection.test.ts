@@ -1,6 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { ResourceLocks } from '../../src/queue/locks.ts';
 import { requestIdFor, runIdFor } from '../../src/requests/request.ts';
+import { Checkpoints } from '../../src/run/checkpoints.ts';
+import { runState } from '../../src/run/run-state.ts';
+import { keys as keysFor, RUN_STATE_TTL_SECONDS } from '../../src/store/keys.ts';
 import {
   type Harness,
   messageText,
@@ -14,7 +18,8 @@ import { CommandLog } from '../helpers/redis-monitor.ts';
 
 /**
  * A run's own Redis commands (run message, checkpoints), counted with MONITOR on a redis-server of
- * the test's own: they go on a connection of their own, never on one of BullMQ's. A run's first
+ * the test's own: they go on the connection of the BullMQ worker that runs it, so one tick's run
+ * ends and BullMQ moves leave in one socket write, and never in a MULTI. A run's first
  * start reads no run state (it has none: no progress message, no checkpoints); any later start of
  * the same run (a retry, a stalled job taken over, a job moved back by hand) reads both, so it
  * edits the message it posted and never posts its result twice.
@@ -33,7 +38,7 @@ describe("a run's own Redis commands", () => {
     await server.stop();
   });
 
-  it("sends the run's reads and writes on one connection that BullMQ does not use", async () => {
+  it("sends the run's reads and writes on its BullMQ worker's connection, none in a MULTI", async () => {
     await log.start(server.port, h.prefix);
     const triggerId = 'run-connection-1';
     const requestId = requestIdFor(triggerId);
@@ -61,7 +66,12 @@ describe("a run's own Redis commands", () => {
     );
     expect(runClients.size).toBe(1);
     expect(bullmqClients.size).toBeGreaterThan(0);
-    expect([...runClients].filter((c) => bullmqClients.has(c))).toEqual([]);
+    expect([...runClients].filter((c) => bullmqClients.has(c))).toEqual([...runClients]);
+    // A MULTI there would make ioredis copy BullMQ's scripts onto a pipeline object.
+    const [runClient] = runClients;
+    expect(
+      log.seen.filter(({ args, client }) => client === runClient && args[0] === 'multi'),
+    ).toEqual([]);
   });
 
   it("writes a read-only run's state in one script at its end, which also takes the run out of its member's runs in flight", async () => {
@@ -93,6 +103,31 @@ describe("a run's own Redis commands", () => {
     );
     expect(inFlight.map(({ args }) => args[0])).toEqual(['eval', 'eval']);
     expect(await redis.zrange(`${h.prefix}:user:${USERS.alice.id}:runs`, '0', '-1')).toEqual([]);
+  });
+
+  it("saves a step's checkpoint and a run's state each in one atomic command with their time to live, no MULTI", async () => {
+    const log = new CommandLog();
+    await log.start(server.port, h.prefix);
+    onTestFinished(() => log.stop());
+    const redis = new Redis(server.url);
+    onTestFinished(() => redis.disconnect());
+    const keys = keysFor(h.prefix);
+    await new Checkpoints(redis, keys, 'run-ttl-1').save({ step: 'first', result: { n: 1 } });
+    await runState(redis, keys, new ResourceLocks(redis, keys), 'run-ttl-1').save('seen', [1, 2]);
+    const stepsKey = keys.runSteps('run-ttl-1');
+    const stateKey = keys.runState('run-ttl-1');
+    expect(await redis.hget(stepsKey, 'first')).toBe('{"n":1}');
+    expect(await redis.hget(stateKey, 'seen')).toBe('[1,2]');
+    for (const key of [stepsKey, stateKey]) {
+      expect(await redis.ttl(key)).toBeGreaterThan(RUN_STATE_TTL_SECONDS - 60);
+      expect(await redis.ttl(key)).toBeLessThanOrEqual(RUN_STATE_TTL_SECONDS);
+    }
+    // The writes as the bot sent them (the test's own reads after them are left out).
+    const writes = log.seen
+      .filter(({ client }) => client !== 'lua')
+      .map(({ args }) => args[0])
+      .filter((command) => !['hget', 'ttl'].includes(command!));
+    expect(writes).toEqual(['eval', 'eval']);
   });
 
   const messagesOf = (requestId: string) =>
