@@ -10,6 +10,7 @@
 // checkout then compares flags); AB_PINGS_B=500 gives bot B rounds of another size; AB_NODE_B=<path>
 // runs bot B on another node binary (A B of the same checkout then compares Node.js versions);
 // AB_ENV_B="MALLOC_ARENA_MAX=1 LD_PRELOAD=…" gives bot B more environment (an allocator, its tunables);
+// AB_CONCURRENCY=1 sends the pings one at a time (for latency: compare the p50s) instead of 20 at once;
 // BENCH_CPU_PROF=<dir> makes each bot write a V8 CPU profile to <dir>/A and <dir>/B when it stops.
 //
 // Example: git worktree add ../base HEAD && (cd ../base && ln -s ../main/node_modules . && npm run build)
@@ -41,6 +42,7 @@ if (!dirA || !dirB) {
 const ROUNDS = Number(process.argv[4] ?? 6);
 const PINGS = Number(process.argv[5] ?? 2000);
 const PINGS_B = Number(process.env.AB_PINGS_B ?? PINGS);
+const CONCURRENCY = Number(process.env.AB_CONCURRENCY ?? 20);
 const FLAGS_B = process.env.AB_FLAGS_B?.split(' ').filter(Boolean) ?? IMAGE_NODE_FLAGS;
 const NODE_B = process.env.AB_NODE_B ?? process.execPath;
 const ENV_B = Object.fromEntries(
@@ -96,13 +98,13 @@ process.once('exit', () => {
   for (const bot of bots) bot.child.kill('SIGKILL');
 });
 
-/** One round of `bot.pings` pings at C=20: the bot's CPU per run, runs/s and p50. */
+/** One round of `bot.pings` pings at C=CONCURRENCY: the bot's CPU per run, runs/s and p50. */
 async function round(bot: Bot) {
   const first = bot.sent;
   bot.sent += bot.pings;
   const cpu = cpuMs(bot.child.pid!);
   const started = performance.now();
-  const samples = await load(bot.pings, 20, async (i) => {
+  const samples = await load(bot.pings, CONCURRENCY, async (i) => {
     const triggerId = `${bot.prefix}-${first + i}`;
     const done = finishes.finish(requestIdFor(triggerId));
     await bot.client.command('ping', { id: 'U0ALICE' }, { triggerId });
@@ -140,6 +142,10 @@ const differences = results.A.map((a, i) => results.B[i]!.cpuPerRun - a.cpuPerRu
 const mean = differences.reduce((sum, d) => sum + d, 0) / differences.length;
 console.log(
   `B − A, bot CPU per run, round by round: ${differences.map((d) => d.toFixed(3)).join(' ')} ms (mean ${mean.toFixed(3)} ms, ${((100 * mean) / median(results.A.map((x) => x.cpuPerRun))).toFixed(1)} % of A's median)`,
+);
+const p50s = results.A.map((a, i) => results.B[i]!.p50 - a.p50);
+console.log(
+  `B − A, p50 slash → result at C=${CONCURRENCY}, round by round: ${p50s.map((d) => d.toFixed(2)).join(' ')} ms (mean ${(p50s.reduce((sum, d) => sum + d, 0) / p50s.length).toFixed(2)} ms)`,
 );
 for (const bot of bots) await stopChild(bot.child);
 await slack.stop();
