@@ -98,8 +98,15 @@ function jobFor(
   alert: Alert,
 ): IncidentWork | undefined {
   const { outcome, id, count, refresh, clearedAck } = recorded;
-  if (outcome === 'insufficient_data') {
+  if (
+    outcome === 'open' ||
+    outcome === 'reopen' ||
+    outcome === 'resolve' ||
+    outcome === 'insufficient_data'
+  ) {
     const { source, key, title, severity, reason, stateChange } = alert;
+    // Only the insufficient-data note shows the alarm's reason and state change.
+    const note = outcome === 'insufficient_data';
     return {
       kind: 'transition',
       transition: {
@@ -111,21 +118,9 @@ function jobFor(
           key,
           title,
           severity,
-          ...(reason === undefined ? {} : { reason }),
-          ...(stateChange === undefined ? {} : { stateChange }),
+          ...(note && reason !== undefined ? { reason } : {}),
+          ...(note && stateChange !== undefined ? { stateChange } : {}),
         },
-      },
-    };
-  }
-  if (outcome === 'open' || outcome === 'reopen' || outcome === 'resolve') {
-    const { source, key, title, severity } = alert;
-    return {
-      kind: 'transition',
-      transition: {
-        outcome,
-        id,
-        count,
-        alert: { source, key, title, severity },
         ...(clearedAck ? { clearedAck } : {}),
       },
     };
