@@ -1,4 +1,5 @@
 import { type ConversationsInviteResponse, ErrorCode, type WebClient } from '@slack/web-api';
+import type { InviteRefusal } from '../incidents/notices.ts';
 
 /**
  * conversations.invite "invites 1-1000 users" a call (docs.slack.dev/reference/methods/
@@ -25,16 +26,10 @@ const ABOUT_INVITEES = new Set([
   'too_many_users',
 ]);
 
-/** An invitee Slack would not put in the channel, with its error for them. */
-export interface Refusal {
-  user: string;
-  error: string;
-}
-
 export type Inviter = { conversations: Pick<WebClient['conversations'], 'invite'> };
 
 /** What one call answered: the invitees it named (refused or there already), and its error. */
-type Answer = { named: Refusal[]; error?: string };
+type Answer = { named: InviteRefusal[]; error?: string };
 
 /**
  * Invites `users` into `channel` in batches of at most 1000, each with `force: true` ("continue
@@ -48,15 +43,19 @@ export async function inviteUsers(
   client: Inviter,
   channel: string,
   users: string[],
-): Promise<Refusal[]> {
+): Promise<InviteRefusal[]> {
   const unique = [...new Set(users.filter(Boolean))];
-  const refused: Refusal[] = [];
+  const refused: InviteRefusal[] = [];
   for (let i = 0; i < unique.length; i += INVITE_BATCH)
     refused.push(...(await inviteBatch(client, channel, unique.slice(i, i + INVITE_BATCH))));
   return refused;
 }
 
-async function inviteBatch(client: Inviter, channel: string, batch: string[]): Promise<Refusal[]> {
+async function inviteBatch(
+  client: Inviter,
+  channel: string,
+  batch: string[],
+): Promise<InviteRefusal[]> {
   const answer = await ask(client, channel, batch);
   const named = answer.named.filter((r) => batch.includes(r.user));
   const refused = named.filter((r) => !ALREADY_THERE.has(r.error));
@@ -93,7 +92,7 @@ async function ask(client: Inviter, channel: string, batch: string[]): Promise<A
   }
 }
 
-const namedIn = (answer: ConversationsInviteResponse): Refusal[] =>
+const namedIn = (answer: ConversationsInviteResponse): InviteRefusal[] =>
   (answer.errors ?? []).flatMap((e) =>
     e.user && e.error ? [{ user: e.user, error: e.error }] : [],
   );
