@@ -147,8 +147,9 @@ export const ipBlocklists = (t: FileConfig['targets']) =>
 /**
  * What the file alone cannot tell about `targets.ip_blocklists`: a CLOUDFRONT target that names no
  * region runs in the bot's region (`botRegion`, env AWS_REGION), which has no CLOUDFRONT IP set in
- * aws-cn or aws-us-gov. A worker checks this when it starts (src/roles/services.ts), so the mistake
- * stops the start rather than a block-ip during an incident. One problem per target, by its path.
+ * aws-cn or aws-us-gov. block-ip and unblock-ip give this as their `regionProblems`, which a worker
+ * checks when it starts, so the mistake stops the start rather than a block-ip during an incident.
+ * One problem per target, by its path.
  */
 export function blocklistRegionProblems(targets: FileConfig['targets'], botRegion: string) {
   return Object.entries(ipBlocklists(targets)).flatMap(([name, t]) => {
