@@ -18,7 +18,7 @@ const httpsAgent = new HttpsAgent(agentOptions);
  * its answer is read into one buffer. Node's `fetch` (undici) streams every body through WHATWG
  * streams, in several socket writes, which made the two Slack posts of a run its largest CPU item.
  * Anything else (a multipart file upload, a body that is not a string) goes to the real `fetch`.
- * With `timeoutMs`, a call with no answer by then is abandoned (see `timedSlackFetch`).
+ * It waits as long as the caller's signal lets it; `timedSlackFetch` also bounds the wait.
  */
 export const slackFetch = fetchWithin(undefined);
 
