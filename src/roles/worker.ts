@@ -112,9 +112,10 @@ function startRunWorkers(s: Services, workerRedis: Redis, deps: RunDeps): Worker
  */
 export async function startWorker(s: Services, alerts: Alerts) {
   // BullMQ's run workers and the runs' own commands (run message, checkpoints, locks, a run's end)
-  // share one connection, so the commands of one tick (one run's end script, another's move to
-  // finished) leave in one socket write. Nothing here blocks on it: BullMQ's blocking reads have a
-  // connection of their own (docs/benchmarks/run-path.md, thirteenth pass).
+  // share one connection, where the commands of one tick (one run's end script, another's move to
+  // finished) can leave in one socket write; a connection of the runs' own served nothing since
+  // auto-pipelining went (docs/benchmarks/run-path.md, thirteenth pass). Nothing here blocks on it:
+  // BullMQ's blocking reads have a connection of their own, and the resource locks poll.
   const workerRedis = workerConnection(s, 'worker');
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const submissions = new SubmissionConsumer({
