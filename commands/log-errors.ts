@@ -7,11 +7,12 @@ import {
   redact,
   step,
   target,
+  timeSpan,
   UserError,
   type Verdict,
   z,
 } from '../src/sdk/index.ts';
-import { parseDuration, span } from './logs/time.ts';
+import { parseDuration } from './logs/time.ts';
 
 /**
  * Mantissa Log's morning check "review overnight errors": counts ERROR events in a log group over
@@ -98,7 +99,7 @@ function verdictOf(a: Args, c: Count): Verdict {
   const over = c.count > a.max;
   return {
     status: over ? 'fail' : 'ok',
-    reason: `${n} ERROR event${c.count === 1 ? '' : 's'} in ${span(c.windowMs)} in ${a.target} (max ${a.max})`,
+    reason: `${n} ERROR event${c.count === 1 ? '' : 's'} in ${timeSpan(c.windowMs)} in ${a.target} (max ${a.max})`,
     link: c.link,
     values: { errors: c.count },
   };

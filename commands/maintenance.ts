@@ -9,12 +9,13 @@ import {
   requirePort,
   type Step,
   step,
+  timeSpan,
   UserError,
   utc,
   z,
 } from '../src/sdk/index.ts';
 import { busyMessage, closedNote, notOpen, openWindow, scopeOf } from './lib/maintenance.ts';
-import { parseDuration, span } from './logs/time.ts';
+import { parseDuration } from './logs/time.ts';
 
 /**
  * Maintenance windows (the Drop runbook's §8 and step 4 of its deploy):
@@ -79,7 +80,7 @@ async function plan({ args: a, ports }: PlanContext<Args>): Promise<Plan> {
     if (open) throw new UserError('in_maintenance', `${busyMessage(open)}; nothing changed`);
     const ms = parseDuration(a.duration)!;
     return {
-      summary: `${scopeOf(service)}: maintenance for ${span(ms)} — ${a.reason}`,
+      summary: `${scopeOf(service)}: maintenance for ${timeSpan(ms)} — ${a.reason}`,
       details: [
         `matching alerts are posted muted until about ${utc(Date.now() + ms)}, then a summary`,
       ],

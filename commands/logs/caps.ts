@@ -1,5 +1,5 @@
-import type { LogsSettings, OutputMessage } from '../../src/sdk/index.ts';
-import { clock, span } from './time.ts';
+import { type LogsSettings, type OutputMessage, timeSpan } from '../../src/sdk/index.ts';
+import { clock } from './time.ts';
 
 /**
  * What bounds one search (issue 16, finding 7): pages read, empty pages in a row, the time span,
@@ -65,7 +65,7 @@ export function capNote(hit: CapHit): string {
     case 'bytes':
       return `Stopped after ${megabytes(hit.bytes)} of log text (\`logs_settings.search_max_megabytes\`); there may be more: narrow since/until or add filter=.`;
     case 'span':
-      return `Searched only the newest ${span(hit.spanMs)}, from ${clock(hit.from)} UTC (\`logs_settings.search_max_span_hours\`).`;
+      return `Searched only the newest ${timeSpan(hit.spanMs)}, from ${clock(hit.from)} UTC (\`logs_settings.search_max_span_hours\`).`;
   }
 }
 

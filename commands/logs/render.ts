@@ -1,6 +1,6 @@
-import { mention, type OutputMessage, type RichText } from '../../src/sdk/index.ts';
+import { mention, type OutputMessage, type RichText, timeSpan } from '../../src/sdk/index.ts';
 import type { SearchDigest } from './digest.ts';
-import { clock, span } from './time.ts';
+import { clock } from './time.ts';
 
 /** The Stop button's action id (`ACTION.stopFollow` in src/slack/ids.ts). */
 export const STOP_FOLLOW_ACTION = 'logs.stop_follow';
@@ -15,7 +15,7 @@ export interface SearchScope {
 
 export function scopeText(scope: SearchScope): string {
   const filter = scope.filter ? `, filter \`${scope.filter}\`` : ', no filter';
-  return `${scope.logGroup}, ${clock(scope.start)} → ${clock(scope.end)} UTC (${span(scope.end - scope.start)})${filter}`;
+  return `${scope.logGroup}, ${clock(scope.start)} → ${clock(scope.end)} UTC (${timeSpan(scope.end - scope.start)})${filter}`;
 }
 
 export function noEvents(scope: SearchScope): OutputMessage {
@@ -61,7 +61,7 @@ export function summaryResult(
           ['Events', `${digest.count}${limited ? ' (limit reached)' : ''}`],
           [
             'Time span',
-            `${clock(digest.first)} → ${clock(digest.last)} UTC (${span(digest.last - digest.first)})`,
+            `${clock(digest.first)} → ${clock(digest.last)} UTC (${timeSpan(digest.last - digest.first)})`,
           ],
         ],
       },

@@ -26,12 +26,3 @@ export function parseTime(text: string, now: number): number | undefined {
 export function clock(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
-
-/** `10 min`, `2 h 5 min`, `45 s`. */
-export function span(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  return `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ''}`;
-}

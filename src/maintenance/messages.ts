@@ -1,22 +1,13 @@
 import type { OutputBlock, OutputMessage } from '../sdk/command.ts';
 import type { MaintenanceSummary, MaintenanceWindow } from '../sdk/ports/maintenance.ts';
-import { utc } from '../util/time-text.ts';
+import { timeSpan, utc } from '../util/time-text.ts';
 
 /** Platform-neutral messages of a maintenance window (the Slack renderer escapes their text). */
-
-/** `1 h 5 min`, `30 min`, `45 s` */
-export function minutes(ms: number): string {
-  if (ms < 60_000) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  const total = Math.round(ms / 60_000);
-  const h = Math.floor(total / 60);
-  const m = total % 60;
-  return h ? `${h} h${m ? ` ${m} min` : ''}` : `${m} min`;
-}
 
 const scope = (service: string) => (service === 'all' ? 'every service' : service);
 
 export function announcement(window: MaintenanceWindow, statusPage?: string): OutputMessage {
-  const text = `🔧 Maintenance: ${scope(window.service)} until ${utc(window.plannedEnd)} (${minutes(window.plannedEnd - window.startedAt)}) — ${window.reason}`;
+  const text = `🔧 Maintenance: ${scope(window.service)} until ${utc(window.plannedEnd)} (${timeSpan(window.plannedEnd - window.startedAt)}) — ${window.reason}`;
   const blocks: OutputBlock[] = [
     { type: 'text', text },
     {
@@ -41,7 +32,7 @@ const MAX_ROWS = 20;
 export function summaryMessage(summary: MaintenanceSummary, statusPage?: string): OutputMessage {
   const { window, runs, muted } = summary;
   const how = summary.how === 'planned' ? 'at its planned end' : `ended by ${summary.endedBy}`;
-  const text = `✅ Maintenance of ${scope(window.service)} over (${how}) after ${minutes(summary.endedAt - window.startedAt)}: ${runs.length} run${runs.length === 1 ? '' : 's'}, ${muted.length} alert${muted.length === 1 ? '' : 's'} muted`;
+  const text = `✅ Maintenance of ${scope(window.service)} over (${how}) after ${timeSpan(summary.endedAt - window.startedAt)}: ${runs.length} run${runs.length === 1 ? '' : 's'}, ${muted.length} alert${muted.length === 1 ? '' : 's'} muted`;
   const blocks: OutputBlock[] = [
     { type: 'text', text },
     {
@@ -49,7 +40,7 @@ export function summaryMessage(summary: MaintenanceSummary, statusPage?: string)
       fields: [
         [
           'Duration',
-          `${minutes(summary.endedAt - window.startedAt)} (planned ${minutes(window.plannedEnd - window.startedAt)})`,
+          `${timeSpan(summary.endedAt - window.startedAt)} (planned ${timeSpan(window.plannedEnd - window.startedAt)})`,
         ],
         ['From – to', `${utc(window.startedAt)} – ${utc(summary.endedAt)}`],
         ['Reason', window.reason],

@@ -2,13 +2,16 @@
 export const utc = (ms: number) =>
   `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-/** `40 s`, `25 min`, `2 h 5 min`, `3 d 4 h`: how long something has been or took, in words. */
+/**
+ * `45 s`, `25 min`, `2 h 5 min`, `3 d 4 h`: how long something has been, lasts or took, in words,
+ * to the nearest second under a minute and the nearest minute above.
+ */
 export function timeSpan(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  if (ms < 59_500) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  const total = Math.round(ms / 60_000);
+  if (total < 60) return `${total} min`;
+  const h = Math.floor(total / 60);
+  const m = total % 60;
+  if (h < 48) return m ? `${h} h ${m} min` : `${h} h`;
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
