@@ -1,3 +1,4 @@
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
 import { outputMessage } from '../../src/slack/blocks/output.ts';
@@ -84,6 +85,45 @@ describe('Slack emulator', () => {
       (c) => c.method === 'files.getUploadURLExternal' && c.args.filename === 'bytes.log',
     );
     expect(lengthAsked.map((c) => Number(c.args.length))).toEqual([view.byteLength]);
+  });
+
+  it('answers a method with a refusal or a lost answer as told, and lists the bot’s channels', async () => {
+    // Retries off: each answer is the emulator's own, not the WebClient's next attempt.
+    const client = createWebClient('xoxb-good', url);
+    const noRetries = new WebClient('xoxb-good', {
+      slackApiUrl: url,
+      retryConfig: { retries: 0 },
+    });
+    slack.refuseNext('conversations.create', 1, 'restricted_action');
+    await expect(client.conversations.create({ name: 'inc-refused' })).rejects.toMatchObject({
+      data: { ok: false, error: 'restricted_action' },
+    });
+    expect([...slack.state.channels.values()].some((c) => c.name === 'inc-refused')).toBe(false);
+
+    // Taken effect, answer lost (HTTP 500): the channel is there, and asking again says so.
+    slack.loseAnswerNext('conversations.create', 1);
+    await expect(noRetries.conversations.create({ name: 'inc-lost' })).rejects.toMatchObject({
+      code: 'slack_webapi_http_error',
+      statusCode: 500,
+    });
+    const lost = [...slack.state.channels.values()].find((c) => c.name === 'inc-lost');
+    expect(lost?.creator).toBe('U0OPSBOT');
+    await expect(client.conversations.create({ name: 'inc-lost' })).rejects.toMatchObject({
+      data: { ok: false, error: 'name_taken' },
+    });
+
+    // users.conversations: the channels the bot made or is in, paged; not those of others.
+    slack.state.addChannel('C0PEOPLE', 'people-only', ['U0SOMEONE']);
+    const first = await client.users.conversations({ limit: 1 });
+    const next = await client.users.conversations({
+      limit: 999,
+      cursor: first.response_metadata?.next_cursor,
+    });
+    const names = [...(first.channels ?? []), ...(next.channels ?? [])].map((c) => c.name);
+    expect(names).toContain('inc-lost');
+    expect(names).toContain('audit');
+    expect(names).not.toContain('people-only');
+    expect(first.channels).toHaveLength(1);
   });
 
   it('keeps long code output within Block Kit limits by splitting it', () => {

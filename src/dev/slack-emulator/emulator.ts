@@ -12,10 +12,18 @@ export interface EmulatorOptions {
   rateLimits?: boolean;
 }
 
+/**
+ * How the next calls to a method are answered instead of as usual: HTTP 429 with `Retry-After`
+ * (seconds), Slack's `{ ok: false, error }` (HTTP 200) without the call taking effect, or the
+ * call carried out and its answer lost (`lost`: HTTP 500, as a proxy whose upstream dropped the
+ * answer, so the caller cannot tell whether it took effect).
+ */
+type FaultAnswer = { retryAfter: number } | { error: string } | { lost: true };
+
 interface Fault {
   method: string;
   remaining: number;
-  retryAfter: number;
+  answer: FaultAnswer;
 }
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata']);
@@ -41,7 +49,20 @@ export class SlackEmulator {
 
   /** The next `count` calls to `method` answer HTTP 429 with `Retry-After`. */
   failNext(method: string, count: number, retryAfter = 1) {
-    this.faults.push({ method, remaining: count, retryAfter });
+    this.faults.push({ method, remaining: count, answer: { retryAfter } });
+  }
+
+  /**
+   * The next `count` calls to `method` (with a valid token) answer `{ ok: false, error }` with
+   * HTTP 200, as Slack refuses a call (`restricted_action`, `name_taken`, …); nothing changes.
+   */
+  refuseNext(method: string, count: number, error: string) {
+    this.faults.push({ method, remaining: count, answer: { error } });
+  }
+
+  /** The next `count` calls to `method` take effect, but their answer is lost: HTTP 500. */
+  loseAnswerNext(method: string, count: number) {
+    this.faults.push({ method, remaining: count, answer: { lost: true } });
   }
 
   setRateLimits(enabled: boolean) {
@@ -92,7 +113,8 @@ export class SlackEmulator {
       this.state.calls.push(call);
       this.state.emit('call', call);
     };
-    const retryAfter = this.retryAfter(method, args);
+    const fault = this.takeFault(method);
+    const retryAfter = fault && 'retryAfter' in fault ? fault.retryAfter : this.limit(method, args);
     if (retryAfter > 0) {
       record(429, 'ratelimited');
       res.setHeader('Retry-After', String(retryAfter));
@@ -111,21 +133,34 @@ export class SlackEmulator {
       record(200, 'invalid_auth');
       return reply(res, 200, { ok: false, error: 'invalid_auth' });
     }
+    if (fault && 'error' in fault) {
+      record(200, fault.error);
+      return reply(res, 200, { ok: false, error: fault.error });
+    }
     const result = handler(args, {
       state: this.state,
       botUserId: this.botUserId,
       baseUrl: this.url,
     });
+    if (fault && 'lost' in fault) {
+      record(500, result.ok ? 'answer_lost' : result.error);
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('upstream answer lost');
+      return;
+    }
     record(200, result.ok ? undefined : result.error);
     return reply(res, 200, result);
   }
 
-  private retryAfter(method: string, args: Record<string, unknown>): number {
+  /** The fault the next call to `method` meets, if one was set (`failNext`, `refuseNext`, …). */
+  private takeFault(method: string): FaultAnswer | undefined {
     const fault = this.faults.find((f) => f.method === method && f.remaining > 0);
-    if (fault) {
-      fault.remaining -= 1;
-      return fault.retryAfter;
-    }
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    return fault.answer;
+  }
+
+  /** Seconds to wait under the Slack-like rate limits, when enabled (0: the call may go). */
+  private limit(method: string, args: Record<string, unknown>): number {
     const limiter = this.limits?.[method];
     if (!limiter) return 0;
     const key = method === 'chat.postMessage' ? String(args.channel) : method;

@@ -145,13 +145,36 @@ export const METHODS: Record<string, Method> = {
       : fail('user_not_found');
   },
 
-  'conversations.create': (args, { state }) => {
+  'conversations.create': (args, { state, botUserId }) => {
     const name = str(args.name);
     if (!name || !/^[a-z0-9_-]{1,80}$/.test(name)) return fail('invalid_name_specials');
     if ([...state.channels.values()].some((c) => c.name === name)) return fail('name_taken');
     const id = `C${String(state.channels.size + 1).padStart(8, '0')}`;
-    state.addChannel(id, name);
-    return { ok: true, channel: { id, name } };
+    state.addChannel(id, name, [], botUserId);
+    return { ok: true, channel: { id, name, creator: botUserId, is_member: true } };
+  },
+
+  /**
+   * The caller's channels (the bot's: those it made or was added to), `limit` (default 100, at
+   * most 999) per page with a cursor, as Slack answers. The emulator archives nothing and keeps
+   * no private channels, so `exclude_archived` and `types` change nothing here.
+   */
+  'users.conversations': (args, { state, botUserId }) => {
+    const limit = Math.min(Math.max(Number(args.limit ?? 100) || 100, 1), 999);
+    const start = Number(str(args.cursor)?.replace(/^offset:/, '') ?? 0) || 0;
+    const all = state.memberOf(str(args.user) ?? botUserId).filter((c) => c.id.startsWith('C'));
+    const more = start + limit < all.length;
+    return {
+      ok: true,
+      channels: all.slice(start, start + limit).map((c) => ({
+        id: c.id,
+        name: c.name,
+        is_channel: true,
+        is_archived: false,
+        is_private: false,
+      })),
+      response_metadata: { next_cursor: more ? `offset:${start + limit}` : '' },
+    };
   },
 
   'conversations.invite': conversationsInvite,

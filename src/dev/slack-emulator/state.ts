@@ -30,7 +30,14 @@ export interface EmulatedView {
 
 /** Everything the emulated workspace holds. Emits `message` (new or edited), `view` and `call`. */
 export class WorkspaceState extends EventEmitter {
-  readonly channels = new Map<string, { id: string; name: string; members: Set<string> }>();
+  /**
+   * `members`: whom was invited or added. `creator`: who made the channel (conversations.create);
+   * Slack makes the creator a member, and users.conversations counts them so (see `memberOf`).
+   */
+  readonly channels = new Map<
+    string,
+    { id: string; name: string; members: Set<string>; creator?: string }
+  >();
   readonly users = new Map<string, { id: string; name: string; real_name: string }>();
   readonly usergroups = new Map<string, { id: string; handle: string; users: string[] }>();
   readonly messages: EmulatedMessage[] = [];
@@ -57,8 +64,13 @@ export class WorkspaceState extends EventEmitter {
     return `${seconds}.${String(this.clock % 1_000_000).padStart(6, '0')}`;
   }
 
-  addChannel(id: string, name: string, members: string[] = []) {
-    this.channels.set(id, { id, name, members: new Set(members) });
+  addChannel(id: string, name: string, members: string[] = [], creator?: string) {
+    this.channels.set(id, { id, name, members: new Set(members), ...(creator ? { creator } : {}) });
+  }
+
+  /** The channels `user` is in: a member, or their creator. */
+  memberOf(user: string) {
+    return [...this.channels.values()].filter((c) => c.members.has(user) || c.creator === user);
   }
 
   /**
