@@ -1,6 +1,7 @@
 import { type KnownBlock, LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
 import { metrics } from '../metrics/metrics.ts';
 import type { MessageContent } from '../notify/message-content.ts';
+import { refusalOf } from '../notify/retry-after.ts';
 import type { SlackWriter } from '../notify/slack-writer.ts';
 import { timedSlackFetch, uploadBytes } from './http-fetch.ts';
 
@@ -55,10 +56,6 @@ const encoded = (blocks: MessageContent['blocks']) =>
 /** What `chat.postEphemeral` answers where the bot cannot show the person anything. */
 const NOT_THERE = new Set(['channel_not_found', 'not_in_channel', 'user_not_in_channel']);
 
-/** The `error` code of a Web API call Slack answered with `ok: false`. */
-const platformError = (error: unknown) =>
-  (error as { data?: { error?: unknown } }).data?.error as string | undefined;
-
 export function webWriter(client: WebClient): SlackWriter {
   const writer: SlackWriter = {
     async permalink(channel, ts) {
@@ -96,7 +93,7 @@ export function webWriter(client: WebClient): SlackWriter {
       try {
         await writer.ephemeral(channel, user, content, threadTs);
       } catch (error) {
-        if (!NOT_THERE.has(platformError(error) ?? '')) throw error;
+        if (!NOT_THERE.has(refusalOf(error) ?? '')) throw error;
         // A user id as channel posts into the app's DM with them (its Messages tab).
         await writer.post(user, content);
       }
