@@ -65,6 +65,11 @@ export class SlackEmulator {
     this.faults.push({ method, remaining: count, answer: { lost: true } });
   }
 
+  /** Forgets the faults not met yet (`failNext`, `refuseNext`, `loseAnswerNext`). */
+  clearFaults() {
+    this.faults.length = 0;
+  }
+
   setRateLimits(enabled: boolean) {
     this.limits = enabled ? slackLikeLimits() : undefined;
   }
