@@ -43,6 +43,11 @@ export type IncidentNote =
   | { kind: 'escalated'; by: string; oncall: Oncall }
   | { kind: 'discuss-in'; channel: string }
   | { kind: 'channel-opened'; title: string; thread: string }
+  /**
+   * For a severity that gets a channel of its own, none was opened: Slack refused (`refusal`, its
+   * code: restricted_action, …) or kept failing until the opener gave up. The thread is the place.
+   */
+  | { kind: 'no-channel'; refusal?: string }
   /** Whom Slack refused to invite into the incident's own channel: they are not in it. */
   | { kind: 'not-invited'; refused: InviteRefusal[] };
 
@@ -59,7 +64,13 @@ export interface IncidentNotices {
   updateParent(channel: string, ts: string, view: IncidentView): Promise<void>;
   /** Posts `note` in `channel`, in the thread of `threadTs` when given. */
   post(channel: string, note: IncidentNote, threadTs?: string): Promise<void>;
+  /**
+   * Creates a public channel; resolves to its id. Rejects as Slack answered: a 429 with
+   * `retryAfter`, a refusal with Slack's code (`refusalOf` in src/notify: `name_taken`, …).
+   */
   createChannel(name: string): Promise<string>;
+  /** The id of a channel named `name` the bot is in (it made it), not archived; else undefined. */
+  ownChannel(name: string): Promise<string | undefined>;
   /** Invites `users` into `channel`; resolves to whom Slack refused (the rest are in it). */
   invite(channel: string, users: string[]): Promise<InviteRefusal[]>;
   usergroupMembers(usergroup: string): Promise<string[]>;

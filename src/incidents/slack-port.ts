@@ -8,6 +8,8 @@ import type { InviteRefusal } from './notices.ts';
  */
 export interface IncidentSlack extends Pick<SlackWriter, 'post' | 'update' | 'ephemeral'> {
   createChannel(name: string): Promise<string>;
+  /** The id of a channel named `name` the bot is in (it made it), not archived; else undefined. */
+  ownChannel(name: string): Promise<string | undefined>;
   /** Resolves to whom Slack refused to invite; everyone else is in the channel. */
   invite(channel: string, users: string[]): Promise<InviteRefusal[]>;
   usergroupMembers(usergroup: string): Promise<string[]>;

@@ -18,6 +18,7 @@ export function incidentNotices(slack: IncidentSlack): IncidentNotices {
       await slack.post(channel, incidentNote(note), threadTs);
     },
     createChannel: (name) => slack.createChannel(name),
+    ownChannel: (name) => slack.ownChannel(name),
     invite: (channel, users) => slack.invite(channel, users),
     usergroupMembers: (usergroup) => slack.usergroupMembers(usergroup),
   };

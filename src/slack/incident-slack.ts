@@ -8,6 +8,12 @@ import { webWriter } from './web-writer.ts';
 const LOGGED_REFUSALS = 20;
 
 /**
+ * Pages of the bot's own channels `ownChannel` reads at most (999 a page, users.conversations'
+ * largest): past 20,000 unarchived channels of its own, it says it found none.
+ */
+const OWN_CHANNEL_PAGES = 20;
+
+/**
  * The incident port on a WebClient made with `rejectRateLimitedCalls: true`: a 429 rejects with
  * `retryAfter`, and the incidents outbox waits and retries it (per channel for posts). Invites go
  * in batches Slack takes, and whom Slack refused (a guest, a deactivated id) is logged and returned,
@@ -22,6 +28,24 @@ export function incidentSlack(client: WebClient, log?: Logger): IncidentSlack {
     async createChannel(name) {
       const result = await client.conversations.create({ name });
       return String(result.channel?.id);
+    },
+    async ownChannel(name) {
+      // users.conversations lists the caller's channels only (Tier 3): a few pages for a bot,
+      // where conversations.list (Tier 2) would page through every channel of the workspace.
+      let cursor: string | undefined;
+      for (let page = 0; page < OWN_CHANNEL_PAGES; page++) {
+        const result = await client.users.conversations({
+          types: 'public_channel',
+          exclude_archived: true,
+          limit: 999,
+          ...(cursor ? { cursor } : {}),
+        });
+        const found = result.channels?.find((c) => c.name === name && !c.is_archived);
+        if (found?.id) return found.id;
+        cursor = result.response_metadata?.next_cursor;
+        if (!cursor) return undefined;
+      }
+      return undefined;
     },
     async invite(channel, users) {
       const refused = await inviteUsers(client, channel, users);

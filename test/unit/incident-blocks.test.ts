@@ -87,6 +87,14 @@ describe('incident blocks (src/slack/blocks/incident.ts)', () => {
         },
         ':rotating_light: Channel for *API &lt;down&gt;*; the alert thread is <https://slack.com/archives/C0OPS/p12|here>.',
       ],
+      [
+        { kind: 'no-channel', refusal: 'restricted_action' },
+        ':warning: No channel of its own for this incident: Slack refused to create it (`restricted_action`). Discuss it here, in this thread.',
+      ],
+      [
+        { kind: 'no-channel' },
+        ':warning: No channel of its own for this incident: Slack kept failing to create it, and opsbot gave up asking. Discuss it here, in this thread.',
+      ],
     ];
     for (const [note, sentence] of notes) {
       const message = incidentNote(note);

@@ -33,6 +33,12 @@ describe('the not-invited note (src/slack/blocks/incident.ts)', () => {
     ]);
   });
 
+  it('says when the invitation itself kept failing (the channel opened without them)', () => {
+    expect(note([{ user: 'U0JOSH', error: 'invite_failed' }]).text).toContain(
+      '• <@U0JOSH>: Slack kept failing to take the invitation, and opsbot gave up asking',
+    );
+  });
+
   it('says "1 person" for one', () => {
     expect(note([{ user: 'U0GUEST', error: 'user_is_restricted' }]).text).toMatch(
       /^:warning: Slack would not invite 1 person from the on-call group/,

@@ -207,9 +207,19 @@ function noteText(note: IncidentNote): string {
       return `:speech_balloon: Discuss in ${elementMrkdwn(channel(note.channel))}.`;
     case 'channel-opened':
       return `:rotating_light: Channel for *${titleText(note.title)}*; the alert thread is ${elementMrkdwn(link(note.thread, 'here'))}.`;
+    case 'no-channel':
+      return noChannelText(note.refusal);
     case 'not-invited':
       return notInvitedText(note.refused);
   }
+}
+
+/** A severity that gets a channel of its own got none: why, in a few words, and where to talk. */
+function noChannelText(refusal: string | undefined): string {
+  const why = refusal
+    ? `Slack refused to create it (\`${escapeText(clip(refusal, 60))}\`)`
+    : 'Slack kept failing to create it, and opsbot gave up asking';
+  return `:warning: No channel of its own for this incident: ${why}. Discuss it here, in this thread.`;
 }
 
 /** An alert's title in a note: escaped and cut (an Alertmanager `alertname` has no length limit). */
@@ -241,6 +251,7 @@ const NOT_INVITED_BECAUSE: Record<string, string> = {
   user_not_found: 'no such user in this workspace',
   user_is_bot: 'a bot',
   cant_invite: 'Slack refused the invite',
+  invite_failed: 'Slack kept failing to take the invitation, and opsbot gave up asking',
 };
 
 /**
