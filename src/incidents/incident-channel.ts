@@ -1,7 +1,8 @@
 import type { AlertsConfig } from '../config/alerts.ts';
 import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../log.ts';
-import type { IncidentNotices } from './notices.ts';
+import { RetriesSpent, refusalOf, retrySlackCall } from '../notify/retry-after.ts';
+import type { IncidentNotices, InviteRefusal } from './notices.ts';
 import type { IncidentService } from './service.ts';
 import type { Incident, IncidentStore } from './store.ts';
 
@@ -19,27 +20,65 @@ function incidentChannelName(incident: Incident, now = Date.now()): string {
 export const permalinkOf = (channel: string, ts: string) =>
   `https://slack.com/archives/${channel}/p${ts.replace('.', '')}`;
 
-/**
- * For severities configured so, opens a channel of the incident's own: creates it, invites the
- * on-call group, and links it both ways (a post there pointing at the thread, a reply in the thread).
- * Whom Slack would not invite (a guest, an unknown id) is named in a second post there, so nobody
- * takes them to be in the channel; when that post fails, it is logged and the channel opens anyway.
- */
-export function incidentChannelOpener(deps: {
+/** Calls at most to each Slack method of an opening (a 429 waits its `Retry-After`). */
+const ATTEMPTS = 5;
+/** The first wait after a failure that is not a 429 (no answer, a 5xx); doubled after each. */
+const BACKOFF_MS = 2_000;
+/** No retry waits past this, counted from the claim: a channel opened later helps nobody. */
+const OPEN_WITHIN_MS = 5 * 60_000;
+
+/** A Slack call retried as `retrySlackCall` does, on the opening's budget. */
+type Patiently = <T>(call: () => Promise<T>) => Promise<T>;
+
+type Deps = {
   config: AlertsConfig;
   groups: FileConfig['groups'];
   store: IncidentStore;
   notices: IncidentNotices;
   service: () => IncidentService;
   log: Logger;
-}) {
+  /** Aborted when the process stops: a retry's wait ends and nothing more is asked of Slack. */
+  signal?: AbortSignal;
+};
+
+/**
+ * For severities configured so, opens a channel of the incident's own: creates it, invites the
+ * on-call group, and links it both ways (a post there pointing at the thread, a reply in the thread).
+ * Whom Slack would not invite (a guest, an unknown id) is named in a second post there, so nobody
+ * takes them to be in the channel; when that post fails, it is logged and the channel opens anyway.
+ *
+ * It runs beside the outbox, never inside a lane's call (the parent's caller does not wait for it):
+ * its Slack calls are retried here (`retrySlackCall`: a 429 waits its `Retry-After`, other failures
+ * back off, at most ATTEMPTS each within OPEN_WITHIN_MS), and a wait there would hold back every
+ * post to the incidents channel. When no channel can be had, one warning is logged and the thread
+ * says so.
+ */
+export function incidentChannelOpener(deps: Deps) {
   return async (incident: Incident): Promise<void> => {
     if (!deps.config.incident_channel_severities.includes(incident.alert.severity) || !incident.ts)
       return;
+    // Exactly once across instances. Kept when the opening gives up: nothing opens a channel for
+    // an incident whose parent is posted (postParent is the only caller, once), so a released
+    // claim would only let a later caller contradict the thread's "no channel" note, and one whose
+    // creation's answer was lost may have made the channel after all.
     if (!(await deps.store.claim(incident.id, 'incident_channel_claim', 1))) return;
-    const channel = await deps.notices.createChannel(incidentChannelName(incident));
-    const members = await oncallMembers(deps);
-    const refused = members.length ? await deps.notices.invite(channel, members) : [];
+    const retry = {
+      attempts: ATTEMPTS,
+      backoffMs: BACKOFF_MS,
+      until: Date.now() + OPEN_WITHIN_MS,
+      signal: deps.signal,
+    };
+    const patiently: Patiently = (call) => retrySlackCall(call, retry);
+    // Before the channel exists, so a failure here leaves no channel nobody knows of.
+    const members = await oncallOrNobody(deps, incident, patiently);
+    let channel: string;
+    try {
+      channel = await createOrFind(incidentChannelName(incident), deps.notices, patiently);
+    } catch (error) {
+      if (!deps.signal?.aborted) noChannel(deps, incident, error);
+      return;
+    }
+    const refused = members.length ? await invite(deps, incident, channel, members, patiently) : [];
     await deps.store.set(incident.id, { incident_channel: channel });
     const service = deps.service();
     const thread = permalinkOf(incident.channel, incident.ts);
@@ -64,6 +103,88 @@ export function incidentChannelOpener(deps: {
     service.reply(incident, { kind: 'discuss-in', channel });
     service.editParent(incident.id);
   };
+}
+
+/** The on-call group's members; when they cannot be read, nobody (the channel opens anyway). */
+async function oncallOrNobody(deps: Deps, incident: Incident, patiently: Patiently) {
+  try {
+    return await patiently(() => oncallMembers(deps));
+  } catch (error) {
+    if (!deps.signal?.aborted)
+      deps.log.warn(
+        { incident_id: incident.id, err: (error as Error).message },
+        'could not read the on-call group; the incident channel opens without inviting anyone',
+      );
+    return [];
+  }
+}
+
+/** The opening gave up: one warning naming the incident and the last failure, and the thread told. */
+function noChannel(deps: Deps, incident: Incident, error: unknown) {
+  const spent = error instanceof RetriesSpent;
+  deps.log.warn(
+    {
+      incident_id: incident.id,
+      ...(spent ? { attempts: error.attempts } : {}),
+      err: (error as Error).message,
+    },
+    'could not open the incident channel',
+  );
+  const refusal = spent ? undefined : refusalOf(error);
+  deps.service().reply(incident, { kind: 'no-channel', ...(refusal ? { refusal } : {}) });
+}
+
+/**
+ * Creates the channel, or finds the one an earlier call made: `name_taken` may answer our own
+ * creation, made by a call whose answer was lost (no answer in time, a 5xx, Slack's internal_error
+ * "may have taken effect"; the WebClient retries those itself, and so do we). Our channel has the
+ * bot in it (its creator), so users.conversations, which lists the bot's channels only, finds it
+ * by its name (the day, the title and the incident id's tail): it is used, never a second one. A
+ * channel of that name without the bot (a person's, or archived) is not ours: then once more with
+ * `-2`. A suffix alone would make a second channel whenever an answer was lost; conversations.list
+ * would page through every channel of the workspace on a Tier 2 budget.
+ */
+async function createOrFind(
+  name: string,
+  notices: IncidentNotices,
+  patiently: Patiently,
+): Promise<string> {
+  let taken: unknown;
+  for (const candidate of [name, `${name}-2`]) {
+    try {
+      return await patiently(() => notices.createChannel(candidate));
+    } catch (error) {
+      if (refusalOf(error) !== 'name_taken') throw error;
+      taken = error;
+    }
+    const ours = await patiently(() => notices.ownChannel(candidate));
+    if (ours) return ours;
+  }
+  throw taken;
+}
+
+/**
+ * Invites the on-call group; resolves to whom Slack refused. When the invitation itself keeps
+ * failing, the channel opens anyway (it exists: it must be linked) and everyone is named as not
+ * invited, so nobody takes them to be there.
+ */
+async function invite(
+  deps: Deps,
+  incident: Incident,
+  channel: string,
+  members: string[],
+  patiently: Patiently,
+): Promise<InviteRefusal[]> {
+  try {
+    return await patiently(() => deps.notices.invite(channel, members));
+  } catch (error) {
+    deps.log.warn(
+      { incident_id: incident.id, channel, err: (error as Error).message },
+      'could not invite the on-call group into the incident channel',
+    );
+    const code = error instanceof RetriesSpent ? undefined : refusalOf(error);
+    return members.map((user) => ({ user, error: code ?? 'invite_failed' }));
+  }
 }
 
 async function oncallMembers(deps: {

@@ -16,7 +16,10 @@ export interface IncidentServiceDeps {
   /** Where incidents go when no per-source or per-severity channel is configured. */
   defaultChannel: string;
   runbooksFor(incident: Incident): RunbookButton[];
-  /** Opens a channel of its own for incidents of configured severities. */
+  /**
+   * Opens a channel of its own for incidents of configured severities, once the parent is posted.
+   * Not awaited by the parent's post: it retries Slack's refusals itself, beside the outbox.
+   */
   openIncidentChannel?(incident: Incident): Promise<void>;
   /** Open maintenance windows: an incident whose alert matches one is posted muted. */
   maintenance?: MaintenanceMute;
@@ -137,8 +140,9 @@ export class IncidentService {
           const changed = after && (after.status !== now.status || after.ackedBy !== now.ackedBy);
           if (after && (changed || after.count !== now.count)) this.editParent(id, changed);
           // Muted: no channel of its own either (that would invite, and so ping, the on-call group).
+          // Not awaited: its retries wait out 429s, which must not hold back this channel's lane.
           if (after && !after.maintenance && this.deps.openIncidentChannel)
-            await this.deps
+            void this.deps
               .openIncidentChannel({ ...after, ts })
               .catch((error) =>
                 this.deps.log.warn(

@@ -73,6 +73,8 @@ interface IncidentCore {
   store: IncidentStore;
   outbox: Outbox;
   service: IncidentService;
+  /** Aborted on stop: incident channels still being opened stop waiting and asking Slack. */
+  stopping: AbortController;
 }
 
 type Intake = ReturnType<typeof incidentIntake>;
@@ -109,6 +111,7 @@ export async function startAlerts(deps: AlertsDeps) {
     raise: (deliveries: Parameters<Intake['enqueueDeliveries']>[0]) =>
       intake.enqueueDeliveries(deliveries),
     async stop() {
+      core.stopping.abort();
       service.close();
       await worker?.stop();
       await Promise.race([
@@ -130,6 +133,7 @@ function incidentCore(deps: AlertsDeps): IncidentCore {
   });
   const { notices } = deps.slack;
   const { outbox } = deps;
+  const stopping = new AbortController();
   const service: IncidentService = new IncidentService({
     store,
     notices,
@@ -144,12 +148,13 @@ function incidentCore(deps: AlertsDeps): IncidentCore {
       notices,
       service: () => service,
       log,
+      signal: stopping.signal,
     }),
     audit: deps.audit,
     log,
     maintenance: deps.maintenance,
   });
-  return { config, log, store, outbox, service };
+  return { config, log, store, outbox, service, stopping };
 }
 
 /** What commands read of incidents: the open ones, with a link to each thread. */
