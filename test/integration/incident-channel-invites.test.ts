@@ -1,6 +1,4 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/log.ts';
 import {
   ALERT_ENV,
   alertsFile,
@@ -9,6 +7,7 @@ import {
   threadOf,
   webhookBody,
 } from '../helpers/alerts.ts';
+import { capturedLog } from '../helpers/captured-log.ts';
 import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 
 /**
@@ -19,20 +18,14 @@ describe('incident channel invitees Slack refused', () => {
   let h: Harness;
   const GUEST = 'U0GUEST';
   const NOBODY = 'U0NOBODY';
-  const lines: { msg?: string; level?: number; [key: string]: unknown }[] = [];
+  const { log, lines } = capturedLog('warn');
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
     h = await startHarness({
       file: alertsFile(),
       env: ALERT_ENV,
       alerts: { postIntervalMs: 50 },
-      log: createLogger('warn', sink),
+      log,
     });
     h.slack.state.addUser(GUEST, 'guest');
     h.slack.state.inviteRefusals.set(GUEST, 'user_is_restricted');

@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatedCall } from '../../src/dev/slack-emulator/state.ts';
-import { createLogger } from '../../src/log.ts';
 import {
   ALERT_ENV,
   alertsFile,
@@ -10,6 +8,7 @@ import {
   threadOf,
   webhookBody,
 } from '../helpers/alerts.ts';
+import { capturedLog } from '../helpers/captured-log.ts';
 import { type Harness, messageText, startHarness, USERS, waitFor } from '../helpers/harness.ts';
 
 /**
@@ -19,20 +18,14 @@ import { type Harness, messageText, startHarness, USERS, waitFor } from '../help
  */
 describe('incident channel when conversations.create fails', () => {
   let h: Harness;
-  const lines: { msg?: string; level?: number; [key: string]: unknown }[] = [];
+  const { log, lines } = capturedLog('warn');
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
     h = await startHarness({
       file: alertsFile(),
       env: ALERT_ENV,
       alerts: { postIntervalMs: 50 },
-      log: createLogger('warn', sink),
+      log,
     });
   });
   afterEach(() => h.slack.clearFaults());

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { ErrorCode } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SlackEmulator } from '../../src/dev/slack-emulator/emulator.ts';
-import { createLogger } from '../../src/log.ts';
 import { incidentSlack } from '../../src/slack/incident-slack.ts';
 import { type Inviter, inviteUsers } from '../../src/slack/invite-users.ts';
 import { createWebClient } from '../../src/slack/web-writer.ts';
+import { capturedLog } from '../helpers/captured-log.ts';
 
 /**
  * conversations.invite as docs.slack.dev/reference/methods/conversations.invite describes it:
@@ -106,14 +105,8 @@ describe('inviting people into an incident channel', () => {
     expect(await inviteUsers(client, 'C0INC', ['U0JOSH', 'U0NOBODY', 'U0JANE'])).toEqual([
       { user: 'U0NOBODY', error: 'user_not_found' },
     ]);
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
-    await incidentSlack(client, createLogger('info', sink)).invite('C0INC', ['U0GHOST', 'U0ALICE']);
+    const { log, lines } = capturedLog('info');
+    await incidentSlack(client, log).invite('C0INC', ['U0GHOST', 'U0ALICE']);
     expect(lines).toMatchObject([
       {
         level: 40,
