@@ -3,7 +3,7 @@ import type { FileConfig } from '../config/file.ts';
 import type { Logger } from '../log.ts';
 import { RetriesSpent, refusalOf, retrySlackCall } from '../notify/retry-after.ts';
 import type { IncidentNotices, InviteRefusal } from './notices.ts';
-import type { IncidentService } from './service.ts';
+import type { IncidentChannelOpener, IncidentService } from './service.ts';
 import type { Incident, IncidentStore } from './store.ts';
 
 /** `inc-20261123-mission-control-api-errors-1a2b3c` (Slack: lowercase, ≤ 80, no specials). */
@@ -26,6 +26,13 @@ const ATTEMPTS = 5;
 const BACKOFF_MS = 2_000;
 /** No retry waits past this, counted from the claim: a channel opened later helps nobody. */
 const OPEN_WITHIN_MS = 5 * 60_000;
+/**
+ * The longest an opener can be working, from its claim (its last Slack call may end past
+ * OPEN_WITHIN_MS): a claim older than this has no live opener, and a worker start takes it over.
+ */
+const CLAIM_STALE_AFTER_MS = OPEN_WITHIN_MS + 60_000;
+/** The claim on an incident's channel: the time (ms) its opener took it. */
+const CLAIM = 'incident_channel_claim';
 
 /** A Slack call retried as `retrySlackCall` does, on the opening's budget. */
 type Patiently = <T>(call: () => Promise<T>) => Promise<T>;
@@ -50,59 +57,88 @@ type Deps = {
  * It runs beside the outbox, never inside a lane's call (the parent's caller does not wait for it):
  * its Slack calls are retried here (`retrySlackCall`: a 429 waits its `Retry-After`, other failures
  * back off, at most ATTEMPTS each within OPEN_WITHIN_MS), and a wait there would hold back every
- * post to the incidents channel. When no channel can be had, one warning is logged and the thread
- * says so.
+ * post to the incidents channel. When no channel can be had, one warning is logged, the thread
+ * says so, and the incident is marked (`incident_channel_given_up_at`) so nothing tries again.
+ *
+ * The claim is a lease: its value is the time it was taken. An opener ends by recording the
+ * channel or giving up; one whose process died (kill -9, OOM) leaves a claim nobody ends, which a
+ * worker start takes over once it is older than CLAIM_STALE_AFTER_MS (`resume`).
  */
-export function incidentChannelOpener(deps: Deps) {
-  return async (incident: Incident): Promise<void> => {
-    if (!deps.config.incident_channel_severities.includes(incident.alert.severity) || !incident.ts)
-      return;
-    // Exactly once across instances. Kept when the opening gives up: nothing opens a channel for
-    // an incident whose parent is posted (postParent is the only caller, once), so a released
-    // claim would only let a later caller contradict the thread's "no channel" note, and one whose
-    // creation's answer was lost may have made the channel after all.
-    if (!(await deps.store.claim(incident.id, 'incident_channel_claim', 1))) return;
-    const retry = {
-      attempts: ATTEMPTS,
-      backoffMs: BACKOFF_MS,
-      until: Date.now() + OPEN_WITHIN_MS,
-      signal: deps.signal,
-    };
-    const patiently: Patiently = (call) => retrySlackCall(call, retry);
-    // Before the channel exists, so a failure here leaves no channel nobody knows of.
-    const members = await oncallOrNobody(deps, incident, patiently);
-    let channel: string;
-    try {
-      channel = await createOrFind(incidentChannelName(incident), deps.notices, patiently);
-    } catch (error) {
-      if (!deps.signal?.aborted) noChannel(deps, incident, error);
-      return;
-    }
-    const refused = members.length ? await invite(deps, incident, channel, members, patiently) : [];
-    await deps.store.set(incident.id, { incident_channel: channel });
-    const service = deps.service();
-    const thread = permalinkOf(incident.channel, incident.ts);
-    const opened = deps.notices
-      .post(channel, { kind: 'channel-opened', title: incident.alert.title, thread })
-      .catch(() => {});
-    // After the first post, so the channel reads in order; not awaited, as that one is not.
-    if (refused.length)
-      opened
-        .then(() => deps.notices.post(channel, { kind: 'not-invited', refused }))
-        .catch((error) =>
-          deps.log.warn(
-            {
-              incident_id: incident.id,
-              channel,
-              count: refused.length,
-              err: (error as Error).message,
-            },
-            'could not tell the incident channel whom Slack did not invite',
-          ),
-        );
-    service.reply(incident, { kind: 'discuss-in', channel });
-    service.editParent(incident.id);
+export function incidentChannelOpener(deps: Deps): IncidentChannelOpener {
+  const wanted = (incident: Incident): incident is Incident & { ts: string } =>
+    deps.config.incident_channel_severities.includes(incident.alert.severity) && !!incident.ts;
+  return {
+    async open(incident) {
+      if (!wanted(incident)) return;
+      // Exactly once across instances. Kept when the opening gives up (the given-up mark says
+      // so): one whose creation's answer was lost may have made the channel after all.
+      const now = Date.now();
+      if (!(await deps.store.claim(incident.id, CLAIM, now))) return;
+      await openChannel(deps, incident, now);
+    },
+    async resume(incident) {
+      if (!wanted(incident) || incident.incidentChannel || incident.incidentChannelGivenUpAt)
+        return;
+      const now = Date.now();
+      const claim = await deps.store.takeStaleClaim(
+        incident.id,
+        CLAIM,
+        now - CLAIM_STALE_AFTER_MS,
+        now,
+      );
+      if (!claim.taken) return;
+      deps.log.info(
+        { incident_id: incident.id, claimed_at: claim.was },
+        'opening the incident channel whose opener stopped',
+      );
+      // Named for the day the first opener chose, so a channel it made is found, not doubled.
+      await openChannel(deps, incident, claim.was && claim.was > 1 ? claim.was : now);
+    },
   };
+}
+
+/** The opening, once its claim is held: `claimedAt` names the channel's day. */
+async function openChannel(deps: Deps, incident: Incident & { ts: string }, claimedAt: number) {
+  const retry = {
+    attempts: ATTEMPTS,
+    backoffMs: BACKOFF_MS,
+    until: Date.now() + OPEN_WITHIN_MS,
+    signal: deps.signal,
+  };
+  const patiently: Patiently = (call) => retrySlackCall(call, retry);
+  // Before the channel exists, so a failure here leaves no channel nobody knows of.
+  const members = await oncallOrNobody(deps, incident, patiently);
+  let channel: string;
+  try {
+    channel = await createOrFind(incidentChannelName(incident, claimedAt), deps.notices, patiently);
+  } catch (error) {
+    if (!deps.signal?.aborted) await noChannel(deps, incident, error);
+    return;
+  }
+  const refused = members.length ? await invite(deps, incident, channel, members, patiently) : [];
+  await deps.store.set(incident.id, { incident_channel: channel });
+  const service = deps.service();
+  const thread = permalinkOf(incident.channel, incident.ts);
+  const opened = deps.notices
+    .post(channel, { kind: 'channel-opened', title: incident.alert.title, thread })
+    .catch(() => {});
+  // After the first post, so the channel reads in order; not awaited, as that one is not.
+  if (refused.length)
+    opened
+      .then(() => deps.notices.post(channel, { kind: 'not-invited', refused }))
+      .catch((error) =>
+        deps.log.warn(
+          {
+            incident_id: incident.id,
+            channel,
+            count: refused.length,
+            err: (error as Error).message,
+          },
+          'could not tell the incident channel whom Slack did not invite',
+        ),
+      );
+  service.reply(incident, { kind: 'discuss-in', channel });
+  service.editParent(incident.id);
 }
 
 /** The on-call group's members; when they cannot be read, nobody (the channel opens anyway). */
@@ -119,8 +155,11 @@ async function oncallOrNobody(deps: Deps, incident: Incident, patiently: Patient
   }
 }
 
-/** The opening gave up: one warning naming the incident and the last failure, and the thread told. */
-function noChannel(deps: Deps, incident: Incident, error: unknown) {
+/**
+ * The opening gave up: marked on the incident (nothing tries again), one warning naming the
+ * incident and the last failure, and the thread told.
+ */
+async function noChannel(deps: Deps, incident: Incident, error: unknown) {
   const spent = error instanceof RetriesSpent;
   deps.log.warn(
     {
@@ -132,6 +171,7 @@ function noChannel(deps: Deps, incident: Incident, error: unknown) {
   );
   const refusal = spent ? undefined : refusalOf(error);
   deps.service().reply(incident, { kind: 'no-channel', ...(refusal ? { refusal } : {}) });
+  await deps.store.set(incident.id, { incident_channel_given_up_at: Date.now() });
 }
 
 /**

@@ -17,14 +17,26 @@ export interface IncidentServiceDeps {
   defaultChannel: string;
   runbooksFor(incident: Incident): RunbookButton[];
   /**
-   * Opens a channel of its own for incidents of configured severities, once the parent is posted.
-   * Not awaited by the parent's post: it retries Slack's refusals itself, beside the outbox.
+   * Opens a channel of its own for incidents of configured severities, once the parent is posted
+   * (and after a restart, one whose opener died). Not awaited by the parent's post nor by resume:
+   * it retries Slack's refusals itself, beside the outbox.
    */
-  openIncidentChannel?(incident: Incident): Promise<void>;
+  incidentChannel?: IncidentChannelOpener;
   /** Open maintenance windows: an incident whose alert matches one is posted muted. */
   maintenance?: MaintenanceMute;
   audit: AuditSink;
   log: Logger;
+}
+
+/** Opens an incident's own channel: when its parent is first posted, and again after a restart. */
+export interface IncidentChannelOpener {
+  /** The parent was just posted: takes the claim if nobody has (once across instances). */
+  open(incident: Incident): Promise<void>;
+  /**
+   * A worker started: opens the channel whose opener died (its claim absent, or older than any
+   * opener can be working), unless a channel was recorded or the opening gave up.
+   */
+  resume(incident: Incident): Promise<void>;
 }
 
 /** What the incident service asks of maintenance windows (src/maintenance implements it). */
@@ -139,17 +151,7 @@ export class IncidentService {
           const after = await this.deps.store.get(id);
           const changed = after && (after.status !== now.status || after.ackedBy !== now.ackedBy);
           if (after && (changed || after.count !== now.count)) this.editParent(id, changed);
-          // Muted: no channel of its own either (that would invite, and so ping, the on-call group).
-          // Not awaited: its retries wait out 429s, which must not hold back this channel's lane.
-          if (after && !after.maintenance && this.deps.openIncidentChannel)
-            void this.deps
-              .openIncidentChannel({ ...after, ts })
-              .catch((error) =>
-                this.deps.log.warn(
-                  { incident_id: id, err: (error as Error).message },
-                  'could not open the incident channel',
-                ),
-              );
+          if (after) this.openChannel({ ...after, ts }, 'open');
         });
       },
       (error) =>
@@ -157,6 +159,21 @@ export class IncidentService {
           { incident_id: id, err: (error as Error).message },
           'could not read an incident',
         ),
+    );
+  }
+
+  /**
+   * Opens the incident's own channel (when it is first posted, or a worker starts), unless it is
+   * muted: that would invite, and so ping, the on-call group. Not awaited: its retries wait out
+   * 429s, which must not hold back the channel's lane.
+   */
+  private openChannel(incident: Incident, when: keyof IncidentChannelOpener): void {
+    if (incident.maintenance || !this.deps.incidentChannel) return;
+    void this.deps.incidentChannel[when](incident).catch((error) =>
+      this.deps.log.warn(
+        { incident_id: incident.id, err: (error as Error).message },
+        'could not open the incident channel',
+      ),
     );
   }
 
@@ -268,12 +285,18 @@ export class IncidentService {
     });
   }
 
-  /** After a restart: posts parents that never landed, re-renders the others, re-arms summaries. */
+  /**
+   * After a restart: posts parents that never landed, re-renders the others, opens the channels
+   * whose opener died, re-arms summaries.
+   */
   async resume(): Promise<number> {
     const open = await this.deps.store.listOpen();
     for (const incident of open) {
       if (!incident.ts) this.postParent(incident.id);
-      else this.editParent(incident.id);
+      else {
+        this.editParent(incident.id);
+        this.openChannel(incident, 'resume');
+      }
       if (incident.summaryDue !== undefined)
         this.summaryAt(incident.id, Math.max(0, incident.summaryDue - Date.now()));
     }

@@ -141,7 +141,7 @@ function incidentCore(deps: AlertsDeps): IncidentCore {
     config,
     defaultChannel: file.slack.incidents_channel ?? file.slack.ops_channel,
     runbooksFor: (incident) => runbookButtons(config.runbooks, incident.id, incident.alert),
-    openIncidentChannel: incidentChannelOpener({
+    incidentChannel: incidentChannelOpener({
       config,
       groups: file.groups,
       store,

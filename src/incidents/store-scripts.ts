@@ -154,3 +154,18 @@ end
 redis.call('HSET', KEYS[1], 'escalated_by', ARGV[2], 'escalated_at', ARGV[1])
 return {1}
 `;
+
+/**
+ * Takes a lease-like claim over when it is absent or was taken before a cutoff (its holder is
+ * taken to be dead); a value that is not a time (the `1` of older claims) counts as old. Several
+ * callers racing for one stale claim: the first sets the new time, so the others find it fresh.
+ * KEYS[1] incident hash · ARGV[1] field · ARGV[2] cutoff (ms) · ARGV[3] now (ms)
+ * Returns {1, old value or ''} when taken over, else {0}.
+ */
+export const TAKE_STALE_CLAIM = `
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+local at = tonumber(old or '')
+if at and at > 1 and at >= tonumber(ARGV[2]) then return {0} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return {1, old or ''}
+`;

@@ -6,6 +6,7 @@ import {
   RECORD_DELIVERY,
   RESOLVE_BY_HAND,
   TAKE_ESCALATION,
+  TAKE_STALE_CLAIM,
   TAKE_SUMMARY,
 } from './store-scripts.ts';
 
@@ -27,6 +28,8 @@ export interface Incident {
   channel: string;
   ts?: string;
   incidentChannel?: string;
+  /** When the opening of its own channel gave up (the thread says so): nothing opens one again. */
+  incidentChannelGivenUpAt?: number;
   /** The service of the maintenance window it was posted muted in. */
   maintenance?: string;
   /** How many alerts of its group the last Alertmanager notification carrying it left out. */
@@ -173,6 +176,29 @@ export class IncidentStore {
     return (await this.redis.hsetnx(this.keys.incident(id), field, value)) === 1;
   }
 
+  /**
+   * Takes a claim whose value is the time it was taken (ms) over from a holder taken to be dead:
+   * when it is absent or older than `staleBefore`. Atomic: of several callers, one takes it.
+   * Resolves to whether it was taken, and the value it replaced (a time, `1` from older claims).
+   */
+  async takeStaleClaim(
+    id: string,
+    field: string,
+    staleBefore: number,
+    now = Date.now(),
+  ): Promise<{ taken: false } | { taken: true; was?: number }> {
+    const [taken, old] = (await this.redis.eval(
+      TAKE_STALE_CLAIM,
+      1,
+      this.keys.incident(id),
+      field,
+      staleBefore,
+      now,
+    )) as [number, string?];
+    if (taken !== 1) return { taken: false };
+    return old ? { taken: true, was: Number(old) } : { taken: true };
+  }
+
   /** One page per incident per window, however many clicks, on however many instances. */
   async takeEscalation(
     id: string,
@@ -239,6 +265,7 @@ function fromHash(h: Record<string, string>): Incident {
     channel: h.channel!,
     ts: h.ts,
     incidentChannel: h.incident_channel,
+    incidentChannelGivenUpAt: num(h.incident_channel_given_up_at),
     maintenance: h.maintenance,
     truncatedAlerts: num(h.truncated_alerts),
     summarized: Number(h.summarized ?? 0),

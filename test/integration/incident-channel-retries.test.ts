@@ -206,7 +206,7 @@ describe('incident channel when conversations.create fails', () => {
     ).toBe(true);
   });
 
-  it('gives up after 5 rate-limited attempts: one warning, the thread told, the claim kept', async () => {
+  it('gives up after 5 rate-limited attempts: one warning, the thread told, the claim kept and the giving up marked', async () => {
     h.slack.failNext('conversations.create', 5, 1);
     const parent = await fireCritical('always-limited');
     const note = await waitFor('the note in the thread', () => noChannelNote(parent.ts));
@@ -219,8 +219,9 @@ describe('incident channel when conversations.create fails', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, attempts: 5 });
     expect(channelsOf('always-limited')).toEqual([]);
-    expect(
-      await h.redis.hget(`${h.prefix}:incident:${incident!.id}`, 'incident_channel_claim'),
-    ).toBe('1');
+    // The claim is kept (the time it was taken) and the giving up marked: nothing tries again.
+    const hash = `${h.prefix}:incident:${incident!.id}`;
+    expect(Number(await h.redis.hget(hash, 'incident_channel_claim'))).toBeGreaterThan(1);
+    await waitFor('the giving up marked', () => h.redis.hget(hash, 'incident_channel_given_up_at'));
   });
 });
