@@ -112,3 +112,20 @@ export function buttons(message: { blocks?: unknown[] }) {
     | undefined;
   return new Map((actions?.elements ?? []).map((e) => [e.text.text, e]));
 }
+
+/** What an uptime webhook's incident channel is named after: `check-<key>-failing`. */
+export const channelSlug = (key: string) => `check-${key}-failing`;
+
+/** The channels named for the incident of `key` (its own, and any of that name someone else made). */
+export const incidentChannelsOf = (h: Harness, key: string) =>
+  [...h.slack.state.channels.values()].filter((c) => c.name.includes(channelSlug(key)));
+
+/** The conversations.create calls for the incident of `key`, as the emulator logged them. */
+export const channelCreateCalls = (h: Harness, key: string) =>
+  h.slack.state.calls.filter(
+    (c) => c.method === 'conversations.create' && String(c.args.name).includes(channelSlug(key)),
+  );
+
+/** The open incident of the uptime webhook `key`, as the store holds it. */
+export const openIncidentOf = async (h: Harness, key: string) =>
+  (await h.bot.alerts.store.listOpen()).find((i) => i.key === `webhook:uptime:${key}`);

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALERT_ENV,
   alertsFile,
+  channelCreateCalls,
+  incidentChannelsOf,
+  openIncidentOf,
   parentFor,
   sendWebhook,
   threadOf,
@@ -25,15 +28,6 @@ describe('incident channel after a restart', () => {
     await h?.stop();
   });
 
-  const slug = (key: string) => `check-${key}-failing`;
-  const channelsOf = (key: string) =>
-    [...h.slack.state.channels.values()].filter((c) => c.name.includes(slug(key)));
-  const createCalls = (key: string) =>
-    h.slack.state.calls.filter(
-      (c) => c.method === 'conversations.create' && String(c.args.name).includes(slug(key)),
-    );
-  const incidentOf = async (key: string) =>
-    (await h.bot.alerts.store.listOpen()).find((i) => i.key === `webhook:uptime:${key}`);
   const hashOf = (id: string) => `${h.prefix}:incident:${id}`;
 
   /**
@@ -44,7 +38,7 @@ describe('incident channel after a restart', () => {
     await sendWebhook(h, webhookBody(key));
     const parent = await waitFor('the parent', () => parentFor(h, `Check ${key} failing`));
     const incident = await waitFor('the parent recorded', async () =>
-      (await incidentOf(key))?.ts ? incidentOf(key) : undefined,
+      (await openIncidentOf(h, key))?.ts ? openIncidentOf(h, key) : undefined,
     );
     const alert = { ...incident.alert, severity: 'critical' };
     await h.redis.hset(hashOf(incident.id), { alert: JSON.stringify(alert), ...fields });
@@ -54,7 +48,7 @@ describe('incident channel after a restart', () => {
   /** Waits for the channel to be recorded and linked from the thread; returns its id. */
   async function linked(key: string, parentTs: string) {
     const incident = await waitFor('the channel recorded on the incident', async () =>
-      (await incidentOf(key))?.incidentChannel ? incidentOf(key) : undefined,
+      (await openIncidentOf(h, key))?.incidentChannel ? openIncidentOf(h, key) : undefined,
     );
     const channel = incident.incidentChannel!;
     await waitFor('the link in the thread', () =>
@@ -72,8 +66,8 @@ describe('incident channel after a restart', () => {
     const before = Date.now();
     await h.bot.alerts.service.resume();
     const channel = await linked('dead-opener', parent.ts);
-    expect(channelsOf('dead-opener').map((c) => c.id)).toEqual([channel]);
-    expect(createCalls('dead-opener')).toHaveLength(1);
+    expect(incidentChannelsOf(h, 'dead-opener').map((c) => c.id)).toEqual([channel]);
+    expect(channelCreateCalls(h, 'dead-opener')).toHaveLength(1);
     // The claim is the take-over's time now: a later restart leaves it to this opener.
     expect(Number(await h.redis.hget(hashOf(id), 'incident_channel_claim'))).toBeGreaterThanOrEqual(
       before,
@@ -84,7 +78,7 @@ describe('incident channel after a restart', () => {
     const { parent } = await openerStopped('old-claim', { incident_channel_claim: 1 });
     await h.bot.alerts.service.resume();
     const channel = await linked('old-claim', parent.ts);
-    expect(channelsOf('old-claim').map((c) => c.id)).toEqual([channel]);
+    expect(incidentChannelsOf(h, 'old-claim').map((c) => c.id)).toEqual([channel]);
   });
 
   it('a fresh claim (a live opener elsewhere) and a given-up opening are left alone', async () => {
@@ -99,8 +93,8 @@ describe('incident channel after a restart', () => {
     await linked('beside-them', dead.parent.ts);
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const key of ['live-opener', 'gave-up']) {
-      expect(createCalls(key)).toEqual([]);
-      expect((await incidentOf(key))?.incidentChannel).toBeUndefined();
+      expect(channelCreateCalls(h, key)).toEqual([]);
+      expect((await openIncidentOf(h, key))?.incidentChannel).toBeUndefined();
     }
     expect(await h.redis.hget(hashOf(live.id), 'incident_channel_claim')).not.toBeNull();
     expect(await h.redis.hget(hashOf(gaveUp.id), 'incident_channel_given_up_at')).not.toBeNull();
@@ -117,7 +111,7 @@ describe('incident channel after a restart', () => {
     ]);
     const channel = await linked('racing-workers', parent.ts);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(createCalls('racing-workers')).toHaveLength(1);
-    expect(channelsOf('racing-workers').map((c) => c.id)).toEqual([channel]);
+    expect(channelCreateCalls(h, 'racing-workers')).toHaveLength(1);
+    expect(incidentChannelsOf(h, 'racing-workers').map((c) => c.id)).toEqual([channel]);
   });
 });

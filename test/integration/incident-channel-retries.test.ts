@@ -3,6 +3,10 @@ import type { EmulatedCall } from '../../src/dev/slack-emulator/state.ts';
 import {
   ALERT_ENV,
   alertsFile,
+  channelCreateCalls,
+  channelSlug,
+  incidentChannelsOf,
+  openIncidentOf,
   parentFor,
   sendWebhook,
   threadOf,
@@ -33,16 +37,6 @@ describe('incident channel when conversations.create fails', () => {
     await h?.stop();
   });
 
-  const slug = (key: string) => `check-${key}-failing`;
-  /** The channels whose name is the incident's (its own, and any of that name someone else made). */
-  const channelsOf = (key: string) =>
-    [...h.slack.state.channels.values()].filter((c) => c.name.includes(slug(key)));
-  const createCalls = (key: string) =>
-    h.slack.state.calls.filter(
-      (c) => c.method === 'conversations.create' && String(c.args.name).includes(slug(key)),
-    );
-  const incidentOf = async (key: string) =>
-    (await h.bot.alerts.store.listOpen()).find((i) => i.key === `webhook:uptime:${key}`);
   const noChannelNote = (parentTs: string) =>
     threadOf(h, parentTs).find((m) => m.text.includes('No channel of its own for this incident'));
   const openedFine = (call: EmulatedCall) => call.status === 200 && !call.error;
@@ -56,7 +50,7 @@ describe('incident channel when conversations.create fails', () => {
   /** Waits for the incident's channel to be linked from its thread and parent; returns its id. */
   async function linked(key: string, parent: { ts: string; text: string; blocks?: unknown[] }) {
     const incident = await waitFor('the channel recorded on the incident', async () =>
-      (await incidentOf(key))?.incidentChannel ? incidentOf(key) : undefined,
+      (await openIncidentOf(h, key))?.incidentChannel ? openIncidentOf(h, key) : undefined,
     );
     const channel = incident.incidentChannel!;
     await waitFor('the link in the thread', () =>
@@ -79,8 +73,8 @@ describe('incident channel when conversations.create fails', () => {
     const parent = await waitFor('the parent', () => parentFor(h, 'Check storm-a failing'));
     const channel = await linked('storm-a', parent);
 
-    expect(channelsOf('storm-a').map((c) => c.id)).toEqual([channel]);
-    expect(createCalls('storm-a').map((c) => c.status)).toEqual([429, 200]);
+    expect(incidentChannelsOf(h, 'storm-a').map((c) => c.id)).toEqual([channel]);
+    expect(channelCreateCalls(h, 'storm-a').map((c) => c.status)).toEqual([429, 200]);
     expect([...h.slack.state.channels.get(channel)!.members]).toEqual([USERS.josh.id]);
     expect(noChannelNote(parent.ts)).toBeUndefined();
 
@@ -98,7 +92,7 @@ describe('incident channel when conversations.create fails', () => {
       (c) =>
         c.method === 'conversations.create' &&
         openedFine(c) &&
-        String(c.args.name).includes(slug('storm-a')),
+        String(c.args.name).includes(channelSlug('storm-a')),
     );
     expect(otherParent).toBeGreaterThan(-1);
     expect(otherParent).toBeLessThan(created);
@@ -111,13 +105,13 @@ describe('incident channel when conversations.create fails', () => {
     expect(note.text).toContain('`restricted_action`');
     expect(note.text).toContain('in this thread');
 
-    const incident = await incidentOf('refused');
+    const incident = await openIncidentOf(h, 'refused');
     const warning = lines.find(
       (l) => l.msg === 'could not open the incident channel' && l.incident_id === incident!.id,
     );
     expect(warning).toMatchObject({ level: 40, err: expect.stringMatching(/restricted_action/) });
-    expect(createCalls('refused').map((c) => c.error)).toEqual(['restricted_action']);
-    expect(channelsOf('refused')).toEqual([]);
+    expect(channelCreateCalls(h, 'refused').map((c) => c.error)).toEqual(['restricted_action']);
+    expect(incidentChannelsOf(h, 'refused')).toEqual([]);
     expect(incident?.incidentChannel).toBeUndefined();
     expect(threadOf(h, parent.ts).some((m) => m.text.includes('Discuss in'))).toBe(false);
   });
@@ -135,7 +129,7 @@ describe('incident channel when conversations.create fails', () => {
       h.slack.refuseNext('conversations.create', 1, 'name_taken');
       const parent = await fireCritical('taken');
       const channel = await linked('taken', parent);
-      const names = createCalls('taken').map((c) => String(c.args.name));
+      const names = channelCreateCalls(h, 'taken').map((c) => String(c.args.name));
       expect(names).toHaveLength(2);
       expect(names[1]).toBe(`${names[0]}-2`);
       expect(h.slack.state.channels.get(channel)?.name).toBe(names[1]);
@@ -143,7 +137,9 @@ describe('incident channel when conversations.create fails', () => {
       // The person's channel is left alone: nobody invited, nothing posted.
       expect([...h.slack.state.channels.get(person!)!.members]).toEqual([USERS.alice.id]);
       expect(h.slack.state.channelMessages(person!)).toEqual([]);
-      expect(channelsOf('taken').filter((c) => c.creator === 'U0OPSBOT')).toHaveLength(1);
+      expect(incidentChannelsOf(h, 'taken').filter((c) => c.creator === 'U0OPSBOT')).toHaveLength(
+        1,
+      );
     } finally {
       h.slack.state.off('call', somebodys);
     }
@@ -154,8 +150,8 @@ describe('incident channel when conversations.create fails', () => {
     h.slack.loseAnswerNext('conversations.create', 1);
     const parent = await fireCritical('lost-answer');
     const channel = await linked('lost-answer', parent);
-    expect(channelsOf('lost-answer').map((c) => c.id)).toEqual([channel]);
-    expect(createCalls('lost-answer').map((c) => [c.status, c.error])).toEqual([
+    expect(incidentChannelsOf(h, 'lost-answer').map((c) => c.id)).toEqual([channel]);
+    expect(channelCreateCalls(h, 'lost-answer').map((c) => [c.status, c.error])).toEqual([
       [500, 'answer_lost'],
       [200, 'name_taken'],
     ]);
@@ -174,7 +170,7 @@ describe('incident channel when conversations.create fails', () => {
         .find((m) => m.text.includes('Slack would not invite 1 person')),
     );
     expect(note.text).toContain(`<@${USERS.josh.id}>: \`missing_scope\``);
-    const incident = await incidentOf('invite-refused');
+    const incident = await openIncidentOf(h, 'invite-refused');
     expect(
       lines.find(
         (l) =>
@@ -193,9 +189,9 @@ describe('incident channel when conversations.create fails', () => {
     h.slack.refuseNext('usergroups.users.list', 1, 'missing_scope');
     const parent = await fireCritical('group-unread');
     const channel = await linked('group-unread', parent);
-    expect(channelsOf('group-unread').map((c) => c.id)).toEqual([channel]);
+    expect(incidentChannelsOf(h, 'group-unread').map((c) => c.id)).toEqual([channel]);
     expect([...h.slack.state.channels.get(channel)!.members]).toEqual([]);
-    const incident = await incidentOf('group-unread');
+    const incident = await openIncidentOf(h, 'group-unread');
     expect(
       lines.some(
         (l) =>
@@ -211,14 +207,16 @@ describe('incident channel when conversations.create fails', () => {
     const parent = await fireCritical('always-limited');
     const note = await waitFor('the note in the thread', () => noChannelNote(parent.ts));
     expect(note.text).not.toContain('`');
-    expect(createCalls('always-limited').map((c) => c.status)).toEqual([429, 429, 429, 429, 429]);
-    const incident = await incidentOf('always-limited');
+    expect(channelCreateCalls(h, 'always-limited').map((c) => c.status)).toEqual([
+      429, 429, 429, 429, 429,
+    ]);
+    const incident = await openIncidentOf(h, 'always-limited');
     const warnings = lines.filter(
       (l) => l.msg === 'could not open the incident channel' && l.incident_id === incident!.id,
     );
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 40, attempts: 5 });
-    expect(channelsOf('always-limited')).toEqual([]);
+    expect(incidentChannelsOf(h, 'always-limited')).toEqual([]);
     // The claim is kept (the time it was taken) and the giving up marked: nothing tries again.
     const hash = `${h.prefix}:incident:${incident!.id}`;
     expect(Number(await h.redis.hget(hash, 'incident_channel_claim'))).toBeGreaterThan(1);
