@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { envSchema } from '../../src/config/env.ts';
-import type { FileConfig } from '../../src/config/file.ts';
 import { ConfigError } from '../../src/config/load.ts';
 import { type Role, startOpsbot } from '../../src/roles/start.ts';
-import { exampleConfig, startHarness } from '../helpers/harness.ts';
+import { withCloudfrontTarget } from '../helpers/cloudfront-target.ts';
+import { startHarness } from '../helpers/harness.ts';
 
 /**
  * A CLOUDFRONT WAF target naming no region runs in the bot's region (env AWS_REGION). On a bot in
@@ -11,28 +11,6 @@ import { exampleConfig, startHarness } from '../helpers/harness.ts';
  * all) refuses to start, rather than block-ip failing at plan time during an incident. The web
  * role plans and runs nothing and starts.
  */
-
-function withCloudfrontTarget(): FileConfig {
-  const file = exampleConfig();
-  const ipBlocklists = file.targets.ip_blocklists as Record<string, unknown>;
-  return {
-    ...file,
-    targets: {
-      ...file.targets,
-      ip_blocklists: {
-        ...ipBlocklists,
-        cdn: {
-          type: 'waf',
-          ip_set_name: 'edge-blocked-ips',
-          ip_set_id: 'a1b2c3d4-5678-90ab-cdef-0123456789ab',
-          scope: 'CLOUDFRONT',
-          environment: 'prod',
-          allow_private: false,
-        },
-      },
-    },
-  };
-}
 
 function start(role: Role, region: string) {
   const env = envSchema.parse({

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { exampleConfig } from '../helpers/harness.ts';
+import { withCloudfrontTarget } from '../helpers/cloudfront-target.ts';
 import { writeConfig } from '../helpers/processes.ts';
 
 /**
@@ -8,26 +8,6 @@ import { writeConfig } from '../helpers/processes.ts';
  * bot region in aws-cn: it stops with the usual config message (exit 78), naming the target, the
  * region, the partition and the fix, and no stack trace.
  */
-
-function configWithCloudfrontTarget(): string {
-  const file = exampleConfig();
-  const ipBlocklists = file.targets.ip_blocklists as Record<string, unknown>;
-  return writeConfig({
-    ...file,
-    targets: {
-      ...file.targets,
-      ip_blocklists: {
-        ...ipBlocklists,
-        cdn: {
-          type: 'waf',
-          ip_set_name: 'edge-blocked-ips',
-          ip_set_id: 'a1b2c3d4-5678-90ab-cdef-0123456789ab',
-          scope: 'CLOUDFRONT',
-        },
-      },
-    },
-  });
-}
 
 function start(role: string, env: Record<string, string>) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
@@ -40,7 +20,7 @@ function start(role: string, env: Record<string, string>) {
 
 describe('opsbot worker in aws-cn with a CLOUDFRONT target naming no region', () => {
   it('exits 78 naming the target, region, partition and fix, without a stack trace', () => {
-    const path = configWithCloudfrontTarget();
+    const path = writeConfig(withCloudfrontTarget());
     const { code, out } = start('worker', {
       NODE_ENV: 'production',
       SLACK_BOT_TOKEN: 'xoxb-1-2',
